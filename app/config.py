@@ -1,0 +1,68 @@
+"""Settings, read once from environment variables (prefix HALLWAY_) and an optional .env file."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HALLWAY_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    data_dir: Path = DEFAULT_DATA_DIR
+    # DATABASE_URL without prefix too, because that is what every hosting platform sets.
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    # Empty means: generate one and keep it in data_dir (development only).
+    secret_key: str = ""
+    admin_token: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+    redis_url: str = ""
+    # Secure cookies need HTTPS; on by default in production.
+    cookie_secure: bool | None = None
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'hallway.db'}"
+        if not self.secret_key:
+            if self.environment == "production":
+                raise ValueError(
+                    "HALLWAY_SECRET_KEY must be set in production: it signs every session cookie. "
+                    "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
+            self.secret_key = _development_secret(self.data_dir)
+        elif self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("HALLWAY_SECRET_KEY is too short for production: use at least 32 random characters.")
+        if self.cookie_secure is None:
+            self.cookie_secure = self.environment == "production"
+        self.public_url = self.public_url.rstrip("/")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _development_secret(data_dir: Path) -> str:
+    """A random key kept in data_dir, so that cookies survive a restart of a development server."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

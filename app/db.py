@@ -1,0 +1,104 @@
+"""Engines and sessions. SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE for writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseNotMigrated(RuntimeError):
+    """The schema is missing or behind: the app must not start on it."""
+
+
+@dataclass
+class Database:
+    """The read engine (any thread, deferred transactions) and the write engine (IMMEDIATE on SQLite).
+
+    On SQLite a deferred transaction that later upgrades to a write fails at once with SQLITE_BUSY,
+    ignoring the busy timeout; taking the write lock at BEGIN makes writers queue politely instead.
+    """
+
+    url: str
+    read_engine: Engine
+    write_engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.read_engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        with Session(self.read_engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            self.write_engine.dispose()
+
+
+def connect(url: str) -> Database:
+    if url.startswith("sqlite"):
+        return Database(
+            url=url, read_engine=_sqlite_engine(url, write=False), write_engine=_sqlite_engine(url, write=True)
+        )
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return Database(url=url, read_engine=engine, write_engine=engine)
+
+
+def _sqlite_engine(url: str, *, write: bool) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event below decide how transactions start, not the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # Safe with WAL: a power cut may lose the last commits but never corrupts the file.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def check_migrated(database: Database) -> None:
+    """Refuse to run on a database that Alembic has not brought to the latest revision."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from app.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config(database.url)).get_current_head()
+    with database.read_engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        has_tables = bool(inspect(connection).get_table_names())
+    if current != head:
+        state = "is empty" if not has_tables and current is None else f"is at revision {current}, not {head}"
+        raise DatabaseNotMigrated(
+            f"The database {make_url(database.url).render_as_string(hide_password=True)} {state}. "
+            "Run `hallway migrate` (or `make migrate`) first."
+        )

@@ -1,0 +1,214 @@
+"""Dependencies shared by the routes: the database, the writer, the event of the URL and who is calling.
+
+Existence and permission checks live here once, not as copies in each route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import Database
+from app.models import Attendee, Event
+from app.services import attendees, events, tokens
+from app.services.errors import NotAllowed, NotAuthenticated
+from app.writer import Writer
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database  # type: ignore[no-any-return]
+
+
+def get_writer(request: Request) -> Writer:
+    return request.app.state.writer  # type: ignore[no-any-return]
+
+
+def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A read session for the request; every write goes through the writer instead."""
+    with database.read_session() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+WriterDep = Annotated[Writer, Depends(get_writer)]
+
+
+def get_event(slug: str, session: SessionDep) -> Event:
+    return events.get_event(session=session, slug=slug)
+
+
+EventDep = Annotated[Event, Depends(get_event)]
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who makes an API request in an event: its facilitator, one of its attendees, or nobody known."""
+
+    is_facilitator: bool = False
+    attendee: Attendee | None = None
+
+    @property
+    def attendee_id(self) -> int | None:
+        return self.attendee.id if self.attendee else None
+
+
+def get_api_caller(request: Request, event: EventDep, session: SessionDep) -> Caller:
+    token = bearer_token(request)
+    if token is None:
+        return Caller()
+    # Attendee tokens are "<id>.<secret>"; facilitator keys never contain a dot.
+    if "." in token:
+        return Caller(attendee=attendees.authenticate(session=session, event=event, token=token))
+    if events.facilitator_key_matches(event, token):
+        return Caller(is_facilitator=True)
+    raise NotAuthenticated("This key is not valid for this event.")
+
+
+ApiCaller = Annotated[Caller, Depends(get_api_caller)]
+
+
+def require_api_attendee(caller: ApiCaller) -> Attendee:
+    if caller.attendee is None:
+        raise NotAuthenticated("Join the event first and send your attendee token as a bearer token.")
+    return caller.attendee
+
+
+def require_api_facilitator(caller: ApiCaller) -> Caller:
+    if not caller.is_facilitator:
+        raise NotAllowed("Only the event's facilitator can do this: send the facilitator key as a bearer token.")
+    return caller
+
+
+def require_admin(request: Request, settings: SettingsDep) -> None:
+    token = bearer_token(request)
+    if not settings.admin_token:
+        raise NotAllowed(
+            "Creating events over the API needs HALLWAY_ADMIN_TOKEN to be set; or use `hallway create-event`."
+        )
+    if token is None or not tokens.secrets_equal(token, settings.admin_token):
+        raise NotAuthenticated("Send the admin token (HALLWAY_ADMIN_TOKEN) as a bearer token.")
+
+
+ApiAttendee = Annotated[Attendee, Depends(require_api_attendee)]
+ApiFacilitator = Annotated[Caller, Depends(require_api_facilitator)]
+AdminDep = Depends(require_admin)
+
+
+# --- The HTML pages: who is visiting, from the signed session cookie -------------------------------
+
+ATTENDEES_KEY = "attendees"  # session["attendees"][slug] = attendee token
+FACILITATORS_KEY = "facilitators"  # session["facilitators"][slug] = facilitator key
+CSRF_KEY = "csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is looking at a page of one event. `forgotten` is set when the cookie held a stale token."""
+
+    attendee: Attendee | None = None
+    is_facilitator: bool = False
+    forgotten: bool = False
+
+    @property
+    def attendee_id(self) -> int | None:
+        return self.attendee.id if self.attendee else None
+
+
+def get_visitor(request: Request, event: EventDep, session: SessionDep) -> Visitor:
+    known_attendees: dict[str, str] = request.session.get(ATTENDEES_KEY, {})
+    known_keys: dict[str, str] = request.session.get(FACILITATORS_KEY, {})
+    attendee, forgotten = None, False
+    token = known_attendees.get(event.slug)
+    if token:
+        try:
+            attendee = attendees.authenticate(session=session, event=event, token=token)
+        except NotAuthenticated:
+            # A stale cookie (the event was reset) or a forged one: forget it, ask to join again.
+            forget_attendee(request, event.slug)
+            forgotten = True
+    is_facilitator = events.facilitator_key_matches(event, known_keys.get(event.slug))
+    if known_keys.get(event.slug) and not is_facilitator:
+        forget_facilitator(request, event.slug)
+    return Visitor(attendee=attendee, is_facilitator=is_facilitator, forgotten=forgotten)
+
+
+VisitorDep = Annotated[Visitor, Depends(get_visitor)]
+
+
+def require_page_attendee(visitor: VisitorDep) -> Attendee:
+    if visitor.attendee is None:
+        raise NotAuthenticated("Join the event with your name first.")
+    return visitor.attendee
+
+
+def require_page_facilitator(visitor: VisitorDep) -> Visitor:
+    if not visitor.is_facilitator:
+        raise NotAllowed("Only the event's facilitator can do this. Open the facilitator link first.")
+    return visitor
+
+
+PageAttendee = Annotated[Attendee, Depends(require_page_attendee)]
+PageFacilitator = Annotated[Visitor, Depends(require_page_facilitator)]
+
+
+def remember_attendee(request: Request, slug: str, token: str) -> None:
+    request.session[ATTENDEES_KEY] = {**request.session.get(ATTENDEES_KEY, {}), slug: token}
+
+
+def forget_attendee(request: Request, slug: str) -> None:
+    request.session[ATTENDEES_KEY] = {k: v for k, v in request.session.get(ATTENDEES_KEY, {}).items() if k != slug}
+
+
+def remember_facilitator(request: Request, slug: str, key: str) -> None:
+    request.session[FACILITATORS_KEY] = {**request.session.get(FACILITATORS_KEY, {}), slug: key}
+
+
+def forget_facilitator(request: Request, slug: str) -> None:
+    request.session[FACILITATORS_KEY] = {
+        k: v for k, v in request.session.get(FACILITATORS_KEY, {}).items() if k != slug
+    }
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, made on first use; every form and htmx request sends it back."""
+    token = request.session.get(CSRF_KEY)
+    if not token:
+        token = tokens.new_secret()
+        request.session[CSRF_KEY] = token
+    return str(token)
+
+
+async def require_csrf(request: Request) -> None:
+    """Refuse a form post that does not carry this session's token (cross-site request forgery).
+
+    SameSite=Lax cookies already keep most cross-site posts out; the token also covers old
+    browsers and same-site subdomains. htmx sends it as a header, plain forms as a hidden field.
+    """
+    expected = request.session.get(CSRF_KEY)
+    given = request.headers.get(CSRF_HEADER)
+    if given is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not expected or not given or not tokens.secrets_equal(given, expected):
+        raise NotAllowed("This form has expired. Reload the page and try again.")
+
+
+CsrfChecked = Depends(require_csrf)

@@ -1,0 +1,83 @@
+"""One place that turns domain errors into HTTP answers: JSON for the API, a page for people."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from app.writer import WriterStopped
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
+    (NotFound, 404),
+    (NotAuthenticated, 401),
+    (NotAllowed, 403),
+    (Conflict, 409),
+    (InvalidInput, 422),
+]
+
+RACE_MESSAGE = "Someone else changed the same thing at the same moment. Look again and retry."
+
+
+def status_for(error: DomainError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(error, cls):
+            return status
+    return 400
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/ws/")) or "application/json" in request.headers.get("accept", "")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, error: DomainError) -> Response:
+        return _answer(request, status_for(error), error.message)
+
+    @app.exception_handler(IntegrityError)
+    async def _race(request: Request, error: IntegrityError) -> Response:
+        log.info("integrity error answered as a conflict: %s", error.orig)
+        return _answer(request, 409, RACE_MESSAGE)
+
+    @app.exception_handler(WriterStopped)
+    async def _stopping(request: Request, error: WriterStopped) -> Response:
+        return _answer(request, 503, "The server is restarting. Try again in a few seconds.")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> Response:
+        return _answer(request, 422, describe_validation_error(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        detail = error.detail if isinstance(error.detail, str) else "That request could not be answered."
+        if error.status_code == 404 and detail == "Not Found":
+            detail = "There is nothing at this address."
+        return _answer(request, error.status_code, detail, headers=getattr(error, "headers", None))
+
+
+def describe_validation_error(error: RequestValidationError) -> str:
+    """FastAPI's list of problems as one sentence a person can act on."""
+    parts = []
+    for problem in error.errors()[:5]:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path"))
+        message = str(problem.get("msg", "is not valid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts) or "The request is not valid."
+
+
+def _answer(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    from app.templating import templates
+
+    return templates.TemplateResponse(
+        request, "pages/error.html", {"status": status, "message": message}, status_code=status, headers=headers
+    )

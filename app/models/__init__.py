@@ -1,0 +1,24 @@
+"""The table models, one file per aggregate; importing this package registers them all on SQLModel.metadata."""
+
+from app.models.attendance import Attendance
+from app.models.attendee import Attendee
+from app.models.enums import SlotKind, TopicStatus
+from app.models.event import Event
+from app.models.placement import Placement
+from app.models.room import Room
+from app.models.slot import Slot
+from app.models.topic import Topic
+from app.models.vote import Vote
+
+__all__ = [
+    "Attendance",
+    "Attendee",
+    "Event",
+    "Placement",
+    "Room",
+    "Slot",
+    "SlotKind",
+    "Topic",
+    "TopicStatus",
+    "Vote",
+]

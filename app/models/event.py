@@ -1,0 +1,61 @@
+"""An Event: one gathering, addressed by its slug in every URL."""
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+from app.models._base import utcnow
+
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"
+
+
+class EventBase(SQLModel):
+    name: str = Field(max_length=120)
+    slug: str = Field(max_length=60, unique=True, index=True)
+    timezone: str = Field(max_length=64)
+    date: dt.date
+    proposals_open: bool = True
+    voting_open: bool = False
+    self_placement: bool = False
+    votes_per_attendee: int = 5
+    join_code: str | None = Field(default=None, max_length=40)
+
+
+class Event(EventBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    facilitator_key_hash: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class EventCreate(SQLModel):
+    name: str
+    slug: str | None = None
+    timezone: str = "UTC"
+    date: dt.date
+    join_code: str | None = None
+    votes_per_attendee: int = 5
+
+
+class EventUpdate(SQLModel):
+    name: str | None = None
+    timezone: str | None = None
+    date: dt.date | None = None
+    proposals_open: bool | None = None
+    voting_open: bool | None = None
+    self_placement: bool | None = None
+    votes_per_attendee: int | None = None
+    join_code: str | None = None
+
+
+class EventPublic(SQLModel):
+    """What anyone with the link may see: never the key, and the join code only to the facilitator."""
+
+    slug: str
+    name: str
+    timezone: str
+    date: dt.date
+    proposals_open: bool
+    voting_open: bool
+    self_placement: bool
+    votes_per_attendee: int
+    has_join_code: bool

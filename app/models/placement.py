@@ -1,0 +1,33 @@
+"""A Placement: a topic in one (room, slot) cell of the agenda wall."""
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Placement(SQLModel, table=True):
+    # The database enforces the wall's rules too, so that two facilitators dropping topics at the
+    # same instant (even on two workers) can never both win.
+    __table_args__ = (
+        UniqueConstraint("room_id", "slot_id", name="uq_placement_cell"),
+        UniqueConstraint("slot_id", "convener_id", name="uq_placement_convener_slot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    topic_id: int = Field(foreign_key="topic.id", unique=True, ondelete="CASCADE")
+    room_id: int = Field(foreign_key="room.id", ondelete="CASCADE")
+    slot_id: int = Field(foreign_key="slot.id", ondelete="CASCADE")
+    # Copied from the topic (conveners never change) so that the clash rule is a unique index;
+    # NULL for facilitator-convened topics, which may run side by side.
+    convener_id: int | None = Field(default=None, foreign_key="attendee.id", ondelete="CASCADE")
+
+
+class PlacementSet(SQLModel):
+    room_id: int
+    slot_id: int
+
+
+class PlacementPublic(SQLModel):
+    topic_id: int
+    room_id: int
+    slot_id: int

@@ -1,0 +1,48 @@
+"""A Topic: a proposed session."""
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+from app.models._base import utcnow
+from app.models.enums import TopicStatus
+
+
+class Topic(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=2000)
+    # None: convened by the facilitator.
+    convener_id: int | None = Field(default=None, foreign_key="attendee.id", index=True, ondelete="SET NULL")
+    status: TopicStatus = Field(default=TopicStatus.proposed, sa_type=String(16), index=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="topic.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class TopicCreate(SQLModel):
+    title: str
+    description: str = ""
+
+
+class TopicUpdate(SQLModel):
+    title: str | None = None
+    description: str | None = None
+
+
+class TopicMerge(SQLModel):
+    into_topic_id: int
+
+
+class TopicPublic(SQLModel):
+    id: int
+    title: str
+    description: str
+    convener_id: int | None
+    convener_name: str | None
+    status: TopicStatus
+    votes: int
+    merged_into_id: int | None
+    created_at: datetime

@@ -1,0 +1,11 @@
+"""The JSON API of DESIGN.md, over the same services as the pages."""
+
+from fastapi import APIRouter
+
+from app.routes.api import attendees, events, topics, wall
+
+router = APIRouter(prefix="/api")
+router.include_router(events.router)
+router.include_router(attendees.router)
+router.include_router(topics.router)
+router.include_router(wall.router)

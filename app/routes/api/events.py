@@ -1,0 +1,111 @@
+"""Events, rooms and slots: the facilitator's set-up of the wall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from app.deps import AdminDep, ApiFacilitator, EventDep, SessionDep, SettingsDep, WriterDep
+from app.models import Event, Room, Slot
+from app.models.event import EventCreate, EventPublic, EventUpdate
+from app.models.room import RoomCreate, RoomPublic, RoomUpdate
+from app.models.slot import SlotCreate, SlotPublic, SlotUpdate
+from app.routes.api.links import event_links
+from app.services import events, wall_setup
+
+router = APIRouter(tags=["events"])
+
+
+def event_public(event: Event) -> EventPublic:
+    return EventPublic.model_validate(event, update={"has_join_code": bool(event.join_code)})
+
+
+@router.post("/events", status_code=status.HTTP_201_CREATED, dependencies=[AdminDep])
+async def create_event(body: EventCreate, writer: WriterDep, settings: SettingsDep) -> dict[str, Any]:
+    """Create an event (admin token). The facilitator key is shown once, here."""
+    created = await writer.run(lambda s: events.create_event(session=s, **body.model_dump()))
+    return {
+        "slug": created.event.slug,
+        "facilitator_key": created.facilitator_key,
+        "join_code": created.event.join_code,
+        "links": event_links(settings, created.event, created.facilitator_key),
+    }
+
+
+@router.get("/events/{slug}")
+def get_event(event: EventDep) -> EventPublic:
+    return event_public(event)
+
+
+@router.patch("/events/{slug}")
+async def update_event(body: EventUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> dict[str, Any]:
+    """Switch phases, change the dot budget, set or clear the join code (null clears it)."""
+    changes = body.model_dump(exclude_unset=True)
+    updated = await writer.run(lambda s: events.update_event(session=s, event_id=event.id, changes=changes))
+    return {**event_public(updated).model_dump(), "join_code": updated.join_code}
+
+
+@router.get("/events/{slug}/rooms")
+def list_rooms(event: EventDep, session: SessionDep) -> list[RoomPublic]:
+    return [RoomPublic.model_validate(r) for r in wall_setup.list_rooms(session=session, event_id=event.id)]
+
+
+@router.post("/events/{slug}/rooms", status_code=status.HTTP_201_CREATED)
+async def add_room(body: RoomCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> RoomPublic:
+    room = await writer.run(lambda s: wall_setup.add_room(session=s, event_id=event.id, **body.model_dump()))
+    return RoomPublic.model_validate(room)
+
+
+@router.patch("/events/{slug}/rooms/{room_id}")
+async def update_room(
+    room_id: int, body: RoomUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
+) -> RoomPublic:
+    room: Room = await writer.run(
+        lambda s: wall_setup.update_room(
+            session=s, event_id=event.id, room_id=room_id, **body.model_dump(exclude_unset=True)
+        )
+    )
+    return RoomPublic.model_validate(room)
+
+
+@router.delete("/events/{slug}/rooms/{room_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_room(room_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
+    await writer.run(lambda s: wall_setup.remove_room(session=s, event_id=event.id, room_id=room_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/events/{slug}/slots")
+def list_slots(event: EventDep, session: SessionDep) -> list[SlotPublic]:
+    return [SlotPublic.model_validate(s) for s in wall_setup.list_slots(session=session, event_id=event.id)]
+
+
+@router.post("/events/{slug}/slots", status_code=status.HTTP_201_CREATED)
+async def add_slot(body: SlotCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> SlotPublic:
+    slot = await writer.run(lambda s: wall_setup.add_slot(session=s, event_id=event.id, **_local(body.model_dump())))
+    return SlotPublic.model_validate(slot)
+
+
+@router.patch("/events/{slug}/slots/{slot_id}")
+async def update_slot(
+    slot_id: int, body: SlotUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
+) -> SlotPublic:
+    changes = _local(body.model_dump(exclude_unset=True))
+    slot: Slot = await writer.run(
+        lambda s: wall_setup.update_slot(session=s, event_id=event.id, slot_id=slot_id, **changes)
+    )
+    return SlotPublic.model_validate(slot)
+
+
+@router.delete("/events/{slug}/slots/{slot_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_slot(slot_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
+    await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=event.id, slot_id=slot_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _local(values: dict[str, Any]) -> dict[str, Any]:
+    """Slot times are wall-clock times at the venue: an offset sent along is dropped, not converted."""
+    for key in ("starts_at", "ends_at"):
+        if values.get(key) is not None:
+            values[key] = values[key].replace(tzinfo=None, second=0, microsecond=0)
+    return values

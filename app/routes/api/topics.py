@@ -1,0 +1,130 @@
+"""Topics and dot votes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query, status
+
+from app.deps import ApiAttendee, ApiCaller, ApiFacilitator, EventDep, SessionDep, WriterDep
+from app.models import Attendee
+from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
+from app.models.vote import VotePublic
+from app.services import lookups, topics, votes
+from app.services.errors import NotAuthenticated
+from app.services.topics import TopicView
+
+router = APIRouter(tags=["topics"])
+
+
+def topic_public(view: TopicView) -> TopicPublic:
+    return TopicPublic.model_validate(view.topic, update={"votes": view.votes, "convener_name": view.convener_name})
+
+
+@router.get("/events/{slug}/topics")
+def list_topics(
+    event: EventDep,
+    session: SessionDep,
+    sort: Literal["votes", "newest"] = "votes",
+    q: str | None = Query(default=None, max_length=100, description="words that must all appear"),
+) -> list[TopicPublic]:
+    """The marketplace: every topic still on offer with its vote count."""
+    return [topic_public(v) for v in topics.list_topics(session=session, event_id=event.id, sort=sort, search=q)]
+
+
+@router.get("/events/{slug}/topics/{topic_id}")
+def get_topic(topic_id: int, event: EventDep, session: SessionDep) -> TopicPublic:
+    return _view(session, event.id, topic_id)
+
+
+@router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED)
+async def propose(body: TopicCreate, event: EventDep, caller: ApiCaller, writer: WriterDep) -> TopicPublic:
+    """Propose a topic as an attendee (you convene it) or as the facilitator."""
+    if caller.attendee is None and not caller.is_facilitator:
+        raise NotAuthenticated("Join the event first and send your attendee token as a bearer token.")
+    topic = await writer.run(
+        lambda s: topics.propose_topic(
+            session=s, event_id=event.id, convener_id=caller.attendee_id, title=body.title, description=body.description
+        )
+    )
+    return TopicPublic.model_validate(
+        topic, update={"votes": 0, "convener_name": caller.attendee.display_name if caller.attendee else None}
+    )
+
+
+@router.patch("/events/{slug}/topics/{topic_id}")
+async def edit(
+    topic_id: int, body: TopicUpdate, event: EventDep, caller: ApiCaller, writer: WriterDep, session: SessionDep
+) -> TopicPublic:
+    await writer.run(
+        lambda s: topics.edit_topic(
+            session=s,
+            event_id=event.id,
+            topic_id=topic_id,
+            editor_id=caller.attendee_id,
+            is_facilitator=caller.is_facilitator,
+            **body.model_dump(exclude_unset=True),
+        )
+    )
+    return _view(session, event.id, topic_id)
+
+
+@router.delete("/events/{slug}/topics/{topic_id}")
+async def withdraw(topic_id: int, event: EventDep, caller: ApiCaller, writer: WriterDep) -> TopicPublic:
+    """Withdraw a topic (its convener or the facilitator); the dots on it go back to their owners."""
+    topic = await writer.run(
+        lambda s: topics.withdraw_topic(
+            session=s,
+            event_id=event.id,
+            topic_id=topic_id,
+            editor_id=caller.attendee_id,
+            is_facilitator=caller.is_facilitator,
+        )
+    )
+    return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
+
+
+@router.post("/events/{slug}/topics/{topic_id}/hide")
+async def hide(topic_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
+    """Moderation: hide an abusive topic from every page."""
+    topic = await writer.run(lambda s: topics.hide_topic(session=s, event_id=event.id, topic_id=topic_id))
+    return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
+
+
+@router.post("/events/{slug}/topics/{topic_id}/merge")
+async def merge(
+    topic_id: int, body: TopicMerge, event: EventDep, _: ApiFacilitator, writer: WriterDep, session: SessionDep
+) -> TopicPublic:
+    """Merge this (duplicate) topic into another; its dots move along. Answers the merged-into topic."""
+    await writer.run(
+        lambda s: topics.merge_topics(session=s, event_id=event.id, source_id=topic_id, target_id=body.into_topic_id)
+    )
+    return _view(session, event.id, body.into_topic_id)
+
+
+@router.put("/events/{slug}/topics/{topic_id}/vote")
+async def vote(topic_id: int, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> VotePublic:
+    """Put a dot on the topic. Idempotent: a second call changes nothing."""
+    result = await writer.run(lambda s: votes.cast_vote(session=s, attendee_id=attendee.id, topic_id=topic_id))  # type: ignore[arg-type]
+    return VotePublic.model_validate(result, from_attributes=True)
+
+
+@router.delete("/events/{slug}/topics/{topic_id}/vote")
+async def unvote(topic_id: int, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> VotePublic:
+    """Take the dot back. Idempotent."""
+    result = await writer.run(lambda s: votes.retract_vote(session=s, attendee_id=attendee.id, topic_id=topic_id))  # type: ignore[arg-type]
+    return VotePublic.model_validate(result, from_attributes=True)
+
+
+def _view(session: SessionDep, event_id: int, topic_id: int) -> TopicPublic:
+    # A fresh read after a write: the read session must not serve what it cached before the writer committed.
+    session.expire_all()
+    topic = lookups.get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
+    return TopicPublic.model_validate(
+        topic,
+        update={
+            "votes": topics.vote_count(session=session, topic_id=topic_id),
+            "convener_name": convener.display_name if convener else None,
+        },
+    )

@@ -1,0 +1,58 @@
+"""The agenda wall: placements, and attendees saying where they are going."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from app.deps import ApiAttendee, ApiCaller, EventDep, WriterDep
+from app.models.attendance import AttendancePublic, AttendanceSet
+from app.models.placement import PlacementPublic, PlacementSet
+from app.services import attendance, placements
+from app.services.errors import NotAuthenticated
+from app.services.placements import Actor
+
+router = APIRouter(tags=["wall"])
+
+
+def _actor(caller: ApiCaller) -> Actor:
+    if caller.attendee is None and not caller.is_facilitator:
+        raise NotAuthenticated("Send the facilitator key, or your attendee token, as a bearer token.")
+    return Actor(is_facilitator=caller.is_facilitator, attendee_id=caller.attendee_id)
+
+
+@router.put("/events/{slug}/topics/{topic_id}/placement")
+async def place(
+    topic_id: int, body: PlacementSet, event: EventDep, caller: ApiCaller, writer: WriterDep
+) -> PlacementPublic:
+    """Place a topic into a cell (or move it). Taken cells, convener clashes and break slots answer 409."""
+    actor = _actor(caller)
+    placement = await writer.run(
+        lambda s: placements.place_topic(
+            session=s, event_id=event.id, actor=actor, topic_id=topic_id, room_id=body.room_id, slot_id=body.slot_id
+        )
+    )
+    return PlacementPublic.model_validate(placement, from_attributes=True)
+
+
+@router.delete("/events/{slug}/topics/{topic_id}/placement", status_code=status.HTTP_204_NO_CONTENT)
+async def unplace(topic_id: int, event: EventDep, caller: ApiCaller, writer: WriterDep) -> Response:
+    actor = _actor(caller)
+    await writer.run(lambda s: placements.unplace_topic(session=s, event_id=event.id, actor=actor, topic_id=topic_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put("/events/{slug}/slots/{slot_id}/attendance")
+async def attend(
+    slot_id: int, body: AttendanceSet, event: EventDep, attendee: ApiAttendee, writer: WriterDep
+) -> AttendancePublic:
+    """ "I'm going": replaces the attendee's earlier choice in this slot. A full room is said, not refused."""
+    result = await writer.run(
+        lambda s: attendance.attend(session=s, attendee_id=attendee.id, slot_id=slot_id, topic_id=body.topic_id)  # type: ignore[arg-type]
+    )
+    return AttendancePublic.model_validate(result, from_attributes=True)
+
+
+@router.delete("/events/{slug}/slots/{slot_id}/attendance")
+async def leave(slot_id: int, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> AttendancePublic:
+    result = await writer.run(lambda s: attendance.leave(session=s, attendee_id=attendee.id, slot_id=slot_id))  # type: ignore[arg-type]
+    return AttendancePublic.model_validate(result, from_attributes=True)

@@ -1,0 +1,14 @@
+"""HTML pages: server-rendered, phone-first, progressively enhanced with htmx.
+
+Every form works as a plain form post (answered with a redirect, or the page with the error in
+place); with htmx, only the changed fragment (a file of templates/partials/) is swapped.
+"""
+
+from fastapi import APIRouter
+
+from app.routes.pages import attendee, facilitator, home
+
+router = APIRouter(include_in_schema=False)
+router.include_router(home.router)
+router.include_router(attendee.router)
+router.include_router(facilitator.router)

@@ -1,0 +1,5 @@
+"""The facilitator's page: rooms, slots, phases, moderation."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

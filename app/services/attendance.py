@@ -1,0 +1,85 @@
+"""Attendance: "I'm going" to one placed topic per slot; the law of two feet lets people switch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from app.models import Attendance, Attendee, Placement, Room, Topic
+from app.services.errors import Conflict, NotAuthenticated
+from app.services.lookups import get_active_topic, get_slot
+
+
+@dataclass(frozen=True)
+class AttendanceResult:
+    slot_id: int
+    topic_id: int | None  # None: not going to anything in this slot
+    going: int  # people going to that topic now
+    capacity: int | None  # of its room
+    room_full: bool  # a soft cap: people may still go, they are only told
+
+
+def attend(*, session: Session, attendee_id: int, slot_id: int, topic_id: int) -> AttendanceResult:
+    """Say "I'm going" to a topic in a slot, replacing any earlier choice in that slot."""
+    event_id = _event_of(session, attendee_id)
+    slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
+    placement = session.exec(select(Placement).where(Placement.topic_id == topic.id)).scalars().first()
+    if placement is None or placement.slot_id != slot.id:
+        raise Conflict(f"'{topic.title}' is not on the wall in this slot.")
+    current = (
+        session.exec(select(Attendance).where(Attendance.attendee_id == attendee_id, Attendance.slot_id == slot.id))
+        .scalars()
+        .first()
+    )
+    if current is None:
+        session.add(Attendance(attendee_id=attendee_id, slot_id=slot.id, topic_id=topic.id))  # type: ignore[arg-type]
+    elif current.topic_id != topic.id:
+        current.topic_id = topic.id  # type: ignore[assignment]
+        session.add(current)
+    session.flush()
+    return _result(session, slot_id=slot.id, topic_id=topic.id, room_id=placement.room_id)  # type: ignore[arg-type]
+
+
+def leave(*, session: Session, attendee_id: int, slot_id: int) -> AttendanceResult:
+    """Not going to anything in this slot any more."""
+    event_id = _event_of(session, attendee_id)
+    slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
+    session.exec(delete(Attendance).where(Attendance.attendee_id == attendee_id, Attendance.slot_id == slot.id))
+    return AttendanceResult(slot_id=slot.id, topic_id=None, going=0, capacity=None, room_full=False)  # type: ignore[arg-type]
+
+
+def my_day(*, session: Session, attendee_id: int) -> dict[int, int]:
+    """slot id → topic id the attendee is going to."""
+    rows = session.exec(
+        select(Attendance.slot_id, Attendance.topic_id).where(Attendance.attendee_id == attendee_id)
+    ).all()
+    return {slot_id: topic_id for slot_id, topic_id in rows}
+
+
+def going_counts(*, session: Session, event_id: int) -> dict[int, int]:
+    """topic id → how many people said they are going."""
+    rows = session.exec(
+        select(Attendance.topic_id, func.count(Attendance.id))
+        .join(Topic, Topic.id == Attendance.topic_id)
+        .where(Topic.event_id == event_id)
+        .group_by(Attendance.topic_id)
+    ).all()
+    return {topic_id: count for topic_id, count in rows}
+
+
+def _result(session: Session, *, slot_id: int, topic_id: int, room_id: int) -> AttendanceResult:
+    going = session.exec(select(func.count(Attendance.id)).where(Attendance.topic_id == topic_id)).scalar_one()
+    capacity = session.exec(select(Room.capacity).where(Room.id == room_id)).scalar_one()
+    return AttendanceResult(
+        slot_id=slot_id, topic_id=topic_id, going=going, capacity=capacity, room_full=going > capacity
+    )
+
+
+def _event_of(session: Session, attendee_id: int) -> int:
+    event_id = session.exec(select(Attendee.event_id).where(Attendee.id == attendee_id)).scalar_one_or_none()
+    if event_id is None:
+        raise NotAuthenticated("We don't know you in this event any more. Please join again.")
+    return event_id

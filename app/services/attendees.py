@@ -1,0 +1,59 @@
+"""Attendees: joining an event and being recognised again by the token kept on the device."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app.models import Attendee, Event
+from app.services import tokens
+from app.services.errors import NotAllowed, NotAuthenticated
+from app.services.lookups import get_event_by_id
+from app.services.text import clean_line
+
+DISPLAY_NAME_MAX = 40
+
+
+@dataclass(frozen=True)
+class Joined:
+    attendee: Attendee
+    token: str  # exists in clear only here: the device keeps it, we keep its hash
+
+
+def join_event(*, session: Session, event_id: int, display_name: str, join_code: str | None = None) -> Joined:
+    event = get_event_by_id(session=session, event_id=event_id)
+    name = clean_line(display_name, field="display_name", label="Your name", max_length=DISPLAY_NAME_MAX)
+    if event.join_code and not tokens.join_codes_match(event.join_code, join_code):
+        raise NotAllowed("That join code is not right. It is shown on the screen at the venue.")
+    secret = tokens.new_secret()
+    attendee = Attendee(event_id=event.id, display_name=name, token_hash=tokens.hash_secret(secret))  # type: ignore[arg-type]
+    session.add(attendee)
+    session.flush()
+    return Joined(attendee=attendee, token=tokens.attendee_token(attendee.id, secret))  # type: ignore[arg-type]
+
+
+def authenticate(*, session: Session, event: Event, token: str | None) -> Attendee:
+    """The attendee this token belongs to, in this event; NotAuthenticated for a stale or forged one."""
+    parsed = tokens.split_attendee_token(token or "")
+    attendee = session.get(Attendee, parsed[0]) if parsed else None
+    if (
+        parsed is None
+        or attendee is None
+        or attendee.event_id != event.id
+        or not tokens.secret_matches(parsed[1], attendee.token_hash)
+    ):
+        raise NotAuthenticated("We don't recognise you in this event. Join with your name first.")
+    return attendee
+
+
+def rename(*, session: Session, attendee_id: int, display_name: str) -> Attendee:
+    attendee = session.get(Attendee, attendee_id)
+    if attendee is None:
+        raise NotAuthenticated("We don't know you in this event any more. Please join again.")
+    attendee.display_name = clean_line(
+        display_name, field="display_name", label="Your name", max_length=DISPLAY_NAME_MAX
+    )
+    session.add(attendee)
+    session.flush()
+    return attendee

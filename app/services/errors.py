@@ -1,0 +1,61 @@
+"""The domain's errors. Each carries a sentence a person can act on; app/errors.py maps classes to HTTP."""
+
+
+class DomainError(Exception):
+    """Base class: the request broke a rule of the domain; nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(DomainError):
+    """A value is empty, too long or malformed."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(DomainError):
+    """No such thing in this event (unknown ids and other events' ids look the same)."""
+
+
+class NotAllowed(DomainError):
+    """The caller's role may not do this (not the convener, not the facilitator, wrong join code)."""
+
+
+class NotAuthenticated(NotAllowed):
+    """No valid attendee token or facilitator key was presented."""
+
+
+class PhaseClosed(NotAllowed):
+    """Proposals or voting are closed for this event."""
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state of the event."""
+
+
+class BudgetSpent(Conflict):
+    pass
+
+
+class CellTaken(Conflict):
+    pass
+
+
+class ConvenerClash(Conflict):
+    pass
+
+
+class SlotOverlap(Conflict):
+    pass
+
+
+class SlotNotForSessions(Conflict):
+    pass
+
+
+class TopicNotActive(Conflict):
+    """The topic was withdrawn, hidden or merged: it no longer takes votes, places or attendees."""

@@ -1,0 +1,188 @@
+"""Events: creation, phase switches, the dot budget, the join code, the facilitator key."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.models import Attendee, Event, Topic, TopicStatus, Vote
+from app.models.event import SLUG_PATTERN
+from app.services import tokens
+from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.services.text import clean_line
+
+MAX_VOTES_PER_ATTENDEE = 100
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A freshly created event and its facilitator key, which exists in clear only here."""
+
+    event: Event
+    facilitator_key: str
+
+
+def get_event(*, session: Session, slug: str) -> Event:
+    event = session.exec(select(Event).where(Event.slug == slug)).scalars().first()
+    if event is None:
+        raise NotFound(f"There is no event '{slug}'. Check the link you were given.")
+    return event
+
+
+def create_event(
+    *,
+    session: Session,
+    name: str,
+    timezone: str,
+    date: date,
+    slug: str | None = None,
+    join_code: str | None = None,
+    votes_per_attendee: int = 5,
+) -> NewEvent:
+    name = clean_line(name, field="name", label="The event's name", max_length=120)
+    _check_timezone(timezone)
+    _check_budget(votes_per_attendee)
+    if slug:
+        slug = slug.strip().lower()
+        if not re.fullmatch(SLUG_PATTERN, slug):
+            raise InvalidInput(
+                "The slug may use lowercase letters, digits and dashes (not at either end), at most 60.",
+                field="slug",
+            )
+        if _slug_taken(session, slug):
+            raise Conflict(f"The slug '{slug}' is already used by another event.")
+    else:
+        slug = _free_slug(session, slugify(name))
+    key = tokens.new_secret()
+    event = Event(
+        name=name,
+        slug=slug,
+        timezone=timezone,
+        date=date,
+        votes_per_attendee=votes_per_attendee,
+        join_code=_clean_join_code(join_code),
+        facilitator_key_hash=tokens.hash_secret(key),
+    )
+    session.add(event)
+    session.flush()
+    return NewEvent(event=event, facilitator_key=key)
+
+
+def update_event(*, session: Session, event_id: int, changes: dict[str, object]) -> Event:
+    """Apply the facilitator's changes: name, time zone, date, phase switches, budget, join code."""
+    event = _load_for_update(session, event_id)
+    allowed = {
+        "name",
+        "timezone",
+        "date",
+        "proposals_open",
+        "voting_open",
+        "self_placement",
+        "votes_per_attendee",
+        "join_code",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"These can't be changed: {', '.join(sorted(unknown))}.")
+    if "name" in changes:
+        event.name = clean_line(str(changes["name"]), field="name", label="The event's name", max_length=120)
+    if "timezone" in changes:
+        _check_timezone(str(changes["timezone"]))
+        event.timezone = str(changes["timezone"])
+    if "date" in changes:
+        event.date = changes["date"]  # type: ignore[assignment]
+    for switch in ("proposals_open", "voting_open", "self_placement"):
+        if switch in changes:
+            setattr(event, switch, bool(changes[switch]))
+    if "votes_per_attendee" in changes:
+        budget = int(changes["votes_per_attendee"])  # type: ignore[call-overload]
+        _check_budget(budget)
+        most_spent = _most_votes_held(session, event.id)  # type: ignore[arg-type]
+        if budget < most_spent:
+            raise Conflict(
+                f"Someone has already spent {most_spent} dots; the budget can't go below that "
+                "(nobody may hold more dots than the budget)."
+            )
+        event.votes_per_attendee = budget
+    if "join_code" in changes:
+        event.join_code = _clean_join_code(changes["join_code"])  # type: ignore[arg-type]
+    session.add(event)
+    session.flush()
+    return event
+
+
+def facilitator_key_matches(event: Event, key: str | None) -> bool:
+    return bool(key) and tokens.secret_matches(key, event.facilitator_key_hash)  # type: ignore[arg-type]
+
+
+def require_facilitator(event: Event, key: str | None) -> None:
+    if not facilitator_key_matches(event, key):
+        raise NotAllowed("Only the event's facilitator can do this. Open the facilitator link first.")
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50].strip("-")
+    return slug or "event"
+
+
+def _free_slug(session: Session, base: str) -> str:
+    slug, n = base, 1
+    while _slug_taken(session, slug):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _slug_taken(session: Session, slug: str) -> bool:
+    return session.exec(select(Event.id).where(Event.slug == slug)).first() is not None
+
+
+def _check_timezone(timezone: str) -> None:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"'{timezone}' is not a time zone we know. Use an IANA name such as Europe/London.", field="timezone"
+        ) from None
+    if timezone not in available_timezones() and timezone != "UTC":
+        raise InvalidInput(f"'{timezone}' is not an IANA time zone name.", field="timezone")
+
+
+def _check_budget(budget: int) -> None:
+    if not 1 <= budget <= MAX_VOTES_PER_ATTENDEE:
+        raise InvalidInput(
+            f"The dot budget must be between 1 and {MAX_VOTES_PER_ATTENDEE}.", field="votes_per_attendee"
+        )
+
+
+def _clean_join_code(code: str | None) -> str | None:
+    if code is None:
+        return None
+    code = clean_line(code, field="join_code", label="The join code", max_length=40, required=False)
+    return code or None
+
+
+def _most_votes_held(session: Session, event_id: int) -> int:
+    per_attendee = (
+        select(func.count(Vote.id).label("n"))
+        .join(Attendee, Attendee.id == Vote.attendee_id)
+        .join(Topic, Topic.id == Vote.topic_id)
+        .where(Attendee.event_id == event_id, Topic.status.in_([TopicStatus.proposed, TopicStatus.placed]))
+        .group_by(Vote.attendee_id)
+        .subquery()
+    )
+    return session.exec(select(func.coalesce(func.max(per_attendee.c.n), 0))).scalar_one()
+
+
+def _load_for_update(session: Session, event_id: int) -> Event:
+    event = session.exec(select(Event).where(Event.id == event_id).with_for_update()).scalars().first()
+    if event is None:
+        raise NotFound("This event no longer exists.")
+    return event

@@ -1,0 +1,44 @@
+"""Finding one thing of one event by id: unknown ids and other events' ids answer the same NotFound."""
+
+from sqlmodel import Session
+
+from app.models import Event, Room, Slot, Topic
+from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.services.errors import NotFound, TopicNotActive
+
+
+def get_topic(*, session: Session, event_id: int, topic_id: int) -> Topic:
+    topic = session.get(Topic, topic_id)
+    if topic is None or topic.event_id != event_id:
+        raise NotFound(f"There is no topic {topic_id} in this event.")
+    return topic
+
+
+def get_active_topic(*, session: Session, event_id: int, topic_id: int) -> Topic:
+    """A topic that still takes votes, places and attendees."""
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    if topic.status not in ACTIVE_TOPIC_STATUSES:
+        raise TopicNotActive(f"'{topic.title}' was {topic.status}: it is no longer on the marketplace.")
+    return topic
+
+
+def get_room(*, session: Session, event_id: int, room_id: int) -> Room:
+    room = session.get(Room, room_id)
+    if room is None or room.event_id != event_id:
+        raise NotFound(f"There is no room {room_id} in this event.")
+    return room
+
+
+def get_slot(*, session: Session, event_id: int, slot_id: int) -> Slot:
+    slot = session.get(Slot, slot_id)
+    if slot is None or slot.event_id != event_id:
+        raise NotFound(f"There is no slot {slot_id} in this event.")
+    return slot
+
+
+def get_event_by_id(*, session: Session, event_id: int) -> Event:
+    """The event as it is inside the current transaction (its phase switches may just have changed)."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound("This event no longer exists.")
+    return event

@@ -1,0 +1,116 @@
+"""Placements: topics on the agenda wall, and the rules of the wall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from app.models import Attendance, Placement, SlotKind, Topic, TopicStatus
+from app.services.errors import CellTaken, ConvenerClash, NotAllowed, SlotNotForSessions
+from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks for a change of the wall: the facilitator, or an attendee (a convener)."""
+
+    is_facilitator: bool
+    attendee_id: int | None = None
+
+
+def place_topic(
+    *, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int
+) -> Placement:
+    """Put a topic into a cell, or move it there. Refused with the reason when a rule would break."""
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
+    room = get_room(session=session, event_id=event_id, room_id=room_id)  # type: ignore[arg-type]
+    slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)  # type: ignore[arg-type]
+    if slot.kind != SlotKind.sessions:
+        raise SlotNotForSessions(
+            f"'{slot.label or 'This slot'}' is a {slot.kind} slot: only session slots take topics."
+        )
+
+    in_cell = (
+        session.exec(select(Placement).where(Placement.room_id == room_id, Placement.slot_id == slot_id))
+        .scalars()
+        .first()
+    )
+    if in_cell is not None and in_cell.topic_id != topic.id:
+        other = session.get(Topic, in_cell.topic_id)
+        raise CellTaken(f"{room.name} at {slot.starts_at:%H:%M} already has '{other.title if other else 'a topic'}'.")
+    if topic.convener_id is not None:
+        clash = (
+            session.exec(
+                select(Placement).where(
+                    Placement.slot_id == slot_id,
+                    Placement.convener_id == topic.convener_id,
+                    Placement.topic_id != topic.id,
+                )
+            )
+            .scalars()
+            .first()
+        )
+        if clash is not None:
+            other = session.get(Topic, clash.topic_id)
+            raise ConvenerClash(
+                f"The convener already runs '{other.title if other else 'another topic'}' in this slot "
+                "and can't be in two rooms at once."
+            )
+
+    placement = session.exec(select(Placement).where(Placement.topic_id == topic.id)).scalars().first()
+    if placement is None:
+        placement = Placement(
+            event_id=event_id, topic_id=topic.id, room_id=room_id, slot_id=slot_id, convener_id=topic.convener_id
+        )
+    elif placement.slot_id != slot_id:
+        _follow_to_slot(session, topic_id=topic.id, slot_id=slot_id)  # type: ignore[arg-type]
+    placement.room_id, placement.slot_id = room_id, slot_id
+    topic.status = TopicStatus.placed
+    session.add_all([placement, topic])
+    session.flush()
+    return placement
+
+
+def unplace_topic(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> None:
+    """Take a topic off the wall: it goes back to the marketplace with its votes."""
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
+    unplace_topics(session=session, topic_ids=[topic.id])  # type: ignore[list-item]
+
+
+def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
+    """Remove these topics' placements and the "I'm going" that pointed at them."""
+    if not topic_ids:
+        return
+    session.exec(delete(Attendance).where(Attendance.topic_id.in_(topic_ids)))  # type: ignore[attr-defined]
+    session.exec(delete(Placement).where(Placement.topic_id.in_(topic_ids)))  # type: ignore[attr-defined]
+    session.exec(
+        update(Topic)
+        .where(Topic.id.in_(topic_ids), Topic.status == TopicStatus.placed)  # type: ignore[union-attr]
+        .values(status=TopicStatus.proposed)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+
+
+def list_placements(*, session: Session, event_id: int) -> list[Placement]:
+    return list(session.exec(select(Placement).where(Placement.event_id == event_id)).scalars())
+
+
+def _check_may_place(event_id: int, actor: Actor, topic: Topic) -> None:
+    if actor.is_facilitator:
+        return
+    if not event.self_placement:
+        raise NotAllowed("Only the facilitator places topics on the wall in this event.")
+    if actor.attendee_id is None or topic.convener_id != actor.attendee_id:
+        raise NotAllowed("You can only place your own topics on the wall.")
+
+
+def _follow_to_slot(session: Session, *, topic_id: int, slot_id: int) -> None:
+    """A topic moved to another slot: its attendees follow, unless they already go elsewhere then."""
+    busy = select(Attendance.attendee_id).where(Attendance.slot_id == slot_id)
+    session.exec(delete(Attendance).where(Attendance.topic_id == topic_id, Attendance.attendee_id.in_(busy)))  # type: ignore[attr-defined]
+    session.exec(update(Attendance).where(Attendance.topic_id == topic_id).values(slot_id=slot_id))

@@ -1,0 +1,177 @@
+"""Topics: proposing, editing, withdrawing, and the facilitator's moderation (hide, merge)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import delete, func, or_, select
+from sqlmodel import Session
+
+from app.models import Attendee, Topic, TopicStatus, Vote
+from app.models._base import utcnow
+from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicNotActive
+from app.services.lookups import get_active_topic, get_event_by_id, get_topic
+from app.services.placements import unplace_topics
+from app.services.text import clean_line, clean_text
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 2000
+SEARCH_MAX = 100
+
+TopicSort = Literal["votes", "newest"]
+
+
+@dataclass(frozen=True)
+class TopicView:
+    """A topic as people see it in lists: with its vote count and its convener's name."""
+
+    topic: Topic
+    votes: int
+    convener_name: str | None
+
+
+def propose_topic(
+    *, session: Session, event_id: int, convener_id: int | None, title: str, description: str = ""
+) -> Topic:
+    """A new topic from an attendee (convener_id) or from the facilitator (None, even when proposals are closed)."""
+    event = get_event_by_id(session=session, event_id=event_id)
+    if convener_id is not None and not event.proposals_open:
+        raise PhaseClosed("Proposals are closed for this event.")
+    topic = Topic(
+        event_id=event_id,
+        convener_id=convener_id,
+        title=_title(title),
+        description=_description(description),
+    )
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+def edit_topic(
+    *,
+    session: Session,
+    event_id: int,
+    topic_id: int,
+    editor_id: int | None,
+    is_facilitator: bool,
+    title: str | None = None,
+    description: str | None = None,
+) -> Topic:
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    _check_convener_or_facilitator(topic, editor_id, is_facilitator, "edit")
+    if title is not None:
+        topic.title = _title(title)
+    if description is not None:
+        topic.description = _description(description)
+    topic.updated_at = utcnow()
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+def withdraw_topic(
+    *, session: Session, event_id: int, topic_id: int, editor_id: int | None, is_facilitator: bool
+) -> Topic:
+    """The convener takes a topic back: it leaves the wall and everyone's dots on it are returned."""
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    _check_convener_or_facilitator(topic, editor_id, is_facilitator, "withdraw")
+    return _retire(session, topic, TopicStatus.withdrawn)
+
+
+def hide_topic(*, session: Session, event_id: int, topic_id: int) -> Topic:
+    """Moderation: an abusive topic disappears from every page; its dots go back to their owners."""
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    if topic.status == TopicStatus.hidden:
+        return topic
+    if topic.status not in ACTIVE_TOPIC_STATUSES:
+        raise TopicNotActive(f"'{topic.title}' was {topic.status} already.")
+    return _retire(session, topic, TopicStatus.hidden)
+
+
+def merge_topics(*, session: Session, event_id: int, source_id: int, target_id: int) -> Topic:
+    """Merge a duplicate (source) into another topic (target); the source's dots move with it.
+
+    An attendee who had a dot on both keeps one on the target and gets the other back, so nobody
+    ends up with two dots on one topic, and nobody can go over budget (merging never adds dots).
+    """
+    if source_id == target_id:
+        raise InvalidInput("A topic can't be merged into itself.")
+    source = get_active_topic(session=session, event_id=event_id, topic_id=source_id)  # type: ignore[arg-type]
+    target = get_active_topic(session=session, event_id=event_id, topic_id=target_id)  # type: ignore[arg-type]
+    already_on_target = select(Vote.attendee_id).where(Vote.topic_id == target.id)
+    session.exec(delete(Vote).where(Vote.topic_id == source.id, Vote.attendee_id.in_(already_on_target)))  # type: ignore[attr-defined]
+    for vote in session.exec(select(Vote).where(Vote.topic_id == source.id)).scalars():
+        vote.topic_id = target.id  # type: ignore[assignment]
+        session.add(vote)
+    _retire(session, source, TopicStatus.merged, keep_votes=True)
+    source.merged_into_id = target.id
+    target.updated_at = utcnow()
+    session.add_all([source, target])
+    session.flush()
+    return target
+
+
+def list_topics(
+    *,
+    session: Session,
+    event_id: int,
+    sort: TopicSort = "votes",
+    search: str | None = None,
+    convener_id: int | None = None,
+    include_retired: bool = False,
+) -> list[TopicView]:
+    """Topics with their vote counts, most voted (or newest) first, optionally filtered by a search."""
+    votes = func.count(Vote.id).label("votes")
+    query = (
+        select(Topic, votes, Attendee.display_name)
+        .outerjoin(Vote, Vote.topic_id == Topic.id)
+        .outerjoin(Attendee, Attendee.id == Topic.convener_id)
+        .where(Topic.event_id == event_id)
+        .group_by(Topic.id, Attendee.display_name)
+    )
+    if not include_retired:
+        query = query.where(Topic.status.in_(ACTIVE_TOPIC_STATUSES))  # type: ignore[attr-defined]
+    if convener_id is not None:
+        query = query.where(Topic.convener_id == convener_id)
+    words = clean_line(search, field="q", label="The search", max_length=SEARCH_MAX, required=False).split()
+    for word in words:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(Topic.title.ilike(pattern, escape="\\"), Topic.description.ilike(pattern, escape="\\"))  # type: ignore[attr-defined]
+        )
+    order = [Topic.created_at.desc(), Topic.id.desc()] if sort == "newest" else [votes.desc(), Topic.id.asc()]  # type: ignore[attr-defined]
+    rows = session.exec(query.order_by(*order)).all()
+    return [TopicView(topic=topic, votes=count, convener_name=name) for topic, count, name in rows]
+
+
+def vote_count(*, session: Session, topic_id: int) -> int:
+    return session.exec(select(func.count(Vote.id)).where(Vote.topic_id == topic_id)).scalar_one()
+
+
+def _retire(session: Session, topic: Topic, status: TopicStatus, *, keep_votes: bool = False) -> Topic:
+    unplace_topics(session=session, topic_ids=[topic.id])  # type: ignore[list-item]
+    if not keep_votes:
+        session.exec(delete(Vote).where(Vote.topic_id == topic.id))
+    topic.status = status
+    topic.updated_at = utcnow()
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+def _check_convener_or_facilitator(topic: Topic, editor_id: int | None, is_facilitator: bool, verb: str) -> None:
+    if is_facilitator:
+        return
+    if editor_id is None or topic.convener_id != editor_id:
+        raise NotAllowed(f"Only the topic's convener or the facilitator can {verb} it.")
+
+
+def _title(title: str) -> str:
+    return clean_line(title, field="title", label="The title", max_length=TITLE_MAX)
+
+
+def _description(description: str) -> str:
+    return clean_text(description, field="description", label="The description", max_length=DESCRIPTION_MAX)

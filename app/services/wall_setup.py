@@ -1,0 +1,201 @@
+"""Rooms and slots: the columns and rows of the agenda wall, set up by the facilitator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select, true
+from sqlmodel import Session
+
+from app.models import Placement, Room, Slot, SlotKind
+from app.services.errors import InvalidInput, SlotOverlap
+from app.services.lookups import get_room, get_slot
+from app.services.placements import unplace_topics
+from app.services.text import clean_line
+
+MAX_ROOM_CAPACITY = 100_000
+
+
+def list_rooms(*, session: Session, event_id: int) -> list[Room]:
+    return list(session.exec(select(Room).where(Room.event_id == event_id).order_by(Room.position, Room.id)).scalars())
+
+
+def list_slots(*, session: Session, event_id: int) -> list[Slot]:
+    return list(session.exec(select(Slot).where(Slot.event_id == event_id).order_by(Slot.starts_at)).scalars())
+
+
+def add_room(*, session: Session, event_id: int, name: str, capacity: int, location_notes: str = "") -> Room:
+    last = session.exec(select(func.max(Room.position)).where(Room.event_id == event_id)).scalar_one()
+    room = Room(
+        event_id=event_id,
+        name=_room_name(name),
+        capacity=_capacity(capacity),
+        position=(last + 1) if last is not None else 0,
+        location_notes=_location_notes(location_notes),
+    )
+    session.add(room)
+    session.flush()
+    return room
+
+
+def update_room(
+    *,
+    session: Session,
+    event_id: int,
+    room_id: int,
+    name: str | None = None,
+    capacity: int | None = None,
+    location_notes: str | None = None,
+    position: int | None = None,
+) -> Room:
+    room = get_room(session=session, event_id=event_id, room_id=room_id)
+    if name is not None:
+        room.name = _room_name(name)
+    if capacity is not None:
+        room.capacity = _capacity(capacity)
+    if location_notes is not None:
+        room.location_notes = _location_notes(location_notes)
+    if position is not None:
+        _move_room(session, room, position)
+    session.add(room)
+    session.flush()
+    return room
+
+
+def move_room(*, session: Session, event_id: int, room_id: int, by: int) -> Room:
+    """Move a room left (by=-1) or right (by=+1) on the wall."""
+    room = get_room(session=session, event_id=event_id, room_id=room_id)
+    rooms = list_rooms(session=session, event_id=event_id)
+    _move_room(session, room, rooms.index(room) + by)
+    return room
+
+
+def remove_room(*, session: Session, event_id: int, room_id: int) -> None:
+    """Remove a room; topics placed in it go back to the marketplace, nothing else is lost."""
+    room = get_room(session=session, event_id=event_id, room_id=room_id)
+    _unplace_where(session, Placement.room_id == room.id)
+    session.delete(room)
+    session.flush()
+    _renumber_rooms(session, event_id)
+
+
+def add_slot(
+    *,
+    session: Session,
+    event_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    label: str = "",
+    kind: SlotKind | str = SlotKind.sessions,
+) -> Slot:
+    slot = Slot(event_id=event_id, starts_at=starts_at, ends_at=ends_at, label=_slot_label(label), kind=_kind(kind))
+    _check_times(session, slot)
+    session.add(slot)
+    session.flush()
+    return slot
+
+
+def update_slot(
+    *,
+    session: Session,
+    event_id: int,
+    slot_id: int,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    label: str | None = None,
+    kind: SlotKind | str | None = None,
+) -> Slot:
+    slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
+    if starts_at is not None:
+        slot.starts_at = starts_at
+    if ends_at is not None:
+        slot.ends_at = ends_at
+    if label is not None:
+        slot.label = _slot_label(label)
+    if kind is not None:
+        slot.kind = _kind(kind)
+    _check_times(session, slot)
+    if slot.kind != SlotKind.sessions:
+        # A session slot turned into a break or plenary no longer holds topics.
+        _unplace_where(session, Placement.slot_id == slot.id)
+    session.add(slot)
+    session.flush()
+    return slot
+
+
+def remove_slot(*, session: Session, event_id: int, slot_id: int) -> None:
+    slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
+    _unplace_where(session, Placement.slot_id == slot.id)
+    session.delete(slot)
+    session.flush()
+
+
+def _unplace_where(session: Session, condition: ColumnElement[bool]) -> None:
+    topic_ids = list(session.exec(select(Placement.topic_id).where(condition)).scalars())
+    unplace_topics(session=session, topic_ids=topic_ids)
+
+
+def _move_room(session: Session, room: Room, position: int) -> None:
+    rooms = [r for r in list_rooms(session=session, event_id=room.event_id) if r.id != room.id]
+    position = max(0, min(position, len(rooms)))
+    rooms.insert(position, room)
+    for index, each in enumerate(rooms):
+        each.position = index
+        session.add(each)
+    session.flush()
+
+
+def _renumber_rooms(session: Session, event_id: int) -> None:
+    for index, room in enumerate(list_rooms(session=session, event_id=event_id)):
+        room.position = index
+        session.add(room)
+    session.flush()
+
+
+def _check_times(session: Session, slot: Slot) -> None:
+    if slot.ends_at <= slot.starts_at:
+        raise InvalidInput("A slot must end after it starts.", field="ends_at")
+    if slot.starts_at.date() != slot.ends_at.date() and (slot.ends_at - slot.starts_at).days >= 1:
+        raise InvalidInput("A slot can't last a day or more.", field="ends_at")
+    overlapping = (
+        session.exec(
+            select(Slot).where(
+                Slot.event_id == slot.event_id,
+                Slot.id != slot.id if slot.id is not None else true(),
+                Slot.starts_at < slot.ends_at,
+                Slot.ends_at > slot.starts_at,
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if overlapping is not None:
+        raise SlotOverlap(
+            f"This slot overlaps '{overlapping.label or 'a slot'}' "
+            f"({overlapping.starts_at:%H:%M}–{overlapping.ends_at:%H:%M}); slots of one event never overlap."
+        )
+
+
+def _room_name(name: str) -> str:
+    return clean_line(name, field="name", label="The room's name", max_length=60)
+
+
+def _location_notes(notes: str) -> str:
+    return clean_line(notes, field="location_notes", label="The location notes", max_length=500, required=False)
+
+
+def _slot_label(label: str) -> str:
+    return clean_line(label, field="label", label="The slot's label", max_length=60, required=False)
+
+
+def _capacity(capacity: int) -> int:
+    if not 1 <= capacity <= MAX_ROOM_CAPACITY:
+        raise InvalidInput(f"A room's capacity must be between 1 and {MAX_ROOM_CAPACITY}.", field="capacity")
+    return capacity
+
+
+def _kind(kind: SlotKind | str) -> SlotKind:
+    try:
+        return SlotKind(kind)
+    except ValueError:
+        raise InvalidInput("A slot's kind is 'sessions', 'plenary' or 'break'.", field="kind") from None

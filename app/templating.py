@@ -1,0 +1,19 @@
+"""The Jinja2 environment shared by pages, htmx fragments and (later) websocket pushes."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def _request_context(request: Request) -> dict[str, Any]:
+    from app.deps import CSRF_FIELD, csrf_token
+
+    return {"csrf_token": csrf_token(request), "csrf_field": CSRF_FIELD}
+
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_request_context])
+templates.env.autoescape = True

@@ -1,0 +1,144 @@
+"""Factories with explicit arguments, writing through the services (so every row obeys the domain's rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.db import Database
+from app.models import Attendee, Event, Room, Slot, SlotKind, Topic
+from app.services import attendees, events, placements, topics, votes, wall_setup
+
+EVENT_DATE = date(2026, 11, 24)
+
+
+@dataclass
+class EventWithKey:
+    event: Event
+    key: str
+
+    @property
+    def slug(self) -> str:
+        return self.event.slug
+
+    @property
+    def id(self) -> int:
+        return self.event.id  # type: ignore[return-value]
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+@dataclass
+class AttendeeWithToken:
+    attendee: Attendee
+    token: str
+
+    @property
+    def id(self) -> int:
+        return self.attendee.id  # type: ignore[return-value]
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Factory:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def event(
+        self,
+        *,
+        name: str = "Autumn Gathering",
+        slug: str | None = None,
+        voting_open: bool = True,
+        proposals_open: bool = True,
+        self_placement: bool = False,
+        join_code: str | None = None,
+        votes_per_attendee: int = 5,
+    ) -> EventWithKey:
+        with self.database.write_session() as session:
+            created = events.create_event(
+                session=session,
+                name=name,
+                slug=slug,
+                timezone="Europe/London",
+                date=EVENT_DATE,
+                join_code=join_code,
+                votes_per_attendee=votes_per_attendee,
+            )
+            events.update_event(
+                session=session,
+                event_id=created.event.id,  # type: ignore[arg-type]
+                changes={
+                    "voting_open": voting_open,
+                    "proposals_open": proposals_open,
+                    "self_placement": self_placement,
+                },
+            )
+        return EventWithKey(event=created.event, key=created.facilitator_key)
+
+    def attendee(self, event: EventWithKey, *, name: str = "Ada") -> AttendeeWithToken:
+        with self.database.write_session() as session:
+            joined = attendees.join_event(
+                session=session, event_id=event.id, display_name=name, join_code=event.event.join_code
+            )
+        return AttendeeWithToken(attendee=joined.attendee, token=joined.token)
+
+    def topic(
+        self,
+        event: EventWithKey,
+        convener: AttendeeWithToken | None,
+        *,
+        title: str = "Remote work",
+        description: str = "",
+    ) -> Topic:
+        with self.database.write_session() as session:
+            return topics.propose_topic(
+                session=session,
+                event_id=event.id,
+                convener_id=convener.id if convener else None,
+                title=title,
+                description=description,
+            )
+
+    def room(self, event: EventWithKey, *, name: str = "Main hall", capacity: int = 50) -> Room:
+        with self.database.write_session() as session:
+            return wall_setup.add_room(session=session, event_id=event.id, name=name, capacity=capacity)
+
+    def slot(
+        self,
+        event: EventWithKey,
+        *,
+        starts: str = "10:00",
+        ends: str = "11:00",
+        label: str = "",
+        kind: SlotKind = SlotKind.sessions,
+    ) -> Slot:
+        day = EVENT_DATE.isoformat()
+        with self.database.write_session() as session:
+            return wall_setup.add_slot(
+                session=session,
+                event_id=event.id,
+                starts_at=datetime.fromisoformat(f"{day}T{starts}"),
+                ends_at=datetime.fromisoformat(f"{day}T{ends}"),
+                label=label,
+                kind=kind,
+            )
+
+    def vote(self, attendee: AttendeeWithToken, topic: Topic) -> None:
+        with self.database.write_session() as session:
+            votes.cast_vote(session=session, attendee_id=attendee.id, topic_id=topic.id)  # type: ignore[arg-type]
+
+    def place(self, event: EventWithKey, topic: Topic, room: Room, slot: Slot) -> None:
+        with self.database.write_session() as session:
+            placements.place_topic(
+                session=session,
+                event_id=event.id,
+                actor=placements.Actor(is_facilitator=True),
+                topic_id=topic.id,  # type: ignore[arg-type]
+                room_id=room.id,  # type: ignore[arg-type]
+                slot_id=slot.id,  # type: ignore[arg-type]
+            )
