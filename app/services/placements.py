@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from app.models import Attendance, Placement, SlotKind, Topic, TopicStatus
+from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus
 from app.services.errors import CellTaken, ConvenerClash, NotAllowed, SlotNotForSessions
 from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
 
@@ -100,7 +100,7 @@ def list_placements(*, session: Session, event_id: int) -> list[Placement]:
     return list(session.exec(select(Placement).where(Placement.event_id == event_id)).scalars())
 
 
-def _check_may_place(event_id: int, actor: Actor, topic: Topic) -> None:
+def _check_may_place(event: Event, actor: Actor, topic: Topic) -> None:
     if actor.is_facilitator:
         return
     if not event.self_placement:

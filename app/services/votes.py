@@ -42,7 +42,8 @@ def cast_vote(*, session: Session, attendee_id: int, topic_id: int) -> VoteResul
     if topic_id not in held:
         if len(held) >= voter.budget:
             raise BudgetSpent(
-                f"You have spent all {voter.budget} of your dots. Take one back from another topic to vote for this one."
+                f"You have spent all {voter.budget} of your dots. "
+                "Take one back from another topic to vote for this one."
             )
         session.exec(insert(Vote).values(attendee_id=attendee_id, topic_id=topic_id, created_at=utcnow()))
         held.add(topic_id)
