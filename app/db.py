@@ -20,7 +20,7 @@ class DatabaseNotMigrated(RuntimeError):
 
 @dataclass
 class Database:
-    """The read engine (any thread, deferred transactions) and the write engine (IMMEDIATE on SQLite).
+    """The read engine (any thread, no long snapshots) and the write engine (IMMEDIATE on SQLite).
 
     On SQLite a deferred transaction that later upgrades to a write fails at once with SQLITE_BUSY,
     ignoring the busy timeout; taking the write lock at BEGIN makes writers queue politely instead.
@@ -78,9 +78,14 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    if write:
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    # Reads run without BEGIN: each statement sees the latest commit, like READ COMMITTED on
+    # PostgreSQL, so a page rendered right after a write (by the writer thread) shows that write.
 
     return engine
 

@@ -5,9 +5,9 @@ Existence and permission checks live here once, not as copies in each route.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlmodel import Session
@@ -19,6 +19,8 @@ from app.services import attendees, events, tokens
 from app.services.errors import NotAllowed, NotAuthenticated
 from app.writer import Writer
 
+T = TypeVar("T")
+
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
@@ -26,10 +28,6 @@ def get_settings_dep(request: Request) -> Settings:
 
 def get_database(request: Request) -> Database:
     return request.app.state.database  # type: ignore[no-any-return]
-
-
-def get_writer(request: Request) -> Writer:
-    return request.app.state.writer  # type: ignore[no-any-return]
 
 
 def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
@@ -40,7 +38,32 @@ def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterato
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
-WriterDep = Annotated[Writer, Depends(get_writer)]
+
+
+class RequestWriter:
+    """The app's writer, seen from one request: after a write, the request's read session forgets
+    what it had loaded, so that the answer is rendered from the state the write left.
+
+    The work runs on the writer's thread: capture plain values (ids) for it, never lazy-load
+    through objects of the request's read session inside it.
+    """
+
+    def __init__(self, writer: Writer, session: Session) -> None:
+        self._writer = writer
+        self._session = session
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        try:
+            return await self._writer.run(work)
+        finally:
+            self._session.expire_all()
+
+
+def get_writer(request: Request, session: SessionDep) -> RequestWriter:
+    return RequestWriter(request.app.state.writer, session)
+
+
+WriterDep = Annotated[RequestWriter, Depends(get_writer)]
 
 
 def get_event(slug: str, session: SessionDep) -> Event:

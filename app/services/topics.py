@@ -147,8 +147,12 @@ def list_topics(
     return [TopicView(topic=topic, votes=count, convener_name=name) for topic, count, name in rows]
 
 
-def vote_count(*, session: Session, topic_id: int) -> int:
-    return session.exec(select(func.count(Vote.id)).where(Vote.topic_id == topic_id)).scalar_one()
+def get_topic_view(*, session: Session, event_id: int, topic_id: int) -> TopicView:
+    """One topic as lists show it, with its vote count and convener's name."""
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    votes = session.exec(select(func.count(Vote.id)).where(Vote.topic_id == topic_id)).scalar_one()
+    convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
+    return TopicView(topic=topic, votes=votes, convener_name=convener.display_name if convener else None)
 
 
 def _retire(session: Session, topic: Topic, status: TopicStatus, *, keep_votes: bool = False) -> Topic:

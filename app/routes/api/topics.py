@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Query, status
+from sqlmodel import Session
 
 from app.deps import ApiAttendee, ApiCaller, ApiFacilitator, EventDep, SessionDep, WriterDep
-from app.models import Attendee
 from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.models.vote import VotePublic
-from app.services import lookups, topics, votes
+from app.services import topics, votes
 from app.services.errors import NotAuthenticated
 from app.services.topics import TopicView
 
@@ -34,7 +34,7 @@ def list_topics(
 
 @router.get("/events/{slug}/topics/{topic_id}")
 def get_topic(topic_id: int, event: EventDep, session: SessionDep) -> TopicPublic:
-    return _view(session, event.id, topic_id)
+    return topic_public(topics.get_topic_view(session=session, event_id=event.id, topic_id=topic_id))
 
 
 @router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED)
@@ -53,20 +53,19 @@ async def propose(body: TopicCreate, event: EventDep, caller: ApiCaller, writer:
 
 
 @router.patch("/events/{slug}/topics/{topic_id}")
-async def edit(
-    topic_id: int, body: TopicUpdate, event: EventDep, caller: ApiCaller, writer: WriterDep, session: SessionDep
-) -> TopicPublic:
-    await writer.run(
-        lambda s: topics.edit_topic(
-            session=s,
+async def edit(topic_id: int, body: TopicUpdate, event: EventDep, caller: ApiCaller, writer: WriterDep) -> TopicPublic:
+    def edit_and_view(session: Session) -> TopicView:
+        topics.edit_topic(
+            session=session,
             event_id=event.id,
             topic_id=topic_id,
             editor_id=caller.attendee_id,
             is_facilitator=caller.is_facilitator,
             **body.model_dump(exclude_unset=True),
         )
-    )
-    return _view(session, event.id, topic_id)
+        return topics.get_topic_view(session=session, event_id=event.id, topic_id=topic_id)
+
+    return topic_public(await writer.run(edit_and_view))
 
 
 @router.delete("/events/{slug}/topics/{topic_id}")
@@ -92,14 +91,16 @@ async def hide(topic_id: int, event: EventDep, _: ApiFacilitator, writer: Writer
 
 
 @router.post("/events/{slug}/topics/{topic_id}/merge")
-async def merge(
-    topic_id: int, body: TopicMerge, event: EventDep, _: ApiFacilitator, writer: WriterDep, session: SessionDep
-) -> TopicPublic:
+async def merge(topic_id: int, body: TopicMerge, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
     """Merge this (duplicate) topic into another; its dots move along. Answers the merged-into topic."""
-    await writer.run(
-        lambda s: topics.merge_topics(session=s, event_id=event.id, source_id=topic_id, target_id=body.into_topic_id)
-    )
-    return _view(session, event.id, body.into_topic_id)
+
+    def merge_and_view(session: Session) -> TopicView:
+        target = topics.merge_topics(
+            session=session, event_id=event.id, source_id=topic_id, target_id=body.into_topic_id
+        )
+        return topics.get_topic_view(session=session, event_id=event.id, topic_id=target.id)  # type: ignore[arg-type]
+
+    return topic_public(await writer.run(merge_and_view))
 
 
 @router.put("/events/{slug}/topics/{topic_id}/vote")
@@ -114,17 +115,3 @@ async def unvote(topic_id: int, event: EventDep, attendee: ApiAttendee, writer: 
     """Take the dot back. Idempotent."""
     result = await writer.run(lambda s: votes.retract_vote(session=s, attendee_id=attendee.id, topic_id=topic_id))  # type: ignore[arg-type]
     return VotePublic.model_validate(result, from_attributes=True)
-
-
-def _view(session: SessionDep, event_id: int, topic_id: int) -> TopicPublic:
-    # A fresh read after a write: the read session must not serve what it cached before the writer committed.
-    session.expire_all()
-    topic = lookups.get_topic(session=session, event_id=event_id, topic_id=topic_id)
-    convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
-    return TopicPublic.model_validate(
-        topic,
-        update={
-            "votes": topics.vote_count(session=session, topic_id=topic_id),
-            "convener_name": convener.display_name if convener else None,
-        },
-    )
