@@ -1,10 +1,12 @@
 """Joining an event."""
 
+from typing import Any
+
 from fastapi import APIRouter, status
 
-from app.deps import EventDep, WriterDep
+from app.deps import ApiAttendee, EventDep, SessionDep, WriterDep
 from app.models.attendee import AttendeeCreate, AttendeeJoined
-from app.services import attendees
+from app.services import attendance, attendees, votes
 
 router = APIRouter(tags=["attendees"])
 
@@ -18,3 +20,18 @@ async def join(body: AttendeeCreate, event: EventDep, writer: WriterDep) -> Atte
         )
     )
     return AttendeeJoined(id=joined.attendee.id, display_name=joined.attendee.display_name, token=joined.token)  # type: ignore[arg-type]
+
+
+@router.get("/events/{slug}/me")
+def me(event: EventDep, attendee: ApiAttendee, session: SessionDep) -> dict[str, Any]:
+    """The calling attendee: dots left, the topics they put dots on, and their day (slot id → topic id)."""
+    voted = votes.topics_voted(session=session, attendee_id=attendee.id)  # type: ignore[arg-type]
+    return {
+        "id": attendee.id,
+        "display_name": attendee.display_name,
+        "votes_left": event.votes_per_attendee - len(voted),
+        "voted_topic_ids": sorted(voted),
+        "going": {
+            str(slot): topic for slot, topic in attendance.my_day(session=session, attendee_id=attendee.id).items()
+        },  # type: ignore[arg-type]
+    }

@@ -16,7 +16,9 @@ def test_create_event_with_admin_token_returns_key_and_links(client):
     assert body["slug"] == "autumn-gathering"
     assert body["links"]["attendee"] == "http://testserver/e/autumn-gathering"
     assert body["links"]["board"] == "http://testserver/e/autumn-gathering/board"
-    assert body["links"]["facilitator"] == f"http://testserver/e/autumn-gathering/facilitate?key={body['facilitator_key']}"
+    assert (
+        body["links"]["facilitator"] == f"http://testserver/e/autumn-gathering/facilitate?key={body['facilitator_key']}"
+    )
     assert body["join_code"] is None
 
 
@@ -48,7 +50,9 @@ def test_create_event_with_bad_input_names_the_problem(client):
     bad_zone = client.post(
         "/api/events", json={"name": "X", "date": "2026-11-24", "timezone": "Mars/Olympus"}, headers=ADMIN
     )
-    blank_name = client.post("/api/events", json={"name": "   ", "date": "2026-11-24", "timezone": "UTC"}, headers=ADMIN)
+    blank_name = client.post(
+        "/api/events", json={"name": "   ", "date": "2026-11-24", "timezone": "UTC"}, headers=ADMIN
+    )
     bad_date = client.post("/api/events", json={"name": "X", "date": "24/11/2026", "timezone": "UTC"}, headers=ADMIN)
     bad_slug = client.post(
         "/api/events", json={"name": "X", "slug": "Not OK!", "date": "2026-11-24", "timezone": "UTC"}, headers=ADMIN
@@ -118,7 +122,9 @@ def test_rooms_are_added_renamed_reordered_and_removed(client, factory):
     event = factory.event()
     url = f"/api/events/{event.slug}/rooms"
     hall = client.post(url, json={"name": "Hall", "capacity": 100}, headers=event.auth).json()
-    attic = client.post(url, json={"name": "Attic", "capacity": 12, "location_notes": "stairs only"}, headers=event.auth)
+    attic = client.post(
+        url, json={"name": "Attic", "capacity": 12, "location_notes": "stairs only"}, headers=event.auth
+    )
     attic = attic.json()
     client.patch(f"{url}/{attic['id']}", json={"position": 0, "name": "Loft"}, headers=event.auth)
     assert [(r["name"], r["position"]) for r in client.get(url).json()] == [("Loft", 0), ("Hall", 1)]
@@ -159,9 +165,13 @@ def test_overlapping_slot_is_refused_with_409(client, factory):
     event = factory.event()
     url = f"/api/events/{event.slug}/slots"
     first = client.post(
-        url, json={"starts_at": "2026-11-24T10:00", "ends_at": "2026-11-24T11:00", "label": "Morning"}, headers=event.auth
+        url,
+        json={"starts_at": "2026-11-24T10:00", "ends_at": "2026-11-24T11:00", "label": "Morning"},
+        headers=event.auth,
     )
-    overlap = client.post(url, json={"starts_at": "2026-11-24T10:30", "ends_at": "2026-11-24T11:30"}, headers=event.auth)
+    overlap = client.post(
+        url, json={"starts_at": "2026-11-24T10:30", "ends_at": "2026-11-24T11:30"}, headers=event.auth
+    )
     touching = client.post(
         url, json={"starts_at": "2026-11-24T11:00", "ends_at": "2026-11-24T11:45", "kind": "break"}, headers=event.auth
     )
@@ -175,7 +185,9 @@ def test_overlapping_slot_is_refused_with_409(client, factory):
 def test_slot_ending_before_it_starts_or_of_unknown_kind_is_refused(client, factory):
     event = factory.event()
     url = f"/api/events/{event.slug}/slots"
-    backwards = client.post(url, json={"starts_at": "2026-11-24T11:00", "ends_at": "2026-11-24T10:00"}, headers=event.auth)
+    backwards = client.post(
+        url, json={"starts_at": "2026-11-24T11:00", "ends_at": "2026-11-24T10:00"}, headers=event.auth
+    )
     kind = client.post(
         url, json={"starts_at": "2026-11-24T10:00", "ends_at": "2026-11-24T11:00", "kind": "party"}, headers=event.auth
     )

@@ -189,6 +189,7 @@ def test_vote_is_idempotent_and_reports_dots_left(client, factory):
     assert first == again == {"topic_id": topic.id, "voted": True, "votes": 1, "votes_left": 4, "budget": 5}
     back = client.delete(url, headers=ada.auth).json()
     assert back == {"topic_id": topic.id, "voted": False, "votes": 0, "votes_left": 5, "budget": 5}
+    assert client.get(f"/api/events/{event.slug}/me", headers=ada.auth).json()["voted_topic_ids"] == []
     assert client.delete(url, headers=ada.auth).json()["votes_left"] == 5
 
 
