@@ -117,6 +117,16 @@ def update_event(*, session: Session, event_id: int, changes: dict[str, object])
     return event
 
 
+def rotate_facilitator_key(*, session: Session, event_id: int) -> str:
+    """Give the event a new facilitator key, returned in clear only here; the old key stops working."""
+    event = _load_for_update(session, event_id)
+    key = tokens.new_secret()
+    event.facilitator_key_hash = tokens.hash_secret(key)
+    session.add(event)
+    session.flush()
+    return key
+
+
 def facilitator_key_matches(event: Event, key: str | None) -> bool:
     return bool(key) and tokens.secret_matches(key, event.facilitator_key_hash)  # type: ignore[arg-type]
 

@@ -1,0 +1,238 @@
+"""The `hallway` command: migrate, create-event, demo and serve.
+
+Errors a person can fix (a bad date, an unknown time zone, a taken slug, an unmigrated database)
+end with one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+
+from app.config import Settings
+from app.db import Database, DatabaseNotMigrated, check_migrated, connect
+from app.models import Event
+from app.routes.api.links import event_links
+from app.services import demo, events
+from app.services.errors import DomainError, NotFound
+
+EXIT_USAGE = 2
+DEMO_KEY_FILE = "demo-facilitator-key"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+class CommandError(Exception):
+    """Something the person running the command can fix; the message says how."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+        return int(args.run(settings, args))
+    except ValidationError as error:
+        return _fail("; ".join(_setting_problem(e) for e in error.errors()))
+    except (CommandError, DomainError, DatabaseNotMigrated) as error:
+        return _fail(str(error))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hallway", description="Hallway: open space facilitation (marketplace, dot voting, agenda wall)."
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.set_defaults(run=_migrate)
+
+    create = commands.add_parser("create-event", help="create an event and print its links and facilitator key")
+    create.add_argument("name", help='the event\'s name, e.g. "Autumn Gathering"')
+    create.add_argument("--date", required=True, help="the day of the event, YYYY-MM-DD")
+    create.add_argument("--timezone", required=True, help="the venue's IANA time zone, e.g. Europe/London")
+    create.add_argument("--slug", help="the name in the event's links (default: made from the name)")
+    create.add_argument("--join-code", help="a code attendees must type to join (default: none)")
+    create.add_argument("--votes", type=int, default=5, help="dots per attendee (default: 5)")
+    create.set_defaults(run=_create_event)
+
+    seed = commands.add_parser("demo", help="create the demo event (once) and print its links")
+    seed.add_argument(
+        "--new-key", action="store_true", help="give the demo a new facilitator key (the old one stops working)"
+    )
+    seed.set_defaults(run=_demo)
+
+    serve = commands.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from app.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"The database {_shown(settings.database_url)} is up to date.")
+    return 0
+
+
+def _create_event(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        day = date.fromisoformat(args.date)
+    except ValueError:
+        raise CommandError(f"'{args.date}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.") from None
+    database = _migrated_database(settings)
+    try:
+        with database.write_session() as session:
+            created = events.create_event(
+                session=session,
+                name=args.name,
+                timezone=args.timezone,
+                date=day,
+                slug=args.slug,
+                join_code=args.join_code,
+                votes_per_attendee=args.votes,
+            )
+    finally:
+        database.dispose()
+    event = created.event
+    print(f"Created {event.name!r} on {_day(event.date)} ({event.timezone}).")
+    print()
+    _print_links(settings, event, created.facilitator_key)
+    print()
+    print("Keep the facilitator link secret: whoever holds it runs the event. It is shown only this once.")
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    database = _migrated_database(settings)
+    key_file = settings.data_dir / DEMO_KEY_FILE
+    try:
+        with database.write_session() as session:
+            created = demo.seed_demo(session=session)
+            event = created.event if created else events.get_event(session=session, slug=demo.DEMO_SLUG)
+            key = created.facilitator_key if created else None
+            if key is None and args.new_key:
+                key = events.rotate_facilitator_key(session=session, event_id=event.id)  # type: ignore[arg-type]
+    finally:
+        database.dispose()
+    if key is not None:
+        _keep_secret(key_file, key)
+    else:
+        key = _known_demo_key(key_file, event)
+    if created:
+        print(f"Seeded the demo event {event.name!r} for {_day(event.date)}.")
+    elif args.new_key:
+        print("The demo event has a new facilitator key; the old one no longer works.")
+    else:
+        print("The demo event is already there.")
+    print()
+    _print_links(settings, event, key)
+    if key is None:
+        print()
+        print("The demo's facilitator key is unknown here. Run `hallway demo --new-key` to get a new one.")
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    database = _migrated_database(settings)
+    try:
+        with database.read_session() as session:
+            try:
+                event: Event | None = events.get_event(session=session, slug=demo.DEMO_SLUG)
+            except NotFound:
+                event = None
+    finally:
+        database.dispose()
+    if settings.public_url == Settings.model_fields["public_url"].default and (
+        args.host != DEFAULT_HOST or args.port != DEFAULT_PORT
+    ):
+        # No public URL was configured: the links the app hands out (and the QR code) follow --host/--port.
+        host = DEFAULT_HOST if args.host in ("0.0.0.0", "::") else args.host
+        settings.public_url = f"http://{host}:{args.port}"
+        os.environ["HALLWAY_PUBLIC_URL"] = settings.public_url
+    print(f"Hallway is starting on {settings.public_url}")
+    if event is not None:
+        print()
+        print("The demo event:")
+        _print_links(settings, event, _known_demo_key(settings.data_dir / DEMO_KEY_FILE, event))
+    if args.workers > 1:
+        print()
+        print(
+            "Note: with several workers, each worker's live updates reach only its own clients until the "
+            "Redis broadcaster (HALLWAY_REDIS_URL) is in place; see docs/deploying.md."
+        )
+    print(flush=True)
+    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def _migrated_database(settings: Settings) -> Database:
+    database = connect(settings.database_url)
+    try:
+        check_migrated(database)
+    except BaseException:
+        database.dispose()
+        raise
+    return database
+
+
+def _print_links(settings: Settings, event: Event, facilitator_key: str | None) -> None:
+    links = event_links(settings, event, facilitator_key)
+    print(f"  Attendees:    {links['attendee']}")
+    print(f"  Board:        {links['board']}")
+    print(f"  Wall:         {links['wall']}")
+    if "facilitator" in links:
+        print(f"  Facilitator:  {links['facilitator']}")
+    print(f"  Join code:    {event.join_code or 'none (anyone with the link can join)'}")
+
+
+def _keep_secret(path: Path, secret: str) -> None:
+    """Write a secret readable by its owner only, from the first byte on."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secret + "\n")
+    path.chmod(0o600)
+
+
+def _known_demo_key(path: Path, event: Event) -> str | None:
+    """The demo's key from its file, if it is still the event's key (the database may have been reset)."""
+    try:
+        key = path.read_text().strip()
+    except OSError:
+        return None
+    return key if events.facilitator_key_matches(event, key) else None
+
+
+def _day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _setting_problem(error: object) -> str:
+    message = str(error["msg"])  # type: ignore[index]
+    return message.removeprefix("Value error, ")
+
+
+def _fail(message: str) -> int:
+    print(f"hallway: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
