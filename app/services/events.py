@@ -90,6 +90,9 @@ def update_event(*, session: Session, event_id: int, changes: dict[str, object])
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"These can't be changed: {', '.join(sorted(unknown))}.")
+    cleared = sorted(key for key, value in changes.items() if value is None and key != "join_code")
+    if cleared:
+        raise InvalidInput(f"These can't be empty: {', '.join(cleared)}. Only the join code can be cleared.")
     if "name" in changes:
         event.name = clean_line(str(changes["name"]), field="name", label="The event's name", max_length=120)
     if "timezone" in changes:

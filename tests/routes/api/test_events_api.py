@@ -230,3 +230,14 @@ def test_openapi_document_and_docs_are_served(client):
     spec = client.get("/openapi.json").json()
     assert "/api/events/{slug}/topics/{topic_id}/vote" in spec["paths"]
     assert "swagger" in client.get("/docs").text.lower()
+
+
+def test_nulls_for_settings_that_cannot_be_empty_are_refused(client, factory):
+    event = factory.event(join_code="ABC")
+    url = f"/api/events/{event.slug}"
+    response = client.patch(url, json={"voting_open": None, "name": None}, headers=event.auth)
+    assert response.status_code == 422
+    assert response.json() == {"detail": "These can't be empty: name, voting_open. Only the join code can be cleared."}
+    assert client.get(url).json()["voting_open"] is True
+    cleared = client.patch(url, json={"join_code": None}, headers=event.auth)
+    assert cleared.json()["join_code"] is None and client.get(url).json()["has_join_code"] is False

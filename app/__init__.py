@@ -1,0 +1,1 @@
+"""Hallway: open space (unconference) facilitation."""

@@ -1,0 +1,1 @@
+"""The domain: plain keyword-only functions that take the session and raise app.services.errors."""
