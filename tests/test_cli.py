@@ -1,0 +1,285 @@
+"""The `hallway` command, run in-process with its settings taken from the environment, as in a shell."""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from sqlalchemy import func, select
+
+from app.cli import DEMO_KEY_FILE, main
+from app.db import connect
+from app.models import Attendance, Attendee, Event, Placement, Room, Slot, Topic, Vote
+from app.services import events
+from app.services.demo import DEMO_SLUG
+
+PUBLIC_URL = "http://hallway.test"
+KEY_IN_LINK = re.compile(r"/facilitate\?key=(\S+)")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A shell-like environment: settings from HALLWAY_* variables, nothing from the developer's .env."""
+    data = tmp_path / "data"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HALLWAY_DATA_DIR", str(data))
+    monkeypatch.setenv("HALLWAY_ENVIRONMENT", "development")
+    monkeypatch.setenv("HALLWAY_PUBLIC_URL", PUBLIC_URL)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return data
+
+
+@pytest.fixture
+def migrated(data_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """DATABASE_URL pointing at a migrated, empty database of the test's backend."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return database_url
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    """uvicorn.run's arguments, instead of a server that would never return."""
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append({"app": app, **options}))
+    yield calls
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def count(url: str, model: type, *where: Any) -> int:
+    database = connect(url)
+    try:
+        with database.read_session() as session:
+            return int(session.exec(select(func.count()).select_from(model).where(*where)).scalar_one())
+    finally:
+        database.dispose()
+
+
+def load_event(url: str, slug: str) -> Event:
+    database = connect(url)
+    try:
+        with database.read_session() as session:
+            return events.get_event(session=session, slug=slug)
+    finally:
+        database.dispose()
+
+
+def test_migrate_creates_the_database_in_the_data_dir(data_dir, capsys):
+    code, out, _ = run(capsys, "migrate")
+
+    assert code == 0
+    assert (data_dir / "hallway.db").exists()
+    assert "is up to date" in out
+
+
+def test_migrate_honours_database_url(data_dir, tmp_path, monkeypatch, capsys):
+    elsewhere = tmp_path / "elsewhere" / "events.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{elsewhere}")
+
+    code, _, _ = run(capsys, "migrate")
+
+    assert code == 0
+    assert elsewhere.exists()
+    assert not (data_dir / "hallway.db").exists()
+
+
+def test_create_event_after_migrate_prints_the_links_and_a_working_key(data_dir, capsys):
+    assert run(capsys, "migrate")[0] == 0
+
+    code, out, err = run(
+        capsys,
+        "create-event",
+        "Autumn Gathering",
+        "--date",
+        "2026-11-24",
+        "--timezone",
+        "Europe/London",
+        "--join-code",
+        "OWL42",
+        "--votes",
+        "3",
+    )
+
+    assert (code, err) == (0, "")
+    base = f"{PUBLIC_URL}/e/autumn-gathering"
+    assert f"Attendees:    {base}\n" in out
+    assert f"Board:        {base}/board\n" in out
+    assert f"Wall:         {base}/wall\n" in out
+    assert "Join code:    OWL42\n" in out
+    key = KEY_IN_LINK.search(out).group(1)  # type: ignore[union-attr]
+    event = load_event(f"sqlite:///{data_dir / 'hallway.db'}", "autumn-gathering")
+    assert events.facilitator_key_matches(event, key) is True
+    assert (event.name, event.timezone, str(event.date), event.votes_per_attendee) == (
+        "Autumn Gathering",
+        "Europe/London",
+        "2026-11-24",
+        3,
+    )
+
+
+def test_create_event_takes_the_slug_given(migrated, backend, capsys):
+    code, out, _ = run(capsys, "create-event", "Autumn", "--date", "2026-11-24", "--timezone", "UTC", "--slug", "owls")
+
+    assert code == 0
+    assert f"{PUBLIC_URL}/e/owls/board" in out
+    assert load_event(migrated, "owls").name == "Autumn"
+
+
+@pytest.mark.parametrize(
+    ("date", "timezone", "message"),
+    [
+        (
+            "2026-13-24",
+            "Europe/London",
+            "hallway: '2026-13-24' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.\n",
+        ),
+        (
+            "24/11/2026",
+            "Europe/London",
+            "hallway: '24/11/2026' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.\n",
+        ),
+        (
+            "2026-11-24",
+            "Europe/Londn",
+            "hallway: 'Europe/Londn' is not a time zone we know. Use an IANA name such as Europe/London.\n",
+        ),
+    ],
+)
+def test_create_event_with_bad_input_exits_2_with_one_line(migrated, backend, capsys, date, timezone, message):
+    code, out, err = run(capsys, "create-event", "Autumn", "--date", date, "--timezone", timezone)
+
+    assert (code, out, err) == (2, "", message)
+    assert count(migrated, Event) == 0
+
+
+def test_create_event_with_a_taken_slug_exits_2(migrated, backend, capsys):
+    args = ("create-event", "Autumn", "--date", "2026-11-24", "--timezone", "UTC", "--slug", "owls")
+    assert run(capsys, *args)[0] == 0
+
+    code, out, err = run(capsys, *args)
+
+    assert (code, out, err) == (2, "", "hallway: The slug 'owls' is already used by another event.\n")
+    assert count(migrated, Event) == 1
+
+
+def test_create_event_on_an_unmigrated_database_names_the_command(data_dir, capsys):
+    code, _, err = run(capsys, "create-event", "Autumn", "--date", "2026-11-24", "--timezone", "UTC")
+
+    assert code == 2
+    assert "is empty. Run `hallway migrate`" in err
+    assert err.count("\n") == 1
+
+
+def test_production_without_a_secret_key_exits_2_with_the_fix(data_dir, monkeypatch, capsys):
+    monkeypatch.setenv("HALLWAY_ENVIRONMENT", "production")
+    monkeypatch.delenv("HALLWAY_SECRET_KEY", raising=False)
+
+    code, _, err = run(capsys, "migrate")
+
+    assert code == 2
+    assert err.startswith("hallway: HALLWAY_SECRET_KEY must be set in production")
+    assert err.count("\n") == 1
+
+
+def test_demo_seeds_a_lively_event(migrated, backend, capsys):
+    code, out, _ = run(capsys, "demo")
+
+    assert code == 0
+    assert "Seeded the demo event" in out
+    event = load_event(migrated, DEMO_SLUG)
+    assert (event.timezone, event.proposals_open, event.voting_open) == ("Europe/London", True, True)
+    assert count(migrated, Room, Room.event_id == event.id) == 4
+    assert count(migrated, Slot, Slot.event_id == event.id) == 8
+    assert count(migrated, Attendee, Attendee.event_id == event.id) == 30
+    assert count(migrated, Topic, Topic.event_id == event.id) == 25
+    assert count(migrated, Placement, Placement.event_id == event.id) == 7
+    assert count(migrated, Attendance) > 0
+    database = connect(migrated)
+    with database.read_session() as session:
+        dots = dict(session.exec(select(Vote.attendee_id, func.count()).group_by(Vote.attendee_id)).all())
+        per_topic = sorted(session.exec(select(func.count()).select_from(Vote).group_by(Vote.topic_id)).scalars())
+    database.dispose()
+    assert len(dots) == 30
+    assert min(dots.values()) >= 2
+    assert max(dots.values()) <= event.votes_per_attendee
+    assert per_topic[-1] >= 3 * per_topic[len(per_topic) // 2]  # a few topics draw a crowd
+
+
+def test_demo_is_seeded_once(migrated, backend, capsys):
+    _, first, _ = run(capsys, "demo")
+
+    code, second, _ = run(capsys, "demo")
+
+    assert code == 0
+    assert "The demo event is already there." in second
+    assert KEY_IN_LINK.search(second).group(1) == KEY_IN_LINK.search(first).group(1)  # type: ignore[union-attr]
+    assert count(migrated, Event) == 1
+    assert count(migrated, Topic) == 25
+    assert count(migrated, Attendee) == 30
+
+
+def test_demo_keeps_its_key_in_a_private_file(migrated, backend, data_dir, capsys):
+    _, out, _ = run(capsys, "demo")
+
+    key_file = data_dir / DEMO_KEY_FILE
+    key = key_file.read_text().strip()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert f"{PUBLIC_URL}/e/demo/facilitate?key={key}\n" in out
+    assert events.facilitator_key_matches(load_event(migrated, DEMO_SLUG), key) is True
+
+
+def test_demo_without_its_key_file_offers_a_new_key(migrated, backend, data_dir, capsys):
+    run(capsys, "demo")
+    old_key = (data_dir / DEMO_KEY_FILE).read_text().strip()
+    (data_dir / DEMO_KEY_FILE).unlink()
+
+    _, unknown, _ = run(capsys, "demo")
+    code, rotated, _ = run(capsys, "demo", "--new-key")
+
+    assert "facilitate?key=" not in unknown
+    assert "Run `hallway demo --new-key` to get a new one." in unknown
+    assert code == 0
+    new_key = (data_dir / DEMO_KEY_FILE).read_text().strip()
+    assert f"facilitate?key={new_key}\n" in rotated
+    event = load_event(migrated, DEMO_SLUG)
+    assert events.facilitator_key_matches(event, new_key) is True
+    assert events.facilitator_key_matches(event, old_key) is False
+    assert count(migrated, Topic) == 25
+
+
+def test_serve_refuses_an_unmigrated_database(data_dir, served, capsys):
+    code, _, err = run(capsys, "serve")
+
+    assert code == 2
+    assert "Run `hallway migrate`" in err
+    assert served == []
+
+
+def test_serve_prints_the_demo_links_and_runs_the_app_factory(migrated, backend, data_dir, served, capsys):
+    run(capsys, "demo")
+    key = (data_dir / DEMO_KEY_FILE).read_text().strip()
+
+    code, out, _ = run(capsys, "serve", "--port", "8123")
+
+    assert code == 0
+    assert f"Facilitator:  {PUBLIC_URL}/e/demo/facilitate?key={key}\n" in out
+    assert served == [{"app": "app.main:create_app", "factory": True, "host": "127.0.0.1", "port": 8123, "workers": 1}]
+
+
+def test_serve_links_follow_the_port_when_no_public_url_is_set(migrated, backend, monkeypatch, served, capsys):
+    monkeypatch.setenv("HALLWAY_PUBLIC_URL", "http://127.0.0.1:8000")  # the default
+    run(capsys, "demo")
+
+    _, out, _ = run(capsys, "serve", "--host", "0.0.0.0", "--port", "9000")
+
+    assert "Attendees:    http://127.0.0.1:9000/e/demo\n" in out
+    assert served[0]["host"] == "0.0.0.0"

@@ -1,0 +1,104 @@
+"""Alembic's schema is the models' schema, and the app refuses to start on a database it has not migrated.
+
+PostgreSQL gets a database of its own (not the shared `test` one the other tests use), made through the
+TEST_DATABASE_URL connection and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+from starlette.testclient import TestClient
+
+import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from app.config import Settings
+from app.db import DatabaseNotMigrated, check_migrated, connect
+from app.main import create_app
+from app.migrate import upgrade
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+# One per test process, so that two test runs on one server never drop each other's database.
+MIGRATIONS_DATABASE = f"hallway_migrations_test_{os.getpid()}"
+
+
+@pytest.fixture
+def empty_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.fail("HALLWAY_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{MIGRATIONS_DATABASE}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{MIGRATIONS_DATABASE}"'))
+    except Exception as error:  # fail loudly with the cause, never skip
+        server.dispose()
+        pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {error}")
+    yield make_url(POSTGRES_URL).set(database=MIGRATIONS_DATABASE).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{MIGRATIONS_DATABASE}" WITH (FORCE)'))
+    server.dispose()
+
+
+def schema_differences(url: str) -> list[object]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return list(compare_metadata(context, SQLModel.metadata))
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_head_on_an_empty_database_matches_the_models(empty_database, backend):
+    upgrade(empty_database)
+
+    assert schema_differences(empty_database) == []
+
+
+def test_upgrade_head_creates_every_table(empty_database, backend):
+    upgrade(empty_database)
+
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+    engine.dispose()
+    assert tables == {table.name for table in SQLModel.metadata.sorted_tables} | {"alembic_version"}
+
+
+def test_upgrade_head_twice_changes_nothing(empty_database, backend):
+    upgrade(empty_database)
+
+    upgrade(empty_database)
+
+    database = connect(empty_database)
+    check_migrated(database)  # raises if the second run left the database anywhere but at head
+    database.dispose()
+    assert schema_differences(empty_database) == []
+
+
+def test_app_refuses_to_start_on_an_empty_database(empty_database, backend, tmp_path):
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        DATABASE_URL=empty_database,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+    )
+
+    application = create_app(settings)
+
+    with pytest.raises(DatabaseNotMigrated, match=r"is empty\. Run `hallway migrate`"), TestClient(application):
+        pass
+    # The lifespan stops before the code that would close the pool; close it here, or the connection
+    # check_migrated opened is only closed by the garbage collector (a ResourceWarning on PostgreSQL).
+    application.state.database.dispose()
