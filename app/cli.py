@@ -163,6 +163,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         settings.public_url = f"http://{host}:{args.port}"
         os.environ["HALLWAY_PUBLIC_URL"] = settings.public_url
     print(f"Hallway is starting on {settings.public_url}")
+    if settings.environment == "production" and settings.public_url == Settings.model_fields["public_url"].default:
+        print("Warning: HALLWAY_PUBLIC_URL is not set, so the links and the join QR code point at this machine only.")
     if event is not None:
         print()
         print("The demo event:")

@@ -1,0 +1,44 @@
+# Hallway: `make run` to try it, `make test` to check it. Only Python 3.11 is needed; the rest goes in .venv.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after each install: pip runs again only when pyproject.toml is newer than this.
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format migrate bench install
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	touch $@
+
+## run: migrate, seed the demo event once, and serve on http://127.0.0.1:8000 (the links are printed)
+run: $(STAMP)
+	$(BIN)/hallway migrate
+	$(BIN)/hallway demo
+	$(BIN)/hallway serve
+
+## test: the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: ruff (lint and format) and mypy
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy app
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(STAMP)
+	$(BIN)/hallway migrate
+
+bench: $(STAMP)
+	@echo "The benchmarks print their figures; each needs a server running (make run) unless its --help says otherwise:"
+	@for f in bench/*.py; do [ -e "$$f" ] && echo "  $(BIN)/python $$f --help"; done; true
