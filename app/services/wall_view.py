@@ -1,0 +1,92 @@
+"""The agenda wall as attendees read it: each slot with its placed topics, rooms and who is going."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.models import Attendee, Placement, Room, Slot, SlotKind, Topic
+from app.services import attendance, wall_setup
+
+
+@dataclass(frozen=True)
+class PlacedTopic:
+    """A topic in its cell, with its room and how many people said they are going."""
+
+    topic_id: int
+    title: str
+    description: str
+    convener_name: str | None
+    room_name: str
+    room_location: str
+    capacity: int
+    going: int
+
+    @property
+    def room_full(self) -> bool:
+        """A soft cap: once as many are going as the room holds, people are told, never refused."""
+        return self.going >= self.capacity
+
+
+@dataclass(frozen=True)
+class WallSlot:
+    slot: Slot
+    topics: list[PlacedTopic] = field(default_factory=list)
+    chosen_topic_id: int | None = None  # where the attendee is going in this slot
+
+    @property
+    def takes_topics(self) -> bool:
+        return self.slot.kind == SlotKind.sessions
+
+    @property
+    def chosen(self) -> PlacedTopic | None:
+        return next((t for t in self.topics if t.topic_id == self.chosen_topic_id), None)
+
+
+@dataclass(frozen=True)
+class Wall:
+    slots: list[WallSlot]
+
+    def slot(self, slot_id: int) -> WallSlot | None:
+        return next((s for s in self.slots if s.slot.id == slot_id), None)
+
+    @property
+    def session_slots(self) -> list[WallSlot]:
+        return [s for s in self.slots if s.takes_topics]
+
+
+def load_wall(*, session: Session, event_id: int, attendee_id: int | None = None) -> Wall:
+    """Every slot in time order, each with its topics in room order; with the attendee's choices when given."""
+    slots = wall_setup.list_slots(session=session, event_id=event_id)
+    rows = session.exec(
+        select(Placement.slot_id, Topic, Room, Attendee.display_name)  # type: ignore[call-overload]
+        .join(Topic, Topic.id == Placement.topic_id)
+        .join(Room, Room.id == Placement.room_id)
+        .outerjoin(Attendee, Attendee.id == Topic.convener_id)
+        .where(Placement.event_id == event_id)
+        .order_by(Room.position, Room.id)
+    ).all()
+    going = attendance.going_counts(session=session, event_id=event_id)
+    chosen = attendance.my_day(session=session, attendee_id=attendee_id) if attendee_id is not None else {}
+    by_slot: dict[int, list[PlacedTopic]] = {}
+    for slot_id, topic, room, convener_name in rows:
+        by_slot.setdefault(slot_id, []).append(
+            PlacedTopic(
+                topic_id=topic.id,
+                title=topic.title,
+                description=topic.description,
+                convener_name=convener_name,
+                room_name=room.name,
+                room_location=room.location_notes,
+                capacity=room.capacity,
+                going=going.get(topic.id, 0),
+            )
+        )
+    return Wall(
+        slots=[
+            WallSlot(slot=slot, topics=by_slot.get(slot.id, []), chosen_topic_id=chosen.get(slot.id))  # type: ignore[arg-type]
+            for slot in slots
+        ]
+    )
