@@ -1,0 +1,402 @@
+"""Vote storm: thousands of phones voting at once through the JSON API, the hottest write of a live event.
+
+    .venv/bin/python bench/vote_storm.py --spawn                # a fresh server on a temp SQLite
+    .venv/bin/python bench/vote_storm.py --url http://127.0.0.1:8000 --admin-token …
+
+Each attendee puts its dots on `budget` topics (PUT …/vote), then takes them back one by one
+(DELETE …/vote) and votes again on other topics, round after round, until the duration is over.
+Every PUT and every DELETE is one *vote request*: that is what "votes/s" counts (both run the same
+rules in the same write transaction). The dots added by PUTs are counted and shown apart.
+
+Each attendee is driven by one connection at a time, so the client knows exactly which dots the
+server acknowledged; at the end the stored counts (GET …/topics, and the database itself with
+--spawn) must equal them: zero lost, zero extra. The client runs in --clients processes that
+merge their latencies, and reports the CPU it used, so that one can see it was not the bottleneck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import random
+import resource
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ADMIN_TOKEN = "bench-admin-token"
+
+
+# --- the server under test -----------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    data_dir: Path
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def spawn_server(args: argparse.Namespace) -> Server:
+    """A fresh SQLite under a temp dir, migrated, served by one uvicorn process (uvloop + httptools)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="hallway-bench-"))
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("HALLWAY_")}
+    env.update(HALLWAY_DATA_DIR=str(data_dir), HALLWAY_ADMIN_TOKEN=args.admin_token, HALLWAY_ENVIRONMENT="development")
+    database_url = f"sqlite:///{data_dir / 'hallway.db'}"
+    subprocess.run(
+        [sys.executable, "-c", f"from app.migrate import upgrade; upgrade({database_url!r})"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable, "-m", "uvicorn", args.app, "--factory", "--host", "127.0.0.1", "--port", str(port),
+        "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
+    ]  # fmt: skip
+    if not args.access_log:
+        command.append("--no-access-log")
+    log = data_dir / "server.log"
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, data_dir=data_dir, log=log)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited at start:\n{log.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise SystemExit(f"the server did not start in 20 s:\n{log.read_text()}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), its threads included."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- setting up the event through the API ----------------------------------------------------------
+
+
+@dataclass
+class Setup:
+    slug: str
+    facilitator_key: str
+    budget: int
+    topic_ids: list[int]
+    attendees: list[tuple[int, str]]  # (id, token)
+
+
+async def prepare(url: str, args: argparse.Namespace) -> Setup:
+    connector = aiohttp.TCPConnector(limit=args.concurrency)
+    async with aiohttp.ClientSession(url, connector=connector) as http:
+        slug = f"storm-{random.randrange(16**8):08x}"
+        created = await _json(
+            http.post(
+                "/api/events",
+                json={"name": "Vote storm", "slug": slug, "timezone": "UTC", "date": "2026-11-24"},
+                headers={"Authorization": f"Bearer {args.admin_token}"},
+            ),
+            201,
+        )
+        facilitator = {"Authorization": f"Bearer {created['facilitator_key']}"}
+        await _json(
+            http.patch(
+                f"/api/events/{slug}",
+                json={"voting_open": True, "votes_per_attendee": args.budget},
+                headers=facilitator,
+            ),
+            200,
+        )
+        topic_ids = []
+        for n in range(args.topics):
+            topic = await _json(
+                http.post(f"/api/events/{slug}/topics", json={"title": f"Topic {n + 1}"}, headers=facilitator), 201
+            )
+            topic_ids.append(topic["id"])
+        gate = asyncio.Semaphore(args.join_concurrency)
+
+        async def join(n: int) -> tuple[int, str]:
+            async with gate:
+                joined = await _json(
+                    http.post(f"/api/events/{slug}/attendees", json={"display_name": f"Attendee {n + 1}"}), 201
+                )
+            return joined["id"], joined["token"]
+
+        attendees = await asyncio.gather(*(join(n) for n in range(args.attendees)))
+    return Setup(slug, created["facilitator_key"], args.budget, topic_ids, list(attendees))
+
+
+async def _json(request, expected: int):  # type: ignore[no-untyped-def]
+    async with request as response:
+        body = await response.json(content_type=None) if response.status < 500 else await response.text()
+        if response.status != expected:
+            raise SystemExit(f"set-up failed: {response.method} {response.url} → {response.status} {body}")
+        return body
+
+
+# --- the storm, in one client process ------------------------------------------------------------------
+
+
+@dataclass
+class ClientResult:
+    latencies: list[float] = field(default_factory=list)  # seconds, one per vote request
+    puts: int = 0
+    deletes: int = 0
+    dots_added: int = 0
+    non_2xx: Counter[int] = field(default_factory=Counter)
+    failures: int = 0  # connection errors and time-outs: the outcome is unknown
+    wrong_answers: int = 0  # 2xx whose votes_left disagrees with what the client knows
+    held: Counter[int] = field(default_factory=Counter)  # topic id → acknowledged dots held at the end
+    cpu: float = 0.0
+    wall: float = 0.0
+
+
+def client_process(url: str, setup: Setup, attendees: list[tuple[int, str]], args: argparse.Namespace,
+                   start_at: float, concurrency: int) -> ClientResult:  # fmt: skip
+    return asyncio.run(_storm(url, setup, attendees, args, start_at, concurrency))
+
+
+async def _storm(url: str, setup: Setup, attendees: list[tuple[int, str]], args: argparse.Namespace,
+                 start_at: float, concurrency: int) -> ClientResult:  # fmt: skip
+    result = ClientResult()
+    budget, topics = setup.budget, setup.topic_ids
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=args.timeout)
+    async with aiohttp.ClientSession(url, connector=connector, timeout=timeout) as http:
+
+        async def worker(mine: list[tuple[int, str]]) -> None:
+            # Each attendee's next step: phase 0..budget-1 puts a dot, budget..2*budget-1 takes one back.
+            steps = [0] * len(mine)
+            rounds = [0] * len(mine)
+            held: list[set[int]] = [set() for _ in mine]
+            i = 0
+            while time.time() < deadline and mine:
+                attendee_id, token = mine[i]
+                step, rnd = steps[i], rounds[i]
+                # A different set of topics for every attendee and round spreads the dots over all topics;
+                # 11 coprime with the number of topics keeps one round's picks distinct.
+                topic = topics[(attendee_id * 7 + rnd * 3 + (step % budget) * 11) % len(topics)]
+                adding = step < budget
+                path = f"/api/events/{setup.slug}/topics/{topic}/vote"
+                headers = {"Authorization": f"Bearer {token}"}
+                began = time.perf_counter()
+                try:
+                    async with http.request("PUT" if adding else "DELETE", path, headers=headers) as response:
+                        body = await response.read()
+                        status = response.status
+                except (aiohttp.ClientError, TimeoutError):
+                    result.failures += 1
+                    i = (i + 1) % len(mine)
+                    continue
+                result.latencies.append(time.perf_counter() - began)
+                if adding:
+                    result.puts += 1
+                else:
+                    result.deletes += 1
+                if 200 <= status < 300:
+                    was_held = topic in held[i]
+                    (held[i].add if adding else held[i].discard)(topic)
+                    if adding and not was_held:
+                        result.dots_added += 1
+                    if f'"votes_left":{budget - len(held[i])}'.encode() not in body.replace(b" ", b""):
+                        result.wrong_answers += 1
+                else:
+                    result.non_2xx[status] += 1
+                steps[i] = (step + 1) % (2 * budget)
+                if steps[i] == 0:
+                    rounds[i] += 1
+                i = (i + 1) % len(mine)
+            for dots in held:
+                result.held.update(dots)
+
+        groups = [attendees[n::concurrency] for n in range(concurrency)]
+        delay = start_at - time.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        deadline = time.time() + args.duration
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        began = time.perf_counter()
+        await asyncio.gather(*(worker(group) for group in groups))
+        result.wall = time.perf_counter() - began
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        result.cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    return result
+
+
+def run_storm(url: str, setup: Setup, args: argparse.Namespace) -> ClientResult:
+    start_at = time.time() + 1.0
+    shares = [setup.attendees[n :: args.clients] for n in range(args.clients)]
+    per_client = [args.concurrency // args.clients + (n < args.concurrency % args.clients) for n in range(args.clients)]
+    if args.clients == 1:
+        parts = [client_process(url, setup, shares[0], args, start_at, per_client[0])]
+    else:
+        with multiprocessing.get_context("fork").Pool(args.clients) as pool:
+            parts = pool.starmap(
+                client_process, [(url, setup, shares[n], args, start_at, per_client[n]) for n in range(args.clients)]
+            )
+    merged = ClientResult()
+    for part in parts:
+        merged.latencies += part.latencies
+        merged.puts += part.puts
+        merged.deletes += part.deletes
+        merged.dots_added += part.dots_added
+        merged.non_2xx += part.non_2xx
+        merged.failures += part.failures
+        merged.wrong_answers += part.wrong_answers
+        merged.held += part.held
+        merged.cpu += part.cpu
+        merged.wall = max(merged.wall, part.wall)
+    return merged
+
+
+# --- checking what was stored ----------------------------------------------------------------------
+
+
+async def stored_counts(url: str, slug: str) -> dict[int, int]:
+    async with aiohttp.ClientSession(url) as http, http.get(f"/api/events/{slug}/topics") as response:
+        return {topic["id"]: topic["votes"] for topic in await response.json()}
+
+
+def database_check(data_dir: Path, budget: int) -> tuple[int, int]:
+    """(vote rows, the most dots any attendee holds), read from the SQLite file itself."""
+    with sqlite3.connect(data_dir / "hallway.db") as db:
+        rows = db.execute("SELECT count(*) FROM vote").fetchone()[0]
+        most = db.execute("SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM vote GROUP BY attendee_id)")
+        return rows, most.fetchone()[0]
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--spawn", action="store_true", help="start a fresh server on a temporary SQLite database")
+    target.add_argument("--url", help="a running server, e.g. http://127.0.0.1:8000")
+    parser.add_argument("--attendees", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=100, help="connections open at once, over all clients")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of storm (set-up not included)")
+    parser.add_argument("--join-concurrency", type=int, default=10, help="attendees joining at once in the set-up")
+    parser.add_argument("--budget", type=int, default=5, help="dots per attendee")
+    parser.add_argument("--topics", type=int, default=40)
+    parser.add_argument("--clients", type=int, default=1, help="client processes sharing the connections")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a request counts as failed")
+    parser.add_argument("--admin-token", default=os.environ.get("HALLWAY_ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN))
+    parser.add_argument("--server-pid", type=int, help="with --url: the server's pid, to report its CPU")
+    parser.add_argument("--app", default="app.main:create_app", help="with --spawn: the app factory to serve")
+    parser.add_argument("--access-log", action="store_true", help="with --spawn: keep uvicorn's access log on")
+    parser.add_argument("--target-rate", type=float, default=3000.0)
+    parser.add_argument("--target-p99-ms", type=float, default=100.0)
+    args = parser.parse_args()
+    if args.topics <= args.budget or args.topics % 11 == 0:
+        parser.error("use more topics than the budget, and a number that 11 does not divide")
+
+    server = spawn_server(args) if args.spawn else None
+    url = server.url if server else args.url.rstrip("/")
+    server_pid = server.pid if server else args.server_pid
+    try:
+        began = time.perf_counter()
+        setup = asyncio.run(prepare(url, args))
+        print(
+            f"set-up: event {setup.slug}, {len(setup.topic_ids)} topics, {len(setup.attendees)} attendees "
+            f"(budget {setup.budget}) in {time.perf_counter() - began:.1f} s"
+        )
+        server_cpu_before = cpu_seconds(server_pid) if server_pid else None
+        result = run_storm(url, setup, args)
+        server_cpu = cpu_seconds(server_pid) - server_cpu_before if server_pid and server_cpu_before else None
+        stored = asyncio.run(stored_counts(url, setup.slug))
+        db = database_check(server.data_dir, setup.budget) if server else None
+    finally:
+        if server:
+            server.stop()
+
+    requests = result.puts + result.deletes
+    latencies = sorted(result.latencies)
+    rate = requests / result.wall
+    p50, p99 = percentile(latencies, 0.50) * 1000, percentile(latencies, 0.99) * 1000
+    worst = (latencies[-1] if latencies else float("nan")) * 1000
+    expected = {topic: result.held.get(topic, 0) for topic in setup.topic_ids}
+    lost = sum(max(0, expected[t] - stored.get(t, 0)) for t in expected)
+    extra = sum(max(0, stored.get(t, 0) - expected[t]) for t in expected)
+    non_2xx = sum(result.non_2xx.values())
+
+    rows = [
+        ("vote requests (PUT + DELETE, every one counted)", f"{requests:,}"),
+        ("  of which PUT / DELETE", f"{result.puts:,} / {result.deletes:,}"),
+        ("  dots added (PUTs that added a dot)", f"{result.dots_added:,}"),
+        ("duration", f"{result.wall:.1f} s"),
+        ("votes/s (vote requests per second)", f"{rate:,.0f}"),
+        ("dots added/s", f"{result.dots_added / result.wall:,.0f}"),
+        ("latency p50 / p99 / max", f"{p50:.1f} / {p99:.1f} / {worst:.1f} ms"),
+        ("non-2xx", f"{non_2xx}" + (f" {dict(result.non_2xx)}" if non_2xx else "")),
+        ("failed requests (connection, time-out)", f"{result.failures}"),
+        ("answers with a wrong votes_left", f"{result.wrong_answers}"),
+        ("dots held, acknowledged / stored (API)", f"{sum(expected.values()):,} / {sum(stored.values()):,}"),
+        ("lost / extra", f"{lost} / {extra}"),
+    ]
+    if db:
+        rows.append(("stored in the database / most dots held by one", f"{db[0]:,} / {db[1]} (budget {setup.budget})"))
+    rows.append(
+        (f"client CPU ({args.clients} process(es), {args.concurrency} connections)",
+         f"{result.cpu:.1f} s = {result.cpu / result.wall:.2f} cores")
+    )  # fmt: skip
+    if server_cpu is not None:
+        rows.append(("server CPU (one uvicorn process)", f"{server_cpu:.1f} s = {server_cpu / result.wall:.2f} cores"))
+    width = max(len(label) for label, _ in rows)
+    print()
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+
+    correct = (
+        non_2xx == 0
+        and result.failures == 0
+        and result.wrong_answers == 0
+        and lost == 0
+        and extra == 0
+        and (db is None or (db[0] == sum(expected.values()) and db[1] <= setup.budget))
+    )
+    fast = rate >= args.target_rate and p99 < args.target_p99_ms
+    print()
+    print(f"correctness: {'OK' if correct else 'FAILED'}")
+    print(
+        f"target (≥ {args.target_rate:,.0f} votes/s, p99 < {args.target_p99_ms:.0f} ms): {'met' if fast else 'MISSED'}"
+    )
+    return 0 if correct else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
