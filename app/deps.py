@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.db import Database
@@ -128,6 +129,73 @@ def require_admin(request: Request, settings: SettingsDep) -> None:
 
 
 ApiAttendee = Annotated[Attendee, Depends(require_api_attendee)]
+
+
+# --- The vote path: no threadpool hop and no read session when the attendee is known -------------
+
+
+@dataclass(frozen=True)
+class Voter:
+    """An attendee authenticated for one event, by id only: all the vote path needs."""
+
+    attendee_id: int
+    event_id: int
+
+
+class KnownAttendees:
+    """Attendees recently authenticated, so that a vote needs no database read before the writer.
+
+    Safe to keep: tokens never change and attendees are never deleted one by one. Every entry is
+    re-proved on each use (the token's hash is compared in constant time, the slug must match), and
+    the write transaction still checks that the attendee exists. Only identities are kept here, never
+    phase switches or budgets: those are read inside the write transaction. A bounded dict: the oldest
+    entries make room first.
+    """
+
+    def __init__(self, max_size: int = 100_000) -> None:
+        self._max_size = max_size
+        self._known: dict[int, tuple[str, int, str]] = {}  # attendee id → (slug, event id, token hash)
+
+    def match(self, slug: str, token: str) -> Voter | None:
+        parsed = tokens.split_attendee_token(token)
+        known = self._known.get(parsed[0]) if parsed else None
+        if parsed is None or known is None or known[0] != slug or not tokens.secret_matches(parsed[1], known[2]):
+            return None
+        return Voter(attendee_id=parsed[0], event_id=known[1])
+
+    def remember(self, slug: str, attendee: Attendee) -> Voter:
+        if len(self._known) >= self._max_size:
+            del self._known[next(iter(self._known))]
+        self._known[attendee.id] = (slug, attendee.event_id, attendee.token_hash)  # type: ignore[index]
+        return Voter(attendee_id=attendee.id, event_id=attendee.event_id)  # type: ignore[arg-type]
+
+
+async def get_api_voter(request: Request, slug: str) -> Voter:
+    """The calling attendee, from the in-process cache when possible, from the database otherwise."""
+    token = bearer_token(request)
+    if token is None or "." not in token:
+        raise NotAuthenticated("Join the event first and send your attendee token as a bearer token.")
+    known: KnownAttendees = request.app.state.known_attendees
+    voter = known.match(slug, token)
+    if voter is None:
+        attendee = await run_in_threadpool(_authenticate_attendee, request.app.state.database, slug, token)
+        voter = known.remember(slug, attendee)
+    return voter
+
+
+def _authenticate_attendee(database: Database, slug: str, token: str) -> Attendee:
+    with database.read_session() as session:
+        event = events.get_event(session=session, slug=slug)
+        return attendees.authenticate(session=session, event=event, token=token)
+
+
+async def get_bare_writer(request: Request) -> Writer:
+    """The writer itself, for routes that hold no read session to refresh after the write."""
+    return request.app.state.writer  # type: ignore[no-any-return]
+
+
+ApiVoter = Annotated[Voter, Depends(get_api_voter)]
+BareWriterDep = Annotated[Writer, Depends(get_bare_writer)]
 ApiFacilitator = Annotated[Caller, Depends(require_api_facilitator)]
 AdminDep = Depends(require_admin)
 

@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from app import errors
 from app.config import Settings, get_settings
 from app.db import check_migrated, connect
+from app.deps import KnownAttendees
 from app.limits import BodySizeLimit
 from app.routes import api, pages
 from app.writer import Writer
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.writer = writer
+    app.state.known_attendees = KnownAttendees()
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(
