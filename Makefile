@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 ## run: migrate, seed the demo event once, and serve on http://127.0.0.1:8000 (the links are printed)
 run: $(STAMP)
-	$(BIN)/hallway migrate
-	$(BIN)/hallway demo
-	$(BIN)/hallway serve
+	@$(BIN)/hallway migrate
+	@$(BIN)/hallway demo
+	@$(BIN)/hallway serve
 
 ## test: the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(STAMP)
@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 migrate: $(STAMP)
-	$(BIN)/hallway migrate
+	@$(BIN)/hallway migrate
 
 bench: $(STAMP)
 	@echo "The benchmarks print their figures; each needs a server running (make run) unless its --help says otherwise:"
