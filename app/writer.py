@@ -1,10 +1,9 @@
 """The one writer: every change to the database goes through a single thread that commits in small batches.
 
-Why: SQLite takes one writer at a time, and a commit (an fsync) per request caps a busy event at a few
-thousand changes per second with long queues behind the lock. Measured on a 2-core machine (see
-docs/architecture.md), one writer committing the changes that arrived meanwhile as one transaction,
-each in its own savepoint, and answering each request after the commit, gave more than twice the
-throughput at a tenth of the p99. On PostgreSQL the same writer keeps a worker's writes to one
+Why: SQLite takes one writer at a time; one writer committing the changes that arrived meanwhile as
+one transaction, each in its own savepoint, and answering each request after the commit, keeps
+writers from queueing on the database lock. The figures measured so far, and what is still to measure
+against a commit per request, are in docs/architecture.md. On PostgreSQL the same writer keeps a worker's writes to one
 connection; several workers still coordinate through row locks and unique constraints.
 """
 
