@@ -1,0 +1,49 @@
+"""Helpers for testing the HTML pages through HTTP: CSRF tokens, joining, htmx headers, finding elements."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+HTMX = {"HX-Request": "true"}
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The hidden csrf_token of the first form in the page."""
+    match = _CSRF.search(html)
+    assert match, "no csrf_token field in the page"
+    return match.group(1)
+
+
+def page_csrf(client: TestClient, url: str) -> str:
+    """GET a page (which makes the session's token) and read the token from its forms."""
+    return csrf_token(client.get(url).text)
+
+
+def join(client: TestClient, slug: str, name: str = "Ada", join_code: str | None = None) -> str:
+    """Join an event through its join form; returns the CSRF token for the next posts."""
+    token = page_csrf(client, f"/e/{slug}")
+    data = {"csrf_token": token, "display_name": name}
+    if join_code is not None:
+        data["join_code"] = join_code
+    response = client.post(f"/e/{slug}/join", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return token
+
+
+def element(html: str, element_id: str) -> str:
+    """The opening tag and content of the <li>, <section> or <form> whose id is given (no nesting of that tag)."""
+    match = re.search(rf'<(\w+)[^>]*\bid="{re.escape(element_id)}"[^>]*>', html)
+    assert match, f"no element with id {element_id}"
+    tag = match.group(1)
+    end = html.find(f"</{tag}>", match.end())
+    return html[match.start() : end + len(tag) + 3]
+
+
+def button(html: str, button_id: str) -> str:
+    """The opening tag of the button whose id is given."""
+    match = re.search(rf'<button[^>]*\bid="{re.escape(button_id)}"[^>]*>', html)
+    assert match, f"no button with id {button_id}"
+    return match.group(0)
