@@ -1,5 +1,599 @@
-"""The facilitator's page: rooms, slots, phases, moderation."""
+"""The facilitator's page: phases, rooms, slots, topic moderation and the event's links.
 
-from fastapi import APIRouter
+Every form posts to /e/{slug}/facilitate/…: a plain post is answered with a redirect back to the page
+(or the page with the error in place), an htmx post with the changed section's partial only. Errors
+are shown next to the form that caused them; every rule lives in the services, this module only
+parses what the browser sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from app.config import Settings
+from app.deps import (
+    CsrfChecked,
+    EventDep,
+    PageFacilitator,
+    RequestWriter,
+    SessionDep,
+    SettingsDep,
+    VisitorDep,
+    WriterDep,
+    remember_facilitator,
+)
+from app.errors import status_for
+from app.models import Event, Slot, SlotKind
+from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.routes.api.links import event_links
+from app.routes.pages.rendering import is_htmx, see_other
+from app.services import events, topics, wall_setup
+from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from app.templating import templates
 
 router = APIRouter()
+
+Section = Literal["event", "rooms", "slots", "topics"]
+FormField = Annotated[str | None, Form()]
+
+PAGE = "pages/facilitate.html"
+NO_STORE = {"Cache-Control": "no-store"}  # the page shows the join code and carries the CSRF token
+
+
+@dataclass(frozen=True)
+class FormError:
+    """A message for one form of a section: `form` names it ("add", "room-3", "budget"…, or "section")."""
+
+    form: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    """A slot as its form shows it: the date and HH:MM times that the date and time inputs take."""
+
+    slot: Slot
+    date: str
+    starts: str
+    ends: str
+    on_event_date: bool
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The plain-form stand-in for hx-confirm: a page asking once more before a destructive post."""
+
+    question: str
+    action: str
+    button: str
+
+
+# --- Answering a form ----------------------------------------------------------------------------
+
+
+@dataclass
+class Desk:
+    """One request to the facilitator's page: who may (checked), the event, and how to answer."""
+
+    request: Request
+    event: Event
+    session: Session
+    settings: Settings
+    writer: RequestWriter
+
+    @property
+    def event_id(self) -> int:
+        return self.event.id  # type: ignore[return-value]
+
+    @property
+    def base(self) -> str:
+        return _base(self.event)
+
+    async def act(
+        self,
+        *,
+        section: Section,
+        form: str,
+        values: dict[str, str],
+        parse: Callable[[], Any],
+        work: Callable[[Session, Any], object],
+    ) -> Response:
+        """Parse what the form sent, write it through the writer, and answer: a redirect (plain post) or
+        the section's partial (htmx); on a domain error, the message next to the form that caused it."""
+        try:
+            parsed = parse()
+            await self.writer.run(lambda s: work(s, parsed))
+        except DomainError as error:
+            if isinstance(error, NotFound) or not self._form_shown(section, form):
+                form = "section"  # the form's row is gone (removed in another tab): say it at the top
+            return self._answer(section, FormError(form=form, message=error.message), values, status_for(error))
+        return self._answer(section, None, {}, 200)
+
+    def page(
+        self,
+        *,
+        errors: dict[str, FormError] | None = None,
+        values: dict[str, dict[str, str]] | None = None,
+        confirmation: Confirmation | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        context: dict[str, Any] = {
+            "event": self.event,
+            "base": self.base,
+            "links": event_links(self.settings, self.event),
+            "qr_url": f"/e/{self.event.slug}/qr.svg",
+            "errors": errors or {},
+            "values": values or {},
+            "confirmation": confirmation,
+        }
+        for section in SECTIONS:
+            context.update(self.section_context(section))
+        return templates.TemplateResponse(self.request, PAGE, context, status_code=status, headers=NO_STORE)
+
+    def section_context(self, section: Section) -> dict[str, Any]:
+        session, event = self.session, self.event
+        if section == "rooms":
+            return {"rooms": wall_setup.list_rooms(session=session, event_id=self.event_id)}
+        if section == "slots":
+            slots = wall_setup.list_slots(session=session, event_id=self.event_id)
+            return {"slots": [_slot_row(slot, event.date) for slot in slots], "slot_kinds": list(SlotKind)}
+        if section == "topics":
+            views = topics.list_topics(session=session, event_id=self.event_id, include_retired=True)
+            return {
+                "topics": views,
+                "active_topics": [v for v in views if v.topic.status in ACTIVE_TOPIC_STATUSES],
+                "titles": {v.topic.id: v.topic.title for v in views},
+            }
+        return {}
+
+    def _answer(self, section: Section, error: FormError | None, values: dict[str, str], status: int) -> Response:
+        if is_htmx(self.request):
+            context = {"event": self.event, "base": self.base, **self.section_context(section)}
+            context.update(errors={section: error} if error else {}, values={section: values})
+            names = [f"partials/facilitate_{section}.html"]
+            if section == "event":
+                # The event's name is also the page's heading, outside the section: swap it out of band.
+                names.append("partials/facilitate_title.html")
+                context["oob"] = True
+            return self._fragments(names, context, status)
+        if error is None:
+            return see_other(f"{self.base}#facilitate-{section}")
+        return self.page(errors={section: error}, values={section: values}, status=status)
+
+    def _fragments(self, names: list[str], context: dict[str, Any], status: int) -> HTMLResponse:
+        """Partials in one answer, with the same context processors (the CSRF token) as a TemplateResponse."""
+        context = {"request": self.request, **context}
+        for processor in templates.context_processors:
+            context.update(processor(self.request))
+        body = "".join(templates.get_template(name).render(context) for name in names)
+        return HTMLResponse(body, status_code=status, headers=NO_STORE)
+
+    def _form_shown(self, section: Section, form: str) -> bool:
+        """Whether the form an error names is still on the page (its room, slot or topic still exists)."""
+        kind, _, ident = form.partition("-")
+        if not ident.isdigit():
+            return True
+        context = self.section_context(section)
+        if kind == "room":
+            return any(room.id == int(ident) for room in context["rooms"])
+        if kind == "slot":
+            return any(row.slot.id == int(ident) for row in context["slots"])
+        return any(view.topic.id == int(ident) for view in context["topics"])
+
+
+def get_desk(
+    request: Request,
+    event: EventDep,
+    _: PageFacilitator,
+    session: SessionDep,
+    settings: SettingsDep,
+    writer: WriterDep,
+) -> Desk:
+    return Desk(request=request, event=event, session=session, settings=settings, writer=writer)
+
+
+DeskDep = Annotated[Desk, Depends(get_desk)]
+SECTIONS: tuple[Section, ...] = ("event", "rooms", "slots", "topics")
+EVENT_FIELDS = ("name", "proposals_open", "voting_open", "self_placement", "votes_per_attendee", "join_code")
+
+
+# --- The page and the secret link -----------------------------------------------------------------
+
+
+@router.get("/e/{slug}/facilitate", response_class=HTMLResponse)
+def facilitate(
+    request: Request,
+    event: EventDep,
+    visitor: VisitorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    writer: WriterDep,
+    key: str | None = None,
+) -> Response:
+    """The secret link (?key=…) lets this browser in, then the key leaves the address bar and history."""
+    if key is not None:
+        if not events.facilitator_key_matches(event, key):
+            raise NotAllowed(
+                "This facilitator link is not valid. Check that you copied all of it, "
+                "or ask whoever created the event for the link again."
+            )
+        remember_facilitator(request, event.slug, key)
+        response = see_other(_base(event))
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+    if not visitor.is_facilitator:
+        raise NotAllowed(
+            "This page is for the event's facilitator. Open the secret facilitator link you were given "
+            "when the event was created (it ends in ?key=…); it lets this browser in."
+        )
+    return Desk(request=request, event=event, session=session, settings=settings, writer=writer).page()
+
+
+# --- Phases, budget, join code, name -------------------------------------------------------------
+
+
+@router.post("/e/{slug}/facilitate/event", dependencies=[CsrfChecked])
+async def update_event(desk: DeskDep) -> Response:
+    """One endpoint for the section's small forms: only the fields a form sends are changed."""
+    # Read from the raw form, not Form() parameters: those take an empty field as missing, and an
+    # empty join code means "clear it" while an empty budget must be answered with a message.
+    form_data = await desk.request.form()
+    sent = {field: value for field in EVENT_FIELDS if isinstance(value := form_data.get(field), str)}
+    form = _event_form(sent)
+    event_id = desk.event_id
+
+    def change() -> dict[str, object]:
+        changes: dict[str, object] = {}
+        for field, value in sent.items():
+            if field in ("proposals_open", "voting_open", "self_placement"):
+                changes[field] = _switch(value, field=field)
+            elif field == "votes_per_attendee":
+                changes[field] = _whole_number(value, field=field, label="The dot budget")
+            else:
+                changes[field] = value
+        return changes
+
+    return await desk.act(
+        section="event",
+        form=form,
+        values=sent,
+        parse=change,
+        work=lambda s, changes: events.update_event(session=s, event_id=event_id, changes=changes),
+    )
+
+
+# --- Rooms ----------------------------------------------------------------------------------------
+
+
+@router.post("/e/{slug}/facilitate/rooms", dependencies=[CsrfChecked])
+async def add_room(
+    desk: DeskDep,
+    name: FormField = None,
+    capacity: FormField = None,
+    location_notes: FormField = None,
+) -> Response:
+    event_id = desk.event_id
+    values = {"name": name or "", "capacity": capacity or "", "location_notes": location_notes or ""}
+    return await desk.act(
+        section="rooms",
+        form="add",
+        values=values,
+        parse=lambda: _whole_number(capacity, field="capacity", label="The capacity"),
+        work=lambda s, seats: wall_setup.add_room(
+            session=s, event_id=event_id, name=values["name"], capacity=seats, location_notes=values["location_notes"]
+        ),
+    )
+
+
+@router.post("/e/{slug}/facilitate/rooms/{room_id}", dependencies=[CsrfChecked])
+async def update_room(
+    room_id: int,
+    desk: DeskDep,
+    name: FormField = None,
+    capacity: FormField = None,
+    location_notes: FormField = None,
+) -> Response:
+    event_id = desk.event_id
+    values = {"name": name or "", "capacity": capacity or "", "location_notes": location_notes or ""}
+    return await desk.act(
+        section="rooms",
+        form=f"room-{room_id}",
+        values=values,
+        parse=lambda: _whole_number(capacity, field="capacity", label="The capacity"),
+        work=lambda s, seats: wall_setup.update_room(
+            session=s,
+            event_id=event_id,
+            room_id=room_id,
+            name=values["name"],
+            capacity=seats,
+            location_notes=values["location_notes"],
+        ),
+    )
+
+
+@router.post("/e/{slug}/facilitate/rooms/{room_id}/move", dependencies=[CsrfChecked])
+async def move_room(
+    room_id: int,
+    desk: DeskDep,
+    direction: FormField = None,
+) -> Response:
+    event_id = desk.event_id
+    return await desk.act(
+        section="rooms",
+        form=f"room-{room_id}",
+        values={},
+        parse=lambda: _direction(direction),
+        work=lambda s, by: wall_setup.move_room(session=s, event_id=event_id, room_id=room_id, by=by),
+    )
+
+
+@router.post("/e/{slug}/facilitate/rooms/{room_id}/remove", dependencies=[CsrfChecked])
+async def remove_room(
+    room_id: int,
+    desk: DeskDep,
+    confirmed: FormField = None,
+) -> Response:
+    event_id = desk.event_id
+    if confirmed != "yes":
+        room = next((r for r in desk.section_context("rooms")["rooms"] if r.id == room_id), None)
+        if room is not None:
+            return desk.page(
+                confirmation=Confirmation(
+                    question=f"Remove the room '{room.name}'? Topics placed in it go back to the marketplace.",
+                    action=f"{desk.base}/rooms/{room_id}/remove",
+                    button=f"Remove {room.name}",
+                )
+            )
+    return await desk.act(
+        section="rooms",
+        form=f"room-{room_id}",
+        values={},
+        parse=lambda: None,
+        work=lambda s, _: wall_setup.remove_room(session=s, event_id=event_id, room_id=room_id),
+    )
+
+
+# --- Slots ----------------------------------------------------------------------------------------
+
+
+@router.post("/e/{slug}/facilitate/slots", dependencies=[CsrfChecked])
+async def add_slot(
+    desk: DeskDep,
+    day: Annotated[str | None, Form(alias="date")] = None,
+    starts: FormField = None,
+    ends: FormField = None,
+    label: FormField = None,
+    kind: FormField = None,
+) -> Response:
+    event_id, event_date = desk.event_id, desk.event.date
+    values = {"date": day or "", "starts": starts or "", "ends": ends or "", "label": label or "", "kind": kind or ""}
+    return await desk.act(
+        section="slots",
+        form="add",
+        values=values,
+        parse=lambda: _slot_times(day, starts, ends, event_date),
+        work=lambda s, times: wall_setup.add_slot(
+            session=s,
+            event_id=event_id,
+            starts_at=times[0],
+            ends_at=times[1],
+            label=values["label"],
+            kind=values["kind"] or SlotKind.sessions,
+        ),
+    )
+
+
+@router.post("/e/{slug}/facilitate/slots/{slot_id}", dependencies=[CsrfChecked])
+async def update_slot(
+    slot_id: int,
+    desk: DeskDep,
+    day: Annotated[str | None, Form(alias="date")] = None,
+    starts: FormField = None,
+    ends: FormField = None,
+    label: FormField = None,
+    kind: FormField = None,
+) -> Response:
+    event_id, event_date = desk.event_id, desk.event.date
+    values = {"date": day or "", "starts": starts or "", "ends": ends or "", "label": label or "", "kind": kind or ""}
+    return await desk.act(
+        section="slots",
+        form=f"slot-{slot_id}",
+        values=values,
+        parse=lambda: _slot_times(day, starts, ends, event_date),
+        work=lambda s, times: wall_setup.update_slot(
+            session=s,
+            event_id=event_id,
+            slot_id=slot_id,
+            starts_at=times[0],
+            ends_at=times[1],
+            label=values["label"],
+            kind=values["kind"] or None,
+        ),
+    )
+
+
+@router.post("/e/{slug}/facilitate/slots/{slot_id}/remove", dependencies=[CsrfChecked])
+async def remove_slot(
+    slot_id: int,
+    desk: DeskDep,
+    confirmed: FormField = None,
+) -> Response:
+    event_id = desk.event_id
+    if confirmed != "yes":
+        row = next((r for r in desk.section_context("slots")["slots"] if r.slot.id == slot_id), None)
+        if row is not None:
+            return desk.page(
+                confirmation=Confirmation(
+                    question=f"Remove the slot {row.starts}–{row.ends}? Topics placed in it return to the marketplace.",
+                    action=f"{desk.base}/slots/{slot_id}/remove",
+                    button="Remove the slot",
+                )
+            )
+    return await desk.act(
+        section="slots",
+        form=f"slot-{slot_id}",
+        values={},
+        parse=lambda: None,
+        work=lambda s, _: wall_setup.remove_slot(session=s, event_id=event_id, slot_id=slot_id),
+    )
+
+
+# --- Topics: the facilitator's own proposals and moderation -----------------------------------------
+
+
+@router.post("/e/{slug}/facilitate/topics", dependencies=[CsrfChecked])
+async def propose_topic(
+    desk: DeskDep,
+    title: FormField = None,
+    description: FormField = None,
+) -> Response:
+    """The facilitator convenes a topic (no convener attendee), even when proposals are closed."""
+    event_id = desk.event_id
+    values = {"title": title or "", "description": description or ""}
+    return await desk.act(
+        section="topics",
+        form="add",
+        values=values,
+        parse=lambda: None,
+        work=lambda s, _: topics.propose_topic(
+            session=s, event_id=event_id, convener_id=None, title=values["title"], description=values["description"]
+        ),
+    )
+
+
+@router.post("/e/{slug}/facilitate/topics/{topic_id}/hide", dependencies=[CsrfChecked])
+async def hide_topic(
+    topic_id: int,
+    desk: DeskDep,
+    confirmed: FormField = None,
+) -> Response:
+    event_id = desk.event_id
+    if confirmed != "yes":
+        view = next((v for v in desk.section_context("topics")["topics"] if v.topic.id == topic_id), None)
+        if view is not None:
+            return desk.page(
+                confirmation=Confirmation(
+                    question=f"Hide '{view.topic.title}' from every page? Its dots go back to their owners.",
+                    action=f"{desk.base}/topics/{topic_id}/hide",
+                    button="Hide the topic",
+                )
+            )
+    return await desk.act(
+        section="topics",
+        form=f"topic-{topic_id}",
+        values={},
+        parse=lambda: None,
+        work=lambda s, _: topics.hide_topic(session=s, event_id=event_id, topic_id=topic_id),
+    )
+
+
+@router.post("/e/{slug}/facilitate/topics/{topic_id}/merge", dependencies=[CsrfChecked])
+async def merge_topic(
+    topic_id: int,
+    desk: DeskDep,
+    into_topic_id: FormField = None,
+) -> Response:
+    """Merge this duplicate into the topic chosen in the select; its dots move along."""
+    event_id = desk.event_id
+
+    def target() -> int:
+        if not into_topic_id:
+            raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
+        return _whole_number(into_topic_id, field="into_topic_id", label="The topic to merge into")
+
+    return await desk.act(
+        section="topics",
+        form=f"topic-{topic_id}",
+        values={},
+        parse=target,
+        work=lambda s, target_id: topics.merge_topics(
+            session=s, event_id=event_id, source_id=topic_id, target_id=target_id
+        ),
+    )
+
+
+def _slot_row(slot: Slot, event_date: date) -> SlotRow:
+    return SlotRow(
+        slot=slot,
+        date=slot.starts_at.date().isoformat(),
+        starts=f"{slot.starts_at:%H:%M}",
+        ends=f"{slot.ends_at:%H:%M}",
+        on_event_date=slot.starts_at.date() == event_date,
+    )
+
+
+def _base(event: Event) -> str:
+    return f"/e/{event.slug}/facilitate"
+
+
+# --- Reading what a form sent (the rules on the values stay in the services) ------------------------
+
+
+def _event_form(sent: dict[str, str]) -> str:
+    """Which of the section's forms was posted, to show a message next to it."""
+    for field, form in (
+        ("votes_per_attendee", "budget"),
+        ("join_code", "join_code"),
+        ("name", "name"),
+    ):
+        if field in sent:
+            return form
+    return "phases"
+
+
+def _whole_number(value: str | None, *, field: str, label: str) -> int:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"{label} can't be empty: give a whole number.", field=field)
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(f"{label} must be a whole number, not '{text[:20]}'.", field=field) from None
+
+
+def _switch(value: str, *, field: str) -> bool:
+    if value in ("true", "false"):
+        return value == "true"
+    raise InvalidInput(f"The switch {field} is 'true' or 'false'.", field=field)
+
+
+def _direction(value: str | None) -> int:
+    if value == "left":
+        return -1
+    if value == "right":
+        return 1
+    raise InvalidInput("A room moves 'left' or 'right'.", field="direction")
+
+
+def _slot_times(day: str | None, starts: str | None, ends: str | None, event_date: date) -> tuple[datetime, datetime]:
+    """The slot's start and end on its date (the event's date unless another is given), as the venue's clock reads."""
+    on = _date(day, event_date)
+    return datetime.combine(on, _time(starts, "start")), datetime.combine(on, _time(ends, "end"))
+
+
+def _date(value: str | None, default: date) -> date:
+    text = (value or "").strip()
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("The date must look like 2026-11-24.", field="date") from None
+
+
+def _time(value: str | None, which: str) -> time:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"Give the slot's {which} time, like 09:30.", field=f"{which}s")
+    try:
+        parsed = time.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"The {which} time must look like 09:30 (hours:minutes).", field=f"{which}s") from None
+    return parsed.replace(second=0, microsecond=0, tzinfo=None)
