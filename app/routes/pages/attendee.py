@@ -80,14 +80,17 @@ class PageError:
 
 
 @router.get("/e/{slug}", response_class=HTMLResponse)
-def marketplace(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep, listing: ListingDep):
+def marketplace(
+    request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep, listing: ListingDep
+) -> Response:
     """The join form for newcomers; the marketplace for attendees (only its topic list for an htmx search)."""
     if visitor.attendee is None:
-        return render(request, "pages/join.html", {"event": event, "forgotten": visitor.forgotten})
-    ctx = _marketplace_context(request, session, event, visitor.attendee, listing, flash=_pop_flash(request))
-    template = "partials/topic_list.html" if _wants_fragment(request) else "pages/marketplace.html"
-    status = _status_for_page_error(ctx["error"])
-    response = render(request, template, ctx, status_code=status)
+        response = render(request, "pages/join.html", {"event": event, "forgotten": visitor.forgotten})
+    else:
+        ctx = _marketplace_context(request, session, event, visitor.attendee, listing, flash=_pop_flash(request))
+        template = "partials/topic_list.html" if _wants_fragment(request) else "pages/marketplace.html"
+        response = render(request, template, ctx, status_code=_status_for_page_error(ctx["error"]))
+    # The same URL answers a page or (to htmx) a fragment: caches and the back button must not mix them.
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -430,7 +433,7 @@ def _marketplace_answer(
 
 
 @router.get("/e/{slug}/wall", response_class=HTMLResponse)
-def wall(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep):
+def wall(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
     """The agenda per slot; attendees say where they are going, others read it (with a link to join)."""
     ctx = _wall_context(session, event, visitor.attendee, flash=_pop_flash(request))
     return render(request, "pages/wall.html", ctx)
