@@ -54,8 +54,19 @@ def test_attendee_flow_on_a_phone_spends_the_budget(
         expect(page.locator("#dots-left")).to_contain_text("0 of 3 dots left")
 
         ARTIFACTS.mkdir(exist_ok=True)
-        page.locator("#topic-list").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "attendee-marketplace-phone.png"), full_page=True)
+
+        page.get_by_label("Search topics").fill("garden")
+        expect(page.locator("#topic-list li")).to_have_count(1)
+        expect(page.locator("#topic-list")).to_contain_text("Gardening for beginners")
+        expect(page).to_have_url(re.compile(r"/e/demo\?q=garden&sort=votes$"))
+
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Withdraw “Pair programming <live>”").click()
+        expect(page.locator("#my-topics").get_by_role("status")).to_contain_text(
+            "You withdrew “Pair programming <live>”"
+        )
+        expect(page.locator("#topic-list li")).to_have_count(1)  # still the search the page shows
     finally:
         context.close()
 

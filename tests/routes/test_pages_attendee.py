@@ -851,3 +851,19 @@ def test_marketplace_first_load_is_under_40_kb_gzipped(client, factory, backend)
     total = sum(len(gzip.compress(body)) for body in (html, css, js))
     assert total < 40_000, f"{total} bytes gzipped"
     assert len(gzip.compress(css)) < 4_000
+
+
+def test_withdraw_with_htmx_keeps_the_search_of_the_current_url(client, factory, backend):
+    event = factory.event()
+    factory.topic(event, None, title="Gardening")
+    factory.topic(event, None, title="Cooking")
+    token, topic_id = _my_topic(client, event, title="Garden party")
+
+    response = client.post(
+        f"/e/{event.slug}/topics/{topic_id}/withdraw",
+        data={"csrf_token": token, "confirmed": "yes"},
+        headers={**HTMX, "HX-Current-URL": f"http://testserver/e/{event.slug}?q=garden&sort=newest"},
+    )
+
+    assert _titles(response.text) == ["Gardening"]
+    assert f"/topics/{topic_id - 2}/vote?sort=newest&amp;q=garden" in response.text

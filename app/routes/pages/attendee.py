@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import segno
 from fastapi import APIRouter, Depends, Form, Request
@@ -58,7 +58,14 @@ class Listing:
         return "?" + urlencode(params) if params else ""
 
 
-def get_listing(sort: Literal["votes", "newest"] = "votes", q: str = "") -> Listing:
+def get_listing(request: Request, sort: Literal["votes", "newest"] = "votes", q: str = "") -> Listing:
+    """The listing a form was posted from: its action's query string, or with htmx the page's current URL
+    (an htmx search pushes a new URL without re-rendering the forms outside the list)."""
+    current = request.headers.get("hx-current-url")
+    if request.method == "POST" and is_htmx(request) and current:
+        params = parse_qs(urlsplit(current).query)
+        shown = params.get("sort", ["votes"])[0]
+        return Listing(sort="newest" if shown == "newest" else "votes", q=params.get("q", [""])[0])
     return Listing(sort=sort, q=q)
 
 
