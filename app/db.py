@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseNotMigrated(RuntimeError):
@@ -64,18 +68,28 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    # SQLite connections are cheap to keep and costly to churn (each new one runs the PRAGMAs
+    # below): keep enough for the threadpool's readers, and one for the writer.
+    pool = {"pool_size": 1, "max_overflow": 4} if write else {"pool_size": 20, "max_overflow": 40}
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy's "begin" event below decide how transactions start, not the sqlite3 module.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # Safe with WAL: a power cut may lose the last commits but never corrupts the file.
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        if write:
+            # WAL is a property of the file: set once by a writer, every reader then uses it.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            # Safe with WAL: a power cut may lose the last commits but never corrupts the file.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            # No checkpoint (an fsync) inside a commit: the writer runs on the event loop, and a
+            # checkpoint there stalls every request. WalCheckpointer does it on its own thread.
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     if write:
@@ -85,9 +99,46 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     # Reads run without BEGIN: each statement sees the latest commit, like READ COMMITTED on
-    # PostgreSQL, so a page rendered right after a write (by the writer thread) shows that write.
+    # PostgreSQL, so a page rendered right after a write (by the writer) shows that write.
 
     return engine
+
+
+class WalCheckpointer:
+    """Copies the SQLite write-ahead log back into the database file every few seconds, off the loop.
+
+    PASSIVE never blocks the writer or the readers; it copies what it can and catches up next time.
+    """
+
+    def __init__(self, database: Database, *, every_seconds: float = 2.0) -> None:
+        self._database = database
+        self._every = every_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._database.is_sqlite and self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="hallway-wal-checkpoint", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        if self._database.is_sqlite:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        with self._database.read_engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            try:
+                self.checkpoint()
+            except Exception:  # a busy or closing database: try again next time
+                log.warning("WAL checkpoint failed", exc_info=True)
 
 
 def check_migrated(database: Database) -> None:

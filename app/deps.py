@@ -54,6 +54,9 @@ class RequestWriter:
         self._session = session
 
     async def run(self, work: Callable[[Session], T]) -> T:
+        # Give the read connection back while waiting: under a storm, requests parked on the writer
+        # must not hold every pooled connection. The loaded objects stay usable (expire_on_commit=False).
+        self._session.commit()
         try:
             return await self._writer.run(work)
         finally:
@@ -189,13 +192,6 @@ def _authenticate_attendee(database: Database, slug: str, token: str) -> Attende
         return attendees.authenticate(session=session, event=event, token=token)
 
 
-async def get_bare_writer(request: Request) -> Writer:
-    """The writer itself, for routes that hold no read session to refresh after the write."""
-    return request.app.state.writer  # type: ignore[no-any-return]
-
-
-ApiVoter = Annotated[Voter, Depends(get_api_voter)]
-BareWriterDep = Annotated[Writer, Depends(get_bare_writer)]
 ApiFacilitator = Annotated[Caller, Depends(require_api_facilitator)]
 AdminDep = Depends(require_admin)
 

@@ -1,39 +1,75 @@
 """The one writer: units of a batch are independent, and a failing unit undoes only itself."""
 
-import threading
+import asyncio
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.models import Topic
 from app.services import topics
 from app.services.errors import InvalidInput
-from app.writer import Writer
+from app.writer import Writer, WriterStopped
 
 
-def test_writer_keeps_the_other_units_of_a_batch_when_one_fails(factory, database, backend):
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def _propose(event_id):
+    return lambda title: (
+        lambda s: topics.propose_topic(session=s, event_id=event_id, convener_id=None, title=title, description="")
+    )
+
+
+def _titles(database, event_id):
+    with database.read_session() as session:
+        return list(session.exec(select(Topic.title).where(Topic.event_id == event_id).order_by(Topic.id)).scalars())
+
+
+@pytest.mark.anyio
+async def test_writer_keeps_the_other_units_of_a_batch_when_one_fails(factory, database, backend):
     event = factory.event()
     writer = Writer(database)
-    gate = threading.Event()
+    await writer.start()
+    propose = _propose(event.id)
+    # Queued in one go, the three units are committed as one batch.
+    results = await asyncio.gather(
+        writer.run(propose("Before")), writer.run(propose("")), writer.run(propose("After")), return_exceptions=True
+    )
+    await writer.stop()
+    assert results[0].title == "Before" and results[2].title == "After"
+    assert isinstance(results[1], InvalidInput)
+    assert _titles(database, event.id) == ["Before", "After"]
 
-    def propose(title):
-        return writer.submit(
-            lambda s: topics.propose_topic(session=s, event_id=event.id, convener_id=None, title=title, description="")
-        )
 
-    # The first unit holds the writer until the three others are queued: they then form one batch.
-    blocker = writer.submit(lambda s: gate.wait(5))
-    first, failing, last = propose("Before"), propose(""), propose("After")
-    gate.set()
-    try:
-        assert blocker.result(5) is True
-        assert first.result(5).title == "Before"
-        with pytest.raises(InvalidInput):
-            failing.result(5)
-        assert last.result(5).title == "After"
-    finally:
-        writer.stop()
-    with database.read_session() as session:
-        titles = session.exec(select(Topic.title).where(Topic.event_id == event.id).order_by(Topic.id)).scalars()
-        assert list(titles) == ["Before", "After"]
-        assert session.exec(select(func.count()).select_from(Topic)).scalar_one() == 2
+@pytest.mark.anyio
+async def test_writer_answers_each_unit_alone_when_a_unit_breaks_the_batch(factory, database, backend):
+    event = factory.event()
+    writer = Writer(database)
+    await writer.start()
+    propose = _propose(event.id)
+
+    def broken(session):
+        propose("Written, then undone")(session)
+        raise RuntimeError("a bug in one unit")
+
+    results = await asyncio.gather(
+        writer.run(propose("Kept")),
+        writer.run(broken, savepoint=False),
+        writer.run(propose("Also kept")),
+        return_exceptions=True,
+    )
+    await writer.stop()
+    assert isinstance(results[1], RuntimeError)
+    assert [r.title for r in (results[0], results[2])] == ["Kept", "Also kept"]
+    assert _titles(database, event.id) == ["Kept", "Also kept"]
+
+
+@pytest.mark.anyio
+async def test_writer_refuses_work_once_stopping(database):
+    writer = Writer(database)
+    await writer.start()
+    await writer.stop()
+    with pytest.raises(WriterStopped):
+        await writer.run(lambda s: None)

@@ -2,7 +2,9 @@
 
 from fastapi import APIRouter
 
-from app.routes.api import attendees, events, topics, wall
+from app.routes.api import attendees, events, topics, votes, wall
+
+__all__ = ["router", "votes"]
 
 router = APIRouter(prefix="/api")
 router.include_router(events.router)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from app.deps import ApiAttendee, EventDep, SessionDep, WriterDep
 from app.models.attendee import AttendeeCreate, AttendeeJoined
@@ -12,13 +12,15 @@ router = APIRouter(tags=["attendees"])
 
 
 @router.post("/events/{slug}/attendees", status_code=status.HTTP_201_CREATED)
-async def join(body: AttendeeCreate, event: EventDep, writer: WriterDep) -> AttendeeJoined:
+async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: WriterDep) -> AttendeeJoined:
     """Join with a display name (and the join code, when the event has one); keep the token it returns."""
     joined = await writer.run(
         lambda s: attendees.join_event(
             session=s, event_id=event.id, display_name=body.display_name, join_code=body.join_code
         )
     )
+    # The server knows the token it just issued: the attendee's first vote needs no database read.
+    request.app.state.known_attendees.remember(event.slug, joined.attendee)
     return AttendeeJoined(id=joined.attendee.id, display_name=joined.attendee.display_name, token=joined.token)  # type: ignore[arg-type]
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Literal
 
 from fastapi import APIRouter, Query, status
-from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from app.deps import ApiCaller, ApiFacilitator, ApiVoter, BareWriterDep, EventDep, SessionDep, WriterDep
+from app.deps import ApiCaller, ApiFacilitator, EventDep, SessionDep, WriterDep
 from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
-from app.models.vote import VotePublic
-from app.services import topics, votes
+from app.services import topics
 from app.services.errors import NotAuthenticated
 from app.services.topics import TopicView
 
@@ -103,21 +100,3 @@ async def merge(topic_id: int, body: TopicMerge, event: EventDep, _: ApiFacilita
         return topics.get_topic_view(session=session, event_id=event.id, topic_id=target.id)  # type: ignore[arg-type]
 
     return topic_public(await writer.run(merge_and_view))
-
-
-# The vote routes are the hottest path of a live event: their dependencies are async (no threadpool
-# hop, no read session) and the answer is the service's result as it is, without a second validation.
-
-
-@router.put("/events/{slug}/topics/{topic_id}/vote", response_model=VotePublic)
-async def vote(topic_id: int, voter: ApiVoter, writer: BareWriterDep) -> JSONResponse:
-    """Put a dot on the topic. Idempotent: a second call changes nothing."""
-    result = await writer.run(lambda s: votes.cast_vote(session=s, attendee_id=voter.attendee_id, topic_id=topic_id))
-    return JSONResponse(asdict(result))
-
-
-@router.delete("/events/{slug}/topics/{topic_id}/vote", response_model=VotePublic)
-async def unvote(topic_id: int, voter: ApiVoter, writer: BareWriterDep) -> JSONResponse:
-    """Take the dot back. Idempotent."""
-    result = await writer.run(lambda s: votes.retract_vote(session=s, attendee_id=voter.attendee_id, topic_id=topic_id))
-    return JSONResponse(asdict(result))
