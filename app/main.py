@@ -17,6 +17,7 @@ from app import errors
 from app.config import Settings, get_settings
 from app.db import WalCheckpointer, check_migrated, connect
 from app.deps import KnownAttendees
+from app.headers import SecurityHeaders
 from app.limits import BodySizeLimit
 from app.routes import api, pages
 from app.sessions import PageSessions
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.known_attendees = KnownAttendees()
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(
         PageSessions,
         secret_key=settings.secret_key,

@@ -25,3 +25,13 @@ def test_a_tampered_session_cookie_is_ignored(client, factory):
     client.cookies.set(SESSION_COOKIE, "eyJmYWNpbGl0YXRvcnMiOiB7fX0=.forged.signature")
     response = client.get(f"/e/{event.slug}/facilitate")
     assert response.status_code == 403
+
+
+def test_pages_get_a_strict_content_security_policy_and_no_referrer_leak(client, factory):
+    event = factory.event()
+    page = client.get(f"/e/{event.slug}")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "same-origin"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in client.get("/docs").headers

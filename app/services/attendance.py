@@ -21,6 +21,15 @@ class AttendanceResult:
     room_full: bool  # a soft cap: people may still go, they are only told
 
 
+def room_is_full(*, going: int, capacity: int, counting_me: bool) -> bool:
+    """A soft cap: full means no seat is left for one more person. People are told, never refused.
+
+    `counting_me` says whether `going` already includes the person being told (after their "I'm going").
+    """
+    others = going - 1 if counting_me else going
+    return others >= capacity
+
+
 def attend(*, session: Session, attendee_id: int, slot_id: int, topic_id: int) -> AttendanceResult:
     """Say "I'm going" to a topic in a slot, replacing any earlier choice in that slot."""
     event_id = _event_of(session, attendee_id)
@@ -74,7 +83,11 @@ def _result(session: Session, *, slot_id: int, topic_id: int, room_id: int) -> A
     going = session.exec(select(func.count(Attendance.id)).where(Attendance.topic_id == topic_id)).scalar_one()
     capacity = session.exec(select(Room.capacity).where(Room.id == room_id)).scalar_one()
     return AttendanceResult(
-        slot_id=slot_id, topic_id=topic_id, going=going, capacity=capacity, room_full=going > capacity
+        slot_id=slot_id,
+        topic_id=topic_id,
+        going=going,
+        capacity=capacity,
+        room_full=room_is_full(going=going, capacity=capacity, counting_me=True),
     )
 
 

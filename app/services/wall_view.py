@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from app.models import Attendee, Placement, Room, Slot, SlotKind, Topic
 from app.services import attendance, wall_setup
+from app.services.attendance import room_is_full
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ class PlacedTopic:
 
     @property
     def room_full(self) -> bool:
-        """A soft cap: once as many are going as the room holds, people are told, never refused."""
-        return self.going >= self.capacity
+        """Full for someone not going yet (the wall shows the note beside "I'm going")."""
+        return room_is_full(going=self.going, capacity=self.capacity, counting_me=False)
 
 
 @dataclass(frozen=True)
