@@ -8,14 +8,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, Result, Select, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy import Connection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 log = logging.getLogger(__name__)
+
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
 
 
 class DatabaseNotMigrated(RuntimeError):
@@ -55,6 +64,18 @@ class Database:
             self.write_engine.dispose()
 
 
+def exec_select(session: Session, statement: Select[_Row]) -> Result[_Row]:
+    """Run a SQLAlchemy `select()` with sqlmodel's `Session.exec`, typed as what it returns for one.
+
+    At run time `exec` runs any statement and, for SQLAlchemy's (not sqlmodel's) `select()`, returns
+    SQLAlchemy's plain `Result`: rows, or `.scalars()`. Its overloads name only sqlmodel's own select
+    classes, hence the one ignore here. (`Session.execute` would type-check but is deprecated by
+    sqlmodel, and its warning is an error in the tests.)
+    """
+    result: Result[_Row] = session.exec(statement)  # type: ignore[call-overload]
+    return result
+
+
 def connect(url: str) -> Database:
     if url.startswith("sqlite"):
         return Database(
@@ -76,7 +97,7 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy's "begin" event below decide how transactions start, not the sqlite3 module.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -95,7 +116,7 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
     if write:
 
         @event.listens_for(engine, "begin")
-        def _on_begin(connection):  # type: ignore[no-untyped-def]
+        def _on_begin(connection: Connection) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     # Reads run without BEGIN: each statement sees the latest commit, like READ COMMITTED on

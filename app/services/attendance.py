@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from app.db import exec_select
 from app.models import Attendance, Attendee, Placement, Room, Topic
+from app.models._base import id_of
 from app.services.errors import Conflict, NotAuthenticated
 from app.services.lookups import get_active_topic, get_slot
 
@@ -35,53 +37,70 @@ def attend(*, session: Session, attendee_id: int, slot_id: int, topic_id: int) -
     event_id = _event_of(session, attendee_id)
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    placement = session.exec(select(Placement).where(Placement.topic_id == topic.id)).scalars().first()
+    placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic.id)).scalars().first()
     if placement is None or placement.slot_id != slot.id:
         raise Conflict(f"'{topic.title}' is not on the wall in this slot.")
     current = (
-        session.exec(select(Attendance).where(Attendance.attendee_id == attendee_id, Attendance.slot_id == slot.id))
+        exec_select(
+            session,
+            select(Attendance).where(col(Attendance.attendee_id) == attendee_id, col(Attendance.slot_id) == slot.id),
+        )
         .scalars()
         .first()
     )
     if current is None:
-        session.add(Attendance(attendee_id=attendee_id, slot_id=slot.id, topic_id=topic.id))  # type: ignore[arg-type]
+        session.add(Attendance(attendee_id=attendee_id, slot_id=id_of(slot), topic_id=id_of(topic)))
     elif current.topic_id != topic.id:
-        current.topic_id = topic.id  # type: ignore[assignment]
+        current.topic_id = id_of(topic)
         session.add(current)
     session.flush()
-    return _result(session, slot_id=slot.id, topic_id=topic.id, room_id=placement.room_id)  # type: ignore[arg-type]
+    return _result(session, slot_id=id_of(slot), topic_id=id_of(topic), room_id=placement.room_id)
 
 
 def leave(*, session: Session, attendee_id: int, slot_id: int) -> AttendanceResult:
     """Not going to anything in this slot any more."""
     event_id = _event_of(session, attendee_id)
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
-    session.exec(delete(Attendance).where(Attendance.attendee_id == attendee_id, Attendance.slot_id == slot.id))
-    return AttendanceResult(slot_id=slot.id, topic_id=None, going=0, capacity=None, room_full=False)  # type: ignore[arg-type]
+    session.exec(
+        delete(Attendance).where(col(Attendance.attendee_id) == attendee_id, col(Attendance.slot_id) == slot.id)
+    )
+    return AttendanceResult(slot_id=id_of(slot), topic_id=None, going=0, capacity=None, room_full=False)
 
 
 def my_day(*, session: Session, attendee_id: int) -> dict[int, int]:
     """slot id → topic id the attendee is going to."""
-    rows = session.exec(
-        select(Attendance.slot_id, Attendance.topic_id).where(Attendance.attendee_id == attendee_id)
-    ).all()
+    rows = (
+        exec_select(
+            session,
+            select(col(Attendance.slot_id), col(Attendance.topic_id)).where(col(Attendance.attendee_id) == attendee_id),
+        )
+        .tuples()
+        .all()
+    )
     return {slot_id: topic_id for slot_id, topic_id in rows}
 
 
 def going_counts(*, session: Session, event_id: int) -> dict[int, int]:
     """topic id → how many people said they are going."""
-    rows = session.exec(
-        select(Attendance.topic_id, func.count(Attendance.id))
-        .join(Topic, Topic.id == Attendance.topic_id)
-        .where(Topic.event_id == event_id)
-        .group_by(Attendance.topic_id)
-    ).all()
+    rows = (
+        exec_select(
+            session,
+            select(col(Attendance.topic_id), func.count(col(Attendance.id)))
+            .join(Topic, col(Topic.id) == col(Attendance.topic_id))
+            .where(col(Topic.event_id) == event_id)
+            .group_by(col(Attendance.topic_id)),
+        )
+        .tuples()
+        .all()
+    )
     return {topic_id: count for topic_id, count in rows}
 
 
 def _result(session: Session, *, slot_id: int, topic_id: int, room_id: int) -> AttendanceResult:
-    going = session.exec(select(func.count(Attendance.id)).where(Attendance.topic_id == topic_id)).scalar_one()
-    capacity = session.exec(select(Room.capacity).where(Room.id == room_id)).scalar_one()
+    going = exec_select(
+        session, select(func.count(col(Attendance.id))).where(col(Attendance.topic_id) == topic_id)
+    ).scalar_one()
+    capacity = exec_select(session, select(col(Room.capacity)).where(col(Room.id) == room_id)).scalar_one()
     return AttendanceResult(
         slot_id=slot_id,
         topic_id=topic_id,
@@ -92,7 +111,9 @@ def _result(session: Session, *, slot_id: int, topic_id: int, room_id: int) -> A
 
 
 def _event_of(session: Session, attendee_id: int) -> int:
-    event_id = session.exec(select(Attendee.event_id).where(Attendee.id == attendee_id)).scalar_one_or_none()
+    event_id = exec_select(
+        session, select(col(Attendee.event_id)).where(col(Attendee.id) == attendee_id)
+    ).scalar_one_or_none()
     if event_id is None:
         raise NotAuthenticated("We don't know you in this event any more. Please join again.")
     return event_id

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.models import Attendee, Event
+from app.models._base import id_of
 from app.services import tokens
 from app.services.errors import NotAllowed, NotAuthenticated
 from app.services.lookups import get_event_by_id
@@ -27,10 +28,10 @@ def join_event(*, session: Session, event_id: int, display_name: str, join_code:
     if event.join_code and not tokens.join_codes_match(event.join_code, join_code):
         raise NotAllowed("That join code is not right. It is shown on the screen at the venue.")
     secret = tokens.new_secret()
-    attendee = Attendee(event_id=event.id, display_name=name, token_hash=tokens.hash_secret(secret))  # type: ignore[arg-type]
+    attendee = Attendee(event_id=event_id, display_name=name, token_hash=tokens.hash_secret(secret))
     session.add(attendee)
     session.flush()
-    return Joined(attendee=attendee, token=tokens.attendee_token(attendee.id, secret))  # type: ignore[arg-type]
+    return Joined(attendee=attendee, token=tokens.attendee_token(id_of(attendee), secret))
 
 
 def authenticate(*, session: Session, event: Event, token: str | None) -> Attendee:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from app.models import Room, Slot, SlotKind, Topic
+from app.models._base import id_of
 from app.services import attendance, attendees, events, placements, topics, votes, wall_setup
 from app.services.errors import NotFound
 
@@ -224,7 +225,7 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
         date=day,
         votes_per_attendee=DEMO_BUDGET,
     )
-    event_id: int = created.event.id  # type: ignore[assignment]
+    event_id = id_of(created.event)
     rooms = [
         wall_setup.add_room(session=session, event_id=event_id, name=name, capacity=capacity, location_notes=notes)
         for name, capacity, notes in ROOMS
@@ -241,7 +242,8 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
         for starts, ends, label, kind in SLOTS
     ]
     people = [
-        attendees.join_event(session=session, event_id=event_id, display_name=name).attendee.id for name in ATTENDEES
+        id_of(attendees.join_event(session=session, event_id=event_id, display_name=name).attendee)
+        for name in ATTENDEES
     ]
     # Proposed in a shuffled order, so that "newest first" doesn't mirror popularity.
     appeal: dict[int, float] = {}
@@ -250,7 +252,7 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
         topic = topics.propose_topic(
             session=session, event_id=event_id, convener_id=people[convener], title=title, description=description
         )
-        appeal[topic.id] = 1 / (index + 1) ** 0.9  # type: ignore[index]
+        appeal[id_of(topic)] = 1 / (index + 1) ** 0.9
 
     events.update_event(session=session, event_id=event_id, changes={"voting_open": True})
     chosen = _cast_votes(session, rng, people, appeal)
@@ -261,12 +263,11 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
 
 
 def _cast_votes(
-    session: Session, rng: random.Random, people: list[int | None], appeal: dict[int, float]
+    session: Session, rng: random.Random, people: list[int], appeal: dict[int, float]
 ) -> dict[int, set[int]]:
     """Each attendee spends 2 to 5 dots (never past the budget), drawn by appeal without repeats."""
     chosen: dict[int, set[int]] = {}
     for attendee_id in people:
-        assert attendee_id is not None
         remaining = dict(appeal)
         mine: set[int] = set()
         for _ in range(min(rng.randint(2, 5), DEMO_BUDGET)):
@@ -283,23 +284,23 @@ def _place_popular(
 ) -> dict[int, list[Topic]]:
     """The most voted topics into the biggest free rooms of the first slots, never a convener twice in a slot."""
     ranked = [view.topic for view in topics.list_topics(session=session, event_id=event_id, sort="votes")]
-    ranked.sort(key=lambda topic: (-tally[topic.id], topic.id))  # type: ignore[index, operator]
+    ranked.sort(key=lambda topic: (-tally[id_of(topic)], id_of(topic)))
     by_size = sorted(rooms, key=lambda room: -room.capacity)
-    placed: dict[int, list[Topic]] = {slot.id: [] for slot in slots}  # type: ignore[misc]
+    placed: dict[int, list[Topic]] = {id_of(slot): [] for slot in slots}
     facilitator = placements.Actor(is_facilitator=True)
     for topic in ranked:
         if sum(len(each) for each in placed.values()) >= PLACED_TOPICS:
             break
         for slot in slots:
-            here = placed[slot.id]  # type: ignore[index]
+            here = placed[id_of(slot)]
             if len(here) < len(by_size) and all(other.convener_id != topic.convener_id for other in here):
                 placements.place_topic(
                     session=session,
                     event_id=event_id,
                     actor=facilitator,
-                    topic_id=topic.id,  # type: ignore[arg-type]
-                    room_id=by_size[len(here)].id,  # type: ignore[arg-type]
-                    slot_id=slot.id,  # type: ignore[arg-type]
+                    topic_id=id_of(topic),
+                    room_id=id_of(by_size[len(here)]),
+                    slot_id=id_of(slot),
                 )
                 here.append(topic)
                 break
@@ -309,14 +310,13 @@ def _place_popular(
 def _say_going(
     session: Session,
     rng: random.Random,
-    people: list[int | None],
+    people: list[int],
     chosen: dict[int, set[int]],
     tally: Counter[int],
     placed: dict[int, list[Topic]],
 ) -> None:
     """Conveners go to their own session; most others pick one, drawn to popular topics and their own dots."""
     for attendee_id in people:
-        assert attendee_id is not None
         for slot_id, here in placed.items():
             if not here:
                 continue
@@ -325,10 +325,9 @@ def _say_going(
                 pick = own[0]
             elif rng.random() < 0.7:
                 weights = [
-                    (tally[topic.id] + 1) * (3 if topic.id in chosen[attendee_id] else 1)  # type: ignore[index]
-                    for topic in here
+                    (tally[id_of(topic)] + 1) * (3 if id_of(topic) in chosen[attendee_id] else 1) for topic in here
                 ]
                 pick = rng.choices(here, weights=weights)[0]
             else:
                 continue
-            attendance.attend(session=session, attendee_id=attendee_id, slot_id=slot_id, topic_id=pick.id)  # type: ignore[arg-type]
+            attendance.attend(session=session, attendee_id=attendee_id, slot_id=slot_id, topic_id=id_of(pick))

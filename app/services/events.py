@@ -9,8 +9,9 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from app.db import exec_select
 from app.models import Attendee, Event, Topic, TopicStatus, Vote
 from app.models.event import SLUG_PATTERN
 from app.services import tokens
@@ -29,7 +30,7 @@ class NewEvent:
 
 
 def get_event(*, session: Session, slug: str) -> Event:
-    event = session.exec(select(Event).where(Event.slug == slug)).scalars().first()
+    event = exec_select(session, select(Event).where(col(Event.slug) == slug)).scalars().first()
     if event is None:
         raise NotFound(f"There is no event '{slug}'. Check the link you were given.")
     return event
@@ -106,7 +107,7 @@ def update_event(*, session: Session, event_id: int, changes: dict[str, object])
     if "votes_per_attendee" in changes:
         budget = int(changes["votes_per_attendee"])  # type: ignore[call-overload]
         _check_budget(budget)
-        most_spent = _most_votes_held(session, event.id)  # type: ignore[arg-type]
+        most_spent = _most_votes_held(session, event_id)
         if budget < most_spent:
             raise Conflict(
                 f"Someone has already spent {most_spent} dots; the budget can't go below that "
@@ -131,7 +132,9 @@ def rotate_facilitator_key(*, session: Session, event_id: int) -> str:
 
 
 def facilitator_key_matches(event: Event, key: str | None) -> bool:
-    return bool(key) and tokens.secret_matches(key, event.facilitator_key_hash)  # type: ignore[arg-type]
+    if not key:
+        return False
+    return tokens.secret_matches(key, event.facilitator_key_hash)
 
 
 def require_facilitator(event: Event, key: str | None) -> None:
@@ -154,7 +157,7 @@ def _free_slug(session: Session, base: str) -> str:
 
 
 def _slug_taken(session: Session, slug: str) -> bool:
-    return session.exec(select(Event.id).where(Event.slug == slug)).first() is not None
+    return exec_select(session, select(col(Event.id)).where(col(Event.slug) == slug)).first() is not None
 
 
 def _check_timezone(timezone: str) -> None:
@@ -184,18 +187,19 @@ def _clean_join_code(code: str | None) -> str | None:
 
 def _most_votes_held(session: Session, event_id: int) -> int:
     per_attendee = (
-        select(func.count(Vote.id).label("n"))
-        .join(Attendee, Attendee.id == Vote.attendee_id)
-        .join(Topic, Topic.id == Vote.topic_id)
-        .where(Attendee.event_id == event_id, Topic.status.in_([TopicStatus.proposed, TopicStatus.placed]))
-        .group_by(Vote.attendee_id)
+        select(func.count(col(Vote.id)).label("n"))
+        .join(Attendee, col(Attendee.id) == col(Vote.attendee_id))
+        .join(Topic, col(Topic.id) == col(Vote.topic_id))
+        .where(col(Attendee.event_id) == event_id, col(Topic.status).in_([TopicStatus.proposed, TopicStatus.placed]))
+        .group_by(col(Vote.attendee_id))
         .subquery()
     )
-    return session.exec(select(func.coalesce(func.max(per_attendee.c.n), 0))).scalar_one()
+    most: int = exec_select(session, select(func.coalesce(func.max(per_attendee.c.n), 0))).scalar_one()
+    return most
 
 
 def _load_for_update(session: Session, event_id: int) -> Event:
-    event = session.exec(select(Event).where(Event.id == event_id).with_for_update()).scalars().first()
+    event = exec_select(session, select(Event).where(col(Event.id) == event_id).with_for_update()).scalars().first()
     if event is None:
         raise NotFound("This event no longer exists.")
     return event

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from app.db import exec_select
 from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus
+from app.models._base import id_of
 from app.services.errors import CellTaken, ConvenerClash, NotAllowed, SlotNotForSessions
 from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
 
@@ -24,17 +26,19 @@ def place_topic(
     *, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int
 ) -> Placement:
     """Put a topic into a cell, or move it there. Refused with the reason when a rule would break."""
-    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
-    room = get_room(session=session, event_id=event_id, room_id=room_id)  # type: ignore[arg-type]
-    slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)  # type: ignore[arg-type]
+    room = get_room(session=session, event_id=event_id, room_id=room_id)
+    slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     if slot.kind != SlotKind.sessions:
         raise SlotNotForSessions(
             f"'{slot.label or 'This slot'}' is a {slot.kind} slot: only session slots take topics."
         )
 
     in_cell = (
-        session.exec(select(Placement).where(Placement.room_id == room_id, Placement.slot_id == slot_id))
+        exec_select(
+            session, select(Placement).where(col(Placement.room_id) == room_id, col(Placement.slot_id) == slot_id)
+        )
         .scalars()
         .first()
     )
@@ -43,12 +47,13 @@ def place_topic(
         raise CellTaken(f"{room.name} at {slot.starts_at:%H:%M} already has '{other.title if other else 'a topic'}'.")
     if topic.convener_id is not None:
         clash = (
-            session.exec(
+            exec_select(
+                session,
                 select(Placement).where(
-                    Placement.slot_id == slot_id,
-                    Placement.convener_id == topic.convener_id,
-                    Placement.topic_id != topic.id,
-                )
+                    col(Placement.slot_id) == slot_id,
+                    col(Placement.convener_id) == topic.convener_id,
+                    col(Placement.topic_id) != topic.id,
+                ),
             )
             .scalars()
             .first()
@@ -60,13 +65,13 @@ def place_topic(
                 "and can't be in two rooms at once."
             )
 
-    placement = session.exec(select(Placement).where(Placement.topic_id == topic.id)).scalars().first()
+    placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic.id)).scalars().first()
     if placement is None:
         placement = Placement(
-            event_id=event_id, topic_id=topic.id, room_id=room_id, slot_id=slot_id, convener_id=topic.convener_id
+            event_id=event_id, topic_id=id_of(topic), room_id=room_id, slot_id=slot_id, convener_id=topic.convener_id
         )
     elif placement.slot_id != slot_id:
-        _follow_to_slot(session, topic_id=topic.id, slot_id=slot_id)  # type: ignore[arg-type]
+        _follow_to_slot(session, topic_id=id_of(topic), slot_id=slot_id)
     placement.room_id, placement.slot_id = room_id, slot_id
     topic.status = TopicStatus.placed
     session.add_all([placement, topic])
@@ -76,20 +81,20 @@ def place_topic(
 
 def unplace_topic(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> None:
     """Take a topic off the wall: it goes back to the marketplace with its votes."""
-    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
-    unplace_topics(session=session, topic_ids=[topic.id])  # type: ignore[list-item]
+    unplace_topics(session=session, topic_ids=[id_of(topic)])
 
 
 def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
     """Remove these topics' placements and the "I'm going" that pointed at them."""
     if not topic_ids:
         return
-    session.exec(delete(Attendance).where(Attendance.topic_id.in_(topic_ids)))  # type: ignore[attr-defined]
-    session.exec(delete(Placement).where(Placement.topic_id.in_(topic_ids)))  # type: ignore[attr-defined]
+    session.exec(delete(Attendance).where(col(Attendance.topic_id).in_(topic_ids)))
+    session.exec(delete(Placement).where(col(Placement.topic_id).in_(topic_ids)))
     session.exec(
         update(Topic)
-        .where(Topic.id.in_(topic_ids), Topic.status == TopicStatus.placed)  # type: ignore[union-attr]
+        .where(col(Topic.id).in_(topic_ids), col(Topic.status) == TopicStatus.placed)
         .values(status=TopicStatus.proposed)
         .execution_options(synchronize_session="fetch")
     )
@@ -97,7 +102,7 @@ def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
 
 
 def list_placements(*, session: Session, event_id: int) -> list[Placement]:
-    return list(session.exec(select(Placement).where(Placement.event_id == event_id)).scalars())
+    return list(exec_select(session, select(Placement).where(col(Placement.event_id) == event_id)).scalars())
 
 
 def _check_may_place(event: Event, actor: Actor, topic: Topic) -> None:
@@ -111,6 +116,6 @@ def _check_may_place(event: Event, actor: Actor, topic: Topic) -> None:
 
 def _follow_to_slot(session: Session, *, topic_id: int, slot_id: int) -> None:
     """A topic moved to another slot: its attendees follow, unless they already go elsewhere then."""
-    busy = select(Attendance.attendee_id).where(Attendance.slot_id == slot_id)
-    session.exec(delete(Attendance).where(Attendance.topic_id == topic_id, Attendance.attendee_id.in_(busy)))  # type: ignore[attr-defined]
-    session.exec(update(Attendance).where(Attendance.topic_id == topic_id).values(slot_id=slot_id))
+    busy = select(col(Attendance.attendee_id)).where(col(Attendance.slot_id) == slot_id)
+    session.exec(delete(Attendance).where(col(Attendance.topic_id) == topic_id, col(Attendance.attendee_id).in_(busy)))
+    session.exec(update(Attendance).where(col(Attendance.topic_id) == topic_id).values(slot_id=slot_id))

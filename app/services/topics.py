@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import delete, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlmodel import Session, col
 
+from app.db import exec_select
 from app.models import Attendee, Topic, TopicStatus, Vote
-from app.models._base import utcnow
+from app.models._base import id_of, utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicNotActive
 from app.services.lookups import get_active_topic, get_event_by_id, get_topic
@@ -60,7 +61,7 @@ def edit_topic(
     title: str | None = None,
     description: str | None = None,
 ) -> Topic:
-    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_convener_or_facilitator(topic, editor_id, is_facilitator, "edit")
     if title is not None:
         topic.title = _title(title)
@@ -76,14 +77,14 @@ def withdraw_topic(
     *, session: Session, event_id: int, topic_id: int, editor_id: int | None, is_facilitator: bool
 ) -> Topic:
     """The convener takes a topic back: it leaves the wall and everyone's dots on it are returned."""
-    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_convener_or_facilitator(topic, editor_id, is_facilitator, "withdraw")
     return _retire(session, topic, TopicStatus.withdrawn)
 
 
 def hide_topic(*, session: Session, event_id: int, topic_id: int) -> Topic:
     """Moderation: an abusive topic disappears from every page; its dots go back to their owners."""
-    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)  # type: ignore[arg-type]
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
     if topic.status == TopicStatus.hidden:
         return topic
     if topic.status not in ACTIVE_TOPIC_STATUSES:
@@ -99,12 +100,12 @@ def merge_topics(*, session: Session, event_id: int, source_id: int, target_id: 
     """
     if source_id == target_id:
         raise InvalidInput("A topic can't be merged into itself.")
-    source = get_active_topic(session=session, event_id=event_id, topic_id=source_id)  # type: ignore[arg-type]
-    target = get_active_topic(session=session, event_id=event_id, topic_id=target_id)  # type: ignore[arg-type]
-    already_on_target = select(Vote.attendee_id).where(Vote.topic_id == target.id)
-    session.exec(delete(Vote).where(Vote.topic_id == source.id, Vote.attendee_id.in_(already_on_target)))  # type: ignore[attr-defined]
-    for vote in session.exec(select(Vote).where(Vote.topic_id == source.id)).scalars():
-        vote.topic_id = target.id  # type: ignore[assignment]
+    source = get_active_topic(session=session, event_id=event_id, topic_id=source_id)
+    target = get_active_topic(session=session, event_id=event_id, topic_id=target_id)
+    already_on_target = select(col(Vote.attendee_id)).where(col(Vote.topic_id) == target.id)
+    session.exec(delete(Vote).where(col(Vote.topic_id) == source.id, col(Vote.attendee_id).in_(already_on_target)))
+    for vote in exec_select(session, select(Vote).where(col(Vote.topic_id) == source.id)).scalars():
+        vote.topic_id = id_of(target)
         session.add(vote)
     _retire(session, source, TopicStatus.merged, keep_votes=True)
     source.merged_into_id = target.id
@@ -124,41 +125,45 @@ def list_topics(
     include_retired: bool = False,
 ) -> list[TopicView]:
     """Topics with their vote counts, most voted (or newest) first, optionally filtered by a search."""
-    votes = func.count(Vote.id).label("votes")
+    votes = func.count(col(Vote.id)).label("votes")
     query = (
-        select(Topic, votes, Attendee.display_name)
-        .outerjoin(Vote, Vote.topic_id == Topic.id)
-        .outerjoin(Attendee, Attendee.id == Topic.convener_id)
-        .where(Topic.event_id == event_id)
-        .group_by(Topic.id, Attendee.display_name)
+        select(Topic, votes, col(Attendee.display_name))
+        .outerjoin(Vote, col(Vote.topic_id) == col(Topic.id))
+        .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
+        .where(col(Topic.event_id) == event_id)
+        .group_by(col(Topic.id), col(Attendee.display_name))
     )
     if not include_retired:
-        query = query.where(Topic.status.in_(ACTIVE_TOPIC_STATUSES))  # type: ignore[attr-defined]
+        query = query.where(col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
     if convener_id is not None:
-        query = query.where(Topic.convener_id == convener_id)
+        query = query.where(col(Topic.convener_id) == convener_id)
     words = clean_line(search, field="q", label="The search", max_length=SEARCH_MAX, required=False).split()
     for word in words:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
-            or_(Topic.title.ilike(pattern, escape="\\"), Topic.description.ilike(pattern, escape="\\"))  # type: ignore[attr-defined]
+            or_(col(Topic.title).ilike(pattern, escape="\\"), col(Topic.description).ilike(pattern, escape="\\"))
         )
-    order = [Topic.created_at.desc(), Topic.id.desc()] if sort == "newest" else [votes.desc(), Topic.id.asc()]  # type: ignore[attr-defined]
-    rows = session.exec(query.order_by(*order)).all()
+    order: list[ColumnElement[Any]] = (
+        [col(Topic.created_at).desc(), col(Topic.id).desc()]
+        if sort == "newest"
+        else [votes.desc(), col(Topic.id).asc()]
+    )
+    rows = exec_select(session, query.order_by(*order)).tuples().all()
     return [TopicView(topic=topic, votes=count, convener_name=name) for topic, count, name in rows]
 
 
 def get_topic_view(*, session: Session, event_id: int, topic_id: int) -> TopicView:
     """One topic as lists show it, with its vote count and convener's name."""
     topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
-    votes = session.exec(select(func.count(Vote.id)).where(Vote.topic_id == topic_id)).scalar_one()
+    votes = exec_select(session, select(func.count(col(Vote.id))).where(col(Vote.topic_id) == topic_id)).scalar_one()
     convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
     return TopicView(topic=topic, votes=votes, convener_name=convener.display_name if convener else None)
 
 
 def _retire(session: Session, topic: Topic, status: TopicStatus, *, keep_votes: bool = False) -> Topic:
-    unplace_topics(session=session, topic_ids=[topic.id])  # type: ignore[list-item]
+    unplace_topics(session=session, topic_ids=[id_of(topic)])
     if not keep_votes:
-        session.exec(delete(Vote).where(Vote.topic_id == topic.id))
+        session.exec(delete(Vote).where(col(Vote.topic_id) == topic.id))
     topic.status = status
     topic.updated_at = utcnow()
     session.add(topic)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select, true
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from app.db import exec_select
 from app.models import Placement, Room, Slot, SlotKind
 from app.services.errors import InvalidInput, SlotOverlap
 from app.services.lookups import get_room, get_slot
@@ -17,15 +18,17 @@ MAX_ROOM_CAPACITY = 100_000
 
 
 def list_rooms(*, session: Session, event_id: int) -> list[Room]:
-    return list(session.exec(select(Room).where(Room.event_id == event_id).order_by(Room.position, Room.id)).scalars())
+    query = select(Room).where(col(Room.event_id) == event_id).order_by(col(Room.position), col(Room.id))
+    return list(exec_select(session, query).scalars())
 
 
 def list_slots(*, session: Session, event_id: int) -> list[Slot]:
-    return list(session.exec(select(Slot).where(Slot.event_id == event_id).order_by(Slot.starts_at)).scalars())
+    query = select(Slot).where(col(Slot.event_id) == event_id).order_by(col(Slot.starts_at))
+    return list(exec_select(session, query).scalars())
 
 
 def add_room(*, session: Session, event_id: int, name: str, capacity: int, location_notes: str = "") -> Room:
-    last = session.exec(select(func.max(Room.position)).where(Room.event_id == event_id)).scalar_one()
+    last = exec_select(session, select(func.max(col(Room.position))).where(col(Room.event_id) == event_id)).scalar_one()
     room = Room(
         event_id=event_id,
         name=_room_name(name),
@@ -73,7 +76,7 @@ def move_room(*, session: Session, event_id: int, room_id: int, by: int) -> Room
 def remove_room(*, session: Session, event_id: int, room_id: int) -> None:
     """Remove a room; topics placed in it go back to the marketplace, nothing else is lost."""
     room = get_room(session=session, event_id=event_id, room_id=room_id)
-    _unplace_where(session, Placement.room_id == room.id)
+    _unplace_where(session, col(Placement.room_id) == room.id)
     session.delete(room)
     session.flush()
     _renumber_rooms(session, event_id)
@@ -117,7 +120,7 @@ def update_slot(
     _check_times(session, slot)
     if slot.kind != SlotKind.sessions:
         # A session slot turned into a break or plenary no longer holds topics.
-        _unplace_where(session, Placement.slot_id == slot.id)
+        _unplace_where(session, col(Placement.slot_id) == slot.id)
     session.add(slot)
     session.flush()
     return slot
@@ -125,13 +128,13 @@ def update_slot(
 
 def remove_slot(*, session: Session, event_id: int, slot_id: int) -> None:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
-    _unplace_where(session, Placement.slot_id == slot.id)
+    _unplace_where(session, col(Placement.slot_id) == slot.id)
     session.delete(slot)
     session.flush()
 
 
 def _unplace_where(session: Session, condition: ColumnElement[bool]) -> None:
-    topic_ids = list(session.exec(select(Placement.topic_id).where(condition)).scalars())
+    topic_ids = list(exec_select(session, select(col(Placement.topic_id)).where(condition)).scalars())
     unplace_topics(session=session, topic_ids=topic_ids)
 
 
@@ -158,13 +161,14 @@ def _check_times(session: Session, slot: Slot) -> None:
     if slot.starts_at.date() != slot.ends_at.date() and (slot.ends_at - slot.starts_at).days >= 1:
         raise InvalidInput("A slot can't last a day or more.", field="ends_at")
     overlapping = (
-        session.exec(
+        exec_select(
+            session,
             select(Slot).where(
-                Slot.event_id == slot.event_id,
-                Slot.id != slot.id if slot.id is not None else true(),
-                Slot.starts_at < slot.ends_at,
-                Slot.ends_at > slot.starts_at,
-            )
+                col(Slot.event_id) == slot.event_id,
+                col(Slot.id) != slot.id if slot.id is not None else true(),
+                col(Slot.starts_at) < slot.ends_at,
+                col(Slot.ends_at) > slot.starts_at,
+            ),
         )
         .scalars()
         .first()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from app.db import exec_select
 from app.models import Attendee, Placement, Room, Slot, SlotKind, Topic
+from app.models._base import id_of
 from app.services import attendance, wall_setup
 from app.services.attendance import room_is_full
 
@@ -61,33 +63,38 @@ class Wall:
 def load_wall(*, session: Session, event_id: int, attendee_id: int | None = None) -> Wall:
     """Every slot in time order, each with its topics in room order; with the attendee's choices when given."""
     slots = wall_setup.list_slots(session=session, event_id=event_id)
-    rows = session.exec(
-        select(Placement.slot_id, Topic, Room, Attendee.display_name)  # type: ignore[call-overload]
-        .join(Topic, Topic.id == Placement.topic_id)
-        .join(Room, Room.id == Placement.room_id)
-        .outerjoin(Attendee, Attendee.id == Topic.convener_id)
-        .where(Placement.event_id == event_id)
-        .order_by(Room.position, Room.id)
-    ).all()
+    rows = (
+        exec_select(
+            session,
+            select(col(Placement.slot_id), Topic, Room, col(Attendee.display_name))
+            .join(Topic, col(Topic.id) == col(Placement.topic_id))
+            .join(Room, col(Room.id) == col(Placement.room_id))
+            .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
+            .where(col(Placement.event_id) == event_id)
+            .order_by(col(Room.position), col(Room.id)),
+        )
+        .tuples()
+        .all()
+    )
     going = attendance.going_counts(session=session, event_id=event_id)
     chosen = attendance.my_day(session=session, attendee_id=attendee_id) if attendee_id is not None else {}
     by_slot: dict[int, list[PlacedTopic]] = {}
     for slot_id, topic, room, convener_name in rows:
         by_slot.setdefault(slot_id, []).append(
             PlacedTopic(
-                topic_id=topic.id,
+                topic_id=id_of(topic),
                 title=topic.title,
                 description=topic.description,
                 convener_name=convener_name,
                 room_name=room.name,
                 room_location=room.location_notes,
                 capacity=room.capacity,
-                going=going.get(topic.id, 0),
+                going=going.get(id_of(topic), 0),
             )
         )
     return Wall(
         slots=[
-            WallSlot(slot=slot, topics=by_slot.get(slot.id, []), chosen_topic_id=chosen.get(slot.id))  # type: ignore[arg-type]
+            WallSlot(slot=slot, topics=by_slot.get(id_of(slot), []), chosen_topic_id=chosen.get(id_of(slot)))
             for slot in slots
         ]
     )
