@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.db import Database, DatabaseNotMigrated, check_migrated, connect
-from app.models import Event
+from app.models import Event, id_of
 from app.routes.api.links import event_links
 from app.services import demo, events
 from app.services.errors import DomainError, NotFound
@@ -122,7 +123,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             event = created.event if created else events.get_event(session=session, slug=demo.DEMO_SLUG)
             key = created.facilitator_key if created else None
             if key is None and args.new_key:
-                key = events.rotate_facilitator_key(session=session, event_id=event.id)  # type: ignore[arg-type]
+                key = events.rotate_facilitator_key(session=session, event_id=id_of(event))
     finally:
         database.dispose()
     if key is not None:
@@ -226,8 +227,8 @@ def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _setting_problem(error: object) -> str:
-    message = str(error["msg"])  # type: ignore[index]
+def _setting_problem(error: ErrorDetails) -> str:
+    message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
 

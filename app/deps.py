@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.db import Database
-from app.models import Attendee, Event
+from app.models import Attendee, Event, id_of
 from app.services import attendees, events, tokens
 from app.services.errors import NotAllowed, NotAuthenticated
 from app.writer import Writer
@@ -24,11 +24,13 @@ T = TypeVar("T")
 
 
 def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_database(request: Request) -> Database:
-    return request.app.state.database  # type: ignore[no-any-return]
+    database: Database = request.app.state.database
+    return database
 
 
 def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
@@ -169,8 +171,9 @@ class KnownAttendees:
     def remember(self, slug: str, attendee: Attendee) -> Voter:
         if len(self._known) >= self._max_size:
             del self._known[next(iter(self._known))]
-        self._known[attendee.id] = (slug, attendee.event_id, attendee.token_hash)  # type: ignore[index]
-        return Voter(attendee_id=attendee.id, event_id=attendee.event_id)  # type: ignore[arg-type]
+        attendee_id = id_of(attendee)
+        self._known[attendee_id] = (slug, attendee.event_id, attendee.token_hash)
+        return Voter(attendee_id=attendee_id, event_id=attendee.event_id)
 
 
 async def get_api_voter(request: Request, slug: str) -> Voter:

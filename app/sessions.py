@@ -15,7 +15,9 @@ API_PREFIX = "/api/"
 
 
 class PageSessions:
-    def __init__(self, app: ASGIApp, **session_options: Any) -> None:
+    # `app` is positional-only, as Starlette calls it: then no session option can be taken for it,
+    # which is what add_middleware() checks.
+    def __init__(self, app: ASGIApp, /, **session_options: Any) -> None:
         self.app = app
         self.with_session = SessionMiddleware(app, **session_options)
 

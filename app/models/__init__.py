@@ -1,5 +1,6 @@
 """The table models, one file per aggregate; importing this package registers them all on SQLModel.metadata."""
 
+from app.models._base import id_of
 from app.models.attendance import Attendance
 from app.models.attendee import Attendee
 from app.models.enums import SlotKind, TopicStatus
@@ -21,4 +22,5 @@ __all__ = [
     "Topic",
     "TopicStatus",
     "Vote",
+    "id_of",
 ]

@@ -8,8 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendance, Attendee, Placement, Room, Topic
-from app.models._base import id_of
+from app.models import Attendance, Attendee, Placement, Room, Topic, id_of
 from app.services.errors import Conflict, NotAuthenticated
 from app.services.lookups import get_active_topic, get_slot
 

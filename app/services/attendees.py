@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.models import Attendee, Event
-from app.models._base import id_of
+from app.models import Attendee, Event, id_of
 from app.services import tokens
 from app.services.errors import NotAllowed, NotAuthenticated
 from app.services.lookups import get_event_by_id

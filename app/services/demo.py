@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from app.models import Room, Slot, SlotKind, Topic
-from app.models._base import id_of
+from app.models import Room, Slot, SlotKind, Topic, id_of
 from app.services import attendance, attendees, events, placements, topics, votes, wall_setup
 from app.services.errors import NotFound
 

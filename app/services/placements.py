@@ -8,8 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus
-from app.models._base import id_of
+from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus, id_of
 from app.services.errors import CellTaken, ConvenerClash, NotAllowed, SlotNotForSessions
 from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
 

@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendee, Topic, TopicStatus, Vote
-from app.models._base import id_of, utcnow
+from app.models import Attendee, Topic, TopicStatus, Vote, id_of
+from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicNotActive
 from app.services.lookups import get_active_topic, get_event_by_id, get_topic

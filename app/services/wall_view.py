@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendee, Placement, Room, Slot, SlotKind, Topic
-from app.models._base import id_of
+from app.models import Attendee, Placement, Room, Slot, SlotKind, Topic, id_of
 from app.services import attendance, wall_setup
 from app.services.attendance import room_is_full
 

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 
 from app.deps import ApiAttendee, EventDep, SessionDep, WriterDep
+from app.models import id_of
 from app.models.attendee import AttendeeCreate, AttendeeJoined
 from app.services import attendance, attendees, votes
 
@@ -16,24 +17,24 @@ async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: 
     """Join with a display name (and the join code, when the event has one); keep the token it returns."""
     joined = await writer.run(
         lambda s: attendees.join_event(
-            session=s, event_id=event.id, display_name=body.display_name, join_code=body.join_code
+            session=s, event_id=id_of(event), display_name=body.display_name, join_code=body.join_code
         )
     )
     # The server knows the token it just issued: the attendee's first vote needs no database read.
     request.app.state.known_attendees.remember(event.slug, joined.attendee)
-    return AttendeeJoined(id=joined.attendee.id, display_name=joined.attendee.display_name, token=joined.token)  # type: ignore[arg-type]
+    return AttendeeJoined(id=id_of(joined.attendee), display_name=joined.attendee.display_name, token=joined.token)
 
 
 @router.get("/events/{slug}/me")
 def me(event: EventDep, attendee: ApiAttendee, session: SessionDep) -> dict[str, Any]:
     """The calling attendee: dots left, the topics they put dots on, and their day (slot id → topic id)."""
-    voted = votes.topics_voted(session=session, attendee_id=attendee.id)  # type: ignore[arg-type]
+    voted = votes.topics_voted(session=session, attendee_id=id_of(attendee))
     return {
         "id": attendee.id,
         "display_name": attendee.display_name,
         "votes_left": event.votes_per_attendee - len(voted),
         "voted_topic_ids": sorted(voted),
         "going": {
-            str(slot): topic for slot, topic in attendance.my_day(session=session, attendee_id=attendee.id).items()
-        },  # type: ignore[arg-type]
+            str(slot): topic for slot, topic in attendance.my_day(session=session, attendee_id=id_of(attendee)).items()
+        },
     }

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from app.deps import AdminDep, ApiFacilitator, EventDep, SessionDep, SettingsDep, WriterDep
-from app.models import Event, Room, Slot
+from app.models import Event, Room, Slot, id_of
 from app.models.event import EventCreate, EventPublic, EventUpdate
 from app.models.room import RoomCreate, RoomPublic, RoomUpdate
 from app.models.slot import SlotCreate, SlotPublic, SlotUpdate
@@ -42,18 +42,18 @@ def get_event(event: EventDep) -> EventPublic:
 async def update_event(body: EventUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> dict[str, Any]:
     """Switch phases, change the dot budget, set or clear the join code (null clears it)."""
     changes = body.model_dump(exclude_unset=True)
-    updated = await writer.run(lambda s: events.update_event(session=s, event_id=event.id, changes=changes))
+    updated = await writer.run(lambda s: events.update_event(session=s, event_id=id_of(event), changes=changes))
     return {**event_public(updated).model_dump(), "join_code": updated.join_code}
 
 
 @router.get("/events/{slug}/rooms")
 def list_rooms(event: EventDep, session: SessionDep) -> list[RoomPublic]:
-    return [RoomPublic.model_validate(r) for r in wall_setup.list_rooms(session=session, event_id=event.id)]
+    return [RoomPublic.model_validate(r) for r in wall_setup.list_rooms(session=session, event_id=id_of(event))]
 
 
 @router.post("/events/{slug}/rooms", status_code=status.HTTP_201_CREATED)
 async def add_room(body: RoomCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> RoomPublic:
-    room = await writer.run(lambda s: wall_setup.add_room(session=s, event_id=event.id, **body.model_dump()))
+    room = await writer.run(lambda s: wall_setup.add_room(session=s, event_id=id_of(event), **body.model_dump()))
     return RoomPublic.model_validate(room)
 
 
@@ -63,7 +63,7 @@ async def update_room(
 ) -> RoomPublic:
     room: Room = await writer.run(
         lambda s: wall_setup.update_room(
-            session=s, event_id=event.id, room_id=room_id, **body.model_dump(exclude_unset=True)
+            session=s, event_id=id_of(event), room_id=room_id, **body.model_dump(exclude_unset=True)
         )
     )
     return RoomPublic.model_validate(room)
@@ -71,18 +71,20 @@ async def update_room(
 
 @router.delete("/events/{slug}/rooms/{room_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_room(room_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
-    await writer.run(lambda s: wall_setup.remove_room(session=s, event_id=event.id, room_id=room_id))
+    await writer.run(lambda s: wall_setup.remove_room(session=s, event_id=id_of(event), room_id=room_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/events/{slug}/slots")
 def list_slots(event: EventDep, session: SessionDep) -> list[SlotPublic]:
-    return [SlotPublic.model_validate(s) for s in wall_setup.list_slots(session=session, event_id=event.id)]
+    return [SlotPublic.model_validate(s) for s in wall_setup.list_slots(session=session, event_id=id_of(event))]
 
 
 @router.post("/events/{slug}/slots", status_code=status.HTTP_201_CREATED)
 async def add_slot(body: SlotCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> SlotPublic:
-    slot = await writer.run(lambda s: wall_setup.add_slot(session=s, event_id=event.id, **_local(body.model_dump())))
+    slot = await writer.run(
+        lambda s: wall_setup.add_slot(session=s, event_id=id_of(event), **_local(body.model_dump()))
+    )
     return SlotPublic.model_validate(slot)
 
 
@@ -92,14 +94,14 @@ async def update_slot(
 ) -> SlotPublic:
     changes = _local(body.model_dump(exclude_unset=True))
     slot: Slot = await writer.run(
-        lambda s: wall_setup.update_slot(session=s, event_id=event.id, slot_id=slot_id, **changes)
+        lambda s: wall_setup.update_slot(session=s, event_id=id_of(event), slot_id=slot_id, **changes)
     )
     return SlotPublic.model_validate(slot)
 
 
 @router.delete("/events/{slug}/slots/{slot_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_slot(slot_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
-    await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=event.id, slot_id=slot_id))
+    await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=id_of(event), slot_id=slot_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 from sqlmodel import Session
 
 from app.deps import ApiCaller, ApiFacilitator, EventDep, SessionDep, WriterDep
+from app.models import id_of
 from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.services import topics
 from app.services.errors import NotAuthenticated
@@ -28,12 +29,12 @@ def list_topics(
     q: str | None = Query(default=None, max_length=100, description="words that must all appear"),
 ) -> list[TopicPublic]:
     """The marketplace: every topic still on offer with its vote count."""
-    return [topic_public(v) for v in topics.list_topics(session=session, event_id=event.id, sort=sort, search=q)]
+    return [topic_public(v) for v in topics.list_topics(session=session, event_id=id_of(event), sort=sort, search=q)]
 
 
 @router.get("/events/{slug}/topics/{topic_id}")
 def get_topic(topic_id: int, event: EventDep, session: SessionDep) -> TopicPublic:
-    return topic_public(topics.get_topic_view(session=session, event_id=event.id, topic_id=topic_id))
+    return topic_public(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id))
 
 
 @router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED)
@@ -43,7 +44,11 @@ async def propose(body: TopicCreate, event: EventDep, caller: ApiCaller, writer:
         raise NotAuthenticated("Join the event first and send your attendee token as a bearer token.")
     topic = await writer.run(
         lambda s: topics.propose_topic(
-            session=s, event_id=event.id, convener_id=caller.attendee_id, title=body.title, description=body.description
+            session=s,
+            event_id=id_of(event),
+            convener_id=caller.attendee_id,
+            title=body.title,
+            description=body.description,
         )
     )
     return TopicPublic.model_validate(
@@ -56,13 +61,13 @@ async def edit(topic_id: int, body: TopicUpdate, event: EventDep, caller: ApiCal
     def edit_and_view(session: Session) -> TopicView:
         topics.edit_topic(
             session=session,
-            event_id=event.id,
+            event_id=id_of(event),
             topic_id=topic_id,
             editor_id=caller.attendee_id,
             is_facilitator=caller.is_facilitator,
             **body.model_dump(exclude_unset=True),
         )
-        return topics.get_topic_view(session=session, event_id=event.id, topic_id=topic_id)
+        return topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id)
 
     return topic_public(await writer.run(edit_and_view))
 
@@ -73,7 +78,7 @@ async def withdraw(topic_id: int, event: EventDep, caller: ApiCaller, writer: Wr
     topic = await writer.run(
         lambda s: topics.withdraw_topic(
             session=s,
-            event_id=event.id,
+            event_id=id_of(event),
             topic_id=topic_id,
             editor_id=caller.attendee_id,
             is_facilitator=caller.is_facilitator,
@@ -85,7 +90,7 @@ async def withdraw(topic_id: int, event: EventDep, caller: ApiCaller, writer: Wr
 @router.post("/events/{slug}/topics/{topic_id}/hide")
 async def hide(topic_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
     """Moderation: hide an abusive topic from every page."""
-    topic = await writer.run(lambda s: topics.hide_topic(session=s, event_id=event.id, topic_id=topic_id))
+    topic = await writer.run(lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id))
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
 
 
@@ -95,8 +100,8 @@ async def merge(topic_id: int, body: TopicMerge, event: EventDep, _: ApiFacilita
 
     def merge_and_view(session: Session) -> TopicView:
         target = topics.merge_topics(
-            session=session, event_id=event.id, source_id=topic_id, target_id=body.into_topic_id
+            session=session, event_id=id_of(event), source_id=topic_id, target_id=body.into_topic_id
         )
-        return topics.get_topic_view(session=session, event_id=event.id, topic_id=target.id)  # type: ignore[arg-type]
+        return topics.get_topic_view(session=session, event_id=id_of(event), topic_id=id_of(target))
 
     return topic_public(await writer.run(merge_and_view))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from app.deps import ApiAttendee, ApiCaller, EventDep, WriterDep
+from app.models import id_of
 from app.models.attendance import AttendancePublic, AttendanceSet
 from app.models.placement import PlacementPublic, PlacementSet
 from app.services import attendance, placements
@@ -28,7 +29,7 @@ async def place(
     actor = _actor(caller)
     placement = await writer.run(
         lambda s: placements.place_topic(
-            session=s, event_id=event.id, actor=actor, topic_id=topic_id, room_id=body.room_id, slot_id=body.slot_id
+            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, room_id=body.room_id, slot_id=body.slot_id
         )
     )
     return PlacementPublic.model_validate(placement, from_attributes=True)
@@ -37,7 +38,9 @@ async def place(
 @router.delete("/events/{slug}/topics/{topic_id}/placement", status_code=status.HTTP_204_NO_CONTENT)
 async def unplace(topic_id: int, event: EventDep, caller: ApiCaller, writer: WriterDep) -> Response:
     actor = _actor(caller)
-    await writer.run(lambda s: placements.unplace_topic(session=s, event_id=event.id, actor=actor, topic_id=topic_id))
+    await writer.run(
+        lambda s: placements.unplace_topic(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id)
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -47,12 +50,12 @@ async def attend(
 ) -> AttendancePublic:
     """ "I'm going": replaces the attendee's earlier choice in this slot. A full room is said, not refused."""
     result = await writer.run(
-        lambda s: attendance.attend(session=s, attendee_id=attendee.id, slot_id=slot_id, topic_id=body.topic_id)  # type: ignore[arg-type]
+        lambda s: attendance.attend(session=s, attendee_id=id_of(attendee), slot_id=slot_id, topic_id=body.topic_id)
     )
     return AttendancePublic.model_validate(result, from_attributes=True)
 
 
 @router.delete("/events/{slug}/slots/{slot_id}/attendance")
 async def leave(slot_id: int, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> AttendancePublic:
-    result = await writer.run(lambda s: attendance.leave(session=s, attendee_id=attendee.id, slot_id=slot_id))  # type: ignore[arg-type]
+    result = await writer.run(lambda s: attendance.leave(session=s, attendee_id=id_of(attendee), slot_id=slot_id))
     return AttendancePublic.model_validate(result, from_attributes=True)

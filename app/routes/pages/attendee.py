@@ -31,7 +31,7 @@ from app.deps import (
     remember_attendee,
 )
 from app.errors import status_for
-from app.models import Attendee, Event
+from app.models import Attendee, Event, id_of
 from app.routes.pages.rendering import is_htmx, render, see_other
 from app.services import attendance, attendees, lookups, topics, votes, wall_view
 from app.services.errors import DomainError, InvalidInput, NotAllowed
@@ -111,12 +111,12 @@ async def join(
     display_name: Annotated[str, Form()] = "",
     join_code: Annotated[str, Form()] = "",
 ) -> Response:
-    event_id = event.id
+    event_id = id_of(event)
     joined, error = await _write(
         writer,
         lambda s: attendees.join_event(
             session=s,
-            event_id=event_id,  # type: ignore[arg-type]
+            event_id=event_id,
             display_name=display_name,
             join_code=join_code or None,
         ),
@@ -148,12 +148,12 @@ async def propose(
     title: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
 ) -> Response:
-    event_id, attendee_id = event.id, attendee.id
+    event_id, attendee_id = id_of(event), id_of(attendee)
     topic, error = await _write(
         writer,
         lambda s: topics.propose_topic(
             session=s,
-            event_id=event_id,  # type: ignore[arg-type]
+            event_id=event_id,
             convener_id=attendee_id,
             title=title,
             description=description,
@@ -205,10 +205,10 @@ async def vote(
     session: SessionDep,
     listing: ListingDep,
 ) -> Response:
-    attendee_id = attendee.id
+    attendee_id = id_of(attendee)
     _, error = await _write(
         writer,
-        lambda s: votes.cast_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),  # type: ignore[arg-type]
+        lambda s: votes.cast_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),
     )
     return await _after_vote(request, slug, topic_id, event, attendee, session, listing, error)
 
@@ -224,10 +224,10 @@ async def unvote(
     session: SessionDep,
     listing: ListingDep,
 ) -> Response:
-    attendee_id = attendee.id
+    attendee_id = id_of(attendee)
     _, error = await _write(
         writer,
-        lambda s: votes.retract_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),  # type: ignore[arg-type]
+        lambda s: votes.retract_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),
     )
     return await _after_vote(request, slug, topic_id, event, attendee, session, listing, error)
 
@@ -272,12 +272,12 @@ async def edit(
     title: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
 ) -> Response:
-    event_id, attendee_id = event.id, attendee.id
+    event_id, attendee_id = id_of(event), id_of(attendee)
     topic, error = await _write(
         writer,
         lambda s: topics.edit_topic(
             session=s,
-            event_id=event_id,  # type: ignore[arg-type]
+            event_id=event_id,
             topic_id=topic_id,
             editor_id=attendee_id,
             is_facilitator=False,
@@ -315,12 +315,12 @@ async def withdraw(
     """Withdraw one's own topic. htmx asks with hx-confirm; a plain form gets a page that asks first."""
     if confirmed != "yes":
         return await run_in_threadpool(_confirm_withdraw, request, session, event, attendee, listing, topic_id)
-    event_id, attendee_id = event.id, attendee.id
+    event_id, attendee_id = id_of(event), id_of(attendee)
     topic, error = await _write(
         writer,
         lambda s: topics.withdraw_topic(
             session=s,
-            event_id=event_id,  # type: ignore[arg-type]
+            event_id=event_id,
             topic_id=topic_id,
             editor_id=attendee_id,
             is_facilitator=False,
@@ -334,7 +334,7 @@ def _confirm_withdraw(
     request: Request, session: Session, event: Event, attendee: Attendee, listing: Listing, topic_id: int
 ) -> Response:
     try:
-        topic = lookups.get_active_topic(session=session, event_id=event.id, topic_id=topic_id)  # type: ignore[arg-type]
+        topic = lookups.get_active_topic(session=session, event_id=id_of(event), topic_id=topic_id)
     except DomainError as error:
         page_error = PageError(at="my-topics", message=error.message)
         return _marketplace_answer(
@@ -395,10 +395,10 @@ def _marketplace_context(
 ) -> dict[str, Any]:
     error = extra.pop("error", None)
     try:
-        listed = topics.list_topics(session=session, event_id=event.id, sort=listing.sort, search=listing.q)  # type: ignore[arg-type]
+        listed = topics.list_topics(session=session, event_id=id_of(event), sort=listing.sort, search=listing.q)
     except InvalidInput as invalid:
         listed, error = [], PageError(at="topics", message=invalid.message, field="q")
-    mine = topics.list_topics(session=session, event_id=event.id, sort="newest", convener_id=attendee.id)  # type: ignore[arg-type]
+    mine = topics.list_topics(session=session, event_id=id_of(event), sort="newest", convener_id=attendee.id)
     # An error about a topic that is not (or no longer) shown beside it goes to the top of its section.
     if error is not None and error.at == "topic" and all(v.topic.id != error.topic_id for v in listed):
         error = PageError(at="topics", message=error.message)
@@ -410,8 +410,8 @@ def _marketplace_context(
         "listing": listing,
         "topics": listed,
         "my_topics": mine,
-        "voted": votes.topics_voted(session=session, attendee_id=attendee.id),  # type: ignore[arg-type]
-        "votes_left": votes.votes_left(session=session, event=event, attendee_id=attendee.id),  # type: ignore[arg-type]
+        "voted": votes.topics_voted(session=session, attendee_id=id_of(attendee)),
+        "votes_left": votes.votes_left(session=session, event=event, attendee_id=id_of(attendee)),
         "invite_url": f"{get_settings_dep(request).public_url}/e/{event.slug}",
         "error": error,
         **extra,
@@ -458,10 +458,10 @@ async def attend(
     topic_id: Annotated[int, Form()],
 ) -> Response:
     """ "I'm going": replaces the earlier choice in the slot (the law of two feet)."""
-    attendee_id = attendee.id
+    attendee_id = id_of(attendee)
     _, error = await _write(
         writer,
-        lambda s: attendance.attend(session=s, attendee_id=attendee_id, slot_id=slot_id, topic_id=topic_id),  # type: ignore[arg-type]
+        lambda s: attendance.attend(session=s, attendee_id=attendee_id, slot_id=slot_id, topic_id=topic_id),
     )
     return await _after_attendance(request, slug, slot_id, event, attendee, session, error)
 
@@ -476,10 +476,10 @@ async def leave(
     writer: WriterDep,
     session: SessionDep,
 ) -> Response:
-    attendee_id = attendee.id
+    attendee_id = id_of(attendee)
     _, error = await _write(
         writer,
-        lambda s: attendance.leave(session=s, attendee_id=attendee_id, slot_id=slot_id),  # type: ignore[arg-type]
+        lambda s: attendance.leave(session=s, attendee_id=attendee_id, slot_id=slot_id),
     )
     return await _after_attendance(request, slug, slot_id, event, attendee, session, error)
 
@@ -520,7 +520,7 @@ def _wall_context(session: Session, event: Event, attendee: Attendee | None, **e
         "attendee": attendee,
         "wall": wall_view.load_wall(
             session=session,
-            event_id=event.id,  # type: ignore[arg-type]
+            event_id=id_of(event),
             attendee_id=attendee.id if attendee else None,
         ),
         "error": None,

@@ -30,7 +30,7 @@ from app.deps import (
     remember_facilitator,
 )
 from app.errors import status_for
-from app.models import Event, Slot, SlotKind
+from app.models import Event, Slot, SlotKind, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.routes.api.links import event_links
 from app.routes.pages.rendering import is_htmx, see_other
@@ -90,7 +90,7 @@ class Desk:
 
     @property
     def event_id(self) -> int:
-        return self.event.id  # type: ignore[return-value]
+        return id_of(self.event)
 
     @property
     def base(self) -> str:
