@@ -333,19 +333,39 @@ def test_vote_adds_a_dot_and_counts_down(client, factory, backend):
     assert f'action="/e/{event.slug}/topics/{topic.id}/unvote"' in item
 
 
-def test_vote_with_htmx_answers_the_list_and_the_dots_left_out_of_band(client, factory, backend):
+def test_vote_with_htmx_answers_only_the_card_and_the_dots_left_out_of_band(client, factory, backend):
     event = factory.event(votes_per_attendee=3)
     topic = factory.topic(event, None, title="Remote work")
+    other = factory.topic(event, None, title="Gardening")
     token = join(client, event.slug)
 
     response = client.post(f"/e/{event.slug}/topics/{topic.id}/vote", data={"csrf_token": token}, headers=HTMX)
 
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert response.text.startswith('<div id="topic-list"')
+    assert response.text.startswith(f'<li id="topic-{topic.id}" class="topic voted">')
+    assert f'id="topic-{other.id}"' not in response.text
+    assert "HX-Retarget" not in response.headers
     assert '<div id="dots-left" class="dots" aria-live="polite" hx-swap-oob="innerHTML">' in response.text
     assert "2 of 3 dots left" in response.text
     assert "<b>1 dot</b>" in element(response.text, f"topic-{topic.id}")
+    assert "Take back dot" in element(response.text, f"topic-{topic.id}")
+
+
+def test_spending_the_last_dot_with_htmx_answers_the_whole_list_retargeted(client, factory, backend):
+    event = factory.event(votes_per_attendee=1)
+    topic = factory.topic(event, None, title="Remote work")
+    other = factory.topic(event, None, title="Gardening")
+    token = join(client, event.slug)
+
+    spent = client.post(f"/e/{event.slug}/topics/{topic.id}/vote", data={"csrf_token": token}, headers=HTMX)
+    back = client.post(f"/e/{event.slug}/topics/{topic.id}/unvote", data={"csrf_token": token}, headers=HTMX)
+
+    assert spent.text.startswith('<div id="topic-list"')
+    assert (spent.headers["HX-Retarget"], spent.headers["HX-Reswap"]) == ("#topic-list", "outerHTML")
+    assert "disabled" in button(spent.text, f"vote-{other.id}")
+    assert back.headers["HX-Retarget"] == "#topic-list"
+    assert "disabled" not in button(back.text, f"vote-{other.id}")
 
 
 def test_vote_until_the_budget_is_spent_disables_the_other_buttons_with_the_reason(client, factory, backend):

@@ -27,8 +27,8 @@ from app.deps import (
     SettingsDep,
     VisitorDep,
     WriterDep,
-    get_settings_dep,
     remember_attendee,
+    settings_of,
 )
 from app.errors import status_for
 from app.models import Attendee, Event, id_of
@@ -58,7 +58,7 @@ class Listing:
         return "?" + urlencode(params) if params else ""
 
 
-def get_listing(request: Request, sort: Literal["votes", "newest"] = "votes", q: str = "") -> Listing:
+async def get_listing(request: Request, sort: Literal["votes", "newest"] = "votes", q: str = "") -> Listing:
     """The listing a form was posted from: its action's query string, or with htmx the page's current URL
     (an htmx search pushes a new URL without re-rendering the forms outside the list)."""
     current = request.headers.get("hx-current-url")
@@ -206,11 +206,11 @@ async def vote(
     listing: ListingDep,
 ) -> Response:
     attendee_id = id_of(attendee)
-    _, error = await _write(
+    result, error = await _write(
         writer,
         lambda s: votes.cast_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),
     )
-    return await _after_vote(request, slug, topic_id, event, attendee, session, listing, error)
+    return await _after_vote(request, slug, topic_id, event, attendee, session, listing, result, error)
 
 
 @router.post("/e/{slug}/topics/{topic_id}/unvote", dependencies=[CsrfChecked])
@@ -225,11 +225,11 @@ async def unvote(
     listing: ListingDep,
 ) -> Response:
     attendee_id = id_of(attendee)
-    _, error = await _write(
+    result, error = await _write(
         writer,
         lambda s: votes.retract_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),
     )
-    return await _after_vote(request, slug, topic_id, event, attendee, session, listing, error)
+    return await _after_vote(request, slug, topic_id, event, attendee, session, listing, result, error)
 
 
 async def _after_vote(
@@ -240,13 +240,20 @@ async def _after_vote(
     attendee: Attendee,
     session: Session,
     listing: Listing,
+    result: votes.VoteResult | None,
     error: DomainError | None,
 ) -> Response:
     if error is None and not _wants_fragment(request):
         return see_other(f"/e/{slug}{listing.query}#topic-{topic_id}")
-    # Only the list: every vote button may change (the last dot disables the others), and the dots left.
+    if result is not None and result.votes_left > 1:
+        # The common case, when a whole hall votes at once: only this topic's card and the dots left
+        # change. The card stays where it is: re-sorting the list under a thumb would misplace taps.
+        # Three lookups by key and a small template: cheaper on the loop than a hop to the threadpool.
+        return _vote_card_answer(request, session, event, listing, result)
+    # Spending the last dot (or getting it back) disables (or enables) every other button, and an
+    # error is shown in place: the whole list, retargeted from the card it was posted from.
     page_error = PageError(at="topic", message=error.message, topic_id=topic_id) if error else None
-    return await run_in_threadpool(
+    response = await run_in_threadpool(
         _marketplace_answer,
         request,
         session,
@@ -257,6 +264,22 @@ async def _after_vote(
         {"error": page_error},
         status_for(error) if error else 200,
     )
+    response.headers.update({"HX-Retarget": "#topic-list", "HX-Reswap": "outerHTML"})
+    return response
+
+
+def _vote_card_answer(
+    request: Request, session: Session, event: Event, listing: Listing, result: votes.VoteResult
+) -> Response:
+    view = topics.get_topic_view(session=session, event_id=id_of(event), topic_id=result.topic_id)
+    ctx = {
+        "event": event,
+        "listing": listing,
+        "view": view,
+        "voted": {result.topic_id} if result.voted else set(),
+        "votes_left": result.votes_left,
+    }
+    return _fragments(request, [("partials/topic_card.html", ctx), ("partials/dots_left.html", {**ctx, "oob": True})])
 
 
 @router.post("/e/{slug}/topics/{topic_id}/edit", dependencies=[CsrfChecked])
@@ -412,7 +435,7 @@ def _marketplace_context(
         "my_topics": mine,
         "voted": votes.topics_voted(session=session, attendee_id=id_of(attendee)),
         "votes_left": votes.votes_left(session=session, event=event, attendee_id=id_of(attendee)),
-        "invite_url": f"{get_settings_dep(request).public_url}/e/{event.slug}",
+        "invite_url": f"{settings_of(request).public_url}/e/{event.slug}",
         "error": error,
         **extra,
     }
