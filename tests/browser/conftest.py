@@ -21,6 +21,7 @@ import pytest
 from app.db import connect
 from app.migrate import upgrade
 from app.models import SlotKind
+from app.services.demo import seed_demo
 from tests.factories import EventWithKey, Factory
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -136,3 +137,10 @@ def browser() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def seeded_demo(live_server: LiveServer) -> None:
+    """The demo event exactly as `hallway demo` (and so `make run`) seeds it."""
+    with live_server.factory.database.write_session() as session:
+        assert seed_demo(session=session) is not None
