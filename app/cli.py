@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (off by default: under a vote storm, writing the log costs real CPU)",
+    )
     serve.set_defaults(run=_serve)
     return parser
 
@@ -177,7 +182,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             "Redis broadcaster (HALLWAY_REDIS_URL) is in place; see docs/deploying.md."
         )
     print(flush=True)
-    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=args.access_log,
+    )
     return 0
 
 
