@@ -27,6 +27,7 @@ def test_attendee_flow_on_a_phone_spends_the_budget(
         expect(page.locator("#dots-left")).to_contain_text("3 of 3 dots left")
 
         propose = page.locator("#propose")
+        propose.get_by_text("Write a proposal").click()  # folded away while voting is open
         propose.get_by_label("Title").fill("Pair programming <live>")
         propose.get_by_label("Description").fill("Bring a laptop.")
         propose.get_by_role("button", name="Propose").click()

@@ -23,6 +23,7 @@ def test_newcomer_on_a_phone_spends_the_demo_budget_and_sees_why_voting_stops(
         expect(page.locator("#dots-left")).to_contain_text("5 of 5 dots left")
 
         propose = page.locator("#propose")
+        propose.get_by_text("Write a proposal").click()  # folded away while voting is open
         propose.get_by_label("Title").fill("What I learned from my first open space")
         propose.get_by_role("button", name="Propose").click()
         expect(page.locator("#my-topics")).to_contain_text("What I learned from my first open space")

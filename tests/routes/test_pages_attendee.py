@@ -887,3 +887,16 @@ def test_withdraw_with_htmx_keeps_the_search_of_the_current_url(client, factory,
 
     assert _titles(response.text) == ["Gardening"]
     assert f"/topics/{topic_id - 2}/vote?sort=newest&amp;q=garden" in response.text
+
+
+def test_propose_form_folds_away_while_voting_is_open(client, factory, backend):
+    voting = factory.event(slug="voting", voting_open=True)
+    proposing = factory.event(slug="proposing", voting_open=False)
+    join(client, voting.slug)
+    join(client, proposing.slug)
+
+    while_voting = element(client.get(f"/e/{voting.slug}").text, "propose")
+    before_voting = element(client.get(f"/e/{proposing.slug}").text, "propose")
+
+    assert '<details class="fold"><summary>Write a proposal</summary>' in while_voting
+    assert "<details" not in before_voting and 'name="title"' in before_voting
