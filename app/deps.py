@@ -9,18 +9,22 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.db import Database
 from app.models import Attendee, Event, id_of
+from app.models._base import MAX_ROW_ID
 from app.services import attendees, events, tokens
 from app.services.errors import NotAllowed, NotAuthenticated
 from app.writer import Writer
 
 T = TypeVar("T")
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+""" A room, slot or topic id in a URL."""
 
 
 def settings_of(request: Request) -> Settings:

@@ -272,7 +272,16 @@ def test_serve_prints_the_demo_links_and_runs_the_app_factory(migrated, backend,
 
     assert code == 0
     assert f"Facilitator:  {PUBLIC_URL}/e/demo/facilitate?key={key}\n" in out
-    assert served == [{"app": "app.main:create_app", "factory": True, "host": "127.0.0.1", "port": 8123, "workers": 1}]
+    assert served == [
+        {
+            "app": "app.main:create_app",
+            "factory": True,
+            "host": "127.0.0.1",
+            "port": 8123,
+            "workers": 1,
+            "access_log": False,
+        }
+    ]
 
 
 def test_serve_links_follow_the_port_when_no_public_url_is_set(migrated, backend, monkeypatch, served, capsys):

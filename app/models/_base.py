@@ -22,3 +22,8 @@ def id_of(row: _Row) -> int:
     if row.id is None:
         raise ValueError(f"This {type(row).__name__} has no id yet: it was never flushed.")
     return row.id
+
+
+# Ids are 32-bit integers on PostgreSQL; a larger number in a request is refused at the door (422),
+# before it reaches a database driver that would fail on it.
+MAX_ROW_ID = 2**31 - 1

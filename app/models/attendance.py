@@ -3,6 +3,8 @@
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.models._base import MAX_ROW_ID
+
 
 class Attendance(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("attendee_id", "slot_id", name="uq_attendance_attendee_slot"),)
@@ -14,7 +16,7 @@ class Attendance(SQLModel, table=True):
 
 
 class AttendanceSet(SQLModel):
-    topic_id: int
+    topic_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
 class AttendancePublic(SQLModel):

@@ -3,6 +3,8 @@
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.models._base import MAX_ROW_ID
+
 
 class Placement(SQLModel, table=True):
     # The database enforces the wall's rules too, so that two facilitators dropping topics at the
@@ -23,8 +25,8 @@ class Placement(SQLModel, table=True):
 
 
 class PlacementSet(SQLModel):
-    room_id: int
-    slot_id: int
+    room_id: int = Field(ge=1, le=MAX_ROW_ID)
+    slot_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
 class PlacementPublic(SQLModel):

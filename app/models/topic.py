@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from app.models._base import utcnow
+from app.models._base import MAX_ROW_ID, utcnow
 from app.models.enums import TopicStatus
 
 
@@ -33,7 +33,7 @@ class TopicUpdate(SQLModel):
 
 
 class TopicMerge(SQLModel):
-    into_topic_id: int
+    into_topic_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
 class TopicPublic(SQLModel):

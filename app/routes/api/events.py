@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from app.deps import AdminDep, ApiFacilitator, EventDep, SessionDep, SettingsDep, WriterDep
+from app.deps import AdminDep, ApiFacilitator, EventDep, RowId, SessionDep, SettingsDep, WriterDep
 from app.models import Event, Room, Slot, id_of
 from app.models.event import EventCreate, EventPublic, EventUpdate
 from app.models.room import RoomCreate, RoomPublic, RoomUpdate
@@ -59,7 +59,7 @@ async def add_room(body: RoomCreate, event: EventDep, _: ApiFacilitator, writer:
 
 @router.patch("/events/{slug}/rooms/{room_id}")
 async def update_room(
-    room_id: int, body: RoomUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
+    room_id: RowId, body: RoomUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
 ) -> RoomPublic:
     room: Room = await writer.run(
         lambda s: wall_setup.update_room(
@@ -70,7 +70,7 @@ async def update_room(
 
 
 @router.delete("/events/{slug}/rooms/{room_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_room(room_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
+async def remove_room(room_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
     await writer.run(lambda s: wall_setup.remove_room(session=s, event_id=id_of(event), room_id=room_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -90,7 +90,7 @@ async def add_slot(body: SlotCreate, event: EventDep, _: ApiFacilitator, writer:
 
 @router.patch("/events/{slug}/slots/{slot_id}")
 async def update_slot(
-    slot_id: int, body: SlotUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
+    slot_id: RowId, body: SlotUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
 ) -> SlotPublic:
     changes = _local(body.model_dump(exclude_unset=True))
     slot: Slot = await writer.run(
@@ -100,7 +100,7 @@ async def update_slot(
 
 
 @router.delete("/events/{slug}/slots/{slot_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_slot(slot_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
+async def remove_slot(slot_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
     await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=id_of(event), slot_id=slot_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

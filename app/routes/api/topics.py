@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, status
 from sqlmodel import Session
 
-from app.deps import ApiCaller, ApiFacilitator, EventDep, SessionDep, WriterDep
+from app.deps import ApiCaller, ApiFacilitator, EventDep, RowId, SessionDep, WriterDep
 from app.models import id_of
 from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.services import topics
@@ -33,7 +33,7 @@ def list_topics(
 
 
 @router.get("/events/{slug}/topics/{topic_id}")
-def get_topic(topic_id: int, event: EventDep, session: SessionDep) -> TopicPublic:
+def get_topic(topic_id: RowId, event: EventDep, session: SessionDep) -> TopicPublic:
     return topic_public(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id))
 
 
@@ -57,7 +57,9 @@ async def propose(body: TopicCreate, event: EventDep, caller: ApiCaller, writer:
 
 
 @router.patch("/events/{slug}/topics/{topic_id}")
-async def edit(topic_id: int, body: TopicUpdate, event: EventDep, caller: ApiCaller, writer: WriterDep) -> TopicPublic:
+async def edit(
+    topic_id: RowId, body: TopicUpdate, event: EventDep, caller: ApiCaller, writer: WriterDep
+) -> TopicPublic:
     def edit_and_view(session: Session) -> TopicView:
         topics.edit_topic(
             session=session,
@@ -73,7 +75,7 @@ async def edit(topic_id: int, body: TopicUpdate, event: EventDep, caller: ApiCal
 
 
 @router.delete("/events/{slug}/topics/{topic_id}")
-async def withdraw(topic_id: int, event: EventDep, caller: ApiCaller, writer: WriterDep) -> TopicPublic:
+async def withdraw(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: WriterDep) -> TopicPublic:
     """Withdraw a topic (its convener or the facilitator); the dots on it go back to their owners."""
     topic = await writer.run(
         lambda s: topics.withdraw_topic(
@@ -88,14 +90,16 @@ async def withdraw(topic_id: int, event: EventDep, caller: ApiCaller, writer: Wr
 
 
 @router.post("/events/{slug}/topics/{topic_id}/hide")
-async def hide(topic_id: int, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
+async def hide(topic_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
     """Moderation: hide an abusive topic from every page."""
     topic = await writer.run(lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id))
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
 
 
 @router.post("/events/{slug}/topics/{topic_id}/merge")
-async def merge(topic_id: int, body: TopicMerge, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
+async def merge(
+    topic_id: RowId, body: TopicMerge, event: EventDep, _: ApiFacilitator, writer: WriterDep
+) -> TopicPublic:
     """Merge this (duplicate) topic into another; its dots move along. Answers the merged-into topic."""
 
     def merge_and_view(session: Session) -> TopicView:

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.deps import get_api_voter
+from app.models._base import MAX_ROW_ID
 from app.models.vote import VotePublic
 from app.services import votes
 from app.services.errors import InvalidInput
@@ -56,8 +57,8 @@ routes = [
 
 def _path(request: Request) -> tuple[str, int]:
     topic_id = request.path_params["topic_id"]
-    if not topic_id.isdigit() or len(topic_id) > 18:
-        raise InvalidInput("topic_id: must be a whole number", field="topic_id")
+    if not topic_id.isdigit() or not 1 <= int(topic_id) <= MAX_ROW_ID:
+        raise InvalidInput(f"topic_id: must be a whole number from 1 to {MAX_ROW_ID}", field="topic_id")
     return request.path_params["slug"], int(topic_id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from app.deps import ApiAttendee, ApiCaller, EventDep, WriterDep
+from app.deps import ApiAttendee, ApiCaller, EventDep, RowId, WriterDep
 from app.models import id_of
 from app.models.attendance import AttendancePublic, AttendanceSet
 from app.models.placement import PlacementPublic, PlacementSet
@@ -23,7 +23,7 @@ def _actor(caller: ApiCaller) -> Actor:
 
 @router.put("/events/{slug}/topics/{topic_id}/placement")
 async def place(
-    topic_id: int, body: PlacementSet, event: EventDep, caller: ApiCaller, writer: WriterDep
+    topic_id: RowId, body: PlacementSet, event: EventDep, caller: ApiCaller, writer: WriterDep
 ) -> PlacementPublic:
     """Place a topic into a cell (or move it). Taken cells, convener clashes and break slots answer 409."""
     actor = _actor(caller)
@@ -36,7 +36,7 @@ async def place(
 
 
 @router.delete("/events/{slug}/topics/{topic_id}/placement", status_code=status.HTTP_204_NO_CONTENT)
-async def unplace(topic_id: int, event: EventDep, caller: ApiCaller, writer: WriterDep) -> Response:
+async def unplace(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: WriterDep) -> Response:
     actor = _actor(caller)
     await writer.run(
         lambda s: placements.unplace_topic(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id)
@@ -46,7 +46,7 @@ async def unplace(topic_id: int, event: EventDep, caller: ApiCaller, writer: Wri
 
 @router.put("/events/{slug}/slots/{slot_id}/attendance")
 async def attend(
-    slot_id: int, body: AttendanceSet, event: EventDep, attendee: ApiAttendee, writer: WriterDep
+    slot_id: RowId, body: AttendanceSet, event: EventDep, attendee: ApiAttendee, writer: WriterDep
 ) -> AttendancePublic:
     """ "I'm going": replaces the attendee's earlier choice in this slot. A full room is said, not refused."""
     result = await writer.run(
@@ -56,6 +56,6 @@ async def attend(
 
 
 @router.delete("/events/{slug}/slots/{slot_id}/attendance")
-async def leave(slot_id: int, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> AttendancePublic:
+async def leave(slot_id: RowId, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> AttendancePublic:
     result = await writer.run(lambda s: attendance.leave(session=s, attendee_id=id_of(attendee), slot_id=slot_id))
     return AttendancePublic.model_validate(result, from_attributes=True)

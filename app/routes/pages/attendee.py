@@ -23,6 +23,7 @@ from app.deps import (
     CsrfChecked,
     EventDep,
     PageAttendee,
+    RowId,
     SessionDep,
     SettingsDep,
     VisitorDep,
@@ -32,6 +33,7 @@ from app.deps import (
 )
 from app.errors import status_for
 from app.models import Attendee, Event, id_of
+from app.models._base import MAX_ROW_ID
 from app.routes.pages.rendering import is_htmx, render, see_other
 from app.services import attendance, attendees, lookups, topics, votes, wall_view
 from app.services.errors import DomainError, InvalidInput, NotAllowed
@@ -198,7 +200,7 @@ async def propose(
 async def vote(
     request: Request,
     slug: str,
-    topic_id: int,
+    topic_id: RowId,
     event: EventDep,
     attendee: PageAttendee,
     writer: WriterDep,
@@ -217,7 +219,7 @@ async def vote(
 async def unvote(
     request: Request,
     slug: str,
-    topic_id: int,
+    topic_id: RowId,
     event: EventDep,
     attendee: PageAttendee,
     writer: WriterDep,
@@ -286,7 +288,7 @@ def _vote_card_answer(
 async def edit(
     request: Request,
     slug: str,
-    topic_id: int,
+    topic_id: RowId,
     event: EventDep,
     attendee: PageAttendee,
     writer: WriterDep,
@@ -327,7 +329,7 @@ async def edit(
 async def withdraw(
     request: Request,
     slug: str,
-    topic_id: int,
+    topic_id: RowId,
     event: EventDep,
     attendee: PageAttendee,
     writer: WriterDep,
@@ -473,12 +475,12 @@ def wall(request: Request, event: EventDep, visitor: VisitorDep, session: Sessio
 async def attend(
     request: Request,
     slug: str,
-    slot_id: int,
+    slot_id: RowId,
     event: EventDep,
     attendee: PageAttendee,
     writer: WriterDep,
     session: SessionDep,
-    topic_id: Annotated[int, Form()],
+    topic_id: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
 ) -> Response:
     """ "I'm going": replaces the earlier choice in the slot (the law of two feet)."""
     attendee_id = id_of(attendee)
@@ -493,7 +495,7 @@ async def attend(
 async def leave(
     request: Request,
     slug: str,
-    slot_id: int,
+    slot_id: RowId,
     event: EventDep,
     attendee: PageAttendee,
     writer: WriterDep,

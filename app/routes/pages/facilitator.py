@@ -23,6 +23,7 @@ from app.deps import (
     EventDep,
     PageFacilitator,
     RequestWriter,
+    RowId,
     SessionDep,
     SettingsDep,
     VisitorDep,
@@ -31,6 +32,7 @@ from app.deps import (
 )
 from app.errors import status_for
 from app.models import Event, Slot, SlotKind, id_of
+from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.routes.api.links import event_links
 from app.routes.pages.rendering import is_htmx, see_other
@@ -294,7 +296,7 @@ async def add_room(
 
 @router.post("/e/{slug}/facilitate/rooms/{room_id}", dependencies=[CsrfChecked])
 async def update_room(
-    room_id: int,
+    room_id: RowId,
     desk: DeskDep,
     name: FormField = None,
     capacity: FormField = None,
@@ -320,7 +322,7 @@ async def update_room(
 
 @router.post("/e/{slug}/facilitate/rooms/{room_id}/move", dependencies=[CsrfChecked])
 async def move_room(
-    room_id: int,
+    room_id: RowId,
     desk: DeskDep,
     direction: FormField = None,
 ) -> Response:
@@ -336,7 +338,7 @@ async def move_room(
 
 @router.post("/e/{slug}/facilitate/rooms/{room_id}/remove", dependencies=[CsrfChecked])
 async def remove_room(
-    room_id: int,
+    room_id: RowId,
     desk: DeskDep,
     confirmed: FormField = None,
 ) -> Response:
@@ -392,7 +394,7 @@ async def add_slot(
 
 @router.post("/e/{slug}/facilitate/slots/{slot_id}", dependencies=[CsrfChecked])
 async def update_slot(
-    slot_id: int,
+    slot_id: RowId,
     desk: DeskDep,
     day: Annotated[str | None, Form(alias="date")] = None,
     starts: FormField = None,
@@ -421,7 +423,7 @@ async def update_slot(
 
 @router.post("/e/{slug}/facilitate/slots/{slot_id}/remove", dependencies=[CsrfChecked])
 async def remove_slot(
-    slot_id: int,
+    slot_id: RowId,
     desk: DeskDep,
     confirmed: FormField = None,
 ) -> Response:
@@ -470,7 +472,7 @@ async def propose_topic(
 
 @router.post("/e/{slug}/facilitate/topics/{topic_id}/hide", dependencies=[CsrfChecked])
 async def hide_topic(
-    topic_id: int,
+    topic_id: RowId,
     desk: DeskDep,
     confirmed: FormField = None,
 ) -> Response:
@@ -496,7 +498,7 @@ async def hide_topic(
 
 @router.post("/e/{slug}/facilitate/topics/{topic_id}/merge", dependencies=[CsrfChecked])
 async def merge_topic(
-    topic_id: int,
+    topic_id: RowId,
     desk: DeskDep,
     into_topic_id: FormField = None,
 ) -> Response:
@@ -506,7 +508,10 @@ async def merge_topic(
     def target() -> int:
         if not into_topic_id:
             raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
-        return _whole_number(into_topic_id, field="into_topic_id", label="The topic to merge into")
+        target_id = _whole_number(into_topic_id, field="into_topic_id", label="The topic to merge into")
+        if not 1 <= target_id <= MAX_ROW_ID:  # not an id at all (the database would refuse to look it up)
+            raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
+        return target_id
 
     return await desk.act(
         section="topics",

@@ -256,3 +256,19 @@ def test_invalid_json_and_invalid_utf8_get_a_clear_4xx(client, factory):
     bad_bytes = client.post(f"/api/events/{event.slug}/topics", content=b'{"title": "\xff\xfe"}', headers=headers)
     assert broken.status_code == 422 and isinstance(broken.json()["detail"], str)
     assert bad_bytes.status_code == 400 and isinstance(bad_bytes.json()["detail"], str)
+
+
+def test_ids_beyond_what_the_database_holds_are_refused_not_crashed(client, factory):
+    event = factory.event()
+    ada = factory.attendee(event)
+    huge = 11789204548660408352768
+    responses = [
+        client.get(f"/api/events/{event.slug}/topics/{huge}"),
+        client.post(f"/api/events/{event.slug}/topics/{huge}/hide", headers=event.auth),
+        client.patch(f"/api/events/{event.slug}/slots/{huge}", json={"label": "x"}, headers=event.auth),
+        client.put(f"/api/events/{event.slug}/topics/{huge}/vote", headers=ada.auth),
+        client.post(f"/api/events/{event.slug}/topics/1/merge", json={"into_topic_id": huge}, headers=event.auth),
+    ]
+    assert [r.status_code for r in responses] == [422] * 5
+    assert all(isinstance(r.json()["detail"], str) for r in responses)
+    assert "2147483647" in responses[3].json()["detail"]
