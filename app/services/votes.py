@@ -66,8 +66,17 @@ def retract_vote(*, session: Session, attendee_id: int, topic_id: int) -> VoteRe
     return VoteResult(topic_id=topic_id, voted=False, votes=votes, votes_left=state.budget - held, budget=state.budget)
 
 
-def votes_left(*, session: Session, event: Event, attendee_id: int) -> int:
-    return event.votes_per_attendee - len(_topics_voted(session, attendee_id))
+@dataclass(frozen=True)
+class Dots:
+    """An attendee's dots: the topics they are on, and how many are left to spend."""
+
+    voted: set[int]
+    left: int
+
+
+def dots(*, session: Session, event: Event, attendee_id: int) -> Dots:
+    voted = _topics_voted(session, attendee_id)
+    return Dots(voted=voted, left=event.votes_per_attendee - len(voted))
 
 
 def topics_voted(*, session: Session, attendee_id: int) -> set[int]:

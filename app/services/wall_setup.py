@@ -91,7 +91,13 @@ def add_slot(
     label: str = "",
     kind: SlotKind | str = SlotKind.sessions,
 ) -> Slot:
-    slot = Slot(event_id=event_id, starts_at=starts_at, ends_at=ends_at, label=_slot_label(label), kind=_kind(kind))
+    slot = Slot(
+        event_id=event_id,
+        starts_at=_wall_clock(starts_at),
+        ends_at=_wall_clock(ends_at),
+        label=_slot_label(label),
+        kind=_kind(kind),
+    )
     _check_times(session, slot)
     session.add(slot)
     session.flush()
@@ -110,9 +116,9 @@ def update_slot(
 ) -> Slot:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     if starts_at is not None:
-        slot.starts_at = starts_at
+        slot.starts_at = _wall_clock(starts_at)
     if ends_at is not None:
-        slot.ends_at = ends_at
+        slot.ends_at = _wall_clock(ends_at)
     if label is not None:
         slot.label = _slot_label(label)
     if kind is not None:
@@ -178,6 +184,11 @@ def _check_times(session: Session, slot: Slot) -> None:
             f"This slot overlaps '{overlapping.label or 'a slot'}' "
             f"({overlapping.starts_at:%H:%M}–{overlapping.ends_at:%H:%M}); slots of one event never overlap."
         )
+
+
+def _wall_clock(moment: datetime) -> datetime:
+    """Slot times are wall-clock times at the venue, to the minute: an offset sent along is dropped, not converted."""
+    return moment.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _room_name(name: str) -> str:

@@ -28,12 +28,12 @@ async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: 
 @router.get("/events/{slug}/me")
 def me(event: EventDep, attendee: ApiAttendee, session: SessionDep) -> dict[str, Any]:
     """The calling attendee: dots left, the topics they put dots on, and their day (slot id → topic id)."""
-    voted = votes.topics_voted(session=session, attendee_id=id_of(attendee))
+    held = votes.dots(session=session, event=event, attendee_id=id_of(attendee))
     return {
         "id": attendee.id,
         "display_name": attendee.display_name,
-        "votes_left": event.votes_per_attendee - len(voted),
-        "voted_topic_ids": sorted(voted),
+        "votes_left": held.left,
+        "voted_topic_ids": sorted(held.voted),
         "going": {
             str(slot): topic for slot, topic in attendance.my_day(session=session, attendee_id=id_of(attendee)).items()
         },

@@ -82,9 +82,7 @@ def list_slots(event: EventDep, session: SessionDep) -> list[SlotPublic]:
 
 @router.post("/events/{slug}/slots", status_code=status.HTTP_201_CREATED)
 async def add_slot(body: SlotCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> SlotPublic:
-    slot = await writer.run(
-        lambda s: wall_setup.add_slot(session=s, event_id=id_of(event), **_local(body.model_dump()))
-    )
+    slot = await writer.run(lambda s: wall_setup.add_slot(session=s, event_id=id_of(event), **body.model_dump()))
     return SlotPublic.model_validate(slot)
 
 
@@ -92,7 +90,7 @@ async def add_slot(body: SlotCreate, event: EventDep, _: ApiFacilitator, writer:
 async def update_slot(
     slot_id: RowId, body: SlotUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
 ) -> SlotPublic:
-    changes = _local(body.model_dump(exclude_unset=True))
+    changes = body.model_dump(exclude_unset=True)
     slot: Slot = await writer.run(
         lambda s: wall_setup.update_slot(session=s, event_id=id_of(event), slot_id=slot_id, **changes)
     )
@@ -103,11 +101,3 @@ async def update_slot(
 async def remove_slot(slot_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
     await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=id_of(event), slot_id=slot_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-def _local(values: dict[str, Any]) -> dict[str, Any]:
-    """Slot times are wall-clock times at the venue: an offset sent along is dropped, not converted."""
-    for key in ("starts_at", "ends_at"):
-        if values.get(key) is not None:
-            values[key] = values[key].replace(tzinfo=None, second=0, microsecond=0)
-    return values

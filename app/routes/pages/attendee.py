@@ -429,14 +429,15 @@ def _marketplace_context(
         error = PageError(at="topics", message=error.message)
     if error is not None and error.at == "my-topic" and all(v.topic.id != error.topic_id for v in mine):
         error = PageError(at="my-topics", message=error.message)
+    held = votes.dots(session=session, event=event, attendee_id=id_of(attendee))
     return {
         "event": event,
         "attendee": attendee,
         "listing": listing,
         "topics": listed,
         "my_topics": mine,
-        "voted": votes.topics_voted(session=session, attendee_id=id_of(attendee)),
-        "votes_left": votes.votes_left(session=session, event=event, attendee_id=id_of(attendee)),
+        "voted": held.voted,
+        "votes_left": held.left,
         "invite_url": f"{settings_of(request).public_url}/e/{event.slug}",
         "error": error,
         **extra,
