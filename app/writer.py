@@ -21,12 +21,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from app.db import Database
+from app.services.changes import BoardChange, advance_board_version
 from app.services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Work = Callable[[Session], Any]
+# What a unit changed on the board: known before it runs, or worked out from what it returned.
+ChangeSpec = BoardChange | Callable[[Any], BoardChange | None] | None
+OnChange = Callable[[int, BoardChange], None]
 
 MAX_BATCH = 256
 
@@ -42,12 +46,16 @@ class _Unit:
     # False for work that raises its domain errors before its first write (the vote path):
     # it needs no savepoint of its own, which saves a third of a vote's cost.
     savepoint: bool
+    change: ChangeSpec = None
 
 
 class Writer:
-    def __init__(self, database: Database, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, database: Database, *, max_batch: int = MAX_BATCH, on_change: OnChange | None = None) -> None:
         self._database = database
         self._max_batch = max_batch
+        # Called after each commit with (board version, change) per event the batch changed, in version
+        # order, before any of the batch's callers resumes: app/realtime publishes from here.
+        self.on_change = on_change
         self._queue: asyncio.Queue[_Unit | None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -67,15 +75,25 @@ class Writer:
             queue.put_nowait(None)
             await task
 
-    async def run(self, work: Callable[[Session], T], *, savepoint: bool = True) -> T:
-        """Queue a unit of work and wait until it is committed; its domain error is raised here."""
+    async def run(
+        self,
+        work: Callable[[Session], T],
+        *,
+        savepoint: bool = True,
+        change: BoardChange | Callable[[T], BoardChange | None] | None = None,
+    ) -> T:
+        """Queue a unit of work and wait until it is committed; its domain error is raised here.
+
+        `change` says what the work changed on an event's board (or how to tell from its result): the
+        event's board version advances in the same transaction and the live pages hear of it.
+        """
         if self._stopping:
             raise WriterStopped("The server is shutting down.")
         if self._task is None:
             await self.start()
         assert self._queue is not None
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Unit(work=work, future=future, savepoint=savepoint))
+        self._queue.put_nowait(_Unit(work=work, future=future, savepoint=savepoint, change=change))
         return await future
 
     async def _run(self, queue: asyncio.Queue[_Unit | None]) -> None:
@@ -103,6 +121,9 @@ class Writer:
         try:
             with self._database.write_session() as session:
                 outcomes = [_run_unit(session, unit) for unit in batch]
+                versions = _advance_versions(
+                    session, [(unit, value) for unit, error, value in outcomes if error is None]
+                )
         except Exception:
             # The batch could not be written as a whole (a lost connection, a serialisation failure on
             # PostgreSQL, an integrity error in a unit without a savepoint, a bug in one unit): nothing
@@ -110,6 +131,7 @@ class Writer:
             log.warning("a batch of %d writes failed; retrying each alone", len(batch), exc_info=True)
             self._commit_each_alone(batch)
             return
+        self._announce(versions)
         for unit, error, value in outcomes:
             _settle(unit.future, error, value)
 
@@ -119,10 +141,21 @@ class Writer:
                 with self._database.write_session() as session:
                     value = unit.work(session)
                     session.flush()
+                    versions = _advance_versions(session, [(unit, value)])
             except Exception as error:
                 _settle(unit.future, error, None)
             else:
+                self._announce(versions)
                 _settle(unit.future, None, value)
+
+    def _announce(self, versions: list[tuple[int, BoardChange]]) -> None:
+        if self.on_change is None:
+            return
+        for version, change in versions:
+            try:
+                self.on_change(version, change)
+            except Exception:  # a live page missing one change must not fail a committed write
+                log.exception("could not announce board version %d of event %d", version, change.event_id)
 
 
 def _run_unit(session: Session, unit: _Unit) -> tuple[_Unit, BaseException | None, Any]:
@@ -142,6 +175,21 @@ def _run_unit(session: Session, unit: _Unit) -> tuple[_Unit, BaseException | Non
         return unit, error, None
     savepoint.commit()
     return unit, None, value
+
+
+def _advance_versions(session: Session, done: list[tuple[_Unit, Any]]) -> list[tuple[int, BoardChange]]:
+    """One new board version per event the committed units changed, with their changes merged."""
+    merged: dict[int, BoardChange] = {}
+    for unit, value in done:
+        change = unit.change(value) if callable(unit.change) else unit.change
+        if change is None:
+            continue
+        earlier = merged.get(change.event_id)
+        merged[change.event_id] = change if earlier is None else earlier.merge(change)
+    return [
+        (advance_board_version(session=session, event_id=event_id), change)
+        for event_id, change in sorted(merged.items())
+    ]
 
 
 def _settle(future: asyncio.Future[Any], error: BaseException | None, value: Any) -> None:

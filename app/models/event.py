@@ -25,6 +25,9 @@ class Event(EventBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     facilitator_key_hash: str = Field(max_length=64)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # Grows by one with every committed write that changes what the board shows (app/services/changes.py);
+    # live pages and scripts use it to notice what they missed.
+    board_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class EventCreate(SQLModel):

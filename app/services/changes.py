@@ -1,0 +1,116 @@
+"""What a write changed on an event's board, and the board version that counts those changes.
+
+Every write that changes what a live page shows declares a `BoardChange`. The writer merges the
+changes of one event within a batch, advances the event's `board_version` by one in the same
+transaction, and hands the change on after the commit (app/realtime). A version therefore names a
+committed board state: a page or script that saw version V has missed exactly the versions after V.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlmodel import Session, col
+
+from app.db import exec_select
+from app.models import Event
+
+
+@dataclass(frozen=True)
+class BoardChange:
+    """The parts of one event's board a write touched; the live pages re-render just those parts."""
+
+    event_id: int
+    kinds: frozenset[str] = field(default_factory=frozenset)  # "vote", "topic", "placement", … for scripts
+    topic_ids: frozenset[int] = frozenset()  # title, description, votes or status changed
+    slot_ids: frozenset[int] = frozenset()  # placements or attendance in these slots changed
+    new_topics: bool = False  # a topic was proposed: lists gain an entry
+    wall: bool = False  # rooms or slots were set up differently: the whole wall
+    event: bool = False  # the event's settings or phase switches
+    notes_topic_ids: frozenset[int] = frozenset()  # these sessions' notes have a new revision
+
+    @classmethod
+    def of(
+        cls,
+        event_id: int,
+        kind: str,
+        *,
+        topic_ids: object = (),
+        slot_ids: object = (),
+        new_topics: bool = False,
+        wall: bool = False,
+        event: bool = False,
+        notes_topic_ids: object = (),
+    ) -> BoardChange:
+        return cls(
+            event_id=event_id,
+            kinds=frozenset({kind}),
+            topic_ids=_ids(topic_ids),
+            slot_ids=_ids(slot_ids),
+            new_topics=new_topics,
+            wall=wall,
+            event=event,
+            notes_topic_ids=_ids(notes_topic_ids),
+        )
+
+    def merge(self, other: BoardChange) -> BoardChange:
+        """Both changes as one (same event): what either touched is touched."""
+        assert other.event_id == self.event_id
+        return BoardChange(
+            event_id=self.event_id,
+            kinds=self.kinds | other.kinds,
+            topic_ids=self.topic_ids | other.topic_ids,
+            slot_ids=self.slot_ids | other.slot_ids,
+            new_topics=self.new_topics or other.new_topics,
+            wall=self.wall or other.wall,
+            event=self.event or other.event,
+            notes_topic_ids=self.notes_topic_ids | other.notes_topic_ids,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "event_id": self.event_id,
+            "kinds": sorted(self.kinds),
+            "topic_ids": sorted(self.topic_ids),
+            "slot_ids": sorted(self.slot_ids),
+            "new_topics": self.new_topics,
+            "wall": self.wall,
+            "event": self.event,
+            "notes_topic_ids": sorted(self.notes_topic_ids),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> BoardChange:
+        return cls(
+            event_id=int(data["event_id"]),  # type: ignore[call-overload]
+            kinds=frozenset(str(k) for k in data.get("kinds", ())),  # type: ignore[attr-defined]
+            topic_ids=_ids(data.get("topic_ids", ())),
+            slot_ids=_ids(data.get("slot_ids", ())),
+            new_topics=bool(data.get("new_topics")),
+            wall=bool(data.get("wall")),
+            event=bool(data.get("event")),
+            notes_topic_ids=_ids(data.get("notes_topic_ids", ())),
+        )
+
+
+def _ids(values: object) -> frozenset[int]:
+    if isinstance(values, int):
+        return frozenset({values})
+    return frozenset(int(v) for v in values)  # type: ignore[attr-defined]
+
+
+def advance_board_version(*, session: Session, event_id: int) -> int:
+    """Count one more board state for the event, in the caller's transaction; the new version."""
+    version = session.exec(
+        update(Event)
+        .where(col(Event.id) == event_id)
+        .values(board_version=col(Event.board_version) + 1)
+        .returning(col(Event.board_version))
+    ).scalar_one()
+    return int(version)
+
+
+def board_version(*, session: Session, event_id: int) -> int:
+    """The event's current board version (0 before its first change)."""
+    return int(exec_select(session, select(col(Event.board_version)).where(col(Event.id) == event_id)).scalar_one())
