@@ -5,6 +5,7 @@ from app.models.attendance import Attendance
 from app.models.attendee import Attendee
 from app.models.enums import SlotKind, TopicStatus
 from app.models.event import Event
+from app.models.note import Note, NoteRevision, RevisionKind
 from app.models.placement import Placement
 from app.models.room import Room
 from app.models.slot import Slot
@@ -15,7 +16,10 @@ __all__ = [
     "Attendance",
     "Attendee",
     "Event",
+    "Note",
+    "NoteRevision",
     "Placement",
+    "RevisionKind",
     "Room",
     "Slot",
     "SlotKind",

@@ -28,6 +28,8 @@ class Event(EventBase, table=True):
     # Grows by one with every committed write that changes what the board shows (app/services/changes.py);
     # live pages and scripts use it to notice what they missed.
     board_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # After the event the facilitator locks the notes: read-only for everyone until unlocked.
+    notes_locked: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class EventCreate(SQLModel):
@@ -48,6 +50,7 @@ class EventUpdate(SQLModel):
     self_placement: bool | None = None
     votes_per_attendee: int | None = None
     join_code: str | None = None
+    notes_locked: bool | None = None
 
 
 class EventPublic(SQLModel):
@@ -62,3 +65,4 @@ class EventPublic(SQLModel):
     self_placement: bool
     votes_per_attendee: int
     has_join_code: bool
+    notes_locked: bool

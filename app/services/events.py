@@ -87,6 +87,7 @@ def update_event(*, session: Session, event_id: int, changes: dict[str, object])
         "self_placement",
         "votes_per_attendee",
         "join_code",
+        "notes_locked",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -101,7 +102,7 @@ def update_event(*, session: Session, event_id: int, changes: dict[str, object])
         event.timezone = str(changes["timezone"])
     if "date" in changes:
         event.date = changes["date"]  # type: ignore[assignment]
-    for switch in ("proposals_open", "voting_open", "self_placement"):
+    for switch in ("proposals_open", "voting_open", "self_placement", "notes_locked"):
         if switch in changes:
             setattr(event, switch, bool(changes[switch]))
     if "votes_per_attendee" in changes:
