@@ -6,6 +6,10 @@ from sqlmodel import Field, SQLModel
 
 from app.models._base import utcnow
 
+# "cycle" shows the wall, now/next and the marketplace in turn; the others stay on one.
+BOARD_MODES = ("cycle", "wall", "now", "market")
+BOARD_CYCLE_RANGE = (5, 600)  # seconds per mode when cycling
+
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"
 
 
@@ -30,6 +34,9 @@ class Event(EventBase, table=True):
     board_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # After the event the facilitator locks the notes: read-only for everyone until unlocked.
     notes_locked: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # The venue screen: one of BOARD_MODES, and how long each mode shows when it cycles.
+    board_mode: str = Field(default="cycle", max_length=16, sa_column_kwargs={"server_default": "cycle"})
+    board_cycle_seconds: int = Field(default=20, sa_column_kwargs={"server_default": "20"})
 
 
 class EventCreate(SQLModel):
@@ -51,6 +58,8 @@ class EventUpdate(SQLModel):
     votes_per_attendee: int | None = None
     join_code: str | None = None
     notes_locked: bool | None = None
+    board_mode: str | None = None
+    board_cycle_seconds: int | None = None
 
 
 class EventPublic(SQLModel):
@@ -66,3 +75,5 @@ class EventPublic(SQLModel):
     votes_per_attendee: int
     has_join_code: bool
     notes_locked: bool
+    board_mode: str
+    board_cycle_seconds: int

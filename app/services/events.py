@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Attendee, Event, Topic, TopicStatus, Vote
-from app.models.event import SLUG_PATTERN
+from app.models.event import BOARD_CYCLE_RANGE, BOARD_MODES, SLUG_PATTERN
 from app.services import tokens
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.services.text import clean_line
@@ -88,6 +88,8 @@ def update_event(*, session: Session, event_id: int, changes: dict[str, object])
         "votes_per_attendee",
         "join_code",
         "notes_locked",
+        "board_mode",
+        "board_cycle_seconds",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -117,9 +119,31 @@ def update_event(*, session: Session, event_id: int, changes: dict[str, object])
         event.votes_per_attendee = budget
     if "join_code" in changes:
         event.join_code = _clean_join_code(changes["join_code"])  # type: ignore[arg-type]
+    if "board_mode" in changes:
+        event.board_mode = _board_mode(changes["board_mode"])
+    if "board_cycle_seconds" in changes:
+        event.board_cycle_seconds = _board_cycle_seconds(changes["board_cycle_seconds"])
     session.add(event)
     session.flush()
     return event
+
+
+def _board_mode(value: object) -> str:
+    if value not in BOARD_MODES:
+        raise InvalidInput(
+            "The board shows one of: cycle (each mode in turn), wall, now (now and next) or market.", field="board_mode"
+        )
+    return str(value)
+
+
+def _board_cycle_seconds(value: object) -> int:
+    low, high = BOARD_CYCLE_RANGE
+    seconds = value if isinstance(value, int) and not isinstance(value, bool) else -1
+    if not low <= seconds <= high:
+        raise InvalidInput(
+            f"Each board mode shows for {low} to {high} seconds when cycling.", field="board_cycle_seconds"
+        )
+    return seconds
 
 
 def rotate_facilitator_key(*, session: Session, event_id: int) -> str:
