@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models._base import utcnow
+from app.models._base import MAX_ROW_ID, utcnow
 
 # Markdown body, measured in bytes of UTF-8; the structured fields, in characters.
 MAX_NOTES_BYTES = 200 * 1024
@@ -76,3 +76,44 @@ class NoteRevision(NoteFields, table=True):
         if self.submitted is not None and field in self.submitted:
             return str(self.submitted[field])
         return str(getattr(self, field))
+
+
+class NoteSave(SQLModel):
+    """A save: the body, the version it was based on, and the structured fields to change (omitted: kept)."""
+
+    body: str
+    base_version: int = Field(ge=0, le=MAX_ROW_ID)
+    key_points: str | None = None
+    actions: str | None = None
+    continue_url: str | None = None
+    attendees_text: str | None = None
+
+
+class NotePublic(SQLModel):
+    topic_id: int
+    version: int
+    body: str
+    key_points: str
+    actions: str
+    continue_url: str
+    attendees_text: str
+    # The "I'm going" list, to start `attendees_text` from.
+    going: list[str]
+    updated_at: datetime | None
+    updated_by: str | None
+    locked: bool
+
+
+class NoteRevisionPublic(SQLModel):
+    version: int
+    kind: RevisionKind
+    base_version: int
+    body: str
+    key_points: str
+    actions: str
+    continue_url: str
+    attendees_text: str
+    submitted: dict[str, Any] | None
+    author_name: str
+    author_id: int | None
+    created_at: datetime

@@ -1,0 +1,153 @@
+"""Session notes: read them, save them on a base version (merged or answered 409, never overwritten), revisions.
+
+A save answers 200 with the notes and `outcome`: "saved", "merged" (saved on an older version and merged
+with what was saved meanwhile: the body answered is the merged one), or "unchanged". A save that clashes
+is answered 409 with both texts, and the text sent is kept as a `conflict` revision all the same:
+
+    {"detail": "...", "outcome": "conflict", "yours": "<your body>", "theirs": "<the current body>",
+     "base_version": <your base>, "version": <the current version>, "revision": <your text's revision>,
+     "conflicts": ["body", ...], "fields": {"<field>": {"yours": ..., "theirs": ...}, ...}}
+
+Resolve by saving again with `base_version` set to `version`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from app.deps import ApiCaller, EventDep, RowId, SessionDep, WriterDep
+from app.models import NoteRevision, id_of
+from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSave
+from app.services import notes
+from app.services.changes import BoardChange
+from app.services.errors import NotAuthenticated
+from app.services.notes import Author, NoteInput, SaveResult
+
+router = APIRouter(tags=["notes"])
+
+
+def author_of(caller: ApiCaller) -> Author:
+    if caller.attendee is not None:
+        return Author(name=caller.attendee.display_name, attendee_id=id_of(caller.attendee))
+    if caller.is_facilitator:
+        return Author.facilitator()
+    raise NotAuthenticated("Join the event and send your attendee token (or the facilitator key) as a bearer token.")
+
+
+def notes_public(view: notes.NotesView) -> NotePublic:
+    note = view.note
+    return NotePublic(
+        topic_id=id_of(view.topic),
+        version=view.version,
+        **{name: view.value(name) for name in FIELD_NAMES},
+        going=view.going,
+        updated_at=note.updated_at if note and note.version else None,
+        updated_by=note.updated_by if note and note.version else None,
+        locked=view.locked,
+    )
+
+
+def revision_public(revision: NoteRevision) -> NoteRevisionPublic:
+    return NoteRevisionPublic.model_validate(revision)
+
+
+@router.get("/events/{slug}/topics/{topic_id}/notes")
+def get_notes(topic_id: RowId, event: EventDep, session: SessionDep) -> NotePublic:
+    """A placed session's notes; version 0 and empty before the first save."""
+    return notes_public(notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id))
+
+
+@router.put("/events/{slug}/topics/{topic_id}/notes", response_model=None)
+async def save_notes(
+    topic_id: RowId, body: NoteSave, event: EventDep, caller: ApiCaller, writer: WriterDep, session: SessionDep
+) -> dict[str, Any] | JSONResponse:
+    """Save on `base_version`: stored, merged with saves made since, or 409 with both texts (kept as a revision)."""
+    author = author_of(caller)
+    event_id = id_of(event)
+    data = NoteInput(**body.model_dump(exclude={"base_version"}))
+    result = await writer.run(
+        lambda s: notes.save_notes(
+            session=s,
+            event_id=event_id,
+            topic_id=topic_id,
+            author=author,
+            base_version=body.base_version,
+            data=data,
+        ),
+        change=lambda r: notes_change(event_id, topic_id, r),
+    )
+    view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
+    if result.outcome == "conflict":
+        return JSONResponse(conflict_answer(result, view, body.base_version), status_code=409)
+    return {
+        **notes_public(view).model_dump(mode="json"),
+        "outcome": result.outcome,
+        "merged": result.outcome == "merged",
+        "revision": result.revision.version if result.revision else None,
+    }
+
+
+def notes_change(event_id: int, topic_id: int, result: SaveResult) -> BoardChange | None:
+    """Every new revision is announced (a conflict too: the history grew), a save that changed nothing isn't."""
+    if result.revision is None:
+        return None
+    return BoardChange.of(event_id, "notes", notes_topic_ids={topic_id})
+
+
+def conflict_answer(result: SaveResult, view: notes.NotesView, base_version: int) -> dict[str, Any]:
+    assert result.revision is not None
+    theirs = {name: view.value(name) for name in FIELD_NAMES}
+    return {
+        "detail": (
+            f"Someone saved version {view.version} after your version {base_version} and changed the same lines. "
+            f"Your text is kept as revision {result.revision.version}; compare both texts, then save again "
+            f"with base_version {view.version}."
+        ),
+        "outcome": "conflict",
+        "yours": result.sent["body"],
+        "theirs": theirs["body"],
+        "base_version": base_version,
+        "version": view.version,
+        "revision": result.revision.version,
+        "conflicts": list(result.conflicts),
+        "fields": {
+            name: {"yours": result.sent[name], "theirs": theirs[name]} for name in result.conflicts if name != "body"
+        },
+    }
+
+
+@router.get("/events/{slug}/topics/{topic_id}/notes/revisions")
+def list_revisions(topic_id: RowId, event: EventDep, session: SessionDep) -> list[NoteRevisionPublic]:
+    """Every revision, oldest first: saves, merges, conflicts kept aside, restores."""
+    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
+    return [revision_public(r) for r in revisions]
+
+
+@router.get("/events/{slug}/topics/{topic_id}/notes/revisions/{version}")
+def get_revision(topic_id: RowId, version: RowId, event: EventDep, session: SessionDep) -> NoteRevisionPublic:
+    revision = notes.get_revision(session=session, event_id=id_of(event), topic_id=topic_id, version=version)
+    return revision_public(revision)
+
+
+@router.post("/events/{slug}/topics/{topic_id}/notes/revisions/{version}/restore")
+async def restore_revision(
+    topic_id: RowId, version: RowId, event: EventDep, caller: ApiCaller, writer: WriterDep, session: SessionDep
+) -> dict[str, Any]:
+    """Make an earlier revision the notes again; the restore is a new revision."""
+    author = author_of(caller)
+    event_id = id_of(event)
+    result = await writer.run(
+        lambda s: notes.restore_revision(
+            session=s, event_id=event_id, topic_id=topic_id, author=author, version=version
+        ),
+        change=lambda r: notes_change(event_id, topic_id, r),
+    )
+    view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
+    return {
+        **notes_public(view).model_dump(mode="json"),
+        "outcome": result.outcome,
+        "revision": result.revision.version if result.revision else None,
+    }

@@ -1,0 +1,474 @@
+"""Session notes: reading, saving with the merge rule, revisions, restore, and diffs between revisions.
+
+The merge rule: a save names the version its text was based on. On the current version it is stored as
+sent. On an older version, each field is merged three ways (base revision, current notes, the text sent)
+with merge3, line by line: edits to different lines merge and the merged text becomes the notes; edits
+that clash keep the notes as they are and store the text sent as a `conflict` revision, for its author
+to resolve. Either way every text sent is in the revisions (a merge keeps it in `submitted`), so no
+keystroke that reached the server is lost. A save that changes nothing adds no revision.
+
+Notes exist for topics that are placed; once written they are kept (and stay writable) if the topic is
+later unplaced, withdrawn or merged, so that nothing written in a session disappears with a move.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, cast
+from urllib.parse import urlsplit
+
+from merge3 import Merge3
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from app.db import exec_select
+from app.models import Attendance, Attendee, Note, NoteRevision, Placement, RevisionKind, Room, Slot, Topic, id_of
+from app.models._base import utcnow
+from app.models.note import FIELD_NAMES, MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
+from app.services.errors import InvalidInput, NotAllowed, NotFound
+from app.services.lookups import get_event_by_id, get_topic
+
+FACILITATOR_NAME = "Facilitator"
+# NUL and the other C0 controls (tab and newline are kept) break PostgreSQL text, exports and terminals.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+Outcome = Literal["saved", "merged", "unchanged", "conflict", "restored"]
+
+
+class NotesLocked(NotAllowed):
+    """The facilitator has locked the event's notes."""
+
+
+class NotesNotOpen(NotFound):
+    """The topic has no notes: it was never placed on the wall."""
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who saves: an attendee (by id and name) or the facilitator."""
+
+    name: str
+    attendee_id: int | None = None
+
+    @classmethod
+    def facilitator(cls) -> Author:
+        return cls(name=FACILITATOR_NAME)
+
+
+@dataclass(frozen=True)
+class NoteInput:
+    """What a save sends: the Markdown body and, optionally, the structured fields (None: not sent)."""
+
+    body: str
+    key_points: str | None = None
+    actions: str | None = None
+    continue_url: str | None = None
+    attendees_text: str | None = None
+
+
+Fields = dict[str, str]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did. For a conflict, `note` is unchanged and `revision` holds the text sent."""
+
+    outcome: Outcome
+    note: Note
+    revision: NoteRevision | None
+    sent: Fields
+    conflicts: tuple[str, ...] = ()  # the fields that clashed
+
+    @property
+    def version(self) -> int:
+        return self.note.version
+
+
+@dataclass(frozen=True)
+class NotesView:
+    """A session's notes as a page or the API shows them, with where and when the session is."""
+
+    topic: Topic
+    note: Note | None
+    room_name: str | None
+    slot_label: str | None
+    slot_starts_at: datetime | None
+    convener_name: str | None
+    going: list[str]
+    locked: bool
+
+    @property
+    def version(self) -> int:
+        return self.note.version if self.note else 0
+
+    def value(self, name: str) -> str:
+        return str(getattr(self.note, name)) if self.note else ""
+
+    @property
+    def attendees_or_going(self) -> str:
+        """Who came as written, or the "I'm going" list to start from."""
+        return self.value("attendees_text") or "\n".join(self.going)
+
+
+@dataclass(frozen=True)
+class Editor:
+    name: str
+    saves: int
+    last_at: datetime
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: Literal["same", "added", "removed", "gap"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Merged:
+    text: str
+    conflicted: bool
+
+
+# --- The merge rule ---------------------------------------------------------------------------------
+
+
+def merge_text(*, base: str, theirs: str, yours: str) -> Merged:
+    """Three-way merge by lines (merge3); `conflicted` when both sides changed the same lines differently.
+
+    Lines that both sides inserted at the same place (no base line between them, as when two people
+    add points at the end) are kept both, theirs first: note-taking mostly appends, and neither text
+    replaces the other there. Changes on adjacent lines clash, as in diff3.
+    """
+    if yours in (base, theirs):
+        return Merged(text=theirs, conflicted=False)
+    if theirs == base:
+        return Merged(text=yours, conflicted=False)
+    # Every text ends with a newline for the merge, so that adding after a last line without one
+    # is an insertion, not an edit of that line; taken off again when neither side had it.
+    base_lines, their_lines, your_lines = (_lines(t) for t in (base, theirs, yours))
+    regions = list(Merge3(base_lines, their_lines, your_lines).merge_regions())
+    out: list[str] = []
+    conflicted = False
+    for region in regions:
+        kind = region[0]
+        if kind == "unchanged":
+            out.extend(base_lines[region[1] : region[2]])
+        elif kind in ("a", "same"):
+            out.extend(their_lines[region[1] : region[2]])
+        elif kind == "b":
+            out.extend(your_lines[region[1] : region[2]])
+        else:  # ("conflict", base start, base end, theirs start, theirs end, yours start, yours end)
+            z1, z2, a1, a2, b1, b2 = cast(tuple[int, int, int, int, int, int], region[1:])
+            if z1 != z2:
+                conflicted = True
+            out.extend(their_lines[a1:a2] + your_lines[b1:b2])
+    if conflicted:
+        return Merged(text=theirs, conflicted=True)
+    text = "".join(out)
+    if not theirs.endswith("\n") and not yours.endswith("\n") and text.endswith("\n"):
+        text = text[:-1]
+    return Merged(text=text, conflicted=False)
+
+
+def _lines(text: str) -> list[str]:
+    return (text if text.endswith("\n") or not text else text + "\n").splitlines(keepends=True)
+
+
+# --- Reading ----------------------------------------------------------------------------------------
+
+
+def get_note_row(*, session: Session, topic_id: int) -> Note | None:
+    return exec_select(session, select(Note).where(col(Note.topic_id) == topic_id)).scalar_one_or_none()
+
+
+def _check_open(session: Session, topic: Topic, note: Note | None) -> None:
+    if note is None and _placement_id(session, id_of(topic)) is None:
+        raise NotesNotOpen(f"'{topic.title}' has no notes: notes open once the session is placed on the wall.")
+
+
+def _placement_id(session: Session, topic_id: int) -> int | None:
+    return exec_select(
+        session, select(col(Placement.id)).where(col(Placement.topic_id) == topic_id)
+    ).scalar_one_or_none()
+
+
+def get_notes(*, session: Session, event_id: int, topic_id: int) -> NotesView:
+    """A session's notes (version 0 and empty before the first save), with its room, slot and people."""
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    note = get_note_row(session=session, topic_id=topic_id)
+    _check_open(session, topic, note)
+    event = get_event_by_id(session=session, event_id=event_id)
+    where = exec_select(
+        session,
+        select(col(Room.name), col(Slot.label), col(Slot.starts_at))
+        .join(Placement, col(Placement.room_id) == col(Room.id))
+        .join(Slot, col(Slot.id) == col(Placement.slot_id))
+        .where(col(Placement.topic_id) == topic_id),
+    ).first()
+    going: list[str] = []
+    if where is not None:
+        going = list(
+            exec_select(
+                session,
+                select(col(Attendee.display_name))
+                .join(Attendance, col(Attendance.attendee_id) == col(Attendee.id))
+                .where(col(Attendance.topic_id) == topic_id)
+                .order_by(col(Attendee.display_name)),
+            ).scalars()
+        )
+    convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
+    return NotesView(
+        topic=topic,
+        note=note,
+        room_name=where[0] if where else None,
+        slot_label=where[1] if where else None,
+        slot_starts_at=where[2] if where else None,
+        convener_name=convener.display_name if convener else FACILITATOR_NAME,
+        going=going,
+        locked=event.notes_locked,
+    )
+
+
+def list_revisions(*, session: Session, event_id: int, topic_id: int) -> list[NoteRevision]:
+    """Every revision of a session's notes, oldest first (none before the first save)."""
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    note = get_note_row(session=session, topic_id=topic_id)
+    _check_open(session, topic, note)
+    if note is None:
+        return []
+    return list(
+        exec_select(
+            session,
+            select(NoteRevision).where(col(NoteRevision.note_id) == id_of(note)).order_by(col(NoteRevision.version)),
+        ).scalars()
+    )
+
+
+def get_revision(*, session: Session, event_id: int, topic_id: int, version: int) -> NoteRevision:
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    note = get_note_row(session=session, topic_id=topic_id)
+    _check_open(session, topic, note)
+    revision = _revision(session, note, version) if note else None
+    if revision is None:
+        raise NotFound(f"These notes have no version {version}.")
+    return revision
+
+
+def editors(revisions: list[NoteRevision]) -> list[Editor]:
+    """Who has edited, most recent first, with how many saves."""
+    seen: dict[str, Editor] = {}
+    for revision in revisions:
+        earlier = seen.get(revision.author_name)
+        seen[revision.author_name] = Editor(
+            name=revision.author_name, saves=(earlier.saves if earlier else 0) + 1, last_at=revision.created_at
+        )
+    return sorted(seen.values(), key=lambda e: e.last_at, reverse=True)
+
+
+def _revision(session: Session, note: Note, version: int) -> NoteRevision | None:
+    return exec_select(
+        session,
+        select(NoteRevision).where(col(NoteRevision.note_id) == id_of(note), col(NoteRevision.version) == version),
+    ).scalar_one_or_none()
+
+
+def _latest_number(session: Session, note: Note) -> int:
+    latest = exec_select(
+        session, select(func.max(NoteRevision.version)).where(col(NoteRevision.note_id) == id_of(note))
+    ).scalar_one()
+    return int(latest or 0)
+
+
+# --- Writing ----------------------------------------------------------------------------------------
+
+
+def clean_input(data: NoteInput) -> dict[str, str | None]:
+    """The fields as they will be stored, or InvalidInput naming the field and the limit."""
+    size = len(data.body.encode("utf-8", "surrogatepass"))
+    if size > MAX_NOTES_BYTES:
+        raise InvalidInput(
+            f"The notes are {size / 1024:.1f} KB; one session's notes hold at most {MAX_NOTES_BYTES // 1024} KB. "
+            "Move long material to a linked document.",
+            field="body",
+        )
+    cleaned: dict[str, str | None] = {"body": _clean_text(data.body)}
+    for name, label in (("key_points", "Key points"), ("actions", "Actions"), ("attendees_text", "Who came")):
+        value = getattr(data, name)
+        if value is not None and len(value) > MAX_FIELD_CHARS:
+            raise InvalidInput(f"{label} is too long: {len(value)} characters, at most {MAX_FIELD_CHARS}.", field=name)
+        cleaned[name] = None if value is None else _clean_text(value)
+    cleaned["continue_url"] = None if data.continue_url is None else _clean_url(data.continue_url)
+    return cleaned
+
+
+def _clean_text(value: str) -> str:
+    # Not stripped nor normalised: the text is echoed to the editor of someone who may still be typing.
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    # Lone surrogates (from a broken client) can't be stored as UTF-8: replaced, never a crash.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _clean_url(value: str) -> str:
+    url = _CONTROL.sub("", value).strip()
+    if not url:
+        return ""
+    if len(url) > MAX_URL_CHARS:
+        raise InvalidInput(
+            f"The link is too long: {len(url)} characters, at most {MAX_URL_CHARS}.", field="continue_url"
+        )
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise InvalidInput(
+            "The “continue the conversation” link must be a web address starting with https:// (or http://).",
+            field="continue_url",
+        )
+    return url
+
+
+def _fields_of(row: Note | NoteRevision | None) -> Fields:
+    return {name: str(getattr(row, name)) if row is not None else "" for name in FIELD_NAMES}
+
+
+def _open_for_writing(session: Session, event_id: int, topic_id: int) -> tuple[Topic, Note | None]:
+    event = get_event_by_id(session=session, event_id=event_id)
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    if event.notes_locked:
+        raise NotesLocked("The facilitator has locked the notes of this event: they are read-only now.")
+    note = exec_select(
+        session, select(Note).where(col(Note.topic_id) == topic_id).with_for_update()
+    ).scalar_one_or_none()
+    _check_open(session, topic, note)
+    return topic, note
+
+
+def save_notes(
+    *, session: Session, event_id: int, topic_id: int, author: Author, base_version: int, data: NoteInput
+) -> SaveResult:
+    """Save a session's notes on `base_version`: stored, merged, or kept aside as a conflict (see above)."""
+    cleaned = clean_input(data)
+    _, note = _open_for_writing(session, event_id, topic_id)
+    latest = _latest_number(session, note) if note else 0
+    if base_version < 0 or base_version > latest:
+        raise InvalidInput(
+            f"There is no version {base_version} of these notes (the latest is {latest}). Reload the page.",
+            field="base_version",
+        )
+    current = _fields_of(note)
+    base = (
+        current
+        if note is None or base_version == note.version
+        else _fields_of(_base_revision(session, note, base_version))
+    )
+    sent = {name: value if (value := cleaned[name]) is not None else base[name] for name in FIELD_NAMES}
+
+    conflicts: tuple[str, ...] = ()
+    if note is None or base_version == note.version:
+        result, kind = sent, RevisionKind.save
+    else:
+        result = {}
+        for name in FIELD_NAMES:
+            merged = merge_text(base=base[name], theirs=current[name], yours=sent[name])
+            result[name] = merged.text
+            if merged.conflicted:
+                conflicts = (*conflicts, name)
+        if not conflicts and len(result["body"].encode()) > MAX_NOTES_BYTES:
+            conflicts = ("body",)  # merged past the limit: kept aside like a clash, for a person to trim
+        kind = RevisionKind.conflict if conflicts else RevisionKind.merge
+
+    if result == current and not conflicts:
+        unsaved = note if note is not None else Note(event_id=event_id, topic_id=topic_id)  # version 0, empty
+        return SaveResult(outcome="unchanged", note=unsaved, revision=None, sent=sent)
+
+    if note is None:
+        note = Note(event_id=event_id, topic_id=topic_id)
+        session.add(note)
+        session.flush()
+    revision = NoteRevision(
+        note_id=id_of(note),
+        version=latest + 1,
+        kind=kind,
+        base_version=base_version,
+        author_name=author.name,
+        author_id=author.attendee_id,
+        submitted=sent if kind == RevisionKind.merge and result != sent else None,
+    )
+    _set_fields(revision, sent if kind == RevisionKind.conflict else result)
+    session.add(revision)
+    if kind == RevisionKind.conflict:
+        session.flush()
+        return SaveResult(outcome="conflict", note=note, revision=revision, sent=sent, conflicts=conflicts)
+    _apply(note, result, revision, author)
+    session.flush()
+    return SaveResult(
+        outcome="merged" if kind == RevisionKind.merge else "saved", note=note, revision=revision, sent=sent
+    )
+
+
+def restore_revision(*, session: Session, event_id: int, topic_id: int, author: Author, version: int) -> SaveResult:
+    """Make an earlier revision's text the notes again, as a new `restore` revision."""
+    _, note = _open_for_writing(session, event_id, topic_id)
+    old = _revision(session, note, version) if note else None
+    if note is None or old is None:
+        raise NotFound(f"These notes have no version {version}.")
+    restored = _fields_of(old)
+    if restored == _fields_of(note):
+        return SaveResult(outcome="unchanged", note=note, revision=None, sent=restored)
+    revision = NoteRevision(
+        note_id=id_of(note),
+        version=_latest_number(session, note) + 1,
+        kind=RevisionKind.restore,
+        base_version=note.version,
+        author_name=author.name,
+        author_id=author.attendee_id,
+    )
+    _set_fields(revision, restored)
+    session.add(revision)
+    _apply(note, restored, revision, author)
+    session.flush()
+    return SaveResult(outcome="restored", note=note, revision=revision, sent=restored)
+
+
+def _base_revision(session: Session, note: Note, version: int) -> NoteRevision | None:
+    return None if version == 0 else _revision(session, note, version)
+
+
+def _set_fields(row: Note | NoteRevision, fields: Fields) -> None:
+    for name in FIELD_NAMES:
+        setattr(row, name, fields[name])
+
+
+def _apply(note: Note, fields: Fields, revision: NoteRevision, author: Author) -> None:
+    _set_fields(note, fields)
+    note.version = revision.version
+    note.updated_at = utcnow()
+    note.updated_by = author.name
+
+
+def set_notes_locked(*, session: Session, event_id: int, locked: bool) -> bool:
+    event = get_event_by_id(session=session, event_id=event_id)
+    event.notes_locked = locked
+    session.add(event)
+    return locked
+
+
+# --- Diffs ------------------------------------------------------------------------------------------
+
+
+def diff_lines(old: str, new: str, *, context: int = 3) -> list[DiffLine]:
+    """What changed from `old` to `new`, line by line, with `context` unchanged lines around each change."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    out: list[DiffLine] = []
+    for group in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_grouped_opcodes(context):
+        if out:
+            out.append(DiffLine("gap", "…"))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(DiffLine("same", line) for line in old_lines[i1:i2])
+                continue
+            out.extend(DiffLine("removed", line) for line in old_lines[i1:i2])
+            out.extend(DiffLine("added", line) for line in new_lines[j1:j2])
+    return out
