@@ -18,6 +18,7 @@ from app.db import Database
 from app.models import Attendee, Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.services import attendees, events, tokens
+from app.services.changes import BoardChange
 from app.services.errors import NotAllowed, NotAuthenticated
 from app.writer import Writer
 
@@ -69,12 +70,15 @@ class RequestWriter:
         self._writer = writer
         self._session = session
 
-    async def run(self, work: Callable[[Session], T]) -> T:
+    async def run(
+        self, work: Callable[[Session], T], *, change: BoardChange | Callable[[T], BoardChange | None] | None = None
+    ) -> T:
+        """Commit `work` through the writer; `change` says what it changed on the live board."""
         # Give the read connection back while waiting: under a storm, requests parked on the writer
         # must not hold every pooled connection. The loaded objects stay usable (expire_on_commit=False).
         self._session.commit()
         try:
-            return await self._writer.run(work)
+            return await self._writer.run(work, change=change)
         finally:
             self._session.expire_all()
 

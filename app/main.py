@@ -19,7 +19,10 @@ from app.db import WalCheckpointer, check_migrated, connect
 from app.deps import KnownAttendees
 from app.headers import SecurityHeaders
 from app.limits import BodySizeLimit
-from app.routes import api, pages
+from app.realtime.broadcaster import broadcaster_for
+from app.realtime.hub import Hub
+from app.realtime.render import BoardRenderer
+from app.routes import api, pages, ws
 from app.sessions import PageSessions
 from app.writer import Writer
 
@@ -33,19 +36,22 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = connect(settings.database_url)
-    writer = Writer(database)
+    hub = Hub(broadcaster=broadcaster_for(settings.redis_url), renderer=BoardRenderer(database))
+    writer = Writer(database, on_change=hub.announce)
     checkpointer = WalCheckpointer(database)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             check_migrated(database)
+            await hub.start()
             await writer.start()
             checkpointer.start()
             _tune_garbage_collector()
             yield
         finally:
             await writer.stop()
+            await hub.stop()
             checkpointer.stop()
             database.dispose()
 
@@ -59,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.writer = writer
+    app.state.hub = hub
     app.state.known_attendees = KnownAttendees()
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
@@ -77,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(ws.router)
     _document_plain_routes(app)
     return app
 

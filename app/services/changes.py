@@ -100,6 +100,11 @@ def _ids(values: object) -> frozenset[int]:
     return frozenset(int(v) for v in values)  # type: ignore[attr-defined]
 
 
+def placement_change(event_id: int, topic_id: int, *slot_ids: int | None) -> BoardChange:
+    """A topic moved on the wall: the slots it left and entered are redrawn."""
+    return BoardChange.of(event_id, "placement", topic_ids=topic_id, slot_ids={s for s in slot_ids if s is not None})
+
+
 def advance_board_version(*, session: Session, event_id: int) -> int:
     """Count one more board state for the event, in the caller's transaction; the new version."""
     version = session.exec(

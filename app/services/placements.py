@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus, id_of
-from app.services.errors import CellTaken, ConvenerClash, NotAllowed, SlotNotForSessions
+from app.services.errors import CellTaken, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
 from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
 
 
@@ -100,8 +100,68 @@ def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
     session.flush()
 
 
+def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int, other_topic_id: int) -> None:
+    """Exchange the cells of two placed topics (the facilitator drops one topic onto another).
+
+    Each topic's "I'm going"s follow it, so nobody's day changes but for the time. The rules of
+    placing hold for both; a refusal of either leaves both where they were (the caller's savepoint).
+    """
+    if topic_id == other_topic_id:
+        raise InvalidInput("Pick two different topics to swap.")
+    first = _placement_of(session, event_id, topic_id)
+    second = _placement_of(session, event_id, other_topic_id)
+    if first is None or second is None:
+        raise InvalidInput("Both topics must be on the wall to swap them; place the other one instead.")
+    first_cell, second_cell = (first.room_id, first.slot_id), (second.room_id, second.slot_id)
+    new_slot = {topic_id: second_cell[1], other_topic_id: first_cell[1]}
+    # Set the "I'm going"s aside: moved one at a time they would collide with each other's slot.
+    going = [
+        (a.attendee_id, a.topic_id)
+        for a in exec_select(
+            session, select(Attendance).where(col(Attendance.topic_id).in_([topic_id, other_topic_id]))
+        ).scalars()
+    ]
+    session.exec(delete(Attendance).where(col(Attendance.topic_id).in_([topic_id, other_topic_id])))
+    session.delete(second)  # cells are unique: free one before filling it
+    session.flush()
+    place_topic(
+        session=session,
+        event_id=event_id,
+        actor=actor,
+        topic_id=topic_id,
+        room_id=second_cell[0],
+        slot_id=second_cell[1],
+    )
+    place_topic(
+        session=session,
+        event_id=event_id,
+        actor=actor,
+        topic_id=other_topic_id,
+        room_id=first_cell[0],
+        slot_id=first_cell[1],
+    )
+    session.add_all(
+        Attendance(attendee_id=attendee_id, topic_id=moved, slot_id=new_slot[moved]) for attendee_id, moved in going
+    )
+    session.flush()
+
+
+def slot_of(*, session: Session, topic_id: int) -> int | None:
+    """The slot a topic is placed in now, if any."""
+    return (
+        exec_select(session, select(col(Placement.slot_id)).where(col(Placement.topic_id) == topic_id))
+        .scalars()
+        .first()
+    )
+
+
 def list_placements(*, session: Session, event_id: int) -> list[Placement]:
     return list(exec_select(session, select(Placement).where(col(Placement.event_id) == event_id)).scalars())
+
+
+def _placement_of(session: Session, event_id: int, topic_id: int) -> Placement | None:
+    get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
+    return exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
 
 
 def _check_may_place(event: Event, actor: Actor, topic: Topic) -> None:

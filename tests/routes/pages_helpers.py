@@ -34,12 +34,17 @@ def join(client: TestClient, slug: str, name: str = "Ada", join_code: str | None
 
 
 def element(html: str, element_id: str) -> str:
-    """The opening tag and content of the <li>, <section> or <form> whose id is given (no nesting of that tag)."""
+    """The opening tag and content of the element whose id is given (same-tag nesting inside is followed)."""
     match = re.search(rf'<(\w+)[^>]*\bid="{re.escape(element_id)}"[^>]*>', html)
     assert match, f"no element with id {element_id}"
     tag = match.group(1)
-    end = html.find(f"</{tag}>", match.end())
-    return html[match.start() : end + len(tag) + 3]
+    depth, position = 1, match.end()
+    for tag_match in re.finditer(rf"<(/?){tag}\b[^>]*>", html[match.end() :]):
+        depth += -1 if tag_match.group(1) else 1
+        if depth == 0:
+            position = match.end() + tag_match.end()
+            break
+    return html[match.start() : position]
 
 
 def button(html: str, button_id: str) -> str:

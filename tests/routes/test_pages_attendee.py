@@ -714,17 +714,18 @@ def _wall(factory, *, capacity=30):
 
 
 def test_wall_for_a_visitor_is_read_only_with_a_link_to_join(client, factory, backend):
-    event, morning, _, _ = _wall(factory)
+    event, morning, _first, _ = _wall(factory)
 
     html = client.get(f"/e/{event.slug}/wall").text
 
-    slot = element(html, f"slot-{morning.id}")
-    assert "Remote work" in slot
-    assert "Main hall" in slot
-    assert "0 going · room for 30" in slot
-    assert "I'm going" not in slot
+    row = element(html, f"row-{morning.id}")
+    assert "Remote work" in row
+    assert "Main hall" in row
+    assert "0 going · room for 30" in row
+    assert 'class="can-place' not in html and "attending" not in re.search(r"<body[^>]*>", html).group(0)
     assert f'<a href="/e/{event.slug}">Join {event.event.name}</a>' in html
     assert 'id="my-day"' not in html
+    assert f'ws-connect="/ws/events/{event.slug}?view=wall&amp;since=' in html
 
 
 def test_wall_shows_plenary_and_break_slots_as_rows_without_topics(client, factory, backend):
@@ -732,14 +733,14 @@ def test_wall_shows_plenary_and_break_slots_as_rows_without_topics(client, facto
 
     html = client.get(f"/e/{event.slug}/wall").text
 
-    assert re.search(r'<section id="slot-\d+" class="slot plenary"', html)
+    assert re.search(r'<section id="row-\d+" class="row plenary"', html)
     assert '<span class="kind">Plenary</span>' in html
     assert '<span class="kind">Break</span>' in html
     times = re.findall(r"<time>(\d\d:\d\d)–", html)
     assert times == ["09:00", "10:00", "11:00"]
 
 
-def test_attend_marks_the_choice_and_fills_my_day(client, factory, backend):
+def test_attend_counts_the_choice_and_fills_my_day(client, factory, backend):
     event, morning, first, _ = _wall(factory)
     token = join(client, event.slug)
 
@@ -747,12 +748,12 @@ def test_attend_marks_the_choice_and_fills_my_day(client, factory, backend):
         f"/e/{event.slug}/slots/{morning.id}/attend", data={"csrf_token": token, "topic_id": str(first.id)}
     )
 
-    assert response.history[0].headers["location"] == f"/e/{event.slug}/wall#slot-{morning.id}"
-    session_html = element(response.text, f"session-{first.id}")
-    assert "You're going" in session_html
-    assert "1 going · room for 30" in session_html
-    assert "Not going" in session_html
-    assert "Remote work</a> · Main hall" in element(response.text, "my-day")
+    assert response.history[0].headers["location"] == f"/e/{event.slug}/wall#row-{morning.id}"
+    assert "1 going · room for 30" in element(response.text, f"row-{morning.id}")
+    my_day = element(response.text, "my-day")
+    assert "Remote work</a> · Main hall" in my_day
+    assert f'data-topic="{first.id}"' in my_day  # hallway.js marks the cell from this
+    assert "Not going" in my_day
 
 
 def test_attend_another_topic_in_the_slot_replaces_the_first_choice(client, factory, backend):
@@ -764,14 +765,15 @@ def test_attend_another_topic_in_the_slot_replaces_the_first_choice(client, fact
         f"/e/{event.slug}/slots/{morning.id}/attend", data={"csrf_token": token, "topic_id": str(second.id)}
     )
 
-    assert "0 going · room for 30" in element(response.text, f"session-{first.id}")
-    assert "1 going · room for 30" in element(response.text, f"session-{second.id}")
+    row = element(response.text, f"row-{morning.id}")
+    assert re.search(r"Remote work</h3>.*?0 going · room for 30", row, re.S)
+    assert re.search(r"Gardening</h3>.*?1 going · room for 30", row, re.S)
     my_day = element(response.text, "my-day")
     assert "Gardening</a> · Library" in my_day
     assert "Remote work" not in my_day
 
 
-def test_attend_with_htmx_answers_the_slot_and_my_day_out_of_band(client, factory, backend):
+def test_attend_with_htmx_answers_the_row_and_my_day_out_of_band(client, factory, backend):
     event, morning, first, _ = _wall(factory)
     token = join(client, event.slug)
     client.get(f"/e/{event.slug}/wall")
@@ -784,9 +786,9 @@ def test_attend_with_htmx_answers_the_slot_and_my_day_out_of_band(client, factor
 
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert response.text.startswith(f'<section id="slot-{morning.id}"')
+    assert response.text.startswith(f'<section id="row-{morning.id}"')
     assert '<section id="my-day" class="card" aria-labelledby="my-day-h" hx-swap-oob="true">' in response.text
-    assert "You're going" in element(response.text, f"session-{first.id}")
+    assert "1 going · room for 30" in element(response.text, f"row-{morning.id}")
 
 
 def test_leave_clears_the_choice(client, factory, backend):
@@ -796,8 +798,7 @@ def test_leave_clears_the_choice(client, factory, backend):
 
     response = client.post(f"/e/{event.slug}/slots/{morning.id}/leave", data={"csrf_token": token})
 
-    assert "0 going · room for 30" in element(response.text, f"session-{first.id}")
-    assert "You're going" not in response.text
+    assert "0 going · room for 30" in element(response.text, f"row-{morning.id}")
     assert "nothing chosen" in element(response.text, "my-day")
 
 
@@ -808,16 +809,15 @@ def test_wall_tells_when_the_room_is_full_and_still_lets_people_go(client, facto
         attendance.attend(session=session, attendee_id=bob.id, slot_id=morning.id, topic_id=first.id)
     token = join(client, event.slug)
 
-    before = element(client.get(f"/e/{event.slug}/wall").text, f"session-{first.id}")
+    before = element(client.get(f"/e/{event.slug}/wall").text, f"row-{morning.id}")
     response = client.post(
         f"/e/{event.slug}/slots/{morning.id}/attend", data={"csrf_token": token, "topic_id": str(first.id)}
     )
 
     assert "Room is full — you can still go" in before
-    assert f'aria-describedby="full-{first.id}"' in button(before, f"attend-{first.id}")
-    after = element(response.text, f"session-{first.id}")
-    assert "2 going · room for 1" in after
-    assert "You're going" in after
+    assert f'aria-describedby="full-{first.id}"' in before
+    assert "2 going · room for 1" in element(response.text, f"row-{morning.id}")
+    assert "Remote work</a>" in element(response.text, "my-day")
 
 
 def test_attend_a_topic_of_another_slot_shows_the_message_in_place(client, factory, backend):
@@ -832,8 +832,8 @@ def test_attend_a_topic_of_another_slot_shows_the_message_in_place(client, facto
     )
 
     assert response.status_code == 409
-    assert response.text.startswith(f'<section id="slot-{afternoon.id}"')
-    assert "&#39;Remote work&#39; is not on the wall in this slot." in response.text
+    assert response.text.startswith(f'<section id="row-{afternoon.id}"')
+    assert "&#39;Remote work&#39; is not on the wall in this slot." in element(response.text, "wall-message")
 
 
 def test_attend_without_csrf_token_is_refused(client, factory, backend):

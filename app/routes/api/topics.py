@@ -8,13 +8,19 @@ from fastapi import APIRouter, Query, status
 from sqlmodel import Session
 
 from app.deps import ApiCaller, ApiFacilitator, EventDep, RowId, SessionDep, WriterDep
-from app.models import id_of
+from app.models import Event, id_of
 from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.services import topics
+from app.services.changes import BoardChange
 from app.services.errors import NotAuthenticated
 from app.services.topics import TopicView
 
 router = APIRouter(tags=["topics"])
+
+
+def _retired(event: Event, topic_id: int) -> BoardChange:
+    """A topic left the marketplace, and the wall if it was placed (with its "I'm going"s)."""
+    return BoardChange.of(id_of(event), "topic", topic_ids=topic_id, wall=True)
 
 
 def topic_public(view: TopicView) -> TopicPublic:
@@ -49,7 +55,8 @@ async def propose(body: TopicCreate, event: EventDep, caller: ApiCaller, writer:
             convener_id=caller.attendee_id,
             title=body.title,
             description=body.description,
-        )
+        ),
+        change=lambda t: BoardChange.of(id_of(event), "topic", topic_ids=id_of(t), new_topics=True),
     )
     return TopicPublic.model_validate(
         topic, update={"votes": 0, "convener_name": caller.attendee.display_name if caller.attendee else None}
@@ -71,7 +78,9 @@ async def edit(
         )
         return topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id)
 
-    return topic_public(await writer.run(edit_and_view))
+    return topic_public(
+        await writer.run(edit_and_view, change=BoardChange.of(id_of(event), "topic", topic_ids=topic_id))
+    )
 
 
 @router.delete("/events/{slug}/topics/{topic_id}")
@@ -84,7 +93,8 @@ async def withdraw(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: 
             topic_id=topic_id,
             editor_id=caller.attendee_id,
             is_facilitator=caller.is_facilitator,
-        )
+        ),
+        change=_retired(event, topic_id),
     )
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
 
@@ -92,7 +102,10 @@ async def withdraw(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: 
 @router.post("/events/{slug}/topics/{topic_id}/hide")
 async def hide(topic_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
     """Moderation: hide an abusive topic from every page."""
-    topic = await writer.run(lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id))
+    topic = await writer.run(
+        lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id),
+        change=_retired(event, topic_id),
+    )
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
 
 
@@ -108,4 +121,11 @@ async def merge(
         )
         return topics.get_topic_view(session=session, event_id=id_of(event), topic_id=id_of(target))
 
-    return topic_public(await writer.run(merge_and_view))
+    return topic_public(
+        await writer.run(
+            merge_and_view,
+            change=lambda v: _retired(event, topic_id).merge(
+                BoardChange.of(id_of(event), "topic", topic_ids=id_of(v.topic))
+            ),
+        )
+    )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Any
 
-from app.deps import ApiAttendee, ApiCaller, EventDep, RowId, WriterDep
+from fastapi import APIRouter, Response, status
+from sqlmodel import Session
+
+from app.deps import ApiAttendee, ApiCaller, EventDep, RowId, SessionDep, WriterDep
 from app.models import id_of
 from app.models.attendance import AttendancePublic, AttendanceSet
-from app.models.placement import PlacementPublic, PlacementSet
+from app.models.placement import Placement, PlacementPublic, PlacementSet
 from app.services import attendance, placements
+from app.services.board import board_json, load_board
+from app.services.changes import BoardChange, placement_change
 from app.services.errors import NotAuthenticated
 from app.services.placements import Actor
 
@@ -21,26 +26,47 @@ def _actor(caller: ApiCaller) -> Actor:
     return Actor(is_facilitator=caller.is_facilitator, attendee_id=caller.attendee_id)
 
 
+@router.get("/events/{slug}/board")
+def get_board(event: EventDep, session: SessionDep) -> dict[str, Any]:
+    """The whole wall with a `version` that grows with every change; the websocket's snapshots are the same."""
+    return board_json(load_board(session=session, event_id=id_of(event), with_clashes=False))
+
+
 @router.put("/events/{slug}/topics/{topic_id}/placement")
 async def place(
     topic_id: RowId, body: PlacementSet, event: EventDep, caller: ApiCaller, writer: WriterDep
 ) -> PlacementPublic:
     """Place a topic into a cell (or move it). Taken cells, convener clashes and break slots answer 409."""
     actor = _actor(caller)
-    placement = await writer.run(
-        lambda s: placements.place_topic(
-            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, room_id=body.room_id, slot_id=body.slot_id
+    event_id = id_of(event)
+
+    def place_and_tell(session: Session) -> tuple[Placement, BoardChange]:
+        was_in = placements.slot_of(session=session, topic_id=topic_id)
+        placement = placements.place_topic(
+            session=session,
+            event_id=event_id,
+            actor=actor,
+            topic_id=topic_id,
+            room_id=body.room_id,
+            slot_id=body.slot_id,
         )
-    )
+        return placement, placement_change(event_id, topic_id, was_in, placement.slot_id)
+
+    placement, _ = await writer.run(place_and_tell, change=lambda done: done[1])
     return PlacementPublic.model_validate(placement, from_attributes=True)
 
 
 @router.delete("/events/{slug}/topics/{topic_id}/placement", status_code=status.HTTP_204_NO_CONTENT)
 async def unplace(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: WriterDep) -> Response:
     actor = _actor(caller)
-    await writer.run(
-        lambda s: placements.unplace_topic(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id)
-    )
+    event_id = id_of(event)
+
+    def unplace_and_tell(session: Session) -> BoardChange:
+        was_in = placements.slot_of(session=session, topic_id=topic_id)
+        placements.unplace_topic(session=session, event_id=event_id, actor=actor, topic_id=topic_id)
+        return placement_change(event_id, topic_id, was_in, None)
+
+    await writer.run(unplace_and_tell, change=lambda change: change)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -50,12 +76,16 @@ async def attend(
 ) -> AttendancePublic:
     """ "I'm going": replaces the attendee's earlier choice in this slot. A full room is said, not refused."""
     result = await writer.run(
-        lambda s: attendance.attend(session=s, attendee_id=id_of(attendee), slot_id=slot_id, topic_id=body.topic_id)
+        lambda s: attendance.attend(session=s, attendee_id=id_of(attendee), slot_id=slot_id, topic_id=body.topic_id),
+        change=BoardChange.of(id_of(event), "attendance", slot_ids=slot_id),
     )
     return AttendancePublic.model_validate(result, from_attributes=True)
 
 
 @router.delete("/events/{slug}/slots/{slot_id}/attendance")
 async def leave(slot_id: RowId, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> AttendancePublic:
-    result = await writer.run(lambda s: attendance.leave(session=s, attendee_id=id_of(attendee), slot_id=slot_id))
+    result = await writer.run(
+        lambda s: attendance.leave(session=s, attendee_id=id_of(attendee), slot_id=slot_id),
+        change=BoardChange.of(id_of(event), "attendance", slot_ids=slot_id),
+    )
     return AttendancePublic.model_validate(result, from_attributes=True)

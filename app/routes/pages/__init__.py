@@ -6,9 +6,10 @@ place); with htmx, only the changed fragment (a file of templates/partials/) is 
 
 from fastapi import APIRouter
 
-from app.routes.pages import attendee, facilitator, home
+from app.routes.pages import attendee, board, facilitator, home
 
 router = APIRouter(include_in_schema=False)
 router.include_router(home.router)
 router.include_router(attendee.router)
+router.include_router(board.router)
 router.include_router(facilitator.router)

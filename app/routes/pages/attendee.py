@@ -32,10 +32,12 @@ from app.deps import (
     settings_of,
 )
 from app.errors import status_for
-from app.models import Attendee, Event, id_of
+from app.models import Attendee, Event, Topic, id_of
 from app.models._base import MAX_ROW_ID
+from app.routes.pages.board import wall_context
 from app.routes.pages.rendering import is_htmx, render, see_other
-from app.services import attendance, attendees, lookups, topics, votes, wall_view
+from app.services import attendance, attendees, lookups, topics, votes
+from app.services.changes import BoardChange
 from app.services.errors import DomainError, InvalidInput, NotAllowed
 from app.services.topics import TopicSort
 
@@ -160,6 +162,7 @@ async def propose(
             title=title,
             description=description,
         ),
+        _proposed(event_id),
     )
     if topic is not None:
         message = f"Your topic “{topic.title}” is on the marketplace."
@@ -211,6 +214,7 @@ async def vote(
     result, error = await _write(
         writer,
         lambda s: votes.cast_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),
+        BoardChange.of(id_of(event), "vote", topic_ids=topic_id),
     )
     return await _after_vote(request, slug, topic_id, event, attendee, session, listing, result, error)
 
@@ -230,6 +234,7 @@ async def unvote(
     result, error = await _write(
         writer,
         lambda s: votes.retract_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),
+        BoardChange.of(id_of(event), "vote", topic_ids=topic_id),
     )
     return await _after_vote(request, slug, topic_id, event, attendee, session, listing, result, error)
 
@@ -309,6 +314,7 @@ async def edit(
             title=title,
             description=description,
         ),
+        BoardChange.of(event_id, "topic", topic_ids=topic_id),
     )
     message = f"Saved “{topic.title}”." if topic is not None else ""
     return await _after_my_topic(
@@ -350,6 +356,7 @@ async def withdraw(
             editor_id=attendee_id,
             is_facilitator=False,
         ),
+        BoardChange.of(event_id, "topic", topic_ids=topic_id, wall=True),
     )
     message = f"You withdrew “{topic.title}”; the dots on it went back to everyone." if topic is not None else ""
     return await _after_my_topic(request, slug, topic_id, event, attendee, session, listing, error, message)
@@ -465,13 +472,6 @@ def _marketplace_answer(
 # --- The wall ------------------------------------------------------------------------------------
 
 
-@router.get("/e/{slug}/wall", response_class=HTMLResponse)
-def wall(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
-    """The agenda per slot; attendees say where they are going, others read it (with a link to join)."""
-    ctx = _wall_context(session, event, visitor.attendee, flash=_pop_flash(request))
-    return render(request, "pages/wall.html", ctx)
-
-
 @router.post("/e/{slug}/slots/{slot_id}/attend", dependencies=[CsrfChecked])
 async def attend(
     request: Request,
@@ -488,6 +488,7 @@ async def attend(
     _, error = await _write(
         writer,
         lambda s: attendance.attend(session=s, attendee_id=attendee_id, slot_id=slot_id, topic_id=topic_id),
+        BoardChange.of(id_of(event), "attendance", slot_ids=slot_id),
     )
     return await _after_attendance(request, slug, slot_id, event, attendee, session, error)
 
@@ -506,6 +507,7 @@ async def leave(
     _, error = await _write(
         writer,
         lambda s: attendance.leave(session=s, attendee_id=attendee_id, slot_id=slot_id),
+        BoardChange.of(id_of(event), "attendance", slot_ids=slot_id),
     )
     return await _after_attendance(request, slug, slot_id, event, attendee, session, error)
 
@@ -520,7 +522,7 @@ async def _after_attendance(
     error: DomainError | None,
 ) -> Response:
     if error is None and not _wants_fragment(request):
-        return see_other(f"/e/{slug}/wall#slot-{slot_id}")
+        return see_other(f"/e/{slug}/wall#row-{slot_id}")
     return await run_in_threadpool(_wall_answer, request, session, event, attendee, slot_id, error)
 
 
@@ -528,30 +530,20 @@ def _wall_answer(
     request: Request, session: Session, event: Event, attendee: Attendee, slot_id: int, error: DomainError | None
 ) -> Response:
     status = status_for(error) if error else 200
-    ctx = _wall_context(session, event, attendee)
-    slot = ctx["wall"].slot(slot_id)
-    ctx["error"] = PageError(at="slot" if slot else "wall", message=error.message) if error else None
-    if _wants_fragment(request) and slot is not None:
+    ctx = wall_context(session, event, attendee, False, error=error)
+    row = ctx["board"].row(slot_id)
+    if _wants_fragment(request) and row is not None:
+        # The slot's row (shared with everyone, who get it over the websocket too) and My day.
         return _fragments(
             request,
-            [("partials/wall_slot.html", {**ctx, "ws": slot}), ("partials/my_day.html", {**ctx, "oob": True})],
+            [
+                ("partials/wall_row.html", {**ctx, "row": row}),
+                ("partials/my_day.html", {**ctx, "oob": True}),
+                ("partials/wall_message.html", {**ctx, "oob": True}),
+            ],
             status_code=status,
         )
     return render(request, "pages/wall.html", ctx, status_code=status)
-
-
-def _wall_context(session: Session, event: Event, attendee: Attendee | None, **extra: Any) -> dict[str, Any]:
-    return {
-        "event": event,
-        "attendee": attendee,
-        "wall": wall_view.load_wall(
-            session=session,
-            event_id=id_of(event),
-            attendee_id=attendee.id if attendee else None,
-        ),
-        "error": None,
-        **extra,
-    }
 
 
 # --- The join QR code ----------------------------------------------------------------------------
@@ -579,10 +571,16 @@ def _wants_fragment(request: Request) -> bool:
     return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
 
 
-async def _write(writer: WriterDep, work: Callable[[Session], T]) -> tuple[T | None, DomainError | None]:
+def _proposed(event_id: int) -> Callable[[Topic], BoardChange]:
+    return lambda topic: BoardChange.of(event_id, "topic", topic_ids=id_of(topic), new_topics=True)
+
+
+async def _write(
+    writer: WriterDep, work: Callable[[Session], T], change: BoardChange | Callable[[Any], BoardChange] | None = None
+) -> tuple[T | None, DomainError | None]:
     """Run a write; a refusal of the domain comes back as a value, to be shown in place."""
     try:
-        return await writer.run(work), None
+        return await writer.run(work, change=change), None
     except DomainError as error:
         return None, error
 

@@ -1,0 +1,399 @@
+"""The hub: each event's changes rendered once per kind of page and fanned out to every open page.
+
+The path of a change: the writer commits it and calls `announce` with its board version; the hub
+publishes it on the broadcaster (the event's channel); every worker's feed for that event hears it,
+merges it into what is pending, and at most `FLUSH_INTERVAL` after the previous message renders the
+pending parts once per view (from the database, so the latest state wins and a storm of votes becomes
+one message) and hands the same string to each client's queue. A client that falls `CLIENT_QUEUE_LIMIT`
+messages behind is dropped; its page reconnects and catches up, and nobody else waited for it.
+
+Versions: a message is labelled with the highest board version it covers. A page that reconnects says
+which label it saw last (`since`); the feed replays the messages after it, or, when those are gone or
+a gap shows that the broadcaster lost something, sends a snapshot rendered from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.realtime.broadcaster import Broadcaster
+from app.services.changes import BoardChange
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL = 0.25  # seconds: at most four messages a second to a page, however busy the event
+CLIENT_QUEUE_LIMIT = 16  # messages a client may fall behind before it is dropped (it reconnects)
+REPLAY_LIMIT = 128  # messages kept per view for pages that reconnect
+IDLE_FEED_SECONDS = 60.0  # a feed outlives its last page this long, so a wifi drop can replay
+CONSISTENCY_CHECK_SECONDS = 5.0  # how often a feed compares its version with the database's
+RESUBSCRIBE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One render of a change (or of everything): the label and each view's message."""
+
+    version: int
+    messages: dict[str, str]
+
+
+class Renderer:
+    """What the hub needs from the database and templates; app/realtime/render.py implements it."""
+
+    views: frozenset[str]
+
+    def current_version(self, event_id: int) -> int:
+        raise NotImplementedError
+
+    def render(self, *, event_id: int, change: BoardChange | None, views: frozenset[str], version: int) -> Rendered:
+        """Messages for `views` at `version`; `change` None means everything (a snapshot)."""
+        raise NotImplementedError
+
+
+class Client:
+    """One open page or script: a bounded queue of messages and the task that sends them."""
+
+    __slots__ = ("_queue", "_wakeup", "closed", "dropped", "sender", "sending", "view")
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+        self._queue: deque[str] = deque()
+        self._wakeup = asyncio.Event()
+        self.closed = False
+        self.dropped = False  # fell too far behind: the sender stops and the page reconnects
+        self.sender: asyncio.Task[object] | None = None
+        self.sending = False
+
+    def offer(self, message: str) -> None:
+        if self.closed:
+            return
+        if len(self._queue) >= CLIENT_QUEUE_LIMIT:
+            self.drop()
+            return
+        self._queue.append(message)
+        self._wakeup.set()
+
+    def drop(self) -> None:
+        self.dropped = True
+        self._queue.clear()
+        self.close()
+        # A sender stuck writing to a client that does not read would never see the flag.
+        if self.sending and self.sender is not None:
+            self.sender.cancel()
+
+    def close(self) -> None:
+        self.closed = True
+        self._wakeup.set()
+
+    async def next_message(self) -> str | None:
+        """The next message to send, or None once the client is closed."""
+        while not self._queue:
+            if self.closed:
+                return None
+            self._wakeup.clear()
+            await self._wakeup.wait()
+        if self.dropped:
+            return None
+        return self._queue.popleft()
+
+
+class EventFeed:
+    """One event's live state in this worker: pending changes, clients by view, recent messages."""
+
+    def __init__(self, hub: Hub, event_id: int) -> None:
+        self.hub = hub
+        self.event_id = event_id
+        self.channel = channel_of(event_id)
+        self.clients: defaultdict[str, set[Client]] = defaultdict(set)
+        self.label = 0  # the version the last message (or snapshot) covered
+        self.seen = 0  # the highest version heard from the broadcaster
+        self.pending: BoardChange | None = None
+        self.resync = False
+        self.history: defaultdict[str, deque[tuple[int, int, str]]] = defaultdict(lambda: deque(maxlen=REPLAY_LIMIT))
+        self.snapshots: dict[str, tuple[int, str]] = {}
+        self.render_lock = asyncio.Lock()
+        self.last_flush = 0.0
+        self.flush_scheduled = False
+        self.idle_since: float | None = None
+        self.listener: asyncio.Task[None] | None = None
+        self.checker: asyncio.Task[None] | None = None
+        self.subscribed = asyncio.Event()
+
+    async def start(self) -> None:
+        version = await asyncio.to_thread(self.hub.renderer.current_version, self.event_id)
+        self.label = self.seen = version
+        self.listener = asyncio.create_task(self._listen(), name=f"hallway-feed-{self.event_id}")
+        self.checker = asyncio.create_task(self._check_consistency(), name=f"hallway-check-{self.event_id}")
+        await self.subscribed.wait()
+
+    async def stop(self) -> None:
+        for task in (self.listener, self.checker):
+            if task is not None:
+                task.cancel()
+        for task in (self.listener, self.checker):
+            if task is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        for clients in self.clients.values():
+            for client in clients:
+                client.close()
+
+    @property
+    def client_count(self) -> int:
+        return sum(len(c) for c in self.clients.values())
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self.hub.broadcaster.subscribe(self.channel) as messages:
+                    if self.subscribed.is_set():
+                        # Resubscribed after losing the broadcaster: whatever it said meanwhile is lost.
+                        self._note_gap()
+                    self.subscribed.set()
+                    async for raw in messages:
+                        self._hear(raw)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("lost the broadcaster for event %d; resubscribing", self.event_id, exc_info=True)
+                self.subscribed.set()  # never keep a joining page waiting on a broken backend
+                await asyncio.sleep(RESUBSCRIBE_SECONDS)
+
+    def _hear(self, raw: str) -> None:
+        try:
+            data = json.loads(raw)
+            version = int(data["version"])
+            change = BoardChange.from_json(data["change"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignored a malformed broadcast on %s", self.channel)
+            return
+        if version > self.seen + 1:
+            self._note_gap()  # a version went missing on the way: render everything once
+        self.seen = max(self.seen, version)
+        self.pending = change if self.pending is None else self.pending.merge(change)
+        self._schedule_flush()
+
+    def _note_gap(self) -> None:
+        self.resync = True
+        self._schedule_flush()
+
+    async def _check_consistency(self) -> None:
+        """Catch a change the broadcaster lost when no later one reveals the gap."""
+        while True:
+            await asyncio.sleep(CONSISTENCY_CHECK_SECONDS)
+            try:
+                version = await asyncio.to_thread(self.hub.renderer.current_version, self.event_id)
+            except Exception:
+                log.warning("could not read the board version of event %d", self.event_id, exc_info=True)
+                continue
+            if version > self.seen and self.pending is None and not self.flush_scheduled:
+                self.seen = version
+                self._note_gap()
+
+    def _schedule_flush(self) -> None:
+        if self.flush_scheduled:
+            return
+        self.flush_scheduled = True
+        wait = max(0.0, self.last_flush + FLUSH_INTERVAL - time.monotonic())
+        asyncio.get_running_loop().call_later(wait, self._start_flush)
+
+    def _start_flush(self) -> None:
+        task = asyncio.create_task(self._flush())
+        self.hub.track(task)
+
+    async def _flush(self) -> None:
+        async with self.render_lock:
+            self.flush_scheduled = False
+            self.last_flush = time.monotonic()
+            change, resync = self.pending, self.resync
+            self.pending, self.resync = None, False
+            if change is None and not resync:
+                return
+            views = frozenset(view for view, clients in self.clients.items() if clients)
+            try:
+                if resync:
+                    version = await asyncio.to_thread(self.hub.renderer.current_version, self.event_id)
+                    label = max(self.label, self.seen, version)
+                    rendered = await asyncio.to_thread(
+                        self.hub.renderer.render, event_id=self.event_id, change=None, views=views, version=label
+                    )
+                else:
+                    label = max(self.label, self.seen)
+                    rendered = await asyncio.to_thread(
+                        self.hub.renderer.render, event_id=self.event_id, change=change, views=views, version=label
+                    )
+            except Exception:
+                log.exception("could not render board version %d of event %d", self.seen, self.event_id)
+                self.resync = True  # try again with everything on the next change or check
+                return
+            previous, self.label = self.label, rendered.version
+            for view, message in rendered.messages.items():
+                if resync:
+                    # After a gap nobody can replay across it: pages older than this get a snapshot.
+                    self.history[view].clear()
+                    self.snapshots[view] = (rendered.version, message)
+                else:
+                    self.history[view].append((previous, rendered.version, message))
+                for client in list(self.clients.get(view, ())):
+                    client.offer(message)
+            self.hub.messages_sent += sum(len(self.clients.get(v, ())) for v in rendered.messages)
+        if self.pending is not None or self.resync:
+            self._schedule_flush()
+
+    async def join(self, client: Client, since: int | None) -> None:
+        """Queue what the client missed since `since` (or a snapshot), then follow the live messages."""
+        async with self.render_lock:
+            for message in await self._catch_up(client.view, since):
+                client.offer(message)
+            self.clients[client.view].add(client)
+            self.idle_since = None
+
+    def leave(self, client: Client) -> None:
+        client.close()
+        clients = self.clients.get(client.view)
+        if clients is not None:
+            clients.discard(client)
+        if self.client_count == 0:
+            self.idle_since = time.monotonic()
+
+    async def _catch_up(self, view: str, since: int | None) -> list[str]:
+        if since is not None and since == self.label:
+            return []
+        if since is not None and since < self.label:
+            kept = list(self.history[view])
+            missed = [entry for entry in kept if entry[1] > since]
+            if missed and missed[0][0] <= since:
+                return [message for _, _, message in missed]
+        if since is not None and since > self.label:
+            # The page was rendered after the last message: a change is on its way to us, or the
+            # number is made up. The database tells which.
+            version = await asyncio.to_thread(self.hub.renderer.current_version, self.event_id)
+            if since <= version:
+                return []
+        return [await self._snapshot(view)]
+
+    async def _snapshot(self, view: str) -> str:
+        version = await asyncio.to_thread(self.hub.renderer.current_version, self.event_id)
+        label = max(version, self.label)
+        cached = self.snapshots.get(view)
+        if cached is not None and cached[0] == label:
+            return cached[1]
+        rendered = await asyncio.to_thread(
+            self.hub.renderer.render, event_id=self.event_id, change=None, views=frozenset({view}), version=label
+        )
+        message = rendered.messages[view]
+        self.snapshots[view] = (label, message)
+        return message
+
+
+def channel_of(event_id: int) -> str:
+    return f"hallway:board:{event_id}"
+
+
+class Hub:
+    """Every event feed of this worker, and the ordered publishing of the writer's changes."""
+
+    def __init__(self, *, broadcaster: Broadcaster, renderer: Renderer) -> None:
+        self.broadcaster = broadcaster
+        self.renderer = renderer
+        self.feeds: dict[int, EventFeed] = {}
+        self._feed_starting: dict[int, asyncio.Future[EventFeed]] = {}
+        self._outbox: asyncio.Queue[tuple[int, BoardChange] | None] = asyncio.Queue()
+        self._publisher: asyncio.Task[None] | None = None
+        self._reaper: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.messages_sent = 0
+
+    async def start(self) -> None:
+        await self.broadcaster.start()
+        self._outbox = asyncio.Queue()
+        self._publisher = asyncio.create_task(self._publish_in_order(), name="hallway-publisher")
+        self._reaper = asyncio.create_task(self._reap_idle_feeds(), name="hallway-feed-reaper")
+
+    async def stop(self) -> None:
+        if self._publisher is not None:
+            self._outbox.put_nowait(None)
+            try:
+                await asyncio.wait_for(self._publisher, timeout=5)
+            except (TimeoutError, Exception):
+                self._publisher.cancel()
+        if self._reaper is not None:
+            self._reaper.cancel()
+        for feed in list(self.feeds.values()):
+            await feed.stop()
+        self.feeds.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        await self.broadcaster.stop()
+
+    def track(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def announce(self, version: int, change: BoardChange) -> None:
+        """The writer committed `change` as board `version`: tell every worker (in commit order)."""
+        self._outbox.put_nowait((version, change))
+
+    async def _publish_in_order(self) -> None:
+        # One task, one message at a time: the order of commits is the order on the channel.
+        while True:
+            item = await self._outbox.get()
+            if item is None:
+                return
+            version, change = item
+            message = json.dumps({"version": version, "change": change.to_json()}, separators=(",", ":"))
+            try:
+                await self.broadcaster.publish(channel_of(change.event_id), message)
+            except Exception:
+                # Lost: the pages notice the gap at the next version or at the feed's consistency check.
+                log.warning("could not publish board version %d of event %d", version, change.event_id, exc_info=True)
+
+    async def feed(self, event_id: int) -> EventFeed:
+        feed = self.feeds.get(event_id)
+        if feed is not None:
+            return feed
+        starting = self._feed_starting.get(event_id)
+        if starting is not None:
+            return await starting
+        future: asyncio.Future[EventFeed] = asyncio.get_running_loop().create_future()
+        self._feed_starting[event_id] = future
+        try:
+            feed = EventFeed(self, event_id)
+            await feed.start()
+            self.feeds[event_id] = feed
+            future.set_result(feed)
+            return feed
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: the waiters re-raise it themselves
+            raise
+        finally:
+            del self._feed_starting[event_id]
+
+    async def connect(self, *, event_id: int, view: str, since: int | None) -> tuple[EventFeed, Client]:
+        feed = await self.feed(event_id)
+        client = Client(view)
+        await feed.join(client, since)
+        return feed, client
+
+    async def _reap_idle_feeds(self) -> None:
+        while True:
+            await asyncio.sleep(IDLE_FEED_SECONDS / 4)
+            now = time.monotonic()
+            for event_id, feed in list(self.feeds.items()):
+                if feed.client_count == 0 and feed.idle_since is not None and now - feed.idle_since > IDLE_FEED_SECONDS:
+                    del self.feeds[event_id]
+                    await feed.stop()
+
+    def client_count(self) -> int:
+        return sum(feed.client_count for feed in self.feeds.values())
+
+
+OnChange = Callable[[int, BoardChange], None]

@@ -1,0 +1,158 @@
+"""WS /ws/events/{slug}: the live board, as HTML fragments for htmx pages or as JSON for scripts.
+
+`?view=market|wall|board|notes` picks the fragments of one kind of page; `?format=json` the JSON
+changes. `since=V` is the last version the client saw: it gets what it missed, or a snapshot.
+Clients have nothing to say here: what they send is read only to notice a flood or a closed socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
+
+from app.config import Settings
+from app.models import id_of
+from app.realtime.hub import Client, EventFeed, Hub
+from app.realtime.render import JSON_VIEW, VIEWS
+from app.services import events
+from app.services.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+router = APIRouter()
+
+MAX_CLIENT_MESSAGE = 4096  # bytes: nothing a client needs to say is longer
+MAX_CLIENT_MESSAGES = 20  # in RATE_WINDOW seconds, before the socket is closed as a flood
+RATE_WINDOW = 10.0
+
+# Close codes: the htmx extension reconnects after 1006, 1011, 1012 and 1013 only, so the refusals
+# that a retry cannot fix use 1008 (policy) or 4404 (no such event) and stay closed.
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+CLOSE_TRY_AGAIN = 1013
+CLOSE_NO_EVENT = 4404
+
+
+@router.websocket("/ws/events/{slug}")
+async def live_board(websocket: WebSocket, slug: str) -> None:
+    settings: Settings = websocket.app.state.settings
+    hub: Hub = websocket.app.state.hub
+    if not origin_allowed(websocket, settings):
+        # Refused before the handshake completes: a page of another site must not read the board
+        # with this browser's cookies (cross-site websocket hijacking).
+        await websocket.close(code=CLOSE_POLICY)
+        return
+    params = websocket.query_params
+    view = JSON_VIEW if params.get("format") == "json" else params.get("view", "board")
+    try:
+        since = _since(params.get("since"))
+    except ValueError:
+        since = -1
+    event_id = _event_id(websocket, slug)
+    if view not in VIEWS or since == -1 or event_id is None:
+        await websocket.accept()  # to say why: a refused handshake can't carry a reason
+        if event_id is None:
+            await websocket.close(code=CLOSE_NO_EVENT, reason="No event at this address.")
+        else:
+            await websocket.close(code=CLOSE_POLICY, reason="Unknown view or since: see the API docs.")
+        return
+    # Follow the feed before the handshake completes: once the client sees the socket open, no
+    # change can fall between what it was sent to catch up and the live messages.
+    feed, client = await hub.connect(event_id=event_id, view=view, since=since)
+    try:
+        await websocket.accept()
+    except BaseException:
+        feed.leave(client)
+        raise
+    await _serve(websocket, feed, client)
+
+
+async def _serve(websocket: WebSocket, feed: EventFeed, client: Client) -> None:
+    client.sender = asyncio.current_task()
+    reader = asyncio.create_task(_read(websocket, client))
+    try:
+        while (message := await client.next_message()) is not None:
+            client.sending = True
+            await websocket.send_text(message)
+            client.sending = False
+    except asyncio.CancelledError:
+        # Our own cancel of a client that stopped reading (Client.drop): not a server shutdown.
+        if not client.dropped:
+            raise
+        current = asyncio.current_task()
+        if current is not None:
+            current.uncancel()
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        pass  # the client went away mid-send
+    finally:
+        feed.leave(client)
+        reader.cancel()
+    if websocket.client_state == WebSocketState.CONNECTED:
+        # A client dropped for falling behind is told to come back (the htmx pages do, with backoff).
+        code = CLOSE_TRY_AGAIN if client.dropped else 1000
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(websocket.close(code=code), timeout=2)
+
+
+async def _read(websocket: WebSocket, client: Client) -> None:
+    """Read what the client sends: a close ends the feed, a flood or a big message closes it."""
+    window_start, count = time.monotonic(), 0
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            size = len(message.get("text") or "") + len(message.get("bytes") or b"")
+            now = time.monotonic()
+            if now - window_start > RATE_WINDOW:
+                window_start, count = now, 0
+            count += 1
+            if size > MAX_CLIENT_MESSAGE or count > MAX_CLIENT_MESSAGES:
+                log.info("closing a live board socket that sent too much (%d bytes, %d messages)", size, count)
+                with contextlib.suppress(Exception):
+                    await websocket.close(code=CLOSE_TOO_BIG if size > MAX_CLIENT_MESSAGE else CLOSE_POLICY)
+                break
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        pass
+    finally:
+        client.close()
+
+
+def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
+    """Browsers always send Origin: it must be this site's. Scripts that send none are let in."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.rstrip("/").lower()
+    public = urlsplit(settings.public_url)
+    if origin == f"{public.scheme}://{public.netloc}".lower():
+        return True
+    # The address the browser used for the page, when it is not the configured public one
+    # (127.0.0.1 versus localhost in development, say): same scheme family and the same host.
+    host = websocket.headers.get("host", "").lower()
+    scheme = "https" if websocket.url.scheme == "wss" else "http"
+    return bool(host) and origin == f"{scheme}://{host}"
+
+
+def _since(value: str | None) -> int | None:
+    """The client's last version, None when absent; ValueError when it is not a version at all."""
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise ValueError(value)
+    return int(value)
+
+
+def _event_id(websocket: WebSocket, slug: str) -> int | None:
+    database = websocket.app.state.database
+    with database.read_session() as session:
+        try:
+            return id_of(events.get_event(session=session, slug=slug))
+        except NotFound:
+            return None

@@ -1,0 +1,317 @@
+"""The board: the whole agenda wall of an event as one read, for the live pages, the venue screen and scripts.
+
+It carries what the wall marks without refusing: a cell whose expected audience (the topic's dots)
+is beyond its room's capacity, and the people torn between two topics placed in the same slot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from app.db import exec_select
+from app.models import Attendance, Attendee, Event, Placement, Room, Slot, SlotKind, Topic, Vote, id_of
+from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.models.event import EventPublic
+from app.services import wall_setup
+from app.services.attendance import room_is_full
+from app.services.changes import board_version
+from app.services.lookups import get_event_by_id
+
+
+@dataclass(frozen=True)
+class BoardTopic:
+    id: int
+    title: str
+    description: str
+    convener_id: int | None
+    convener_name: str | None
+    status: str
+    votes: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Clash:
+    """People who dotted this cell's topic and also `other_title`, placed in the same slot."""
+
+    other_topic_id: int
+    other_title: str
+    people: int
+
+
+@dataclass(frozen=True)
+class BoardCell:
+    room: Room
+    slot: Slot
+    topic: BoardTopic | None
+    going: int = 0
+    torn: int = 0  # people who dotted this topic and at least one other in the slot
+    clashes: tuple[Clash, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.room.id}-{self.slot.id}"
+
+    @property
+    def over_capacity(self) -> bool:
+        """More dots than seats: the expected audience does not fit (marked, never refused)."""
+        return self.topic is not None and self.topic.votes > self.room.capacity
+
+    @property
+    def room_full(self) -> bool:
+        return room_is_full(going=self.going, capacity=self.room.capacity, counting_me=False)
+
+    @property
+    def clash_summary(self) -> str:
+        return "; ".join(f"{c.people} also dotted “{c.other_title}”" for c in self.clashes)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    slot: Slot
+    cells: list[BoardCell]
+
+    @property
+    def takes_topics(self) -> bool:
+        return self.slot.kind == SlotKind.sessions
+
+    @property
+    def placed(self) -> list[BoardCell]:
+        return [cell for cell in self.cells if cell.topic is not None]
+
+    @property
+    def torn(self) -> int:
+        """Torn attendees of the slot: for each person, the dotted topics here beyond their first."""
+        return sum(cell.torn for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class NowNext:
+    now: BoardRow | None
+    next: BoardRow | None
+    minutes_left: int | None  # of the slot running now
+
+
+@dataclass
+class Board:
+    version: int
+    event: Event
+    rooms: list[Room]
+    slots: list[Slot]
+    topics: list[BoardTopic]  # active topics, most dots first
+    placements: dict[int, tuple[int, int]]  # topic id → (room id, slot id)
+    going: dict[int, int]  # topic id → people going
+    rows: list[BoardRow] = field(default_factory=list)
+
+    def topic(self, topic_id: int) -> BoardTopic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def row(self, slot_id: int) -> BoardRow | None:
+        return next((r for r in self.rows if r.slot.id == slot_id), None)
+
+    @property
+    def unplaced(self) -> list[BoardTopic]:
+        return [t for t in self.topics if t.id not in self.placements]
+
+    def top(self, count: int) -> list[BoardTopic]:
+        return self.topics[:count]
+
+    def now_next(self, at: dt.datetime | None = None) -> NowNext:
+        """What runs now and next at the venue's wall-clock time (slots are stored as wall-clock)."""
+        if at is None:
+            at = dt.datetime.now(ZoneInfo(self.event.timezone)).replace(tzinfo=None)
+        now = next((r for r in self.rows if r.slot.starts_at <= at < r.slot.ends_at), None)
+        upcoming = [r for r in self.rows if r.slot.starts_at > at]
+        minutes_left = None
+        if now is not None:
+            minutes_left = max(0, int((now.slot.ends_at - at).total_seconds() // 60))
+        return NowNext(now=now, next=upcoming[0] if upcoming else None, minutes_left=minutes_left)
+
+
+def load_board(*, session: Session, event_id: int, with_clashes: bool = True) -> Board:
+    """The event's wall in one read. The version is read first: the rest is at least that new."""
+    version = board_version(session=session, event_id=event_id)
+    event = get_event_by_id(session=session, event_id=event_id)
+    rooms = wall_setup.list_rooms(session=session, event_id=event_id)
+    slots = wall_setup.list_slots(session=session, event_id=event_id)
+    topics = _active_topics(session, event_id)
+    placements = {
+        topic_id: (room_id, slot_id)
+        for topic_id, room_id, slot_id in exec_select(
+            session,
+            select(col(Placement.topic_id), col(Placement.room_id), col(Placement.slot_id)).where(
+                col(Placement.event_id) == event_id
+            ),
+        )
+        .tuples()
+        .all()
+    }
+    going = _going(session, event_id)
+    board = Board(
+        version=version, event=event, rooms=rooms, slots=slots, topics=topics, placements=placements, going=going
+    )
+    voters = _voters_of_placed(session, event_id) if with_clashes and placements else {}
+    board.rows = [_row(board, slot, voters) for slot in slots]
+    return board
+
+
+def _active_topics(session: Session, event_id: int) -> list[BoardTopic]:
+    votes = func.count(col(Vote.id)).label("votes")
+    rows = (
+        exec_select(
+            session,
+            select(Topic, votes, col(Attendee.display_name))
+            .outerjoin(Vote, col(Vote.topic_id) == col(Topic.id))
+            .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
+            .where(col(Topic.event_id) == event_id, col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
+            .group_by(col(Topic.id), col(Attendee.display_name))
+            .order_by(votes.desc(), col(Topic.id).asc()),
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        BoardTopic(
+            id=id_of(topic),
+            title=topic.title,
+            description=topic.description,
+            convener_id=topic.convener_id,
+            convener_name=name,
+            status=str(topic.status.value if hasattr(topic.status, "value") else topic.status),
+            votes=count,
+            created_at=topic.created_at,
+        )
+        for topic, count, name in rows
+    ]
+
+
+def _going(session: Session, event_id: int) -> dict[int, int]:
+    rows = exec_select(
+        session,
+        select(col(Attendance.topic_id), func.count(col(Attendance.id)))
+        .join(Slot, col(Slot.id) == col(Attendance.slot_id))
+        .where(col(Slot.event_id) == event_id)
+        .group_by(col(Attendance.topic_id)),
+    ).tuples()
+    return dict(rows.all())
+
+
+def _voters_of_placed(session: Session, event_id: int) -> dict[int, set[int]]:
+    """Placed topic id → the attendees who dotted it."""
+    rows = exec_select(
+        session,
+        select(col(Vote.topic_id), col(Vote.attendee_id))
+        .join(Placement, col(Placement.topic_id) == col(Vote.topic_id))
+        .where(col(Placement.event_id) == event_id),
+    ).tuples()
+    voters: defaultdict[int, set[int]] = defaultdict(set)
+    for topic_id, attendee_id in rows:
+        voters[topic_id].add(attendee_id)
+    return voters
+
+
+def _row(board: Board, slot: Slot, voters: dict[int, set[int]]) -> BoardRow:
+    by_cell = {cell: topic_id for topic_id, cell in board.placements.items() if cell[1] == slot.id}
+    topics = {t.id: t for t in board.topics}
+    in_slot = [topic_id for topic_id in by_cell.values() if topic_id in topics]
+    cells = []
+    for room in board.rooms:
+        topic_id = by_cell.get((id_of(room), id_of(slot)))
+        topic = topics.get(topic_id) if topic_id is not None else None
+        if topic is None:
+            cells.append(BoardCell(room=room, slot=slot, topic=None))
+            continue
+        mine = voters.get(topic.id, set())
+        clashes = tuple(
+            sorted(
+                (
+                    Clash(other_topic_id=other, other_title=topics[other].title, people=len(mine & voters[other]))
+                    for other in in_slot
+                    if other != topic.id and mine & voters.get(other, set())
+                ),
+                key=lambda c: -c.people,
+            )
+        )
+        cells.append(
+            BoardCell(
+                room=room,
+                slot=slot,
+                topic=topic,
+                going=board.going.get(topic.id, 0),
+                torn=_torn_share(topic.id, in_slot, voters),
+                clashes=clashes,
+            )
+        )
+    return BoardRow(slot=slot, cells=cells)
+
+
+def _torn_share(topic_id: int, in_slot: list[int], voters: dict[int, set[int]]) -> int:
+    """This topic's voters who also dotted a topic placed earlier in the slot's order.
+
+    Summed over a slot's cells this counts each person's dotted topics beyond their first: the torn
+    attendees figure the auto-scheduler minimises.
+    """
+    ordered = sorted(in_slot)
+    earlier = ordered[: ordered.index(topic_id)]
+    mine = voters.get(topic_id, set())
+    seen: set[int] = set()
+    for other in earlier:
+        seen |= voters.get(other, set())
+    return len(mine & seen)
+
+
+def board_json(board: Board) -> dict[str, object]:
+    """The board as GET /api/events/{slug}/board and the websocket's snapshots give it to scripts."""
+    event = board.event
+    return {
+        "version": board.version,
+        "event": EventPublic.model_validate(event, update={"has_join_code": bool(event.join_code)}).model_dump(
+            mode="json"
+        ),
+        "rooms": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "capacity": r.capacity,
+                "position": r.position,
+                "location_notes": r.location_notes,
+            }
+            for r in board.rooms
+        ],
+        "slots": [
+            {
+                "id": s.id,
+                "starts_at": s.starts_at.isoformat(),
+                "ends_at": s.ends_at.isoformat(),
+                "label": s.label,
+                "kind": str(s.kind.value if hasattr(s.kind, "value") else s.kind),
+            }
+            for s in board.slots
+        ],
+        "topics": [topic_json(t) for t in board.topics],
+        "placements": [placement_json(board, topic_id) for topic_id in sorted(board.placements)],
+    }
+
+
+def topic_json(topic: BoardTopic) -> dict[str, object]:
+    return {
+        "id": topic.id,
+        "title": topic.title,
+        "description": topic.description,
+        "convener_id": topic.convener_id,
+        "convener_name": topic.convener_name,
+        "status": topic.status,
+        "votes": topic.votes,
+        "created_at": topic.created_at.isoformat(),
+    }
+
+
+def placement_json(board: Board, topic_id: int) -> dict[str, object]:
+    room_id, slot_id = board.placements[topic_id]
+    return {"topic_id": topic_id, "room_id": room_id, "slot_id": slot_id, "going": board.going.get(topic_id, 0)}

@@ -1,0 +1,84 @@
+/* Live pages (wall, marketplace, board, notes): the websocket side of htmx's ws extension.
+ * - reconnect with a capped, jittered backoff (the extension's default grows to a minute);
+ * - reconnect with `since` = the last board version this page saw, so the server sends only what it missed;
+ * - show a discreet "Reconnecting…" marker while the socket is down;
+ * - mark this attendee's own choices on the wall, whose cells are shared by everyone. */
+(function () {
+  "use strict";
+
+  var RECONNECT_CAP_MS = 5000;
+  var OFFLINE_MARKER_DELAY_MS = 1500;
+
+  function liveVersion() {
+    var marker = document.getElementById("live-version");
+    return marker ? marker.getAttribute("data-version") : null;
+  }
+
+  htmx.config.wsReconnectDelay = function (retryCount) {
+    var ceiling = Math.min(1000 * Math.pow(2, retryCount), RECONNECT_CAP_MS);
+    return ceiling / 2 + Math.random() * ceiling / 2;
+  };
+
+  htmx.createWebSocket = function (url) {
+    var version = liveVersion();
+    if (version !== null) {
+      url = url.replace(/([?&]since=)\d*/, "$1" + version);
+    }
+    return new WebSocket(url, []);
+  };
+
+  var offlineTimer = null;
+  function setOffline(offline) {
+    var status = document.getElementById("live-status");
+    if (!status) return;
+    if (offline) {
+      if (offlineTimer === null) {
+        offlineTimer = setTimeout(function () {
+          status.hidden = false;
+          document.body.classList.add("offline");
+        }, OFFLINE_MARKER_DELAY_MS);
+      }
+    } else {
+      clearTimeout(offlineTimer);
+      offlineTimer = null;
+      status.hidden = true;
+      document.body.classList.remove("offline");
+    }
+  }
+
+  function markMyChoices() {
+    var chosen = {};
+    document.querySelectorAll("#my-day li[data-topic]").forEach(function (item) {
+      chosen[item.getAttribute("data-topic")] = true;
+    });
+    document.querySelectorAll(".cell[data-topic]").forEach(function (cell) {
+      var going = chosen[cell.getAttribute("data-topic")] === true;
+      cell.classList.toggle("going", going);
+      var you = cell.querySelector(".you");
+      if (you) you.hidden = !going;
+    });
+  }
+
+  var refreshScheduled = false;
+  function refreshAfterEventChange() {
+    // The facilitator switched a phase: every page asks again, spread over a few seconds so that a
+    // hall of phones does not ask at the same instant. Not while someone is typing.
+    var link = document.querySelector("#live-notice a[data-live-refresh]");
+    if (!link || refreshScheduled) return;
+    var typing = Array.prototype.some.call(document.querySelectorAll("textarea, input[type=text]"), function (field) {
+      return field.value !== "" && field.value !== field.defaultValue;
+    });
+    if (typing) return;
+    refreshScheduled = true;
+    setTimeout(function () { window.location.reload(); }, 500 + Math.random() * 4500);
+  }
+
+  document.addEventListener("htmx:wsOpen", function () { setOffline(false); });
+  document.addEventListener("htmx:wsClose", function () { setOffline(true); });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    markMyChoices();
+    refreshAfterEventChange();
+  });
+  document.addEventListener("htmx:afterSettle", markMyChoices);
+  document.addEventListener("DOMContentLoaded", markMyChoices);
+})();

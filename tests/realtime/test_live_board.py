@@ -1,0 +1,308 @@
+"""The live board over websockets: every kind of change reaches open pages and scripts, with versions.
+
+Through the real app (Starlette's TestClient runs its lifespan: writer, hub, in-process broadcaster).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from app.models import SlotKind
+
+JSON = "?format=json"
+
+
+def _receive_until(socket, predicate, *, limit: int = 20) -> dict:
+    """Messages in order until one matches (updates of other changes may come first)."""
+    for _ in range(limit):
+        message = json.loads(socket.receive_text())
+        if predicate(message):
+            return message
+    raise AssertionError("no matching message")
+
+
+def _setup(factory):
+    event = factory.event()
+    hall = factory.room(event, name="Main hall", capacity=2)
+    library = factory.room(event, name="Library", capacity=20)
+    morning = factory.slot(event, starts="10:00", ends="11:00", label="Morning")
+    afternoon = factory.slot(event, starts="14:00", ends="15:00", label="Afternoon")
+    ada = factory.attendee(event, name="Ada")
+    topic = factory.topic(event, ada, title="Remote work")
+    return event, hall, library, morning, afternoon, ada, topic
+
+
+def test_json_client_without_since_gets_a_snapshot_of_the_board(client: TestClient, factory, backend):
+    event, hall, _, morning, _, _, topic = _setup(factory)
+    factory.place(event, topic, hall, morning)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as socket:
+        message = json.loads(socket.receive_text())
+
+    assert message["type"] == "snapshot"
+    board = message["board"]
+    assert board["version"] == message["version"]
+    assert [r["name"] for r in board["rooms"]] == ["Main hall", "Library"]
+    assert board["placements"] == [{"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0}]
+    assert [t["title"] for t in board["topics"]] == ["Remote work"]
+
+
+def test_board_api_and_version_grow_with_every_change(client: TestClient, factory, backend):
+    event, hall, _, morning, _, ada, topic = _setup(factory)
+    before = client.get(f"/api/events/{event.slug}/board").json()
+
+    client.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
+    after_vote = client.get(f"/api/events/{event.slug}/board").json()
+    client.put(
+        f"/api/events/{event.slug}/topics/{topic.id}/placement",
+        json={"room_id": hall.id, "slot_id": morning.id},
+        headers=event.auth,
+    )
+    after_placement = client.get(f"/api/events/{event.slug}/board").json()
+
+    assert before["version"] < after_vote["version"] < after_placement["version"]
+    assert after_vote["topics"][0]["votes"] == 1
+    assert after_placement["placements"] == [
+        {"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0}
+    ]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "vote",
+        "propose",
+        "edit",
+        "withdraw",
+        "hide",
+        "merge",
+        "placement",
+        "unplace",
+        "attendance",
+        "phase",
+        "room",
+        "slot",
+    ],
+)
+def test_every_kind_of_change_reaches_a_json_client(client: TestClient, factory, backend, kind):
+    event, hall, library, morning, afternoon, ada, topic = _setup(factory)
+    other = factory.topic(event, None, title="Gardening")
+    factory.place(event, other, library, afternoon)
+    base = f"/api/events/{event.slug}"
+    actions = {
+        "vote": lambda: client.put(f"{base}/topics/{topic.id}/vote", headers=ada.auth),
+        "propose": lambda: client.post(f"{base}/topics", json={"title": "Brand new"}, headers=ada.auth),
+        "edit": lambda: client.patch(
+            f"{base}/topics/{topic.id}", json={"title": "Remote work, really"}, headers=ada.auth
+        ),
+        "withdraw": lambda: client.delete(f"{base}/topics/{topic.id}", headers=ada.auth),
+        "hide": lambda: client.post(f"{base}/topics/{topic.id}/hide", headers=event.auth),
+        "merge": lambda: client.post(
+            f"{base}/topics/{topic.id}/merge", json={"into_topic_id": other.id}, headers=event.auth
+        ),
+        "placement": lambda: client.put(
+            f"{base}/topics/{topic.id}/placement", json={"room_id": hall.id, "slot_id": morning.id}, headers=event.auth
+        ),
+        "unplace": lambda: client.delete(f"{base}/topics/{other.id}/placement", headers=event.auth),
+        "attendance": lambda: client.put(
+            f"{base}/slots/{afternoon.id}/attendance", json={"topic_id": other.id}, headers=ada.auth
+        ),
+        "phase": lambda: client.patch(base, json={"voting_open": False}, headers=event.auth),
+        "room": lambda: client.post(f"{base}/rooms", json={"name": "Garden", "capacity": 12}, headers=event.auth),
+        "slot": lambda: client.post(
+            f"{base}/slots",
+            json={"starts_at": f"{event.event.date}T16:00", "ends_at": f"{event.event.date}T17:00"},
+            headers=event.auth,
+        ),
+    }
+
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as socket:
+        snapshot = json.loads(socket.receive_text())
+        response = actions[kind]()
+        assert response.status_code < 300, response.text
+        message = _receive_until(socket, lambda m: m["version"] > snapshot["version"])
+
+    expected = {
+        "vote": lambda m: m["type"] == "update" and m["topics"][0]["votes"] == 1,
+        "propose": lambda m: m["type"] == "update" and [t["title"] for t in m["topics"]] == ["Brand new"],
+        "edit": lambda m: m["topics"][0]["title"] == "Remote work, really",
+        "withdraw": lambda m: m["type"] == "snapshot" and topic.id not in [t["id"] for t in m["board"]["topics"]],
+        "hide": lambda m: m["type"] == "snapshot" and topic.id not in [t["id"] for t in m["board"]["topics"]],
+        "merge": lambda m: m["type"] == "snapshot" and [t["title"] for t in m["board"]["topics"]] == ["Gardening"],
+        "placement": lambda m: (
+            m["slots"]
+            == [
+                {
+                    "slot_id": morning.id,
+                    "placements": [{"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0}],
+                }
+            ]
+        ),
+        "unplace": lambda m: m["slots"] == [{"slot_id": afternoon.id, "placements": []}],
+        "attendance": lambda m: m["slots"][0]["placements"][0]["going"] == 1,
+        "phase": lambda m: m["type"] == "snapshot" and m["board"]["event"]["voting_open"] is False,
+        "room": lambda m: m["type"] == "snapshot" and "Garden" in [r["name"] for r in m["board"]["rooms"]],
+        "slot": lambda m: m["type"] == "snapshot" and len(m["board"]["slots"]) == 3,
+    }
+    assert expected[kind](message), message
+
+
+def test_htmx_wall_page_gets_the_changed_row_as_an_out_of_band_fragment(client: TestClient, factory, backend):
+    event, hall, _, morning, _, _ada, topic = _setup(factory)
+    page = client.get(f"/e/{event.slug}/wall").text
+    since = re.search(r"view=wall&amp;since=(\d+)", page).group(1)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?view=wall&since={since}") as socket:
+        client.put(
+            f"/api/events/{event.slug}/topics/{topic.id}/placement",
+            json={"room_id": hall.id, "slot_id": morning.id},
+            headers=event.auth,
+        )
+        html = socket.receive_text()
+
+    assert html.startswith(f'<section id="row-{morning.id}" class="row sessions"')
+    assert 'hx-swap-oob="true"' in html.split(">")[0]
+    assert "Remote work" in html and "0 going · room for 2" in html
+    assert re.search(r'<span id="live-version" data-version="(\d+)" hidden hx-swap-oob="true">', html)
+    assert "csrf_token" not in html  # shared by everyone: nothing personal in it
+
+
+def test_htmx_marketplace_gets_vote_counts_and_loses_withdrawn_topics(client: TestClient, factory, backend):
+    event, *_, ada, topic = _setup(factory)
+    since = client.get(f"/api/events/{event.slug}/board").json()["version"]
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?view=market&since={since}") as socket:
+        client.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
+        counted = socket.receive_text()
+        client.delete(f"/api/events/{event.slug}/topics/{topic.id}", headers=ada.auth)
+        withdrawn = socket.receive_text()
+
+    assert f'<div id="topic-head-{topic.id}" class="topic-head" hx-swap-oob="true">' in counted
+    assert "<b>1 dot</b>" in counted
+    assert f'<li id="topic-{topic.id}" hx-swap-oob="delete"></li>' in withdrawn
+
+
+def test_reconnect_with_since_replays_only_what_was_missed(client: TestClient, factory, backend):
+    event, *_, ada, topic = _setup(factory)
+    other = factory.topic(event, None, title="Gardening")
+    base = f"/api/events/{event.slug}"
+
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as socket:
+        seen = json.loads(socket.receive_text())["version"]
+        client.put(f"{base}/topics/{topic.id}/vote", headers=ada.auth)
+        seen = _receive_until(socket, lambda m: m["version"] > seen)["version"]
+    # Offline (a wifi drop): two more changes happen.
+    client.put(f"{base}/topics/{other.id}/vote", headers=ada.auth)
+    client.patch(f"{base}/topics/{topic.id}", json={"title": "Remote work 2"}, headers=ada.auth)
+    latest = client.get(f"{base}/board").json()["version"]
+
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}&since={seen}") as socket:
+        replayed = [json.loads(socket.receive_text())]
+        while replayed[-1]["version"] < latest:
+            replayed.append(json.loads(socket.receive_text()))
+
+    assert all(m["type"] == "update" for m in replayed)
+    titles = {t["title"]: t["votes"] for m in replayed for t in m.get("topics", [])}
+    assert titles == {"Gardening": 1, "Remote work 2": 1}
+
+
+def test_reconnect_with_an_unknown_or_future_version_gets_a_snapshot(client: TestClient, factory, backend):
+    event, *_ = _setup(factory)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}&since=123456789") as socket:
+        message = json.loads(socket.receive_text())
+
+    assert message["type"] == "snapshot"
+
+
+def test_websocket_from_another_site_is_refused(client: TestClient, factory, backend):
+    event, *_ = _setup(factory)
+
+    evil = {"origin": "https://evil.example"}
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect(f"/ws/events/{event.slug}{JSON}", headers=evil),
+    ):
+        pass
+
+    assert refused.value.code == 1008
+
+
+def test_websocket_from_the_site_itself_is_accepted(client: TestClient, factory, backend):
+    event, *_ = _setup(factory)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}", headers={"origin": "http://testserver"}) as socket:
+        assert json.loads(socket.receive_text())["type"] == "snapshot"
+
+
+@pytest.mark.parametrize("query", ["?view=nonsense", "?format=json&since=abc", "?format=json&since=-1"])
+def test_websocket_with_a_bad_view_or_version_is_closed_with_a_policy_code(client, factory, backend, query):
+    event, *_ = _setup(factory)
+
+    with (
+        client.websocket_connect(f"/ws/events/{event.slug}{query}") as socket,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
+        socket.receive_text()
+
+    assert closed.value.code == 1008
+
+
+def test_websocket_of_an_unknown_event_is_closed_for_good(client: TestClient, backend):
+    with client.websocket_connect("/ws/events/nope" + JSON) as socket, pytest.raises(WebSocketDisconnect) as closed:
+        socket.receive_text()
+
+    assert closed.value.code == 4404
+
+
+def test_websocket_client_that_floods_is_closed_and_the_board_goes_on(client: TestClient, factory, backend):
+    event, *_, ada, topic = _setup(factory)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as flooder:
+        flooder.receive_text()
+        for _ in range(50):
+            flooder.send_text("garbage" * 10)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            for _ in range(5):
+                flooder.receive_text()
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as reader:
+        start = json.loads(reader.receive_text())["version"]
+        client.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
+        message = _receive_until(reader, lambda m: m["version"] > start)
+
+    assert closed.value.code == 1008
+    assert message["topics"][0]["votes"] == 1
+
+
+def test_websocket_message_too_big_is_closed(client: TestClient, factory, backend):
+    event, *_ = _setup(factory)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as socket:
+        socket.receive_text()
+        socket.send_text("x" * 10_000)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_text()
+
+    assert closed.value.code == 1009
+
+
+def test_plenary_slot_placement_is_refused_and_the_board_does_not_change(client: TestClient, factory, backend):
+    event, *_, topic = _setup(factory)
+    hall = factory.room(event, name="Big", capacity=100)
+    opening = factory.slot(event, starts="09:00", ends="09:30", label="Opening", kind=SlotKind.plenary)
+    before = client.get(f"/api/events/{event.slug}/board").json()
+
+    response = client.put(
+        f"/api/events/{event.slug}/topics/{topic.id}/placement",
+        json={"room_id": hall.id, "slot_id": opening.id},
+        headers=event.auth,
+    )
+
+    assert response.status_code == 409
+    assert "only session slots take topics" in response.json()["detail"]
+    assert client.get(f"/api/events/{event.slug}/board").json() == before
