@@ -175,11 +175,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print()
         print("The demo event:")
         _print_links(settings, event, _known_demo_key(settings.data_dir / DEMO_KEY_FILE, event))
-    if args.workers > 1:
+    if args.workers > 1 and not settings.redis_url:
         print()
         print(
-            "Note: with several workers, each worker's live updates reach only its own clients until the "
-            "Redis broadcaster (HALLWAY_REDIS_URL) is in place; see docs/deploying.md."
+            "Note: with several workers and no HALLWAY_REDIS_URL, a change reaches only the live pages "
+            "connected to the worker that made it. Set HALLWAY_REDIS_URL; see docs/deploying.md."
         )
     print(flush=True)
     uvicorn.run(
@@ -189,6 +189,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         access_log=args.access_log,
+        # Live board sockets: every client gets the same bytes, so no per-connection compression
+        # (its zlib state costs ~300 KB a socket); clients have nothing long to say.
+        ws_per_message_deflate=False,
+        ws_max_size=64 * 1024,
     )
     return 0
 

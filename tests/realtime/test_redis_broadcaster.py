@@ -1,0 +1,59 @@
+"""Several workers: a change made through one app instance reaches a websocket client of another.
+
+Two app instances share one database and the Redis server of TEST_REDIS_URL (CI sets it; when it is
+set and Redis can't be reached, the test fails rather than skips).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import pytest
+import redis
+from starlette.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set (CI sets it)")
+
+
+@pytest.fixture
+def redis_settings(settings: Settings) -> Settings:
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis at TEST_REDIS_URL ({REDIS_URL}) is not reachable: {error}")
+    return settings.model_copy(update={"redis_url": REDIS_URL})
+
+
+def test_change_on_one_instance_reaches_a_websocket_client_of_another(redis_settings, factory, backend):
+    event = factory.event(slug=f"redis-{uuid.uuid4().hex[:8]}")
+    ada = factory.attendee(event, name="Ada")
+    topic = factory.topic(event, ada, title="Across workers")
+
+    with TestClient(create_app(redis_settings)) as first, TestClient(create_app(redis_settings)) as second:
+        with second.websocket_connect(f"/ws/events/{event.slug}?format=json") as socket:
+            snapshot = json.loads(socket.receive_text())
+            response = first.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
+            update = json.loads(socket.receive_text())
+
+    assert response.status_code == 200
+    assert snapshot["type"] == "snapshot"
+    assert update["type"] == "update"
+    assert update["version"] > snapshot["version"]
+    assert update["topics"] == [
+        {**update["topics"][0], "id": topic.id, "title": "Across workers", "votes": 1}
+    ]
+
+
+def test_redis_that_cannot_be_reached_stops_the_app_with_a_clear_message(settings: Settings, backend):
+    unreachable = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+
+    with pytest.raises(Exception, match="HALLWAY_REDIS_URL .* is not reachable"):
+        with TestClient(create_app(unreachable)):
+            pass
