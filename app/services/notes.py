@@ -165,11 +165,13 @@ def merge_text(*, base: str, theirs: str, yours: str) -> Merged:
             if z1 != z2:
                 conflicted = True
             out.extend(their_lines[a1:a2] + your_lines[b1:b2])
-    if conflicted:
-        return Merged(text=theirs, conflicted=True)
     text = "".join(out)
     if not theirs.endswith("\n") and not yours.endswith("\n") and text.endswith("\n"):
         text = text[:-1]
+    # A merge that leaves theirs as it was has dropped every change of yours (merge3 can pair moved lines
+    # that way): that is a clash for a person to look at, not a merge.
+    if conflicted or text == theirs:
+        return Merged(text=theirs, conflicted=True)
     return Merged(text=text, conflicted=False)
 
 

@@ -6,10 +6,11 @@ place); with htmx, only the changed fragment (a file of templates/partials/) is 
 
 from fastapi import APIRouter
 
-from app.routes.pages import attendee, board, facilitator, home
+from app.routes.pages import attendee, board, facilitator, home, notes
 
 router = APIRouter(include_in_schema=False)
 router.include_router(home.router)
 router.include_router(attendee.router)
 router.include_router(board.router)
 router.include_router(facilitator.router)
+router.include_router(notes.router)

@@ -211,7 +211,15 @@ def get_desk(
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
 SECTIONS: tuple[Section, ...] = ("event", "rooms", "slots", "topics")
-EVENT_FIELDS = ("name", "proposals_open", "voting_open", "self_placement", "votes_per_attendee", "join_code")
+EVENT_FIELDS = (
+    "name",
+    "proposals_open",
+    "voting_open",
+    "self_placement",
+    "votes_per_attendee",
+    "join_code",
+    "notes_locked",
+)
 
 
 # --- The page and the secret link -----------------------------------------------------------------
@@ -262,7 +270,7 @@ async def update_event(desk: DeskDep) -> Response:
     def change() -> dict[str, object]:
         changes: dict[str, object] = {}
         for field, value in sent.items():
-            if field in ("proposals_open", "voting_open", "self_placement"):
+            if field in ("proposals_open", "voting_open", "self_placement", "notes_locked"):
                 changes[field] = _switch(value, field=field)
             elif field == "votes_per_attendee":
                 changes[field] = _whole_number(value, field=field, label="The dot budget")

@@ -1,0 +1,53 @@
+"""The notes pages' live part: the latest saved version of each changed session's notes, as fragments.
+
+Rendered once per change and sent to every notes page of the event (app/realtime/render.py): nothing
+personal is in it. Each fragment replaces, by id, the `notes-latest-{topic_id}` line of the page showing
+that session; static/js/notes.js compares its data-version with the editor's base version and, when the
+page holds an older one, shows "A newer version (N) was saved by … — your text is kept; save to merge".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from app.db import exec_select
+from app.models import Event, Note
+from app.templating import templates
+
+
+def local_time(event: Event, moment: datetime | None) -> str:
+    """A time of the event's day as people there read it: 14:02 in the event's time zone."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(event.timezone)).strftime("%H:%M")
+
+
+def latest_context(event: Event, topic_id: int, note: Note | None) -> dict[str, Any]:
+    """What partials/notes_latest.html shows for one session (the page renders it with the same context)."""
+    return {
+        "topic_id": topic_id,
+        "version": note.version if note else 0,
+        "updated_by": note.updated_by if note else "",
+        "updated_at": local_time(event, note.updated_at) if note else "",
+    }
+
+
+def render_notes_update(*, session: Session, event: Event, topic_ids: frozenset[int]) -> str:
+    """The `notes-latest-…` fragment of each session whose notes changed, for htmx to swap out of band."""
+    if not topic_ids:
+        return ""
+    rows = exec_select(
+        session,
+        select(Note)
+        .where(col(Note.event_id) == event.id, col(Note.topic_id).in_(sorted(topic_ids)))
+        .order_by(col(Note.topic_id)),
+    ).scalars()
+    template = templates.get_template("partials/notes_latest.html")
+    return "".join(template.render(oob=True, **latest_context(event, note.topic_id, note)) for note in rows)

@@ -1,0 +1,313 @@
+"""The notes pages: a session's notes (anyone reads; attendees and the facilitator write), history, diffs, restore.
+
+The editor form works as a plain post (303 back to the page, or the page with the message in place: 409 for
+a clash, 422/403 for a refusal) and with htmx, which also autosaves a few seconds after typing: then only
+the save status comes back, with the new base version and any merged text swapped out of band.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from app.deps import CsrfChecked, EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
+from app.errors import status_for
+from app.models import Event, NoteRevision, id_of
+from app.models.note import FIELD_NAMES
+from app.realtime.notes_view import latest_context, local_time
+from app.routes.api.notes import notes_change
+from app.routes.pages.rendering import is_htmx, render, see_other
+from app.services import notes
+from app.services.errors import DomainError, InvalidInput, NotAuthenticated
+from app.services.markdown import preview_of, render_markdown
+from app.services.notes import Author, NoteInput, NotesView, SaveResult
+
+router = APIRouter()
+
+FLASH_KEY = "notes_flash"
+FormText = Annotated[str | None, Form()]
+
+
+def _base(event: Event, topic_id: int) -> str:
+    return f"/e/{event.slug}/topics/{topic_id}/notes"
+
+
+def _author(visitor: Visitor) -> Author:
+    if visitor.attendee is not None:
+        return Author(name=visitor.attendee.display_name, attendee_id=id_of(visitor.attendee))
+    if visitor.is_facilitator:
+        return Author.facilitator()
+    raise NotAuthenticated("Join the event with your name first to write in the notes.")
+
+
+def _can_write(visitor: Visitor, view: NotesView) -> bool:
+    return not view.locked and (visitor.attendee is not None or visitor.is_facilitator)
+
+
+def _page_context(
+    request: Request, session: Session, event: Event, view: NotesView, visitor: Visitor, **extra: Any
+) -> dict[str, Any]:
+    topic_id = id_of(view.topic)
+    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
+    values = {name: view.value(name) for name in FIELD_NAMES}
+    values["attendees_text"] = view.attendees_or_going
+    return {
+        "event": event,
+        "view": view,
+        "visitor": visitor,
+        "base": _base(event, topic_id),
+        "can_write": _can_write(visitor, view),
+        "base_version": view.version,
+        "values": values,
+        "report_open": any(view.value(n) for n in ("key_points", "actions", "continue_url")),
+        "rendered": render_markdown(view.value("body")),
+        "preview_title": "The notes as saved",
+        "editors": notes.editors(revisions),
+        "local_time": lambda moment: local_time(event, moment),
+        "when": local_time(event, view.slot_starts_at),
+        "flash": request.session.pop(FLASH_KEY, None) if FLASH_KEY in request.session else None,
+        "error": None,
+        "error_field": None,
+        "conflict": None,
+        **latest_context(event, topic_id, view.note),
+        **extra,
+    }
+
+
+@router.get("/e/{slug}/topics/{topic_id}/notes", response_class=HTMLResponse)
+def notes_page(
+    request: Request, topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
+    return render(request, "pages/notes.html", _page_context(request, session, event, view, visitor))
+
+
+@router.post("/e/{slug}/topics/{topic_id}/notes", dependencies=[CsrfChecked])
+async def save_notes(
+    request: Request,
+    topic_id: RowId,
+    event: EventDep,
+    visitor: VisitorDep,
+    writer: WriterDep,
+    session: SessionDep,
+    body: FormText = None,
+    base_version: FormText = None,
+    key_points: FormText = None,
+    actions: FormText = None,
+    continue_url: FormText = None,
+    attendees_text: FormText = None,
+) -> Response:
+    sent = {
+        "body": body or "",
+        "key_points": key_points,
+        "actions": actions,
+        "continue_url": continue_url,
+        "attendees_text": attendees_text,
+    }
+    event_id = id_of(event)
+    try:
+        author = _author(visitor)
+        base = _version(base_version)
+        result = await writer.run(
+            lambda s: notes.save_notes(
+                session=s,
+                event_id=event_id,
+                topic_id=topic_id,
+                author=author,
+                base_version=base,
+                data=NoteInput(**sent),  # type: ignore[arg-type]
+            ),
+            change=lambda r: notes_change(event_id, topic_id, r),
+        )
+    except DomainError as error:
+        return await run_in_threadpool(_refused, request, session, event, topic_id, visitor, error, sent, base_version)
+    return await run_in_threadpool(_answer, request, session, event, topic_id, visitor, result, sent)
+
+
+def _version(value: str | None) -> int:
+    text = (value or "").strip()
+    if not text.isdigit() or len(text) > 9:
+        raise InvalidInput(f"The base version must be a whole number, not '{text[:20]}'. Reload the page.")
+    return int(text)
+
+
+def _answer(
+    request: Request,
+    session: Session,
+    event: Event,
+    topic_id: int,
+    visitor: Visitor,
+    result: SaveResult,
+    sent: dict[str, str | None],
+) -> Response:
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
+    conflict = _conflict(event, view, result) if result.outcome == "conflict" else None
+    status = 409 if conflict else 200
+    if is_htmx(request):
+        changed = {n: view.value(n) for n in FIELD_NAMES if sent.get(n) is not None and sent[n] != view.value(n)}
+        ctx = {
+            "outcome": result.outcome,
+            "version": view.version,
+            "conflict": conflict,
+            "changed_fields": {} if conflict else changed,
+        }
+        parts = [
+            render(request, "partials/notes_save_status.html", ctx),
+            render(request, "partials/notes_sync.html", ctx),
+            render(request, "partials/notes_conflict.html", {**ctx, "oob": True}),
+            render(request, "partials/notes_latest.html", {**latest_context(event, topic_id, view.note), "oob": True}),
+        ]
+        return HTMLResponse(b"".join(bytes(p.body) for p in parts), status_code=status)
+    if conflict is None:
+        request.session[FLASH_KEY] = (
+            "Merged with what others saved meanwhile" if result.outcome == "merged" else "Saved"
+        ) + f" — version {view.version}."
+        return see_other(_base(event, topic_id))
+    # The page again, the visitor's text in the editor and theirs beside it; the next save is on theirs.
+    ctx = _page_context(request, session, event, view, visitor, conflict=conflict, outcome="conflict")
+    ctx["values"] = {name: result.sent[name] for name in FIELD_NAMES}
+    return render(request, "pages/notes.html", ctx, status_code=status)
+
+
+def _conflict(event: Event, view: NotesView, result: SaveResult) -> dict[str, Any]:
+    assert result.revision is not None
+    return {
+        "revision": result.revision.version,
+        "base_version": result.revision.base_version,
+        "version": view.version,
+        "theirs": view.value("body"),
+        "theirs_by": view.note.updated_by if view.note else "",
+        "diff": notes.diff_lines(view.value("body"), result.sent["body"]),
+    }
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    event: Event,
+    topic_id: int,
+    visitor: Visitor,
+    error: DomainError,
+    sent: dict[str, str | None],
+    base_version: str | None,
+) -> Response:
+    status = status_for(error)
+    if is_htmx(request):
+        return render(request, "partials/notes_save_status.html", {"save_error": error.message}, status_code=status)
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
+    ctx = _page_context(
+        request, session, event, view, visitor, error=error.message, error_field=getattr(error, "field", None)
+    )
+    # Nothing typed is thrown away: the editor shows what was sent, on the base it was sent on.
+    ctx["values"] = {name: value if value is not None else ctx["values"][name] for name, value in sent.items()}
+    if base_version and base_version.strip().isdigit() and len(base_version.strip()) <= 9:
+        ctx["base_version"] = int(base_version)
+    return render(request, "pages/notes.html", ctx, status_code=status)
+
+
+@router.post("/e/{slug}/topics/{topic_id}/notes/preview", dependencies=[CsrfChecked])
+async def preview(request: Request, topic_id: RowId, event: EventDep, body: FormText = None) -> Response:
+    """The editor's text rendered as it will be shown (a short preview), without saving it."""
+    text = body or ""
+    if len(text) > 300_000:
+        text = text[:300_000]
+    return render(request, "partials/notes_preview.html", {"rendered": preview_of(text), "preview_title": "Preview"})
+
+
+@router.get("/e/{slug}/topics/{topic_id}/notes/revisions", response_class=HTMLResponse)
+def revisions_page(request: Request, topic_id: RowId, event: EventDep, session: SessionDep) -> Response:
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
+    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
+    return render(
+        request,
+        "pages/notes_revisions.html",
+        {
+            "event": event,
+            "view": view,
+            "base": _base(event, topic_id),
+            "revisions": list(reversed(revisions)),
+            "editors": notes.editors(revisions),
+            "local_time": lambda moment: local_time(event, moment),
+        },
+    )
+
+
+@router.get("/e/{slug}/topics/{topic_id}/notes/revisions/{version}", response_class=HTMLResponse)
+def revision_page(
+    request: Request,
+    topic_id: RowId,
+    version: RowId,
+    event: EventDep,
+    visitor: VisitorDep,
+    session: SessionDep,
+    against: int | None = None,
+) -> Response:
+    """One revision: its text, rendered, and what changed from another (the previous one by default)."""
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
+    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
+    revision = notes.get_revision(session=session, event_id=id_of(event), topic_id=topic_id, version=version)
+    earlier = [r for r in revisions if r.version < version]
+    other = _other(revisions, earlier, against, revision)
+    return render(
+        request,
+        "pages/notes_revision.html",
+        {
+            "event": event,
+            "view": view,
+            "base": _base(event, topic_id),
+            "revision": revision,
+            "other": other,
+            "revisions": revisions,
+            "diff": notes.diff_lines(other.body if other else "", revision.body),
+            "rendered": render_markdown(revision.body),
+            "can_restore": _can_write(visitor, view) and revision.version != view.version,
+            "local_time": lambda moment: local_time(event, moment),
+        },
+    )
+
+
+def _other(
+    revisions: list[NoteRevision], earlier: list[NoteRevision], against: int | None, revision: NoteRevision
+) -> NoteRevision | None:
+    """The revision to compare with: the one asked for, else the one this was based on, else the previous."""
+    by_version = {r.version: r for r in revisions}
+    if against is not None and against in by_version:
+        return by_version[against]
+    if revision.base_version in by_version and revision.base_version != revision.version:
+        return by_version[revision.base_version]
+    return earlier[-1] if earlier else None
+
+
+@router.post("/e/{slug}/topics/{topic_id}/notes/revisions/{version}/restore", dependencies=[CsrfChecked])
+async def restore(
+    request: Request,
+    topic_id: RowId,
+    version: RowId,
+    event: EventDep,
+    visitor: VisitorDep,
+    writer: WriterDep,
+    session: SessionDep,
+) -> Response:
+    event_id = id_of(event)
+    try:
+        author = _author(visitor)
+        result = await writer.run(
+            lambda s: notes.restore_revision(
+                session=s, event_id=event_id, topic_id=topic_id, author=author, version=version
+            ),
+            change=lambda r: notes_change(event_id, topic_id, r),
+        )
+    except DomainError as error:
+        view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
+        ctx = _page_context(request, session, event, view, visitor, error=error.message)
+        return render(request, "pages/notes.html", ctx, status_code=status_for(error))
+    request.session[FLASH_KEY] = (
+        f"Version {version} restored as version {result.version}."
+        if result.outcome == "restored"
+        else f"Version {version} is what the notes already say."
+    )
+    return see_other(_base(event, topic_id))

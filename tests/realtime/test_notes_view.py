@@ -1,0 +1,54 @@
+"""The notes pages' live fragments, rendered by calling the function the realtime layer calls."""
+
+from __future__ import annotations
+
+from app.realtime.notes_view import render_notes_update
+from app.services import notes
+from app.services.notes import Author, NoteInput
+
+
+def test_render_notes_update_names_the_latest_version_and_its_author(factory, database, backend):
+    event = factory.event()
+    topic = factory.topic(event, factory.attendee(event))
+    factory.place(event, topic, factory.room(event), factory.slot(event))
+    with database.write_session() as session:
+        for base, body in ((0, "a"), (1, "b")):
+            notes.save_notes(
+                session=session,
+                event_id=event.id,
+                topic_id=topic.id,
+                author=Author(name="Ana"),
+                base_version=base,
+                data=NoteInput(body=body),
+            )
+
+    with database.read_session() as session:
+        html = render_notes_update(session=session, event=event.event, topic_ids=frozenset({topic.id, 999}))
+
+    assert (
+        f'<p id="notes-latest-{topic.id}" class="notes-latest" data-version="2" role="status" hx-swap-oob="true">'
+        in html
+    )
+    assert "A newer version (2) was saved by Ana — your text is kept; save to merge" in html
+    assert "Saved by Ana at " in html and "— version 2" in html
+    assert html.count("<p ") == 1  # nothing for a topic without notes
+
+
+def test_render_notes_update_escapes_names(factory, database, backend):
+    event = factory.event()
+    topic = factory.topic(event, None)
+    factory.place(event, topic, factory.room(event), factory.slot(event))
+    with database.write_session() as session:
+        notes.save_notes(
+            session=session,
+            event_id=event.id,
+            topic_id=topic.id,
+            author=Author(name="<b>Eve</b>"),
+            base_version=0,
+            data=NoteInput(body="x"),
+        )
+
+    with database.read_session() as session:
+        html = render_notes_update(session=session, event=event.event, topic_ids=frozenset({topic.id}))
+
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in html and "<b>" not in html
