@@ -1,0 +1,120 @@
+"""The facilitator places a topic on the laptop; the venue screen and an attendee's phone show it live.
+
+Three browser contexts on one real server: a facilitator laptop, an attendee phone and the board.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page, expect
+
+from app.models import SlotKind
+from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer
+from tests.factories import EventWithKey
+
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+LIVE = 1000  # ms: a change must reach every open page within a second
+
+
+def _no_overflow(page: Page) -> dict:
+    """What overflows on the board: the page itself, and any cell whose text spills out of it."""
+    return page.evaluate(
+        """() => {
+          const doc = document.documentElement;
+          const spilled = [...document.querySelectorAll('.b-cell, .b-room, .b-time')].filter(cell => {
+            const box = cell.getBoundingClientRect();
+            return [...cell.children].some(child => {
+              const inner = child.getBoundingClientRect();
+              return inner.right > box.right + 1 || inner.bottom > box.bottom + 1 && getComputedStyle(child).overflow !== 'hidden' && child.scrollHeight > child.clientHeight + 1;
+            });
+          }).length;
+          const offscreen = [...document.querySelectorAll('.b-row')].filter(row => row.getBoundingClientRect().bottom > innerHeight + 1).length;
+          return {scrollX: doc.scrollWidth > innerWidth, scrollY: doc.scrollHeight > innerHeight, spilled, offscreen};
+        }"""
+    )
+
+
+def test_placement_on_the_laptop_reaches_the_board_and_the_phone_within_a_second(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    factory = live_server.factory
+    garden = factory.room(demo_event, name="Garden", capacity=15)
+    factory.topic(demo_event, None, title="Late idea")
+    board_row = f"#board-cell-{garden.id}-"
+    laptop = browser.new_context(**LAPTOP)
+    phone = browser.new_context(**PHONE)
+    screen = browser.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        facilitator = laptop.new_page()
+        facilitator.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+        facilitator.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+        facilitator.goto(f"{live_server.url}/e/demo/wall")
+        attendee = phone.new_page()
+        attendee.goto(f"{live_server.url}/e/demo")
+        attendee.get_by_label("Your name").fill("Ada")
+        attendee.get_by_role("button", name="Join").click()
+        attendee.goto(f"{live_server.url}/e/demo/wall")
+        board = screen.new_page()
+        board.goto(f"{live_server.url}/e/demo/board")
+        for page in (facilitator, attendee, board):
+            page.wait_for_function(
+                "() => document.getElementById('live-status') && document.getElementById('live-status').hidden"
+            )
+        board.wait_for_timeout(300)  # the sockets are open
+
+        facilitator.locator("#wall-tray .tray-item", has_text="Lightning talks").click()
+        free_cell = facilitator.locator(f".cell[data-room='{garden.id}']").first  # Morning: the one session slot
+        free_cell.click()
+
+        expect(facilitator.locator("#wall-message")).to_have_text("Placed.")
+        expect(board.locator(f"{board_row}" + free_cell.get_attribute("data-slot"))).to_contain_text(
+            "Lightning talks", timeout=LIVE
+        )
+        expect(attendee.locator(f"#cell-{garden.id}-{free_cell.get_attribute('data-slot')}")).to_contain_text(
+            "Lightning talks", timeout=LIVE
+        )
+        expect(facilitator.locator("#wall-tray")).not_to_contain_text("Lightning talks")
+
+        # A refusal is said in place: the taken cell of the Main hall.
+        facilitator.locator("#wall-tray .tray-item", has_text="Late idea").click()
+        facilitator.locator(".cell.taken", has_text="Remote work").click()
+        expect(facilitator.locator("#wall-message")).to_contain_text("already has")
+
+        board.locator("body").evaluate("body => body.setAttribute('data-mode', 'wall')")
+        ARTIFACTS.mkdir(exist_ok=True)
+        board.screenshot(path=str(ARTIFACTS / "board-1920x1080.png"))
+        assert _no_overflow(board) == {"scrollX": False, "scrollY": False, "spilled": 0, "offscreen": 0}
+    finally:
+        for context in (laptop, phone, screen):
+            context.close()
+
+
+def test_board_with_twelve_rooms_and_eight_slots_fits_the_screen(browser: Browser, live_server: LiveServer):
+    factory = live_server.factory
+    event = factory.event(slug="big", name="A very long gathering name that goes on and on and on")
+    rooms = [factory.room(event, name=f"Room number {n} with a long name", capacity=20) for n in range(1, 13)]
+    slots = [factory.slot(event, starts=f"{9 + n:02d}:00", ends=f"{9 + n:02d}:50", label=f"Slot {n}") for n in range(7)]
+    slots.append(factory.slot(event, starts="17:00", ends="17:30", label="Closing circle", kind=SlotKind.plenary))
+    convener = factory.attendee(event, name="Maximiliana Wolkenstein-Oberhausen")
+    for slot_index, slot in enumerate(slots[:7]):
+        for room in rooms:
+            topic = factory.topic(
+                event,
+                convener if slot_index == 0 and room is rooms[0] else None,
+                title=(f"A deliberately long session title about {room.name} in slot {slot_index} " * 2)[:120],
+            )
+            factory.place(event, topic, room, slot)
+    try:
+        for width, height in ((1920, 1080), (1280, 720)):
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.goto(f"{live_server.url}/e/big/board")
+            page.locator("body").evaluate("body => body.setAttribute('data-mode', 'wall')")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"board-12x8-{width}x{height}.png"))
+            assert _no_overflow(page) == {"scrollX": False, "scrollY": False, "spilled": 0, "offscreen": 0}, (
+                width,
+                height,
+            )
+            context.close()
+    finally:
+        pass
