@@ -24,10 +24,12 @@ def _no_overflow(page: Page) -> dict:
             const box = cell.getBoundingClientRect();
             return [...cell.children].some(child => {
               const inner = child.getBoundingClientRect();
-              return inner.right > box.right + 1 || inner.bottom > box.bottom + 1 && getComputedStyle(child).overflow !== 'hidden' && child.scrollHeight > child.clientHeight + 1;
+              const cut = getComputedStyle(child).overflow === 'hidden';
+              return inner.right > box.right + 1 || (inner.bottom > box.bottom + 1 && !cut);
             });
           }).length;
-          const offscreen = [...document.querySelectorAll('.b-row')].filter(row => row.getBoundingClientRect().bottom > innerHeight + 1).length;
+          const rows = [...document.querySelectorAll('.b-row')];
+          const offscreen = rows.filter(row => row.getBoundingClientRect().bottom > innerHeight + 1).length;
           return {scrollX: doc.scrollWidth > innerWidth, scrollY: doc.scrollHeight > innerHeight, spilled, offscreen};
         }"""
     )
