@@ -1,0 +1,109 @@
+"""The printable booklet: one self-contained HTML file (cover, agenda, one session per page).
+
+Browsers print it to PDF. The stylesheet is inlined so the file works offline; the notes' Markdown is
+rendered and sanitised by app/services/markdown.py (markdown-it-py, then nh3), and everything else a
+person typed is escaped by the template. When the booklet is served, CONTENT_SECURITY_POLICY allows
+exactly that one stylesheet and nothing else: no script, no outside resource.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from app.exporters.base import Export, file_name
+from app.exporters.data import ExportData, NoteText, Session, SlotData
+from app.services.markdown import render_markdown
+
+CONTENT_TYPE = "text/html; charset=utf-8"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "exports"
+STYLESHEET = Path(__file__).resolve().parent.parent.parent / "static" / "css" / "booklet.css"
+
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+)
+_css = STYLESHEET.read_text(encoding="utf-8")
+_css_hash = base64.b64encode(hashlib.sha256(_css.encode()).digest()).decode()
+
+CONTENT_SECURITY_POLICY = (
+    f"default-src 'none'; style-src 'sha256-{_css_hash}'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'"
+)
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    slot: SlotData
+    sessions: list[Session]
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    """One session's page: its notes rendered, the structured fields split into lines."""
+
+    session: Session
+    body: Markup
+    key_points: Markup
+    actions: list[str]
+    who_came: list[str]
+    continue_url: str
+    continue_is_link: bool
+    empty: bool
+
+
+def export_booklet(data: ExportData) -> Export:
+    html = render_booklet(data)
+    return Export(
+        content=html.encode(),
+        content_type=CONTENT_TYPE,
+        filename=file_name(f"{data.event.name} booklet", extension="html"),
+    )
+
+
+def render_booklet(data: ExportData) -> str:
+    event = data.event
+    agenda = [
+        AgendaRow(slot=slot, sessions=[s for s in data.sessions if s.slot is not None and s.slot.id == slot.id])
+        for slot in data.slots
+        if slot.kind != "break"
+    ]
+    generated = data.generated_at
+    return _environment.get_template("booklet.html").render(
+        css=Markup(_css),
+        event=event,
+        day=f"{event.date:%A} {event.date.day} {event.date:%B %Y}",
+        sessions=data.sessions,
+        attendee_count=len(data.attendees),
+        topic_count=sum(1 for t in data.topics if t.status != "hidden"),
+        agenda=agenda,
+        off_wall=[s for s in data.sessions if s.slot is None],
+        items=[_page(session) for session in data.sessions],
+        other_topics=list(data.unplaced_topics),
+        generated=f"{generated.day} {generated:%B %Y}",
+        wall_url=data.page_url("/wall"),
+    )
+
+
+def _page(session: Session) -> SessionPage:
+    notes = session.notes.text if session.notes else NoteText()
+    url = notes.continue_url.strip()
+    return SessionPage(
+        session=session,
+        body=render_markdown(notes.body) if notes.body.strip() else Markup(""),
+        key_points=render_markdown(notes.key_points) if notes.key_points.strip() else Markup(""),
+        actions=_lines(notes.actions),
+        who_came=_lines(notes.attendees_text),
+        continue_url=url,
+        continue_is_link=bool(re.fullmatch(r"https?://\S+", url)),
+        empty=notes.is_empty,
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip().removeprefix("- ").strip() for line in text.splitlines() if line.strip()]

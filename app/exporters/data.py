@@ -1,0 +1,214 @@
+"""What the exporters read: one event's data, loaded once (app/services/export_data.py) into plain values.
+
+Rows are kept with their database ids so that exporters can cross-reference them; the JSON document
+replaces the ids with references of its own (app/exporters/json.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+FACILITATOR_NAME = "the facilitator"
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    slug: str
+    name: str
+    timezone: str
+    date: dt.date
+    proposals_open: bool
+    voting_open: bool
+    self_placement: bool
+    votes_per_attendee: int
+    join_code: str | None
+    notes_locked: bool = False
+    board_mode: str = "cycle"
+    board_cycle_seconds: int = 20
+
+
+@dataclass(frozen=True)
+class RoomData:
+    id: int
+    name: str
+    capacity: int
+    location_notes: str = ""
+
+
+@dataclass(frozen=True)
+class SlotData:
+    """A time block; `starts_at` and `ends_at` are naive wall-clock times in the event's time zone."""
+
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    label: str = ""
+    kind: str = "sessions"
+
+    @property
+    def name(self) -> str:
+        """How people call the slot: its label, or its times."""
+        return self.label or f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+@dataclass(frozen=True)
+class AttendeeData:
+    id: int
+    display_name: str
+    joined_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class NoteText:
+    """The fields people write in a session's notes (app/models/note.py, NoteFields)."""
+
+    body: str = ""
+    key_points: str = ""
+    actions: str = ""
+    continue_url: str = ""
+    attendees_text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            part.strip() for part in (self.body, self.key_points, self.actions, self.continue_url, self.attendees_text)
+        )
+
+
+@dataclass(frozen=True)
+class RevisionData:
+    version: int
+    kind: str
+    base_version: int
+    text: NoteText
+    submitted: dict[str, str] | None
+    author_name: str
+    author_id: int | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class NotesData:
+    version: int
+    text: NoteText
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str
+    revisions: tuple[RevisionData, ...] = ()
+
+
+@dataclass(frozen=True)
+class TopicData:
+    id: int
+    title: str
+    description: str
+    convener_id: int | None
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    merged_into_id: int | None = None
+    voter_ids: tuple[int, ...] = ()
+    room_id: int | None = None
+    slot_id: int | None = None
+    going_ids: tuple[int, ...] = ()
+    notes: NotesData | None = None
+
+    @property
+    def votes(self) -> int:
+        return len(self.voter_ids)
+
+    @property
+    def going(self) -> int:
+        return len(self.going_ids)
+
+    @property
+    def is_placed(self) -> bool:
+        return self.room_id is not None and self.slot_id is not None
+
+
+@dataclass(frozen=True)
+class Session:
+    """A topic as one session of the day: in its room and slot when placed; notes, when written."""
+
+    topic: TopicData
+    room: RoomData | None
+    slot: SlotData | None
+    convener_name: str
+    number: int  # 1, 2, … in agenda order: the order of the booklet and of the zip's files
+
+    @property
+    def notes(self) -> NotesData | None:
+        return self.topic.notes
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """Everything about one event that an export may show. Lists are in their display order:
+    rooms left to right, slots by time, attendees and topics in the order they joined or were proposed."""
+
+    event: EventInfo
+    rooms: tuple[RoomData, ...]
+    slots: tuple[SlotData, ...]
+    attendees: tuple[AttendeeData, ...]
+    topics: tuple[TopicData, ...]
+    generated_at: dt.datetime  # when the export was made (UTC); the iCalendar DTSTAMP
+    public_url: str = ""  # where the event's pages are, e.g. https://hallway.example.org; "" if unknown
+
+    @cached_property
+    def rooms_by_id(self) -> dict[int, RoomData]:
+        return {room.id: room for room in self.rooms}
+
+    @cached_property
+    def slots_by_id(self) -> dict[int, SlotData]:
+        return {slot.id: slot for slot in self.slots}
+
+    @cached_property
+    def names_by_id(self) -> dict[int, str]:
+        return {attendee.id: attendee.display_name for attendee in self.attendees}
+
+    def convener_name(self, topic: TopicData) -> str:
+        if topic.convener_id is None:
+            return FACILITATOR_NAME
+        return self.names_by_id.get(topic.convener_id, "someone who left")
+
+    @cached_property
+    def sessions(self) -> tuple[Session, ...]:
+        """The sessions of the day: placed topics in agenda order (by slot, then room, left to right),
+        then topics taken off the wall whose notes were written (notes outlive their placement).
+        Hidden topics never appear."""
+        room_order = {room.id: index for index, room in enumerate(self.rooms)}
+        slot_order = {slot.id: index for index, slot in enumerate(self.slots)}
+        placed = sorted(
+            (t for t in self.topics if t.is_placed and t.status != "hidden"),
+            key=lambda t: (slot_order.get(t.slot_id or 0, 0), room_order.get(t.room_id or 0, 0)),
+        )
+        unplaced_with_notes = [
+            t
+            for t in self.topics
+            if not t.is_placed and t.status != "hidden" and t.notes is not None and not t.notes.text.is_empty
+        ]
+        return tuple(
+            Session(
+                topic=topic,
+                room=self.rooms_by_id.get(topic.room_id) if topic.room_id is not None else None,
+                slot=self.slots_by_id.get(topic.slot_id) if topic.slot_id is not None else None,
+                convener_name=self.convener_name(topic),
+                number=number,
+            )
+            for number, topic in enumerate([*placed, *unplaced_with_notes], start=1)
+        )
+
+    @cached_property
+    def unplaced_topics(self) -> tuple[TopicData, ...]:
+        """Topics still on the marketplace (proposed, never placed), most dots first: the booklet's appendix."""
+        shown = {session.topic.id for session in self.sessions}
+        rest = [t for t in self.topics if t.status == "proposed" and t.id not in shown]
+        return tuple(sorted(rest, key=lambda t: -t.votes))
+
+    def page_url(self, path: str = "") -> str | None:
+        """An address on the event's pages, or None when the public address is unknown."""
+        if not self.public_url:
+            return None
+        return f"{self.public_url}/e/{self.event.slug}{path}"

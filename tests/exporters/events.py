@@ -1,0 +1,204 @@
+"""A lively event for the export tests, written through the services as on the day; and a hand-made ExportData."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from app.exporters.data import (
+    AttendeeData,
+    EventInfo,
+    ExportData,
+    NotesData,
+    NoteText,
+    RevisionData,
+    RoomData,
+    SlotData,
+    TopicData,
+)
+from app.models import Room, Slot, SlotKind, Topic
+from app.services import attendance, notes, topics
+from tests.factories import AttendeeWithToken, EventWithKey, Factory
+
+EVENT_NAME = "Rencontres d'été: Café & Co"
+NOTES_BODY = "We *agreed* on [tea](https://tea.example/) first.\n\n<script>alert('x')</script>\n\n- one\n- two"
+
+
+@dataclass
+class Lively:
+    event: EventWithKey
+    ada: AttendeeWithToken
+    zoe: AttendeeWithToken
+    bob: AttendeeWithToken
+    hall: Room
+    library: Room
+    opening: Slot
+    first: Slot
+    coffee: Slot
+    second: Slot
+    brews: Topic  # placed in the hall, first slot, with notes saved twice
+    formula: Topic  # proposed, a title that a spreadsheet would run
+    remote: Topic  # placed in the library, first slot
+    remote_again: Topic  # the same title, by the facilitator, placed in the hall, second slot
+    withdrawn: Topic
+    hidden: Topic
+
+
+def lively_event(factory: Factory, *, slug: str = "ete") -> Lively:
+    event = factory.event(name=EVENT_NAME, slug=slug)
+    ada, zoe, bob = (factory.attendee(event, name=name) for name in ("Ada", "Zoë", "Bob"))
+    hall = factory.room(event, name="Main hall", capacity=40)
+    library = factory.room(event, name="Bibliothèque", capacity=2)
+    opening = factory.slot(event, starts="09:00", ends="09:30", label="Opening circle", kind=SlotKind.plenary)
+    first = factory.slot(event, starts="10:00", ends="11:00", label="Session 1")
+    coffee = factory.slot(event, starts="11:00", ends="11:30", label="Coffee", kind=SlotKind.break_)
+    second = factory.slot(event, starts="11:30", ends="12:30", label="Session 2")
+    brews = factory.topic(event, ada, title='Café / Thé: "best" brews', description="Bring a mug.\nOr two.")
+    formula = factory.topic(event, bob, title='=HYPERLINK("https://evil.example","click")')
+    remote = factory.topic(event, zoe, title="Remote work")
+    remote_again = factory.topic(event, None, title="Remote work")
+    withdrawn = factory.topic(event, bob, title="Withdrawn idea")
+    hidden = factory.topic(event, bob, title="Spam")
+    for voter, topic in [(ada, brews), (zoe, brews), (bob, brews), (ada, formula), (zoe, remote), (bob, remote_again)]:
+        factory.vote(voter, topic)
+    factory.place(event, brews, hall, first)
+    factory.place(event, remote, library, first)
+    factory.place(event, remote_again, hall, second)
+    with factory.database.write_session() as session:
+        for who, topic, slot in [
+            (ada, brews, first),
+            (zoe, brews, first),
+            (bob, remote, first),
+            (ada, remote_again, second),
+        ]:
+            attendance.attend(session=session, attendee_id=who.id, slot_id=slot.id, topic_id=topic.id)  # type: ignore[arg-type]
+        topics.withdraw_topic(
+            session=session,
+            event_id=event.id,
+            topic_id=withdrawn.id,
+            editor_id=bob.id,
+            is_facilitator=False,  # type: ignore[arg-type]
+        )
+        topics.hide_topic(session=session, event_id=event.id, topic_id=hidden.id)  # type: ignore[arg-type]
+    with factory.database.write_session() as session:
+        notes.save_notes(
+            session=session,
+            event_id=event.id,
+            topic_id=brews.id,  # type: ignore[arg-type]
+            author=notes.Author(name="Ada", attendee_id=ada.id),
+            base_version=0,
+            data=notes.NoteInput(body="First draft"),
+        )
+    with factory.database.write_session() as session:
+        notes.save_notes(
+            session=session,
+            event_id=event.id,
+            topic_id=brews.id,  # type: ignore[arg-type]
+            author=notes.Author.facilitator(),
+            base_version=1,
+            data=notes.NoteInput(
+                body=NOTES_BODY,
+                key_points="Tea **before** coffee",
+                actions="Buy a kettle — Zoë\nWrite it up — Ada",
+                continue_url="https://chat.example/brews",
+                attendees_text="Ada\nZoë",
+            ),
+        )
+    return Lively(
+        event, ada, zoe, bob, hall, library, opening, first, coffee, second, brews, formula, remote, remote_again,
+        withdrawn, hidden,
+    )  # fmt: skip
+
+
+# --- Hand-made data for the pure exporter tests ------------------------------------------------------
+
+GENERATED = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
+DAY = dt.date(2026, 11, 24)
+
+
+def at(hhmm: str) -> dt.datetime:
+    return dt.datetime.combine(DAY, dt.time.fromisoformat(hhmm))
+
+
+def topic(
+    topic_id: int,
+    title: str,
+    *,
+    convener_id: int | None = 1,
+    status: str = "proposed",
+    room_id: int | None = None,
+    slot_id: int | None = None,
+    voter_ids: tuple[int, ...] = (),
+    going_ids: tuple[int, ...] = (),
+    description: str = "",
+    notes: NotesData | None = None,
+) -> TopicData:
+    created = dt.datetime(2026, 11, 24, 9, topic_id % 60, tzinfo=dt.UTC)
+    return TopicData(
+        id=topic_id,
+        title=title,
+        description=description,
+        convener_id=convener_id,
+        status=status,
+        created_at=created,
+        updated_at=created,
+        voter_ids=voter_ids,
+        room_id=room_id,
+        slot_id=slot_id,
+        going_ids=going_ids,
+        notes=notes,
+    )
+
+
+def written(body: str, **fields: str) -> NotesData:
+    text = NoteText(body=body, **fields)
+    revision = RevisionData(
+        version=1,
+        kind="save",
+        base_version=0,
+        text=text,
+        submitted=None,
+        author_name="Ada",
+        author_id=1,
+        created_at=GENERATED,
+    )
+    return NotesData(
+        version=1, text=text, created_at=GENERATED, updated_at=GENERATED, updated_by="Ada", revisions=(revision,)
+    )
+
+
+def export_data(
+    *,
+    name: str = "Autumn Gathering",
+    timezone: str = "Europe/London",
+    rooms: tuple[RoomData, ...] = (RoomData(id=1, name="Hall", capacity=30), RoomData(id=2, name="Attic", capacity=8)),
+    slots: tuple[SlotData, ...] = (
+        SlotData(id=1, starts_at=at("10:00"), ends_at=at("11:00"), label="Morning"),
+        SlotData(id=2, starts_at=at("11:30"), ends_at=at("12:30"), label=""),
+    ),
+    attendees: tuple[AttendeeData, ...] = (
+        AttendeeData(id=1, display_name="Ada", joined_at=GENERATED),
+        AttendeeData(id=2, display_name="Zoë", joined_at=GENERATED),
+    ),
+    topics: tuple[TopicData, ...] = (),
+    public_url: str = "https://hallway.example",
+) -> ExportData:
+    return ExportData(
+        event=EventInfo(
+            slug="autumn",
+            name=name,
+            timezone=timezone,
+            date=DAY,
+            proposals_open=False,
+            voting_open=False,
+            self_placement=False,
+            votes_per_attendee=5,
+            join_code=None,
+        ),
+        rooms=rooms,
+        slots=slots,
+        attendees=attendees,
+        topics=topics,
+        generated_at=GENERATED,
+        public_url=public_url,
+    )

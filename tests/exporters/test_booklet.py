@@ -1,0 +1,64 @@
+"""The printable booklet: escaped titles, sanitised notes, a cover, the agenda and one page a session."""
+
+import base64
+import hashlib
+import re
+
+from app.exporters.booklet import CONTENT_SECURITY_POLICY, export_booklet
+from tests.exporters.events import export_data, topic, written
+
+
+def test_booklet_has_a_cover_an_agenda_and_a_page_a_session():
+    data = export_data(
+        topics=(
+            topic(1, "Tea", status="placed", room_id=1, slot_id=1, going_ids=(1, 2), notes=written("We **agreed**.")),
+            topic(2, "Coffee", status="placed", room_id=2, slot_id=1),
+            topic(3, "Maybe later", voter_ids=(1,)),
+        )
+    )
+
+    export = export_booklet(data)
+    html = export.content.decode()
+
+    assert export.content_type == "text/html; charset=utf-8"
+    assert export.filename == "Autumn Gathering booklet.html"
+    assert "<h1>Autumn Gathering</h1>" in html
+    assert "Tuesday 24 November 2026" in html
+    assert re.findall(r'<article class="session" id="(session-\d+)"', html) == ["session-1", "session-2"]
+    assert '<a href="#session-1">Tea</a> · Hall · by Ada' in html
+    assert "<p>We <strong>agreed</strong>.</p>" in html
+    assert "No notes were written for this session." in html
+    assert "<li>Maybe later (1 dot)</li>" in html
+
+
+def test_what_people_typed_is_escaped_and_the_notes_are_sanitised():
+    notes = written(
+        "<script>alert(1)</script>\n\n[x](javascript:alert(2)) <img src=x onerror=alert(3)>",
+        continue_url="javascript:alert(4)",
+    )
+    data = export_data(topics=(topic(1, '<b>Bold</b> & "quoted"', status="placed", room_id=1, slot_id=1, notes=notes),))
+
+    html = export_booklet(data).content.decode()
+
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &#34;quoted&#34;" in html
+    assert "<script" not in html
+    assert "<img" not in html
+    assert 'href="javascript' not in html
+    assert "<p>javascript:alert(4)</p>" in html  # shown, not linked
+
+
+def test_the_inline_stylesheet_is_the_only_one_the_policy_allows():
+    html = export_booklet(export_data()).content.decode()
+
+    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in CONTENT_SECURITY_POLICY
+    assert "@media print" in css
+    assert "script-src" not in CONTENT_SECURITY_POLICY and "default-src 'none'" in CONTENT_SECURITY_POLICY
+
+
+def test_booklet_of_an_event_with_nothing_set_up():
+    html = export_booklet(export_data(rooms=(), slots=(), attendees=(), topics=(), public_url="")).content.decode()
+
+    assert "No time slots were set up." in html
+    assert "0 sessions · 0 people · 0 topics proposed" in " ".join(html.split())

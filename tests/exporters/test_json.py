@@ -1,0 +1,58 @@
+"""The JSON document: versioned, without database ids or secrets, stable for the same data."""
+
+import json
+
+from app.exporters.json import document, export_json
+from tests.exporters.events import export_data, topic, written
+
+
+def test_document_is_versioned_and_references_by_its_own_ids():
+    data = export_data(
+        topics=(
+            topic(
+                7, "Tea", status="placed", room_id=2, slot_id=1, voter_ids=(2, 1), going_ids=(2,), notes=written("x")
+            ),
+            topic(9, "Coffee", convener_id=2, voter_ids=(2,)),
+        )
+    )
+
+    export = export_json(data)
+    loaded = json.loads(export.content)
+
+    assert export.content_type == "application/json"
+    assert export.filename == "Autumn Gathering event.json"
+    assert (loaded["format"], loaded["version"]) == ("hallway-event", 1)
+    assert loaded["rooms"][1] == {"id": "room-2", "name": "Attic", "capacity": 8, "location_notes": ""}
+    assert loaded["slots"][0] == {
+        "id": "slot-1",
+        "starts_at": "2026-11-24T10:00:00",
+        "ends_at": "2026-11-24T11:00:00",
+        "label": "Morning",
+        "kind": "sessions",
+    }
+    assert loaded["attendees"][1] == {"id": "attendee-2", "display_name": "Zoë", "joined_at": "2026-11-25T09:30:00Z"}
+    tea = loaded["topics"][0]
+    assert (tea["id"], tea["convener"], tea["votes"], tea["going"]) == (
+        "topic-1",
+        "attendee-1",
+        ["attendee-1", "attendee-2"],
+        ["attendee-2"],
+    )
+    assert tea["placement"] == {"room": "room-2", "slot": "slot-1"}
+    assert tea["notes"]["revisions"][0]["author"] == "attendee-1"
+    assert loaded["topics"][1]["placement"] is None
+
+
+def test_document_holds_no_secret_and_no_database_id():
+    text = export_json(export_data(topics=(topic(4242, "Tea"),))).content.decode()
+
+    assert "4242" not in text
+    for word in ("token", "hash", "facilitator_key"):
+        assert word not in text
+
+
+def test_same_data_gives_the_same_bytes():
+    data = export_data(topics=(topic(1, "Tea"),))
+
+    assert export_json(data).content == export_json(data).content
+    assert document(data) == document(data)
