@@ -1,0 +1,176 @@
+"""Importing a JSON export: the round trip, and refusals that leave nothing half-written."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db import Database, connect
+from app.exporters.json import export_json
+from app.models import Attendee, Event, Note, NoteRevision, Placement, Room, Slot, Topic, Vote
+from app.services import event_import, events
+from app.services.errors import Conflict, InvalidInput
+from app.services.export_data import load_export_data
+from tests.exporters.events import lively_event
+
+
+def export(database: Database, slug: str) -> bytes:
+    with database.read_session() as session:
+        event = events.get_event(session=session, slug=slug)
+        return export_json(load_export_data(session=session, event=event)).content
+
+
+def load(database: Database, raw: bytes | str, slug: str | None = None) -> event_import.Imported:
+    document = event_import.parse_document(raw)
+    with database.write_session() as session:
+        return event_import.import_event(session=session, document=document, slug=slug)
+
+
+def count(database: Database, model: type) -> int:
+    with database.read_session() as session:
+        return int(session.exec(select(func.count()).select_from(model)).scalar_one())  # type: ignore[call-overload]
+
+
+@pytest.fixture
+def exported(factory, database) -> dict[str, Any]:
+    lively_event(factory, slug="ete")
+    return json.loads(export(database, "ete"))
+
+
+@pytest.fixture
+def empty_database(database_url, tmp_path, backend, request) -> Database:
+    """A second, empty database: on SQLite a fresh copy of the migrated template; on PostgreSQL the same
+    database (the test's first event is deleted first, which cascades to everything it holds)."""
+    if backend == "sqlite":
+        import shutil
+
+        path = tmp_path / "fresh.db"
+        shutil.copy(request.getfixturevalue("migrated_sqlite"), path)
+        return connect(f"sqlite:///{path}")
+    return connect(database_url)
+
+
+def test_round_trip_export_import_export_gives_the_same_document(database, exported, empty_database):
+    first = export(database, "ete")
+    with database.write_session() as session:
+        session.delete(events.get_event(session=session, slug="ete"))  # PostgreSQL shares the database
+    try:
+        imported = load(empty_database, first)
+        again = export(empty_database, "ete")
+    finally:
+        empty_database.dispose()
+
+    assert again == first  # byte for byte
+    assert json.loads(again) == exported
+    assert imported.counts == {"rooms": 2, "slots": 4, "attendees": 3, "topics": 6, "votes": 6, "notes": 1}
+    assert len(imported.facilitator_key) > 20
+
+
+def test_import_under_a_new_slug_beside_the_original(database, exported):
+    imported = load(database, json.dumps(exported), slug="ete-copy")
+
+    copy_doc = json.loads(export(database, "ete-copy"))
+    assert imported.event.slug == "ete-copy"
+    assert copy_doc == {**exported, "event": {**exported["event"], "slug": "ete-copy"}}
+    assert events.facilitator_key_matches(imported.event, imported.facilitator_key)
+
+
+def test_import_refuses_a_taken_slug_and_writes_nothing(database, exported):
+    before = [count(database, model) for model in (Event, Attendee, Topic, Vote)]
+
+    with pytest.raises(Conflict, match="already used"):
+        load(database, json.dumps(exported))
+
+    assert [count(database, model) for model in (Event, Attendee, Topic, Vote)] == before
+
+
+def broken(exported: dict[str, Any], change) -> str:  # type: ignore[no-untyped-def]
+    doc = copy.deepcopy(exported)
+    doc["event"]["slug"] = "fresh"
+    change(doc)
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["topics"][0].update(convener="attendee-99"),
+            "topic 'topic-1': its convener: 'attendee-99' is not",
+        ),
+        (lambda d: d["topics"][1]["votes"].append("attendee-1"), "votes for it twice"),
+        (lambda d: d["event"].update(votes_per_attendee=1), "more than the budget of 1"),
+        (lambda d: d["slots"][3].update(starts_at="2026-11-24T10:30:00"), "slot 'slot-4': This slot overlaps"),
+        (lambda d: d["rooms"].append(dict(d["rooms"][0])), "the id 'room-1' is used twice"),
+        (lambda d: d["topics"][0].update(status="proposed"), "a topic has a placement exactly when"),
+        (lambda d: d["topics"][2]["placement"].update(room="room-1"), "already has"),
+        (lambda d: d["topics"][0].update(title=""), "The title can't be empty"),
+        (lambda d: d["attendees"][0].update(display_name="x" * 41), "too long"),
+        (
+            lambda d: d["topics"][0]["notes"]["revisions"].append(d["topics"][0]["notes"]["revisions"][0]),
+            "same version",
+        ),
+        (lambda d: d["topics"][2]["going"].append("attendee-1"), "going to two sessions"),
+        (lambda d: d["event"].update(timezone="Mars/Olympus"), "not a time zone"),
+    ],
+)
+def test_import_refuses_inconsistent_documents_and_writes_nothing(database, exported, change, message):
+    before = [
+        count(database, model) for model in (Event, Room, Slot, Attendee, Topic, Vote, Placement, Note, NoteRevision)
+    ]
+
+    with pytest.raises((InvalidInput, Conflict), match=message):
+        load(database, broken(exported, change))
+
+    after = [
+        count(database, model) for model in (Event, Room, Slot, Attendee, Topic, Vote, Placement, Note, NoteRevision)
+    ]
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\xff\xfe not json", "not JSON"),
+        ("[1, 2]", "not a Hallway event export"),
+        ('{"format": "something-else"}', "not a Hallway event export"),
+        ('{"format": "hallway-event", "version": 2}', "version 2; this Hallway reads version 1"),
+        ('{"format": "hallway-event", "version": 1}', "event: Field required"),
+        (
+            '{"format": "hallway-event", "version": 1, "event": {}, "rooms": [{"id": "r", "oops": 1}]}',
+            "The export is not valid",
+        ),
+    ],
+)
+def test_parse_document_says_what_is_wrong(raw, message):
+    with pytest.raises(InvalidInput, match=message):
+        event_import.parse_document(raw)
+
+
+def test_import_of_a_minimal_document_with_nothing_but_the_event(database):
+    raw = json.dumps(
+        {
+            "format": "hallway-event",
+            "version": 1,
+            "event": {
+                "name": "Empty",
+                "slug": "empty",
+                "timezone": "UTC",
+                "date": "2026-01-02",
+                "proposals_open": False,
+                "voting_open": False,
+                "self_placement": True,
+                "votes_per_attendee": 3,
+                "join_code": "OWL42",
+            },
+        }
+    )
+
+    imported = load(database, raw)
+
+    assert (imported.event.slug, imported.event.self_placement, imported.event.join_code) == ("empty", True, "OWL42")
+    assert json.loads(export(database, "empty"))["topics"] == []
