@@ -1,0 +1,49 @@
+"""Exports from the facilitator's page (the cookie session), and the attendees' calendar pages and feeds."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.deps import EventDep, PageAttendee, PageFacilitator, SessionDep, SettingsDep
+from app.exporters import EXPORTERS
+from app.exporters.icalendar import export_personal_calendar
+from app.models import id_of
+from app.routes.api.export import FORMATS, calendar_links, export_response, run_export
+from app.routes.pages.rendering import render
+from app.services import attendance
+from app.services.errors import NotFound
+from app.services.export_data import attendee_of_calendar_token, load_export_data
+
+router = APIRouter()
+
+
+@router.get("/e/{slug}/facilitate/export.{export_format}")
+def export_event(
+    export_format: str, event: EventDep, _: PageFacilitator, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The facilitator page's export links; the booklet opens in the browser, ready to print."""
+    if export_format not in EXPORTERS:
+        raise NotFound(f"There is no export in the format '{export_format}'. The formats are {FORMATS}.")
+    export = run_export(session=session, event=event, settings=settings, export_format=export_format)
+    return export_response(export, inline=export_format == "html")
+
+
+@router.get("/e/{slug}/calendar", response_class=HTMLResponse)
+def my_calendar(
+    request: Request, event: EventDep, attendee: PageAttendee, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The attendee's private calendar link, to subscribe to or download."""
+    going = len(attendance.my_day(session=session, attendee_id=id_of(attendee)))
+    context = {"event": event, "going": going, **calendar_links(request, settings, event, attendee)}
+    response = render(request, "pages/calendar.html", context)
+    response.headers["Cache-Control"] = "no-store"  # the page shows a private link
+    return response
+
+
+@router.get("/e/{slug}/calendar/{token}.ics")
+def calendar_feed(token: str, event: EventDep, session: SessionDep, settings: SettingsDep) -> Response:
+    """An attendee's day as an iCalendar feed; the link itself is the key (calendar apps send no cookies)."""
+    attendee = attendee_of_calendar_token(session=session, secret_key=settings.secret_key, event=event, token=token)
+    data = load_export_data(session=session, event=event, public_url=settings.public_url, with_notes=False)
+    return export_response(export_personal_calendar(data, attendee_id=id_of(attendee)))
