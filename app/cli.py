@@ -1,4 +1,4 @@
-"""The `hallway` command: migrate, create-event, demo and serve.
+"""The `hallway` command: migrate, create-event, demo, serve, export and import.
 
 Errors a person can fix (a bad date, an unknown time zone, a taken slug, an unmigrated database)
 end with one line on stderr and exit code 2, never a traceback.
@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 from app.config import Settings
 from app.db import Database, DatabaseNotMigrated, check_migrated, connect
@@ -80,6 +81,23 @@ def _parser() -> argparse.ArgumentParser:
         help="log every request (off by default: under a vote storm, writing the log costs real CPU)",
     )
     serve.set_defaults(run=_serve)
+
+    export = commands.add_parser("export", help="export an event: notes, booklet, topics, the whole event, the agenda")
+    export.add_argument("slug", help="the event's slug (the name in its links)")
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=["md", "html", "csv", "json", "ics"],
+        help="md: a zip of Markdown notes; html: the printable booklet; csv: topics; json: the whole event "
+        "(for `hallway import`); ics: the agenda",
+    )
+    export.add_argument("-o", "--output", help="the file to write, - for standard output (default: the export's name)")
+    export.set_defaults(run=_export)
+
+    load = commands.add_parser("import", help="load an event exported as JSON into this instance, with a new key")
+    load.add_argument("file", help="the JSON export, - for standard input")
+    load.add_argument("--slug", help="the new event's slug (default: the one in the export)")
+    load.set_defaults(run=_import)
     return parser
 
 
@@ -195,6 +213,78 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         ws_max_size=64 * 1024,
     )
     return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from app.exporters import EXPORTERS
+    from app.exporters.base import ascii_file_name
+    from app.services.export_data import load_export_data
+
+    database = _migrated_database(settings)
+    try:
+        with database.read_session() as session:
+            event = events.get_event(session=session, slug=args.slug)
+            data = load_export_data(
+                session=session, event=event, public_url=settings.public_url, with_notes=args.format != "ics"
+            )
+    finally:
+        database.dispose()
+    export = EXPORTERS[args.format](data)
+    if args.output == "-":
+        sys.stdout.buffer.write(export.content)
+        sys.stdout.flush()
+        return 0
+    path = Path(args.output or ascii_file_name(export.filename))
+    try:
+        path.write_bytes(export.content)
+    except OSError as error:
+        raise CommandError(f"Can't write {path}: {error.strerror or error}.") from None
+    print(f"Wrote {path} ({_size(len(export.content))}) from {event.name!r}.")
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from app.services import event_import
+
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as error:
+        raise CommandError(f"Can't read {args.file}: {error.strerror or error}.") from None
+    document = event_import.parse_document(raw)
+    slug = args.slug or document.event.slug
+    database = _migrated_database(settings)
+    try:
+        with database.read_session() as session:
+            if _event_exists(session, slug):
+                raise CommandError(
+                    f"An event with the slug '{slug}' is already here; nothing was imported. "
+                    "Import it under another slug with --slug NEW."
+                )
+        with database.write_session() as session:
+            imported = event_import.import_event(session=session, document=document, slug=args.slug)
+    finally:
+        database.dispose()
+    event, counts = imported.event, imported.counts
+    print(f"Imported {event.name!r} on {_day(event.date)} ({event.timezone}) as '{event.slug}':")
+    print("  " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+    print()
+    _print_links(settings, event, imported.facilitator_key)
+    print()
+    print("Keep the facilitator link secret: whoever holds it runs the event. It is shown only this once.")
+    print("Attendees of the export can't sign in here (their devices' tokens were never exported).")
+    return 0
+
+
+def _event_exists(session: Session, slug: str) -> bool:
+    try:
+        events.get_event(session=session, slug=slug)
+    except NotFound:
+        return False
+    return True
+
+
+def _size(n: int) -> str:
+    return f"{n} bytes" if n < 1024 else f"{n / 1024:.1f} KB"
 
 
 def _migrated_database(settings: Settings) -> Database:

@@ -292,3 +292,88 @@ def test_serve_links_follow_the_port_when_no_public_url_is_set(migrated, backend
 
     assert "Attendees:    http://127.0.0.1:9000/e/demo\n" in out
     assert served[0]["host"] == "0.0.0.0"
+
+
+# --- export and import -----------------------------------------------------------------------------
+
+
+def test_export_writes_the_markdown_zip(migrated, factory, tmp_path, capsys):
+    from tests.exporters.events import lively_event
+
+    lively_event(factory, slug="ete")
+    target = tmp_path / "notes.zip"
+
+    code, out, err = run(capsys, "export", "ete", "--format", "md", "-o", str(target))
+
+    assert (code, err) == (0, "")
+    assert out.startswith(f"Wrote {target} (")
+    import zipfile
+
+    with zipfile.ZipFile(target) as archive:
+        assert archive.namelist()[:2] == ["ete/index.md", "ete/01-café-thé-best-brews.md"]
+
+
+def test_export_to_standard_output_and_to_the_default_name(migrated, factory, tmp_path, capsysbinary):
+    factory.event(name="Autumn Gathering", slug="autumn")
+
+    code = main(["export", "autumn", "--format", "csv", "-o", "-"])
+    out, _ = capsysbinary.readouterr()
+    default = main(["export", "autumn", "--format", "ics"])
+    printed, _ = capsysbinary.readouterr()
+
+    assert code == 0
+    assert out.decode("utf-8-sig").splitlines()[0].startswith("title,convener,status,votes")
+    assert default == 0
+    assert (tmp_path / "Autumn Gathering agenda.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert printed.decode().startswith("Wrote Autumn Gathering agenda.ics")
+
+
+def test_export_of_an_unknown_event_fails_with_a_message(migrated, capsys):
+    code, out, err = run(capsys, "export", "nope", "--format", "json", "-o", "-")
+
+    assert (code, out) == (2, "")
+    assert err.startswith("hallway: ")
+
+
+def test_import_round_trip_through_the_command(migrated, factory, tmp_path, capsys):
+    import json
+
+    from tests.exporters.events import lively_event
+
+    lively_event(factory, slug="ete")
+    exported = tmp_path / "ete.json"
+    assert run(capsys, "export", "ete", "--format", "json", "-o", str(exported))[0] == 0
+
+    code, out, err = run(capsys, "import", str(exported), "--slug", "ete-again")
+    again = tmp_path / "again.json"
+    run(capsys, "export", "ete-again", "--format", "json", "-o", str(again))
+
+    assert (code, err) == (0, "")
+    assert "as 'ete-again'" in out
+    assert "2 rooms, 4 slots, 3 attendees, 6 topics, 6 votes, 1 notes." in out
+    key = KEY_IN_LINK.search(out)
+    assert key is not None
+    assert events.facilitator_key_matches(load_event(migrated, "ete-again"), key.group(1))
+    original, copied = json.loads(exported.read_bytes()), json.loads(again.read_bytes())
+    assert copied == {**original, "event": {**original["event"], "slug": "ete-again"}}
+
+
+def test_import_refuses_a_taken_slug_and_a_broken_file(migrated, factory, tmp_path, capsys):
+    factory.event(slug="ete")
+    exported = tmp_path / "ete.json"
+    run(capsys, "export", "ete", "--format", "json", "-o", str(exported))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "hallway-event", "version": 7}')
+
+    taken = run(capsys, "import", str(exported))
+    bad = run(capsys, "import", str(broken), "--slug", "fresh")
+    missing = run(capsys, "import", str(tmp_path / "nowhere.json"))
+
+    assert taken[0] == 2
+    assert taken[2] == (
+        "hallway: An event with the slug 'ete' is already here; nothing was imported. "
+        "Import it under another slug with --slug NEW.\n"
+    )
+    assert bad[0] == 2 and "this Hallway reads version 1" in bad[2]
+    assert missing[0] == 2 and missing[2].startswith("hallway: Can't read ")
+    assert count(migrated, Event) == 1
