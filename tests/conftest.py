@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 from starlette.testclient import TestClient
 
@@ -44,20 +45,29 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# A database of this test run's own on the TEST_DATABASE_URL server: two runs at once (two engineers,
+# CI and a benchmark) never drop or truncate each other's tables.
+RUN_DATABASE = f"hallway_test_{os.getpid()}"
+
+
 @pytest.fixture(scope="session")
-def migrated_postgres() -> str:
+def migrated_postgres() -> Iterator[str]:
     if not POSTGRES_URL:
         pytest.fail("HALLWAY_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
-        engine = create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{RUN_DATABASE}"'))
     except Exception as error:  # the whole point is to fail loudly with the cause
+        server.dispose()
         pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {error}")
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    url = make_url(POSTGRES_URL).set(database=RUN_DATABASE).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)'))
+    server.dispose()
 
 
 @pytest.fixture
