@@ -280,6 +280,8 @@ def test_serve_prints_the_demo_links_and_runs_the_app_factory(migrated, backend,
             "port": 8123,
             "workers": 1,
             "access_log": False,
+            "ws_per_message_deflate": False,  # the same bytes to every socket: no zlib state per socket
+            "ws_max_size": 64 * 1024,
         }
     ]
 

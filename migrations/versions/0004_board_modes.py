@@ -20,9 +20,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("event") as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "board_mode", sqlmodel.sql.sqltypes.AutoString(length=16), server_default="cycle", nullable=False
-            )
+            sa.Column("board_mode", sqlmodel.sql.sqltypes.AutoString(length=16), server_default="cycle", nullable=False)
         )
         batch_op.add_column(sa.Column("board_cycle_seconds", sa.Integer(), server_default="20", nullable=False))
 

@@ -113,11 +113,14 @@ def test_wall_on_a_phone_lets_the_attendee_choose_and_switch(
 
         page.get_by_role("button", name="I'm going to “Gardening for beginners”").click()
         expect(my_day).to_contain_text("Gardening for beginners · Library")
-        gardening = page.locator("li.session", has_text="Gardening for beginners")
+        gardening = page.locator(".cell", has_text="Gardening for beginners")
         expect(gardening).to_contain_text("1 going · room for 1")
-        # The attendee holds the last seat: they are not told the room is full (others are).
-        expect(gardening).not_to_contain_text("Room is full")
-        expect(page.locator("li.session", has_text="Remote work")).to_contain_text("0 going · room for 40")
+        expect(gardening.locator(".you")).to_be_visible()  # marked from My day by hallway.js
+        # The attendee holds the last seat: the only note is "You're going", not that the room is full.
+        expect(gardening.locator(".why")).to_be_hidden()
+        remote = page.locator(".cell", has_text="Remote work")
+        expect(remote).to_contain_text("0 going · room for 40")
+        expect(remote.locator(".you")).to_be_hidden()
 
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "attendee-wall-phone-dark.png"), full_page=True)

@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.realtime.broadcaster import BroadcasterUnavailable
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -36,24 +37,27 @@ def test_change_on_one_instance_reaches_a_websocket_client_of_another(redis_sett
     ada = factory.attendee(event, name="Ada")
     topic = factory.topic(event, ada, title="Across workers")
 
-    with TestClient(create_app(redis_settings)) as first, TestClient(create_app(redis_settings)) as second:
-        with second.websocket_connect(f"/ws/events/{event.slug}?format=json") as socket:
-            snapshot = json.loads(socket.receive_text())
-            response = first.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
-            update = json.loads(socket.receive_text())
+    with (
+        TestClient(create_app(redis_settings)) as first,
+        TestClient(create_app(redis_settings)) as second,
+        second.websocket_connect(f"/ws/events/{event.slug}?format=json") as socket,
+    ):
+        snapshot = json.loads(socket.receive_text())
+        response = first.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
+        update = json.loads(socket.receive_text())
 
     assert response.status_code == 200
     assert snapshot["type"] == "snapshot"
     assert update["type"] == "update"
     assert update["version"] > snapshot["version"]
-    assert update["topics"] == [
-        {**update["topics"][0], "id": topic.id, "title": "Across workers", "votes": 1}
-    ]
+    assert update["topics"] == [{**update["topics"][0], "id": topic.id, "title": "Across workers", "votes": 1}]
 
 
 def test_redis_that_cannot_be_reached_stops_the_app_with_a_clear_message(settings: Settings, backend):
     unreachable = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
 
-    with pytest.raises(Exception, match="HALLWAY_REDIS_URL .* is not reachable"):
-        with TestClient(create_app(unreachable)):
-            pass
+    with (
+        pytest.raises(BroadcasterUnavailable, match=r"HALLWAY_REDIS_URL .* is not reachable"),
+        TestClient(create_app(unreachable)),
+    ):
+        pass
