@@ -227,6 +227,37 @@ def test_budget_bad_value_shows_the_message_in_place(client, factory: Factory, b
     assert client.get(f"/api/events/{event.slug}").json()["votes_per_attendee"] == 5
 
 
+def test_board_mode_and_cycle_time_are_saved(client, factory: Factory, backend):
+    event = factory.event()
+    token = enter(client, event)
+
+    response = post(client, event, "/event", token, {"board_mode": "now", "board_cycle_seconds": "45"})
+
+    assert response.status_code == 200
+    public = client.get(f"/api/events/{event.slug}").json()
+    assert (public["board_mode"], public["board_cycle_seconds"]) == ("now", 45)
+    assert '<option value="now" selected>now and next</option>' in client.get(f"/e/{event.slug}/facilitate").text
+
+
+@pytest.mark.parametrize(
+    ("mode", "seconds", "message"),
+    [
+        ("cycle", "2", "Each board mode shows for 5 to 600 seconds when cycling."),
+        ("spin", "20", "The board shows one of: cycle (each mode in turn), wall, now (now and next) or market."),
+        ("cycle", "soon", "The seconds per board mode must be a whole number, not &#39;soon&#39;."),
+    ],
+)
+def test_board_settings_bad_values_show_the_message_in_place(client, factory: Factory, backend, mode, seconds, message):
+    event = factory.event()
+    token = enter(client, event)
+
+    response = post(client, event, "/event", token, {"board_mode": mode, "board_cycle_seconds": seconds})
+
+    assert response.status_code == 422
+    assert alerts(response.text) == [message]
+    assert client.get(f"/api/events/{event.slug}").json()["board_mode"] == "cycle"
+
+
 def test_join_code_set_then_cleared(client, factory: Factory, backend):
     event = factory.event()
     token = enter(client, event)

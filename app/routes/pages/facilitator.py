@@ -219,6 +219,8 @@ EVENT_FIELDS = (
     "votes_per_attendee",
     "join_code",
     "notes_locked",
+    "board_mode",
+    "board_cycle_seconds",
 )
 
 
@@ -274,6 +276,8 @@ async def update_event(desk: DeskDep) -> Response:
                 changes[field] = _switch(value, field=field)
             elif field == "votes_per_attendee":
                 changes[field] = _whole_number(value, field=field, label="The dot budget")
+            elif field == "board_cycle_seconds":
+                changes[field] = _whole_number(value, field=field, label="The seconds per board mode")
             else:
                 changes[field] = value
         return changes
@@ -564,6 +568,7 @@ def _event_form(sent: dict[str, str]) -> str:
     """Which of the section's forms was posted, to show a message next to it."""
     for field, form in (
         ("votes_per_attendee", "budget"),
+        ("board_mode", "board"),
         ("join_code", "join_code"),
         ("name", "name"),
     ):
