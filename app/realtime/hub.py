@@ -280,10 +280,11 @@ class EventFeed:
         return [await self._snapshot(view)]
 
     async def _snapshot(self, view: str) -> str:
-        version = await asyncio.to_thread(self.hub.renderer.current_version, self.event_id)
-        label = max(version, self.label)
+        # The feed hears every change of its event, so with nothing pending its label is the current
+        # version: after a server restart, 2,000 pages asking at once share one render and no query.
+        label = max(self.label, self.seen)
         cached = self.snapshots.get(view)
-        if cached is not None and cached[0] == label:
+        if cached is not None and cached[0] == label and self.pending is None and not self.resync:
             return cached[1]
         rendered = await asyncio.to_thread(
             self.hub.renderer.render, event_id=self.event_id, change=None, views=frozenset({view}), version=label
@@ -304,6 +305,7 @@ class Hub:
         self.broadcaster = broadcaster
         self.renderer = renderer
         self.feeds: dict[int, EventFeed] = {}
+        self.event_ids: dict[str, int] = {}  # slug → id, for the websocket route
         self._feed_starting: dict[int, asyncio.Future[EventFeed]] = {}
         self._outbox: asyncio.Queue[tuple[int, BoardChange] | None] = asyncio.Queue()
         self._publisher: asyncio.Task[None] | None = None

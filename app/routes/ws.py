@@ -150,9 +150,15 @@ def _since(value: str | None) -> int | None:
 
 
 def _event_id(websocket: WebSocket, slug: str) -> int | None:
+    """The event's id, remembered: a slug never changes, and a restart brings every page back at once."""
+    known: dict[str, int] = websocket.app.state.hub.event_ids
+    if slug in known:
+        return known[slug]
     database = websocket.app.state.database
     with database.read_session() as session:
         try:
-            return id_of(events.get_event(session=session, slug=slug))
+            event_id = id_of(events.get_event(session=session, slug=slug))
         except NotFound:
             return None
+    known[slug] = event_id
+    return event_id

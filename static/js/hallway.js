@@ -59,6 +59,24 @@
     });
   }
 
+  var dayRefreshing = false;
+  function refreshMyDayIfMoved() {
+    // A session this attendee goes to moved to another slot (their "I'm going" followed it) or left
+    // the wall: ask for their day again. Only the people concerned ask, so a hall doesn't.
+    var day = document.getElementById("my-day");
+    if (!day || dayRefreshing || !document.querySelector(".wall-grid")) return;
+    var moved = Array.prototype.some.call(day.querySelectorAll("li[data-topic]"), function (item) {
+      var cell = document.querySelector('.cell[data-topic="' + item.getAttribute("data-topic") + '"]');
+      return !cell || cell.getAttribute("data-slot") !== item.getAttribute("data-slot");
+    });
+    if (!moved) return;
+    dayRefreshing = true;
+    htmx.ajax("GET", day.getAttribute("data-refresh-url"), { target: "#my-day", swap: "outerHTML" }).then(function () {
+      dayRefreshing = false;
+      markMyChoices();
+    });
+  }
+
   var refreshScheduled = false;
   function refreshAfterEventChange() {
     // The facilitator switched a phase: every page asks again, spread over a few seconds so that a
@@ -77,6 +95,7 @@
   document.addEventListener("htmx:wsClose", function () { setOffline(true); });
   document.addEventListener("htmx:wsAfterMessage", function () {
     markMyChoices();
+    refreshMyDayIfMoved();
     refreshAfterEventChange();
   });
   document.addEventListener("htmx:afterSettle", markMyChoices);

@@ -41,6 +41,7 @@ def test_placement_on_the_laptop_reaches_the_board_and_the_phone_within_a_second
     factory = live_server.factory
     garden = factory.room(demo_event, name="Garden", capacity=15)
     factory.topic(demo_event, None, title="Late idea")
+    afternoon = factory.slot(demo_event, starts="14:00", ends="15:00", label="Afternoon")
     board_row = f"#board-cell-{garden.id}-"
     laptop = browser.new_context(**LAPTOP)
     phone = browser.new_context(**PHONE)
@@ -78,6 +79,14 @@ def test_placement_on_the_laptop_reaches_the_board_and_the_phone_within_a_second
             "Lightning talks", timeout=LIVE
         )
         expect(facilitator.locator("#wall-tray")).not_to_contain_text("Lightning talks")
+
+        # The attendee goes; the facilitator moves the session to the afternoon; their day follows.
+        attendee.get_by_role("button", name="I'm going to “Lightning talks”").click()
+        my_day = attendee.locator("#my-day")
+        expect(my_day).to_contain_text("Lightning talks · Garden")
+        facilitator.locator(".cell .card", has_text="Lightning talks").click()
+        facilitator.locator(f"#cell-{garden.id}-{afternoon.id}").click()
+        expect(my_day.locator("li", has_text="Lightning talks")).to_contain_text("14:00", timeout=2 * LIVE)
 
         # A refusal is said in place: the taken cell of the Main hall.
         facilitator.locator("#wall-tray .tray-item", has_text="Late idea").click()

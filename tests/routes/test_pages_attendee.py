@@ -787,7 +787,7 @@ def test_attend_with_htmx_answers_the_row_and_my_day_out_of_band(client, factory
     assert response.status_code == 200
     assert "<html" not in response.text
     assert response.text.startswith(f'<section id="row-{morning.id}"')
-    assert '<section id="my-day" class="card" aria-labelledby="my-day-h" hx-swap-oob="true">' in response.text
+    assert re.search(r'<section id="my-day" [^>]*hx-swap-oob="true">', response.text)
     assert "1 going · room for 30" in element(response.text, f"row-{morning.id}")
 
 
@@ -900,3 +900,31 @@ def test_propose_form_folds_away_while_voting_is_open(client, factory, backend):
 
     assert '<details class="fold"><summary>Write a proposal</summary>' in while_voting
     assert "<details" not in before_voting and 'name="title"' in before_voting
+
+
+def test_my_day_follows_a_session_the_facilitator_moved(client, factory, backend):
+    event, morning, first, _ = _wall(factory)
+    afternoon = factory.slot(event, starts="14:00", ends="15:00", label="Afternoon")
+    token = join(client, event.slug)
+    client.post(f"/e/{event.slug}/slots/{morning.id}/attend", data={"csrf_token": token, "topic_id": str(first.id)})
+    hall = client.get(f"/api/events/{event.slug}/board").json()["placements"][0]["room_id"]
+
+    client.put(
+        f"/api/events/{event.slug}/topics/{first.id}/placement",
+        json={"room_id": hall, "slot_id": afternoon.id},
+        headers=event.auth,
+    )
+    day = client.get(f"/e/{event.slug}/wall/my-day", headers=HTMX).text
+
+    assert day.startswith('<section id="my-day"')
+    assert f'data-topic="{first.id}" data-slot="{afternoon.id}"' in day
+    assert re.search(r"<time>14:00</time>\s*<a[^>]*>Remote work</a>", day)
+
+
+def test_my_day_of_someone_who_has_not_joined_is_refused(client, factory, backend):
+    event, *_ = _wall(factory)
+
+    response = client.get(f"/e/{event.slug}/wall/my-day")
+
+    assert response.status_code == 403
+    assert "Join the event to have a day of your own." in response.text

@@ -54,6 +54,18 @@ def wall(request: Request, event: EventDep, visitor: VisitorDep, session: Sessio
     return render(request, "pages/wall.html", wall_context(session, event, visitor.attendee, visitor.is_facilitator))
 
 
+@router.get("/e/{slug}/wall/my-day", response_class=HTMLResponse)
+def my_day(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
+    """This attendee's day again: asked by the wall page when a session they go to moved or left."""
+    if visitor.attendee is None:
+        raise NotAllowed("Join the event to have a day of your own.")
+    ctx = {
+        "event": event,
+        "wall": wall_view.load_wall(session=session, event_id=id_of(event), attendee_id=id_of(visitor.attendee)),
+    }
+    return render(request, "partials/my_day.html", ctx)
+
+
 @router.post("/e/{slug}/wall/place", dependencies=[CsrfChecked])
 async def place(
     request: Request,
