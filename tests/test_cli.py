@@ -282,6 +282,7 @@ def test_serve_prints_the_demo_links_and_runs_the_app_factory(migrated, backend,
             "access_log": False,
             "ws_per_message_deflate": False,  # the same bytes to every socket: no zlib state per socket
             "ws_max_size": 64 * 1024,
+            "ws": "websockets-sansio",
         }
     ]
 

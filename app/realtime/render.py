@@ -37,7 +37,8 @@ class BoardRenderer(Renderer):
 
     def render(self, *, event_id: int, change: BoardChange | None, views: frozenset[str], version: int) -> Rendered:
         with self._database.read_session() as session:
-            board = load_board(session=session, event_id=event_id)
+            # Only the wall shows who is torn between two sessions (a scan of every dot on the wall).
+            board = load_board(session=session, event_id=event_id, with_clashes="wall" in views)
             messages = {view: _render_view(session, board, view, change, version) for view in views & VIEWS}
         return Rendered(version=version, messages={v: m for v, m in messages.items() if m})
 
