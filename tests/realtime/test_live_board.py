@@ -306,3 +306,60 @@ def test_plenary_slot_placement_is_refused_and_the_board_does_not_change(client:
     assert response.status_code == 409
     assert "only session slots take topics" in response.json()["detail"]
     assert client.get(f"/api/events/{event.slug}/board").json() == before
+
+
+def test_venue_screen_gets_the_changed_row_and_the_top_topics(client: TestClient, factory, backend):
+    event, hall, _, morning, _, ada, topic = _setup(factory)
+    page = client.get(f"/e/{event.slug}/board").text
+    since = re.search(r"view=board&amp;since=(\d+)", page).group(1)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?view=board&since={since}") as socket:
+        client.put(
+            f"/api/events/{event.slug}/topics/{topic.id}/placement",
+            json={"room_id": hall.id, "slot_id": morning.id},
+            headers=event.auth,
+        )
+        placed = socket.receive_text()
+        client.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
+        voted = socket.receive_text()
+
+    assert f'<div id="board-row-{morning.id}" class="b-row sessions" hx-swap-oob="true">' in placed
+    assert f'id="board-cell-{hall.id}-{morning.id}" class="b-cell taken"' in placed
+    assert re.search(
+        r'<ol id="board-top" class="b-top" hx-swap-oob="true">\s*<li><span class="b-votes">1</span>', voted
+    )
+
+
+def test_a_burst_of_votes_is_coalesced_and_the_last_message_has_the_final_count(client: TestClient, factory, backend):
+    event = factory.event(votes_per_attendee=1)
+    topic = factory.topic(event, None, title="Popular")
+    voters = [factory.attendee(event, name=f"Voter {n}") for n in range(30)]
+    since = client.get(f"/api/events/{event.slug}/board").json()["version"]
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?format=json&since={since}") as socket:
+        for voter in voters:
+            client.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=voter.auth)
+        latest = client.get(f"/api/events/{event.slug}/board").json()["version"]
+        messages = [json.loads(socket.receive_text())]
+        while messages[-1]["version"] < latest:
+            messages.append(json.loads(socket.receive_text()))
+
+    assert messages[-1]["topics"] == [{**messages[-1]["topics"][0], "id": topic.id, "votes": 30}]
+    assert [m["version"] for m in messages] == sorted({m["version"] for m in messages})  # in order, no repeats
+    assert len(messages) < len(voters)  # at most one message a quarter second, not one per vote
+
+
+def test_a_lost_broadcast_is_noticed_by_its_version_and_answered_with_a_snapshot(client: TestClient, factory, backend):
+    event, *_ = _setup(factory)
+    hub = client.app.state.hub
+    since = client.get(f"/api/events/{event.slug}/board").json()["version"]
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?format=json&since={since}") as socket:
+        # What another worker would publish after a version this worker never heard of (Redis dropped it).
+        gap = json.dumps({"version": since + 5, "change": {"event_id": event.id, "kinds": ["vote"], "topic_ids": []}})
+        client.portal.call(hub.broadcaster.publish, f"hallway:board:{event.id}", gap)
+        message = json.loads(socket.receive_text())
+
+    assert message["type"] == "snapshot"
+    assert message["version"] == since + 5
+    assert [t["title"] for t in message["board"]["topics"]] == ["Remote work"]

@@ -11,9 +11,9 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def csrf_token(html: str) -> str:
-    """The hidden csrf_token of the first form in the page."""
-    match = _CSRF.search(html)
-    assert match, "no csrf_token field in the page"
+    """The hidden csrf_token of the first form in the page, or else the one htmx sends as a header."""
+    match = _CSRF.search(html) or re.search(r"hx-headers='\{\"X-CSRF-Token\": \"([^\"]+)\"\}'", html)
+    assert match, "no csrf_token in the page"
     return match.group(1)
 
 
