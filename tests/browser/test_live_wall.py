@@ -132,3 +132,34 @@ def test_board_with_twelve_rooms_and_eight_slots_fits_the_screen(browser: Browse
             context.close()
     finally:
         pass
+
+
+def test_facilitator_drags_topics_onto_the_wall_swaps_and_takes_one_off(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    factory = live_server.factory
+    garden = factory.room(demo_event, name="Garden", capacity=15)
+    laptop = browser.new_context(**LAPTOP)
+    try:
+        page = laptop.new_page()
+        page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+        page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+        page.goto(f"{live_server.url}/e/demo/wall")
+        page.wait_for_function("() => document.querySelector('.tray-item[draggable=true]') !== null")
+        garden_cell = page.locator(f".cell[data-room='{garden.id}']").first
+        message = page.locator("#wall-message")
+
+        page.locator(".tray-item", has_text="Lightning talks").drag_to(garden_cell)
+        expect(message).to_have_text("Placed.")
+        expect(garden_cell).to_contain_text("Lightning talks")
+
+        remote = page.locator(".cell .card", has_text="Remote work")
+        page.locator(".cell .card", has_text="Lightning talks").drag_to(remote)
+        expect(message).to_have_text("Swapped.")
+        expect(page.locator(f".cell[data-room='{garden.id}']").first).to_contain_text("Remote work")
+
+        page.locator(".cell .card", has_text="Lightning talks").drag_to(page.locator("#wall-tray"))
+        expect(message).to_have_text("Taken off the wall.")
+        expect(page.locator("#wall-tray")).to_contain_text("Lightning talks")
+    finally:
+        laptop.close()
