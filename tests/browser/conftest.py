@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 class LiveServer:
     url: str
     factory: Factory
+    stop: Callable[[], None]
+    start: Callable[[], None]
 
 
 def _free_port() -> int:
@@ -80,18 +82,16 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         "HALLWAY_PUBLIC_URL": url,
     }
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), "--log-level", "warning"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    database = connect(database_url)
-    try:
+    command += ["--port", str(port), "--log-level", "warning", "--ws", "websockets-sansio"]
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start() -> None:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        processes.append(process)
         _wait_until_up(url + "/", process)
-        yield LiveServer(url=url, factory=Factory(database))
-    finally:
+
+    def stop() -> None:
+        process = processes[-1]
         process.terminate()
         try:
             process.wait(timeout=10)
@@ -100,6 +100,14 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
             process.wait()
         if process.stdout:
             process.stdout.close()
+
+    database = connect(database_url)
+    try:
+        start()
+        yield LiveServer(url=url, factory=Factory(database), stop=stop, start=start)
+    finally:
+        if processes[-1].poll() is None:
+            stop()
         database.dispose()
 
 

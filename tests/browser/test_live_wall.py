@@ -8,6 +8,8 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 
 from app.models import SlotKind
+from app.services import placements
+from app.services.changes import advance_board_version
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer
 from tests.factories import EventWithKey
 
@@ -163,3 +165,39 @@ def test_facilitator_drags_topics_onto_the_wall_swaps_and_takes_one_off(
         expect(page.locator("#wall-tray")).to_contain_text("Lightning talks")
     finally:
         laptop.close()
+
+
+def test_pages_say_they_are_reconnecting_and_catch_up_after_a_server_restart(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    factory = live_server.factory
+    garden = factory.room(demo_event, name="Garden", capacity=15)
+    late = factory.topic(demo_event, None, title="Late idea")
+    phone = browser.new_context(**PHONE)
+    try:
+        page = phone.new_page()
+        page.goto(f"{live_server.url}/e/demo/wall")
+        status = page.locator("#live-status")
+        page.wait_for_function("() => document.getElementById('live-status').hidden")
+
+        live_server.stop()  # a deploy: every socket closes
+        expect(status).to_be_visible(timeout=5000)
+        expect(status).to_have_text("Reconnecting…")
+        # The wall changes while this page is away.
+        slot_id = int(page.locator(f".cell[data-room='{garden.id}']").first.get_attribute("data-slot"))
+        with factory.database.write_session() as session:
+            placements.place_topic(
+                session=session,
+                event_id=demo_event.id,
+                actor=placements.Actor(is_facilitator=True),
+                topic_id=late.id,
+                room_id=garden.id,
+                slot_id=slot_id,
+            )
+            advance_board_version(session=session, event_id=demo_event.id)  # as the writer does
+        live_server.start()
+
+        expect(page.locator(f"#cell-{garden.id}-{slot_id}")).to_contain_text("Late idea", timeout=10_000)
+        expect(status).to_be_hidden()
+    finally:
+        phone.close()
