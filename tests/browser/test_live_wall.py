@@ -95,7 +95,14 @@ def test_placement_on_the_laptop_reaches_the_board_and_the_phone_within_a_second
         facilitator.locator(".cell.taken", has_text="Remote work").click()
         expect(facilitator.locator("#wall-message")).to_contain_text("already has")
 
-        board.locator("body").evaluate("body => body.setAttribute('data-mode', 'wall')")
+        # The facilitator keeps the board on "now and next", then on the wall: it follows without a reload.
+        for mode in ("now", "wall"):
+            facilitator.request.patch(
+                f"{live_server.url}/api/events/demo",
+                data={"board_mode": mode},
+                headers={"Authorization": f"Bearer {demo_event.key}"},
+            )
+            expect(board.locator("body")).to_have_attribute("data-mode", mode, timeout=3 * LIVE)
         ARTIFACTS.mkdir(exist_ok=True)
         board.screenshot(path=str(ARTIFACTS / "board-1920x1080.png"))
         assert _no_overflow(board) == {"scrollX": False, "scrollY": False, "spilled": 0, "offscreen": 0}
