@@ -77,6 +77,7 @@ def test_calendar_page_shows_the_private_link_and_the_feed_follows_my_choices(cl
     page = client.get("/e/ete/calendar")
     url = page.text.split('id="calendar-url" type="url" readonly value="')[1].split('"')[0]
     feed = client.get(url.removeprefix("http://testserver"))
+    head = client.head(url.removeprefix("http://testserver"))
 
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
@@ -85,6 +86,7 @@ def test_calendar_page_shows_the_private_link_and_the_feed_follows_my_choices(cl
     assert feed.status_code == 200
     assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
     assert Calendar.from_ical(feed.content).walk("VEVENT") == []
+    assert (head.status_code, head.headers["content-type"], head.content) == (200, "text/calendar; charset=utf-8", b"")
     assert lively.event.key not in page.text
 
 

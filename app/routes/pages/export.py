@@ -41,7 +41,8 @@ def my_calendar(
     return response
 
 
-@router.get("/e/{slug}/calendar/{token}.ics")
+# HEAD too: some calendar apps ask for the headers before they subscribe.
+@router.api_route("/e/{slug}/calendar/{token}.ics", methods=["GET", "HEAD"])
 def calendar_feed(token: str, event: EventDep, session: SessionDep, settings: SettingsDep) -> Response:
     """An attendee's day as an iCalendar feed; the link itself is the key (calendar apps send no cookies)."""
     attendee = attendee_of_calendar_token(session=session, secret_key=settings.secret_key, event=event, token=token)
