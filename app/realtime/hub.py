@@ -266,11 +266,11 @@ class EventFeed:
                         self.hub.renderer.render, event_id=self.event_id, change=None, views=views, version=label
                     )
                 else:
-                    # On the loop, like the writer: a change renders in a few milliseconds, less than
-                    # the hand-over to a thread and back costs a loop that is sending to 2,000 sockets.
+                    # On a thread: the database work of a render releases the GIL, and with a wall page
+                    # open a big event's render is tens of milliseconds the loop keeps for sending.
                     label = max(self.label, self.seen)
-                    rendered = self.hub.renderer.render(
-                        event_id=self.event_id, change=change, views=views, version=label
+                    rendered = await asyncio.to_thread(
+                        self.hub.renderer.render, event_id=self.event_id, change=change, views=views, version=label
                     )
             except Exception:
                 log.exception("could not render board version %d of event %d", self.seen, self.event_id)

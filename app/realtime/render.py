@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.db import Database
 from app.models import TopicStatus
 from app.realtime.hub import Rendered, Renderer
-from app.services.board import Board, board_json, load_board, placement_json, topic_json
+from app.services.board import Board, add_clashes, board_json, load_board, placement_json, topic_json
 from app.services.changes import BoardChange, board_version
 from app.templating import templates
 
@@ -37,8 +37,11 @@ class BoardRenderer(Renderer):
 
     def render(self, *, event_id: int, change: BoardChange | None, views: frozenset[str], version: int) -> Rendered:
         with self._database.read_session() as session:
-            # Only the wall shows who is torn between two sessions (a scan of every dot on the wall).
-            board = load_board(session=session, event_id=event_id, with_clashes="wall" in views)
+            board = load_board(session=session, event_id=event_id, with_clashes=False)
+            if "wall" in views:
+                # Only the wall shows who is torn between two sessions, and only its redrawn rows need it.
+                redrawn = None if change is None or change.wall or change.event else _dirty_slots(board, change)
+                add_clashes(session=session, board=board, slot_ids=redrawn)
             messages = {view: _render_view(session, board, view, change, version) for view in views & VIEWS}
         return Rendered(version=version, messages={v: m for v, m in messages.items() if m})
 

@@ -7,11 +7,12 @@ is beyond its room's capacity, and the people torn between two topics placed in 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -156,9 +157,53 @@ def load_board(*, session: Session, event_id: int, with_clashes: bool = True) ->
     board = Board(
         version=version, event=event, rooms=rooms, slots=slots, topics=topics, placements=placements, going=going
     )
-    voters = _voters_of_placed(session, event_id) if with_clashes and placements else {}
-    board.rows = [_row(board, slot, voters) for slot in slots]
+    board.rows = [_row(board, slot, {}, {}) for slot in slots]
+    if with_clashes:
+        add_clashes(session=session, board=board)
     return board
+
+
+def add_clashes(*, session: Session, board: Board, slot_ids: Collection[int] | None = None) -> None:
+    """Count the torn attendees of these slots (all when None).
+
+    Kept apart from loading because it is the expensive part, and counted by the database: a change
+    redraws a row or two, and only their dots are joined.
+    """
+    wanted = set(slot_ids) if slot_ids is not None else {id_of(slot) for slot in board.slots}
+    if not any(slot_id in wanted for _, slot_id in board.placements.values()):
+        return
+    shared, torn = _co_votes(session, wanted)
+    board.rows = [_row(board, row.slot, shared, torn) if row.slot.id in wanted else row for row in board.rows]
+
+
+def _co_votes(session: Session, slot_ids: set[int]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+    """For topics placed in one slot: the people who dotted both of a pair, and for each topic the
+    people who also dotted a topic before it in the slot (by id), which summed over a slot counts each
+    person's dotted topics beyond their first (the torn attendees figure the auto-scheduler minimises)."""
+    mine, theirs = aliased(Vote), aliased(Vote)
+    here, there = aliased(Placement), aliased(Placement)
+    pairs = (
+        select(col(mine.topic_id), col(theirs.topic_id), col(mine.attendee_id))
+        .join(theirs, (col(theirs.attendee_id) == col(mine.attendee_id)) & (col(theirs.topic_id) != col(mine.topic_id)))
+        .join(here, col(here.topic_id) == col(mine.topic_id))
+        .join(there, (col(there.topic_id) == col(theirs.topic_id)) & (col(there.slot_id) == col(here.slot_id)))
+        .where(col(here.slot_id).in_(slot_ids))
+        .subquery()
+    )
+    topic, other, attendee = pairs.c
+    shared = {
+        (a, b): n
+        for a, b, n in exec_select(session, select(topic, other, func.count()).group_by(topic, other)).tuples()
+    }
+    torn = dict(
+        exec_select(
+            session,
+            select(topic, func.count(attendee.distinct())).where(other < topic).group_by(topic),
+        )
+        .tuples()
+        .all()
+    )
+    return shared, torn
 
 
 def _active_topics(session: Session, event_id: int) -> list[BoardTopic]:
@@ -202,21 +247,7 @@ def _going(session: Session, event_id: int) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _voters_of_placed(session: Session, event_id: int) -> dict[int, set[int]]:
-    """Placed topic id → the attendees who dotted it."""
-    rows = exec_select(
-        session,
-        select(col(Vote.topic_id), col(Vote.attendee_id))
-        .join(Placement, col(Placement.topic_id) == col(Vote.topic_id))
-        .where(col(Placement.event_id) == event_id),
-    ).tuples()
-    voters: defaultdict[int, set[int]] = defaultdict(set)
-    for topic_id, attendee_id in rows:
-        voters[topic_id].add(attendee_id)
-    return voters
-
-
-def _row(board: Board, slot: Slot, voters: dict[int, set[int]]) -> BoardRow:
+def _row(board: Board, slot: Slot, shared: dict[tuple[int, int], int], torn: dict[int, int]) -> BoardRow:
     by_cell = {cell: topic_id for topic_id, cell in board.placements.items() if cell[1] == slot.id}
     topics = {t.id: t for t in board.topics}
     in_slot = [topic_id for topic_id in by_cell.values() if topic_id in topics]
@@ -227,16 +258,13 @@ def _row(board: Board, slot: Slot, voters: dict[int, set[int]]) -> BoardRow:
         if topic is None:
             cells.append(BoardCell(room=room, slot=slot, topic=None))
             continue
-        mine = voters.get(topic.id, set())
-        clashes = tuple(
-            sorted(
-                (
-                    Clash(other_topic_id=other, other_title=topics[other].title, people=len(mine & voters[other]))
-                    for other in in_slot
-                    if other != topic.id and mine & voters.get(other, set())
-                ),
-                key=lambda c: -c.people,
-            )
+        clashes = sorted(
+            (
+                Clash(other_topic_id=other, other_title=topics[other].title, people=shared[(topic.id, other)])
+                for other in in_slot
+                if (topic.id, other) in shared
+            ),
+            key=lambda c: (-c.people, c.other_title),
         )
         cells.append(
             BoardCell(
@@ -244,26 +272,11 @@ def _row(board: Board, slot: Slot, voters: dict[int, set[int]]) -> BoardRow:
                 slot=slot,
                 topic=topic,
                 going=board.going.get(topic.id, 0),
-                torn=_torn_share(topic.id, in_slot, voters),
-                clashes=clashes,
+                torn=torn.get(topic.id, 0),
+                clashes=tuple(clashes),
             )
         )
     return BoardRow(slot=slot, cells=cells)
-
-
-def _torn_share(topic_id: int, in_slot: list[int], voters: dict[int, set[int]]) -> int:
-    """This topic's voters who also dotted a topic placed earlier in the slot's order.
-
-    Summed over a slot's cells this counts each person's dotted topics beyond their first: the torn
-    attendees figure the auto-scheduler minimises.
-    """
-    ordered = sorted(in_slot)
-    earlier = ordered[: ordered.index(topic_id)]
-    mine = voters.get(topic_id, set())
-    seen: set[int] = set()
-    for other in earlier:
-        seen |= voters.get(other, set())
-    return len(mine & seen)
 
 
 def board_json(board: Board) -> dict[str, object]:
