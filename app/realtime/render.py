@@ -132,12 +132,15 @@ def _board(board: Board, change: BoardChange | None) -> list[str]:
 
 
 def _notes(session: Session, board: Board, change: BoardChange | None) -> list[str]:
+    parts = []
+    if change is None or change.event:
+        parts.append(_fragment("partials/notes_lock.html", locked=board.event.notes_locked))
     if change is None or not change.notes_topic_ids:
-        return []
+        return parts
     # Imported here: the notes view lands with the notes pages (app/realtime/notes_view.py).
     from app.realtime.notes_view import render_notes_update
 
-    return [render_notes_update(session=session, event=board.event, topic_ids=change.notes_topic_ids)]
+    return [*parts, render_notes_update(session=session, event=board.event, topic_ids=change.notes_topic_ids)]
 
 
 def _json_message(board: Board, change: BoardChange | None, version: int) -> str:

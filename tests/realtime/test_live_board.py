@@ -363,3 +363,15 @@ def test_a_lost_broadcast_is_noticed_by_its_version_and_answered_with_a_snapshot
     assert message["type"] == "snapshot"
     assert message["version"] == since + 5
     assert [t["title"] for t in message["board"]["topics"]] == ["Remote work"]
+
+
+def test_notes_pages_hear_when_the_facilitator_locks_the_notes(client: TestClient, factory, backend):
+    event, *_ = _setup(factory)
+    since = client.get(f"/api/events/{event.slug}/board").json()["version"]
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?view=notes&since={since}") as socket:
+        client.patch(f"/api/events/{event.slug}", json={"notes_locked": True}, headers=event.auth)
+        message = socket.receive_text()
+
+    assert message.startswith('<p id="notes-lock" class="note" role="status" hx-swap-oob="true">')
+    assert "The facilitator has locked these notes" in message
