@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     admin_token: str = ""
     public_url: str = "http://127.0.0.1:8000"
     redis_url: str = ""
+    # Names this deployment's channels on Redis: two deployments sharing one Redis set different ones.
+    redis_channel_prefix: str = Field(default="hallway", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
     # Secure cookies need HTTPS; on by default in production.
     cookie_secure: bool | None = None
 

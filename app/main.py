@@ -36,7 +36,11 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = connect(settings.database_url)
-    hub = Hub(broadcaster=broadcaster_for(settings.redis_url), renderer=BoardRenderer(database))
+    hub = Hub(
+        broadcaster=broadcaster_for(settings.redis_url),
+        renderer=BoardRenderer(database),
+        channel_prefix=settings.redis_channel_prefix,
+    )
     writer = Writer(database, on_change=hub.announce)
     checkpointer = WalCheckpointer(database)
 

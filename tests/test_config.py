@@ -37,3 +37,10 @@ def test_default_database_is_sqlite_in_the_data_dir(tmp_path):
     settings = Settings(environment="development", data_dir=tmp_path)
     assert settings.database_url == f"sqlite:///{tmp_path / 'hallway.db'}"
     assert settings.cookie_secure is False
+
+
+def test_redis_channel_prefix_is_a_plain_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("HALLWAY_REDIS_CHANNEL_PREFIX", "venue-b")
+    assert Settings(environment="development", data_dir=tmp_path).redis_channel_prefix == "venue-b"
+    with pytest.raises(ValidationError, match="redis_channel_prefix"):
+        Settings(environment="development", data_dir=tmp_path, redis_channel_prefix="has spaces and *")

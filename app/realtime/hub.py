@@ -151,7 +151,7 @@ class EventFeed:
     def __init__(self, hub: Hub, event_id: int) -> None:
         self.hub = hub
         self.event_id = event_id
-        self.channel = channel_of(event_id)
+        self.channel = hub.channel_of(event_id)
         self.clients: defaultdict[str, set[Client]] = defaultdict(set)
         self.label = 0  # the version the last message (or snapshot) covered
         self.seen = 0  # the highest version heard from the broadcaster
@@ -337,16 +337,13 @@ class EventFeed:
         return message
 
 
-def channel_of(event_id: int) -> str:
-    return f"hallway:board:{event_id}"
-
-
 class Hub:
     """Every event feed of this worker, and the ordered publishing of the writer's changes."""
 
-    def __init__(self, *, broadcaster: Broadcaster, renderer: Renderer) -> None:
+    def __init__(self, *, broadcaster: Broadcaster, renderer: Renderer, channel_prefix: str = "hallway") -> None:
         self.broadcaster = broadcaster
         self.renderer = renderer
+        self.channel_prefix = channel_prefix
         self.feeds: dict[int, EventFeed] = {}
         self.event_ids: dict[str, int] = {}  # slug → id, for the websocket route
         self._feed_starting: dict[int, asyncio.Future[EventFeed]] = {}
@@ -378,6 +375,9 @@ class Hub:
             task.cancel()
         await self.broadcaster.stop()
 
+    def channel_of(self, event_id: int) -> str:
+        return f"{self.channel_prefix}:board:{event_id}"
+
     def track(self, task: asyncio.Task[None]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -395,7 +395,7 @@ class Hub:
             version, change = item
             message = json.dumps({"version": version, "change": change.to_json()}, separators=(",", ":"))
             try:
-                await self.broadcaster.publish(channel_of(change.event_id), message)
+                await self.broadcaster.publish(self.channel_of(change.event_id), message)
             except Exception:
                 # Lost: the pages notice the gap at the next version or at the feed's consistency check.
                 log.warning("could not publish board version %d of event %d", version, change.event_id, exc_info=True)

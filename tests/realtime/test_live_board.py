@@ -357,7 +357,7 @@ def test_a_lost_broadcast_is_noticed_by_its_version_and_answered_with_a_snapshot
     with client.websocket_connect(f"/ws/events/{event.slug}?format=json&since={since}") as socket:
         # What another worker would publish after a version this worker never heard of (Redis dropped it).
         gap = json.dumps({"version": since + 5, "change": {"event_id": event.id, "kinds": ["vote"], "topic_ids": []}})
-        client.portal.call(hub.broadcaster.publish, f"hallway:board:{event.id}", gap)
+        client.portal.call(hub.broadcaster.publish, hub.channel_of(event.id), gap)
         message = json.loads(socket.receive_text())
 
     assert message["type"] == "snapshot"

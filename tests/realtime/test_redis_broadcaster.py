@@ -29,7 +29,8 @@ def redis_settings(settings: Settings) -> Settings:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.RedisError as error:
         pytest.fail(f"Redis at TEST_REDIS_URL ({REDIS_URL}) is not reachable: {error}")
-    return settings.model_copy(update={"redis_url": REDIS_URL})
+    # A prefix of this test's own: other test runs on the same Redis never hear these changes.
+    return settings.model_copy(update={"redis_url": REDIS_URL, "redis_channel_prefix": f"test-{uuid.uuid4().hex}"})
 
 
 def test_change_on_one_instance_reaches_a_websocket_client_of_another(redis_settings, factory, backend):
