@@ -7,11 +7,14 @@ end with one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import copy
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -167,6 +170,29 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+class QuietSockets(logging.Filter):
+    """Without --access-log, no line per websocket: a hall of phones opens thousands, and reopens them
+    all after every restart. Warnings and errors still show."""
+
+    NOISE = ('"WebSocket ', "connection open", "connection closed")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        message = record.getMessage()
+        return not any(part in message for part in self.NOISE)
+
+
+def _log_config(*, quiet_sockets: bool) -> dict[str, Any]:
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    if quiet_sockets:
+        config["filters"] = {"quiet_sockets": {"()": "app.cli.QuietSockets"}}
+        config["handlers"]["default"]["filters"] = ["quiet_sockets"]
+    return config
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -213,6 +239,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         ws_max_size=64 * 1024,
         # The measured one (bench/fanout.py); the hub's send-at-once relies on it waiting before writing.
         ws="websockets-sansio",
+        log_config=_log_config(quiet_sockets=not args.access_log),
     )
     return 0
 

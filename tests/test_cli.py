@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import stat
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ import pytest
 import uvicorn
 from sqlalchemy import func, select
 
-from app.cli import DEMO_KEY_FILE, main
+from app.cli import DEMO_KEY_FILE, QuietSockets, _log_config, main
 from app.db import connect
 from app.models import Attendance, Attendee, Event, Placement, Room, Slot, Topic, Vote
 from app.services import events
@@ -283,6 +284,7 @@ def test_serve_prints_the_demo_links_and_runs_the_app_factory(migrated, backend,
             "ws_per_message_deflate": False,  # the same bytes to every socket: no zlib state per socket
             "ws_max_size": 64 * 1024,
             "ws": "websockets-sansio",
+            "log_config": _log_config(quiet_sockets=True),
         }
     ]
 
@@ -380,3 +382,17 @@ def test_import_refuses_a_taken_slug_and_a_broken_file(migrated, factory, tmp_pa
     assert bad[0] == 2 and "this Hallway reads version 1" in bad[2]
     assert missing[0] == 2 and missing[2].startswith("hallway: Can't read ")
     assert count(migrated, Event) == 1
+
+
+def test_serve_logs_no_line_per_websocket_unless_asked():
+    quiet = QuietSockets()
+
+    def record(message: str, level: int = logging.INFO) -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.error", level, __file__, 1, message, None, None)
+
+    assert quiet.filter(record('127.0.0.1:5000 - "WebSocket /ws/events/demo?view=wall" [accepted]')) is False
+    assert quiet.filter(record("connection open")) is False
+    assert quiet.filter(record("connection closed")) is False
+    assert quiet.filter(record("Application startup complete.")) is True
+    assert quiet.filter(record("connection closed", logging.WARNING)) is True
+    assert _log_config(quiet_sockets=False)["handlers"]["default"].get("filters") is None
