@@ -48,8 +48,6 @@ class Rendered:
 class Renderer:
     """What the hub needs from the database and templates; app/realtime/render.py implements it."""
 
-    views: frozenset[str]
-
     def current_version(self, event_id: int) -> int:
         raise NotImplementedError
 
@@ -259,19 +257,18 @@ class EventFeed:
                 return
             views = frozenset(view for view, clients in self.clients.items() if clients)
             try:
-                if resync:
-                    version = await asyncio.to_thread(self.hub.renderer.current_version, self.event_id)
-                    label = max(self.label, self.seen, version)
-                    rendered = await asyncio.to_thread(
-                        self.hub.renderer.render, event_id=self.event_id, change=None, views=views, version=label
-                    )
-                else:
-                    # On a thread: the database work of a render releases the GIL, and with a wall page
-                    # open a big event's render is tens of milliseconds the loop keeps for sending.
-                    label = max(self.label, self.seen)
-                    rendered = await asyncio.to_thread(
-                        self.hub.renderer.render, event_id=self.event_id, change=change, views=views, version=label
-                    )
+                label = max(self.label, self.seen)
+                if resync:  # after a gap, the database says how far the board got
+                    label = max(label, await asyncio.to_thread(self.hub.renderer.current_version, self.event_id))
+                # On a thread: the database work of a render releases the GIL, and with a wall page
+                # open a big event's render is tens of milliseconds the loop keeps for sending.
+                rendered = await asyncio.to_thread(
+                    self.hub.renderer.render,
+                    event_id=self.event_id,
+                    change=None if resync else change,
+                    views=views,
+                    version=label,
+                )
             except Exception:
                 log.exception("could not render board version %d of event %d", self.seen, self.event_id)
                 self.resync = True  # try again with everything on the next change or check
@@ -284,9 +281,8 @@ class EventFeed:
                     self.snapshots[view] = (rendered.version, message)
                 else:
                     self.history[view].append((previous, rendered.version, message))
-                for client in list(self.clients.get(view, ())):
+                for client in self.clients.get(view, ()):
                     client.offer(message)
-            self.hub.messages_sent += sum(len(self.clients.get(v, ())) for v in rendered.messages)
         if self.pending is not None or self.resync:
             self._schedule_flush()
 
@@ -351,7 +347,6 @@ class Hub:
         self._publisher: asyncio.Task[None] | None = None
         self._reaper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self.messages_sent = 0
 
     async def start(self) -> None:
         await self.broadcaster.start()
@@ -436,9 +431,3 @@ class Hub:
                 if feed.client_count == 0 and feed.idle_since is not None and now - feed.idle_since > IDLE_FEED_SECONDS:
                     del self.feeds[event_id]
                     await feed.stop()
-
-    def client_count(self) -> int:
-        return sum(feed.client_count for feed in self.feeds.values())
-
-
-OnChange = Callable[[int, BoardChange], None]

@@ -22,12 +22,9 @@ from app.templating import templates
 JSON_VIEW = "json"
 HTML_VIEWS = frozenset({"market", "wall", "board", "notes"})
 VIEWS = HTML_VIEWS | {JSON_VIEW}
-BOARD_TOP_COUNT = 12  # topics in the venue screen's marketplace mode
 
 
 class BoardRenderer(Renderer):
-    views = VIEWS
-
     def __init__(self, database: Database) -> None:
         self._database = database
 
@@ -115,7 +112,7 @@ def _board(board: Board, change: BoardChange | None) -> list[str]:
     if change is None or change.wall or change.event:
         return [
             _fragment("partials/board_grid.html", event=event, board=board),
-            _fragment("partials/board_top.html", event=event, board=board, top=board.top(BOARD_TOP_COUNT)),
+            _fragment("partials/board_top.html", event=event, board=board, top=board.top()),
             _fragment("partials/board_now.html", event=event, board=board, now_next=board.now_next()),
             _fragment("partials/board_config.html", event=event),
         ]
@@ -125,7 +122,7 @@ def _board(board: Board, change: BoardChange | None) -> list[str]:
         if (row := board.row(slot_id)) is not None
     ]
     if change.topic_ids or change.new_topics:
-        parts.append(_fragment("partials/board_top.html", event=event, board=board, top=board.top(BOARD_TOP_COUNT)))
+        parts.append(_fragment("partials/board_top.html", event=event, board=board, top=board.top()))
     if parts:
         parts.append(_fragment("partials/board_now.html", event=event, board=board, now_next=board.now_next()))
     return parts

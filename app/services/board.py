@@ -24,6 +24,8 @@ from app.services.attendance import room_is_full
 from app.services.changes import board_version
 from app.services.lookups import get_event_by_id
 
+TOP_COUNT = 12  # the most dotted topics the venue screen shows
+
 
 @dataclass(frozen=True)
 class BoardTopic:
@@ -93,6 +95,14 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
+class DaySlot:
+    """One session slot of an attendee's day: the cell they said they are going to, if any."""
+
+    slot: Slot
+    chosen: BoardCell | None
+
+
+@dataclass(frozen=True)
 class NowNext:
     now: BoardRow | None
     next: BoardRow | None
@@ -120,8 +130,19 @@ class Board:
     def unplaced(self) -> list[BoardTopic]:
         return [t for t in self.topics if t.id not in self.placements]
 
-    def top(self, count: int) -> list[BoardTopic]:
+    def top(self, count: int = TOP_COUNT) -> list[BoardTopic]:
         return self.topics[:count]
+
+    def day_of(self, choices: dict[int, int]) -> list[DaySlot]:
+        """An attendee's day on this wall, from their "I'm going" per slot (attendance.my_day)."""
+        return [
+            DaySlot(
+                slot=row.slot,
+                chosen=next((c for c in row.placed if c.topic and c.topic.id == choices.get(id_of(row.slot))), None),
+            )
+            for row in self.rows
+            if row.takes_topics
+        ]
 
     def now_next(self, at: dt.datetime | None = None) -> NowNext:
         """What runs now and next at the venue's wall-clock time (slots are stored as wall-clock)."""

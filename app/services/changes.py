@@ -8,7 +8,9 @@ committed board state: a page or script that saw version V has missed exactly th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
@@ -36,12 +38,12 @@ class BoardChange:
         event_id: int,
         kind: str,
         *,
-        topic_ids: object = (),
-        slot_ids: object = (),
+        topic_ids: Ids = (),
+        slot_ids: Ids = (),
         new_topics: bool = False,
         wall: bool = False,
         event: bool = False,
-        notes_topic_ids: object = (),
+        notes_topic_ids: Ids = (),
     ) -> BoardChange:
         return cls(
             event_id=event_id,
@@ -57,47 +59,31 @@ class BoardChange:
     def merge(self, other: BoardChange) -> BoardChange:
         """Both changes as one (same event): what either touched is touched."""
         assert other.event_id == self.event_id
-        return BoardChange(
-            event_id=self.event_id,
-            kinds=self.kinds | other.kinds,
-            topic_ids=self.topic_ids | other.topic_ids,
-            slot_ids=self.slot_ids | other.slot_ids,
-            new_topics=self.new_topics or other.new_topics,
-            wall=self.wall or other.wall,
-            event=self.event or other.event,
-            notes_topic_ids=self.notes_topic_ids | other.notes_topic_ids,
-        )
+        return replace(self, **{f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)[1:]})
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "event_id": self.event_id,
-            "kinds": sorted(self.kinds),
-            "topic_ids": sorted(self.topic_ids),
-            "slot_ids": sorted(self.slot_ids),
-            "new_topics": self.new_topics,
-            "wall": self.wall,
-            "event": self.event,
-            "notes_topic_ids": sorted(self.notes_topic_ids),
-        }
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> BoardChange:
-        return cls(
-            event_id=int(data["event_id"]),  # type: ignore[call-overload]
-            kinds=frozenset(str(k) for k in data.get("kinds", ())),  # type: ignore[attr-defined]
-            topic_ids=_ids(data.get("topic_ids", ())),
-            slot_ids=_ids(data.get("slot_ids", ())),
-            new_topics=bool(data.get("new_topics")),
-            wall=bool(data.get("wall")),
-            event=bool(data.get("event")),
-            notes_topic_ids=_ids(data.get("notes_topic_ids", ())),
-        )
+    def from_json(cls, data: dict[str, Any]) -> BoardChange:
+        """The change a worker published (`to_json`); a malformed one raises KeyError, TypeError or ValueError."""
+        values: dict[str, Any] = {
+            f.name: frozenset(data[f.name]) if isinstance(data[f.name], list) else data[f.name]
+            for f in fields(cls)
+            if f.name in data
+        }
+        return cls(**values)
 
 
-def _ids(values: object) -> frozenset[int]:
-    if isinstance(values, int):
-        return frozenset({values})
-    return frozenset(int(v) for v in values)  # type: ignore[attr-defined]
+Ids = int | Iterable[int]
+
+
+def _ids(values: Ids) -> frozenset[int]:
+    return frozenset({values}) if isinstance(values, int) else frozenset(values)
+
+
+def _plain(value: object) -> object:
+    return sorted(value) if isinstance(value, frozenset) else value
 
 
 def placement_change(event_id: int, topic_id: int, *slot_ids: int | None) -> BoardChange:

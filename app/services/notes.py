@@ -57,6 +57,13 @@ class Author:
     def facilitator(cls) -> Author:
         return cls(name=FACILITATOR_NAME)
 
+    @classmethod
+    def of(cls, *, attendee: Attendee | None, is_facilitator: bool) -> Author | None:
+        """Who would write: the attendee by their name, else the facilitator; None for a visitor."""
+        if attendee is not None:
+            return cls(name=attendee.display_name, attendee_id=id_of(attendee))
+        return cls.facilitator() if is_facilitator else None
+
 
 @dataclass(frozen=True)
 class NoteInput:
@@ -103,6 +110,10 @@ class NotesView:
     @property
     def version(self) -> int:
         return self.note.version if self.note else 0
+
+    def writable_by(self, author: Author | None) -> bool:
+        """Anyone in the event writes (an attendee or the facilitator), until the notes are locked."""
+        return author is not None and not self.locked
 
     def value(self, name: str) -> str:
         return str(getattr(self.note, name)) if self.note else ""

@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus, id_of
+from app.services.changes import BoardChange, placement_change
 from app.services.errors import CellTaken, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
 from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
 
@@ -78,6 +79,24 @@ def place_topic(
     return placement
 
 
+def move_topic(
+    *, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int
+) -> tuple[Placement, BoardChange]:
+    """Place a topic or move it (the rules of `place_topic`), and say which slots the live wall redraws."""
+    was_in = slot_of(session=session, topic_id=topic_id)
+    placement = place_topic(
+        session=session, event_id=event_id, actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
+    )
+    return placement, placement_change(event_id, topic_id, was_in, placement.slot_id)
+
+
+def take_off_wall(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> BoardChange:
+    """Unplace a topic (`unplace_topic`), and say which slot the live wall redraws."""
+    was_in = slot_of(session=session, topic_id=topic_id)
+    unplace_topic(session=session, event_id=event_id, actor=actor, topic_id=topic_id)
+    return placement_change(event_id, topic_id, was_in)
+
+
 def unplace_topic(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> None:
     """Take a topic off the wall: it goes back to the marketplace with its votes."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
@@ -100,7 +119,7 @@ def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
     session.flush()
 
 
-def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int, other_topic_id: int) -> None:
+def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int, other_topic_id: int) -> BoardChange:
     """Exchange the cells of two placed topics (the facilitator drops one topic onto another).
 
     Each topic's "I'm going"s follow it, so nobody's day changes but for the time. The rules of
@@ -144,6 +163,9 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
         Attendance(attendee_id=attendee_id, topic_id=moved, slot_id=new_slot[moved]) for attendee_id, moved in going
     )
     session.flush()
+    return placement_change(event_id, topic_id, first_cell[1], second_cell[1]).merge(
+        placement_change(event_id, other_topic_id)
+    )
 
 
 def slot_of(*, session: Session, topic_id: int) -> int | None:

@@ -30,10 +30,9 @@ router = APIRouter(tags=["notes"])
 
 
 def author_of(caller: ApiCaller) -> Author:
-    if caller.attendee is not None:
-        return Author(name=caller.attendee.display_name, attendee_id=id_of(caller.attendee))
-    if caller.is_facilitator:
-        return Author.facilitator()
+    author = Author.of(attendee=caller.attendee, is_facilitator=caller.is_facilitator)
+    if author is not None:
+        return author
     raise NotAuthenticated("Join the event and send your attendee token (or the facilitator key) as a bearer token.")
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import Session
 
 from app.deps import ApiAttendee, ApiCaller, EventDep, RowId, SessionDep, WriterDep
 from app.models import id_of
 from app.models.attendance import AttendancePublic, AttendanceSet
-from app.models.placement import Placement, PlacementPublic, PlacementSet
+from app.models.placement import PlacementPublic, PlacementSet
 from app.services import attendance, placements
 from app.services.board import board_json, load_board
-from app.services.changes import BoardChange, placement_change
+from app.services.changes import BoardChange
 from app.services.errors import NotAuthenticated
 from app.services.placements import Actor
 
@@ -38,35 +37,22 @@ async def place(
 ) -> PlacementPublic:
     """Place a topic into a cell (or move it). Taken cells, convener clashes and break slots answer 409."""
     actor = _actor(caller)
-    event_id = id_of(event)
-
-    def place_and_tell(session: Session) -> tuple[Placement, BoardChange]:
-        was_in = placements.slot_of(session=session, topic_id=topic_id)
-        placement = placements.place_topic(
-            session=session,
-            event_id=event_id,
-            actor=actor,
-            topic_id=topic_id,
-            room_id=body.room_id,
-            slot_id=body.slot_id,
-        )
-        return placement, placement_change(event_id, topic_id, was_in, placement.slot_id)
-
-    placement, _ = await writer.run(place_and_tell, change=lambda done: done[1])
+    placement, _ = await writer.run(
+        lambda s: placements.move_topic(
+            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, room_id=body.room_id, slot_id=body.slot_id
+        ),
+        change=lambda moved: moved[1],
+    )
     return PlacementPublic.model_validate(placement, from_attributes=True)
 
 
 @router.delete("/events/{slug}/topics/{topic_id}/placement", status_code=status.HTTP_204_NO_CONTENT)
 async def unplace(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: WriterDep) -> Response:
     actor = _actor(caller)
-    event_id = id_of(event)
-
-    def unplace_and_tell(session: Session) -> BoardChange:
-        was_in = placements.slot_of(session=session, topic_id=topic_id)
-        placements.unplace_topic(session=session, event_id=event_id, actor=actor, topic_id=topic_id)
-        return placement_change(event_id, topic_id, was_in, None)
-
-    await writer.run(unplace_and_tell, change=lambda change: change)
+    await writer.run(
+        lambda s: placements.take_off_wall(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id),
+        change=lambda change: change,
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

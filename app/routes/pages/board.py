@@ -15,9 +15,9 @@ from app.errors import status_for
 from app.models import Attendee, Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.rendering import is_htmx, render, see_other
-from app.services import placements, wall_view
-from app.services.board import load_board
-from app.services.changes import BoardChange, placement_change
+from app.services import attendance, placements
+from app.services.board import Board, DaySlot, load_board
+from app.services.changes import BoardChange
 from app.services.errors import DomainError, NotAllowed
 from app.services.placements import Actor
 
@@ -29,11 +29,11 @@ TopicField = Annotated[int, Form(ge=1, le=MAX_ROW_ID)]
 @router.get("/e/{slug}/board", response_class=HTMLResponse)
 def board(request: Request, event: EventDep, session: SessionDep, settings: SettingsDep) -> Response:
     """The venue screen: no login, large type, the join code always on it; live over the websocket."""
-    loaded = load_board(session=session, event_id=id_of(event))
+    loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)  # the screen shows none
     ctx = {
         "event": loaded.event,
         "board": loaded,
-        "top": loaded.top(12),
+        "top": loaded.top(),
         "now_next": loaded.now_next(),
         "live_version": loaded.version,
         "join_link": f"{settings.public_url}/e/{event.slug}".removeprefix("https://").removeprefix("http://"),
@@ -59,11 +59,8 @@ def my_day(request: Request, event: EventDep, visitor: VisitorDep, session: Sess
     """This attendee's day again: asked by the wall page when a session they go to moved or left."""
     if visitor.attendee is None:
         raise NotAllowed("Join the event to have a day of your own.")
-    ctx = {
-        "event": event,
-        "wall": wall_view.load_wall(session=session, event_id=id_of(event), attendee_id=id_of(visitor.attendee)),
-    }
-    return render(request, "partials/my_day.html", ctx)
+    loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)
+    return render(request, "partials/my_day.html", {"event": event, "day": _day(session, loaded, visitor.attendee)})
 
 
 @router.post("/e/{slug}/wall/place", dependencies=[CsrfChecked])
@@ -79,16 +76,13 @@ async def place(
 ) -> Response:
     """Put a topic into a cell, or move it there; a refusal is said in place with its reason."""
     actor = _actor(visitor)
-    event_id = id_of(event)
 
-    def place_and_tell(s: Session) -> BoardChange:
-        was_in = placements.slot_of(session=s, topic_id=topic_id)
-        placement = placements.place_topic(
-            session=s, event_id=event_id, actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
-        )
-        return placement_change(event_id, topic_id, was_in, placement.slot_id)
+    def work(s: Session) -> BoardChange:
+        return placements.move_topic(
+            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
+        )[1]
 
-    return await _placing(request, event, visitor, session, writer, place_and_tell, "Placed.")
+    return await _placing(request, event, visitor, session, writer, work, "Placed.")
 
 
 @router.post("/e/{slug}/wall/swap", dependencies=[CsrfChecked])
@@ -103,16 +97,13 @@ async def swap(
 ) -> Response:
     """Exchange the cells of two sessions; their "I'm going"s follow them."""
     actor = _actor(visitor)
-    event_id = id_of(event)
 
-    def swap_and_tell(s: Session) -> BoardChange:
-        slots = {placements.slot_of(session=s, topic_id=t) for t in (topic_id, other_topic_id)}
-        placements.swap_topics(
-            session=s, event_id=event_id, actor=actor, topic_id=topic_id, other_topic_id=other_topic_id
+    def work(s: Session) -> BoardChange:
+        return placements.swap_topics(
+            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, other_topic_id=other_topic_id
         )
-        return placement_change(event_id, topic_id, *slots).merge(placement_change(event_id, other_topic_id))
 
-    return await _placing(request, event, visitor, session, writer, swap_and_tell, "Swapped.")
+    return await _placing(request, event, visitor, session, writer, work, "Swapped.")
 
 
 @router.post("/e/{slug}/wall/unplace", dependencies=[CsrfChecked])
@@ -126,14 +117,11 @@ async def unplace(
 ) -> Response:
     """Take a topic off the wall: back to the marketplace with its dots; its "I'm going"s end."""
     actor = _actor(visitor)
-    event_id = id_of(event)
 
-    def unplace_and_tell(s: Session) -> BoardChange:
-        was_in = placements.slot_of(session=s, topic_id=topic_id)
-        placements.unplace_topic(session=s, event_id=event_id, actor=actor, topic_id=topic_id)
-        return placement_change(event_id, topic_id, was_in)
+    def work(s: Session) -> BoardChange:
+        return placements.take_off_wall(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id)
 
-    return await _placing(request, event, visitor, session, writer, unplace_and_tell, "Taken off the wall.")
+    return await _placing(request, event, visitor, session, writer, work, "Taken off the wall.")
 
 
 async def _placing(
@@ -173,18 +161,23 @@ def _actor(visitor: Visitor) -> Actor:
     return Actor(is_facilitator=False, attendee_id=id_of(visitor.attendee))
 
 
+def _day(session: Session, board: Board, attendee: Attendee | None) -> list[DaySlot]:
+    if attendee is None:
+        return []
+    return board.day_of(attendance.my_day(session=session, attendee_id=id_of(attendee)))
+
+
 def wall_context(
     session: Session, event: Event, attendee: Attendee | None, is_facilitator: bool, **extra: Any
 ) -> dict[str, Any]:
     loaded = load_board(session=session, event_id=id_of(event))
-    attendee_id = id_of(attendee) if attendee is not None else None
     return {
         "event": loaded.event,
         "board": loaded,
         "attendee": attendee,
         "is_facilitator": is_facilitator,
         "can_place": is_facilitator or (attendee is not None and loaded.event.self_placement),
-        "wall": wall_view.load_wall(session=session, event_id=id_of(event), attendee_id=attendee_id),
+        "day": _day(session, loaded, attendee),
         "live_view": "wall",
         "live_version": loaded.version,
         "error": None,

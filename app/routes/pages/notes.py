@@ -37,15 +37,14 @@ def _base(event: Event, topic_id: int) -> str:
 
 
 def _author(visitor: Visitor) -> Author:
-    if visitor.attendee is not None:
-        return Author(name=visitor.attendee.display_name, attendee_id=id_of(visitor.attendee))
-    if visitor.is_facilitator:
-        return Author.facilitator()
-    raise NotAuthenticated("Join the event with your name first to write in the notes.")
+    author = Author.of(attendee=visitor.attendee, is_facilitator=visitor.is_facilitator)
+    if author is None:
+        raise NotAuthenticated("Join the event with your name first to write in the notes.")
+    return author
 
 
 def _can_write(visitor: Visitor, view: NotesView) -> bool:
-    return not view.locked and (visitor.attendee is not None or visitor.is_facilitator)
+    return view.writable_by(Author.of(attendee=visitor.attendee, is_facilitator=visitor.is_facilitator))
 
 
 def _page_context(
