@@ -1,0 +1,20 @@
+"""The auto-scheduler: a pure function from a plain problem to a wall and its figures (no DB, no web)."""
+
+from app.scheduling.figures import evaluate, violations, vote_counts
+from app.scheduling.problem import Cell, Figures, Move, Problem, ProblemError, Room, Schedule, Slot, Topic, Weights
+
+__all__ = [
+    "Cell",
+    "Figures",
+    "Move",
+    "Problem",
+    "ProblemError",
+    "Room",
+    "Schedule",
+    "Slot",
+    "Topic",
+    "Weights",
+    "evaluate",
+    "violations",
+    "vote_counts",
+]
