@@ -10,6 +10,7 @@ from app.models.placement import Placement
 from app.models.room import Room
 from app.models.slot import Slot
 from app.models.topic import Topic
+from app.models.topic_apart import TopicApart
 from app.models.vote import Vote
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Slot",
     "SlotKind",
     "Topic",
+    "TopicApart",
     "TopicStatus",
     "Vote",
     "id_of",

@@ -22,6 +22,9 @@ class Placement(SQLModel, table=True):
     # Copied from the topic (conveners never change) so that the clash rule is a unique index;
     # NULL for facilitator-convened topics, which may run side by side.
     convener_id: int | None = Field(default=None, foreign_key="attendee.id", ondelete="CASCADE")
+    # The facilitator's "keep this one here": the auto-scheduler leaves pinned placements where they are.
+    # Moving a placement by hand keeps its pin; taking the topic off the wall deletes the row and the pin.
+    pinned: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class PlacementSet(SQLModel):
@@ -33,3 +36,8 @@ class PlacementPublic(SQLModel):
     topic_id: int
     room_id: int
     slot_id: int
+    pinned: bool
+
+
+class PinSet(SQLModel):
+    pinned: bool

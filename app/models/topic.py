@@ -1,8 +1,9 @@
 """A Topic: a proposed session."""
 
 from datetime import datetime
+from typing import Annotated
 
-from sqlalchemy import String
+from sqlalchemy import DateTime, String
 from sqlmodel import Field, SQLModel
 
 from app.models._base import MAX_ROW_ID, utcnow
@@ -20,6 +21,12 @@ class Topic(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="topic.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # For the auto-scheduler (app/services/topic_constraints.py): only a sessions slot starting at or
+    # after not_before and ending at or before not_after, only a room of at least min_room_capacity.
+    # Wall-clock times at the venue, like Slot.starts_at.
+    not_before: datetime | None = Field(default=None, sa_type=DateTime())
+    not_after: datetime | None = Field(default=None, sa_type=DateTime())
+    min_room_capacity: int | None = None
 
 
 class TopicCreate(SQLModel):
@@ -46,3 +53,20 @@ class TopicPublic(SQLModel):
     votes: int
     merged_into_id: int | None
     created_at: datetime
+
+
+class TopicConstraintsSet(SQLModel):
+    """What the auto-scheduler must respect for a topic; every field left out means "no constraint"."""
+
+    not_before: datetime | None = None
+    not_after: datetime | None = None
+    min_room_capacity: int | None = None
+    apart_from: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] = []
+
+
+class TopicConstraintsPublic(SQLModel):
+    topic_id: int
+    not_before: datetime | None
+    not_after: datetime | None
+    min_room_capacity: int | None
+    apart_from: list[int]

@@ -31,6 +31,7 @@ def test_facilitator_places_and_moves_a_topic(client, factory, wall):
         "topic_id": topic.id,
         "room_id": hall.id,
         "slot_id": morning.id,
+        "pinned": False,
     }
     moved = place(client, event, topic.id, attic, late)
     assert moved.json()["room_id"] == attic.id
