@@ -2,6 +2,7 @@
 
 from app.scheduling.figures import evaluate, violations, vote_counts
 from app.scheduling.problem import Cell, Figures, Move, Problem, ProblemError, Room, Schedule, Slot, Topic, Weights
+from app.scheduling.solver import solve
 
 __all__ = [
     "Cell",
@@ -15,6 +16,7 @@ __all__ = [
     "Topic",
     "Weights",
     "evaluate",
+    "solve",
     "violations",
     "vote_counts",
 ]

@@ -102,9 +102,9 @@ def violations(problem: Problem, placements: Mapping[int, Cell]) -> list[str]:
     for (convener_id, slot_id), topic_ids in conveners.items():
         if len(topic_ids) > 1:
             problems.append(f"convener {convener_id} has topics {sorted(topic_ids)} in slot {slot_id}")
-    for slot_id, topic_ids in by_slot.items():
-        for topic_id in topic_ids:
-            clash = topics[topic_id].apart_from & topic_ids
+    for slot_id, together in by_slot.items():
+        for topic_id in together:
+            clash = topics[topic_id].apart_from & together
             if clash:
                 problems.append(f"topic {topic_id} shares slot {slot_id} with {sorted(clash)}")
     for topic_id in problem.pinned:
