@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from app.db import Database
 from app.models import Attendee, Event, Room, Slot, SlotKind, Topic
-from app.services import attendees, events, placements, topics, votes, wall_setup
+from app.services import attendees, events, placements, topic_constraints, topics, votes, wall_setup
 
 EVENT_DATE = date(2026, 11, 24)
 
@@ -141,4 +141,37 @@ class Factory:
                 topic_id=topic.id,  # type: ignore[arg-type]
                 room_id=room.id,  # type: ignore[arg-type]
                 slot_id=slot.id,  # type: ignore[arg-type]
+            )
+
+    def pin(self, event: EventWithKey, topic: Topic, *, pinned: bool = True) -> None:
+        with self.database.write_session() as session:
+            placements.set_pinned(
+                session=session,
+                event_id=event.id,
+                actor=placements.Actor(is_facilitator=True),
+                topic_id=topic.id,  # type: ignore[arg-type]
+                pinned=pinned,
+            )
+
+    def constrain(
+        self,
+        event: EventWithKey,
+        topic: Topic,
+        *,
+        not_before: datetime | None = None,
+        not_after: datetime | None = None,
+        min_room_capacity: int | None = None,
+        apart_from: tuple[Topic, ...] = (),
+    ) -> topic_constraints.TopicConstraints:
+        """Set a topic's constraints as the facilitator."""
+        with self.database.write_session() as session:
+            return topic_constraints.set_constraints(
+                session=session,
+                event_id=event.id,
+                actor=placements.Actor(is_facilitator=True),
+                topic_id=topic.id,  # type: ignore[arg-type]
+                not_before=not_before,
+                not_after=not_after,
+                min_room_capacity=min_room_capacity,
+                apart_from=[t.id for t in apart_from],  # type: ignore[misc]
             )

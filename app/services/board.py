@@ -54,6 +54,7 @@ class BoardCell:
     slot: Slot
     topic: BoardTopic | None
     going: int = 0
+    pinned: bool = False  # the auto-scheduler keeps this placement where it is
     torn: int = 0  # people who dotted this topic and at least one other in the slot
     clashes: tuple[Clash, ...] = ()
 
@@ -118,6 +119,7 @@ class Board:
     topics: list[BoardTopic]  # active topics, most dots first
     placements: dict[int, tuple[int, int]]  # topic id → (room id, slot id)
     going: dict[int, int]  # topic id → people going
+    pinned: set[int] = field(default_factory=set)  # topic ids whose placement the auto-scheduler keeps
     rows: list[BoardRow] = field(default_factory=list)
 
     def topic(self, topic_id: int) -> BoardTopic | None:
@@ -163,20 +165,28 @@ def load_board(*, session: Session, event_id: int, with_clashes: bool = True) ->
     rooms = wall_setup.list_rooms(session=session, event_id=event_id)
     slots = wall_setup.list_slots(session=session, event_id=event_id)
     topics = _active_topics(session, event_id)
-    placements = {
-        topic_id: (room_id, slot_id)
-        for topic_id, room_id, slot_id in exec_select(
+    placed = (
+        exec_select(
             session,
-            select(col(Placement.topic_id), col(Placement.room_id), col(Placement.slot_id)).where(
-                col(Placement.event_id) == event_id
-            ),
+            select(
+                col(Placement.topic_id), col(Placement.room_id), col(Placement.slot_id), col(Placement.pinned)
+            ).where(col(Placement.event_id) == event_id),
         )
         .tuples()
         .all()
-    }
+    )
+    placements = {topic_id: (room_id, slot_id) for topic_id, room_id, slot_id, _ in placed}
+    pinned = {topic_id for topic_id, _, _, is_pinned in placed if is_pinned}
     going = _going(session, event_id)
     board = Board(
-        version=version, event=event, rooms=rooms, slots=slots, topics=topics, placements=placements, going=going
+        version=version,
+        event=event,
+        rooms=rooms,
+        slots=slots,
+        topics=topics,
+        placements=placements,
+        going=going,
+        pinned=pinned,
     )
     board.rows = [_row(board, slot, {}, {}) for slot in slots]
     if with_clashes:
@@ -293,6 +303,7 @@ def _row(board: Board, slot: Slot, shared: dict[tuple[int, int], int], torn: dic
                 slot=slot,
                 topic=topic,
                 going=board.going.get(topic.id, 0),
+                pinned=topic.id in board.pinned,
                 torn=torn.get(topic.id, 0),
                 clashes=tuple(clashes),
             )
@@ -348,4 +359,10 @@ def topic_json(topic: BoardTopic) -> dict[str, object]:
 
 def placement_json(board: Board, topic_id: int) -> dict[str, object]:
     room_id, slot_id = board.placements[topic_id]
-    return {"topic_id": topic_id, "room_id": room_id, "slot_id": slot_id, "going": board.going.get(topic_id, 0)}
+    return {
+        "topic_id": topic_id,
+        "room_id": room_id,
+        "slot_id": slot_id,
+        "going": board.going.get(topic_id, 0),
+        "pinned": topic_id in board.pinned,
+    }

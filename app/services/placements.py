@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 from app.db import exec_select
 from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus, id_of
 from app.services.changes import BoardChange, placement_change
-from app.services.errors import CellTaken, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
+from app.services.errors import CellTaken, Conflict, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
 from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
 
 
@@ -132,6 +132,7 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
     if first is None or second is None:
         raise InvalidInput("Both topics must be on the wall to swap them; place the other one instead.")
     first_cell, second_cell = (first.room_id, first.slot_id), (second.room_id, second.slot_id)
+    second_pinned = second.pinned  # its row is replaced below; the pin belongs to the topic's placement
     new_slot = {topic_id: second_cell[1], other_topic_id: first_cell[1]}
     # Set the "I'm going"s aside: moved one at a time they would collide with each other's slot.
     going = [
@@ -151,7 +152,7 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
         room_id=second_cell[0],
         slot_id=second_cell[1],
     )
-    place_topic(
+    moved_back = place_topic(
         session=session,
         event_id=event_id,
         actor=actor,
@@ -159,6 +160,8 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
         room_id=first_cell[0],
         slot_id=first_cell[1],
     )
+    moved_back.pinned = second_pinned
+    session.add(moved_back)
     session.add_all(
         Attendance(attendee_id=attendee_id, topic_id=moved, slot_id=new_slot[moved]) for attendee_id, moved in going
     )
@@ -166,6 +169,30 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
     return placement_change(event_id, topic_id, first_cell[1], second_cell[1]).merge(
         placement_change(event_id, other_topic_id)
     )
+
+
+def set_pinned(*, session: Session, event_id: int, actor: Actor, topic_id: int, pinned: bool) -> BoardChange:
+    """Pin a placed topic to its cell, or unpin it: the auto-scheduler keeps pinned placements as they are.
+
+    The pin belongs to the placement: moving or swapping the topic by hand keeps it, taking the topic
+    off the wall drops it.
+    """
+    if not actor.is_facilitator:
+        raise NotAllowed("Only the facilitator pins sessions for the auto-scheduler.")
+    placement = get_placement(session=session, event_id=event_id, topic_id=topic_id)
+    placement.pinned = pinned
+    session.add(placement)
+    session.flush()
+    return placement_change(event_id, topic_id, placement.slot_id)
+
+
+def get_placement(*, session: Session, event_id: int, topic_id: int) -> Placement:
+    """The placement of an active topic of the event; a Conflict when it isn't on the wall."""
+    topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
+    placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
+    if placement is None:
+        raise Conflict(f"“{topic.title}” isn't on the wall: place it first.")
+    return placement
 
 
 def slot_of(*, session: Session, topic_id: int) -> int | None:

@@ -48,7 +48,9 @@ def test_json_client_without_since_gets_a_snapshot_of_the_board(client: TestClie
     board = message["board"]
     assert board["version"] == message["version"]
     assert [r["name"] for r in board["rooms"]] == ["Main hall", "Library"]
-    assert board["placements"] == [{"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0}]
+    assert board["placements"] == [
+        {"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0, "pinned": False}
+    ]
     assert [t["title"] for t in board["topics"]] == ["Remote work"]
 
 
@@ -68,7 +70,7 @@ def test_board_api_and_version_grow_with_every_change(client: TestClient, factor
     assert before["version"] < after_vote["version"] < after_placement["version"]
     assert after_vote["topics"][0]["votes"] == 1
     assert after_placement["placements"] == [
-        {"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0}
+        {"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0, "pinned": False}
     ]
 
 
@@ -139,7 +141,9 @@ def test_every_kind_of_change_reaches_a_json_client(client: TestClient, factory,
             == [
                 {
                     "slot_id": morning.id,
-                    "placements": [{"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0}],
+                    "placements": [
+                        {"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0, "pinned": False}
+                    ],
                 }
             ]
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.board import load_board
+from app.services.board import board_json, load_board
 
 
 def test_torn_attendees_count_each_persons_dotted_topics_beyond_their_first(factory, database, backend):
@@ -50,3 +50,23 @@ def test_the_board_without_clashes_reads_no_dots_but_keeps_the_counts(factory, d
 
     assert [(t.title, t.votes) for t in board.topics] == [("Only", 1)]
     assert board.row(slot.id).torn == 0
+
+
+def test_the_board_knows_which_placements_are_pinned(factory, database, backend):
+    event = factory.event()
+    hall, attic = factory.room(event, name="Hall"), factory.room(event, name="Attic")
+    slot = factory.slot(event)
+    kept, loose = factory.topic(event, None, title="Kept"), factory.topic(event, None, title="Loose")
+    factory.place(event, kept, hall, slot)
+    factory.place(event, loose, attic, slot)
+    factory.pin(event, kept)
+
+    with database.read_session() as session:
+        board = load_board(session=session, event_id=event.id, with_clashes=False)
+
+    assert board.pinned == {kept.id}
+    assert [(cell.topic.title, cell.pinned) for cell in board.row(slot.id).placed] == [("Kept", True), ("Loose", False)]
+    assert [(p["topic_id"], p["pinned"]) for p in board_json(board)["placements"]] == [
+        (kept.id, True),
+        (loose.id, False),
+    ]

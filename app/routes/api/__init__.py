@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.routes.api import attendees, events, export, notes, topics, votes, wall
+from app.routes.api import attendees, constraints, events, export, notes, topics, votes, wall
 
 __all__ = ["router", "votes"]
 
@@ -11,5 +11,6 @@ router.include_router(events.router)
 router.include_router(attendees.router)
 router.include_router(topics.router)
 router.include_router(wall.router)
+router.include_router(constraints.router)
 router.include_router(notes.router)
 router.include_router(export.router)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response, status
+from sqlmodel import Session
 
 from app.deps import ApiAttendee, ApiCaller, EventDep, RowId, SessionDep, WriterDep
 from app.models import id_of
 from app.models.attendance import AttendancePublic, AttendanceSet
-from app.models.placement import PlacementPublic, PlacementSet
+from app.models.placement import PinSet, Placement, PlacementPublic, PlacementSet
 from app.services import attendance, placements
 from app.services.board import board_json, load_board
 from app.services.changes import BoardChange
@@ -19,7 +20,8 @@ from app.services.placements import Actor
 router = APIRouter(tags=["wall"])
 
 
-def _actor(caller: ApiCaller) -> Actor:
+def actor_of(caller: ApiCaller) -> Actor:
+    """The caller as a changer of the wall or of a topic; nobody known is refused."""
     if caller.attendee is None and not caller.is_facilitator:
         raise NotAuthenticated("Send the facilitator key, or your attendee token, as a bearer token.")
     return Actor(is_facilitator=caller.is_facilitator, attendee_id=caller.attendee_id)
@@ -36,7 +38,7 @@ async def place(
     topic_id: RowId, body: PlacementSet, event: EventDep, caller: ApiCaller, writer: WriterDep
 ) -> PlacementPublic:
     """Place a topic into a cell (or move it). Taken cells, convener clashes and break slots answer 409."""
-    actor = _actor(caller)
+    actor = actor_of(caller)
     placement, _ = await writer.run(
         lambda s: placements.move_topic(
             session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, room_id=body.room_id, slot_id=body.slot_id
@@ -48,12 +50,27 @@ async def place(
 
 @router.delete("/events/{slug}/topics/{topic_id}/placement", status_code=status.HTTP_204_NO_CONTENT)
 async def unplace(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: WriterDep) -> Response:
-    actor = _actor(caller)
+    actor = actor_of(caller)
     await writer.run(
         lambda s: placements.take_off_wall(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id),
         change=lambda change: change,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put("/events/{slug}/topics/{topic_id}/pin")
+async def pin(topic_id: RowId, body: PinSet, event: EventDep, caller: ApiCaller, writer: WriterDep) -> PlacementPublic:
+    """Pin a placed topic (the facilitator): the auto-scheduler keeps it where it is. A topic off the wall is 409."""
+    actor = actor_of(caller)
+
+    def work(session: Session) -> tuple[Placement, BoardChange]:
+        change = placements.set_pinned(
+            session=session, event_id=id_of(event), actor=actor, topic_id=topic_id, pinned=body.pinned
+        )
+        return placements.get_placement(session=session, event_id=id_of(event), topic_id=topic_id), change
+
+    placement, _ = await writer.run(work, change=lambda pinned: pinned[1])
+    return PlacementPublic.model_validate(placement, from_attributes=True)
 
 
 @router.put("/events/{slug}/slots/{slot_id}/attendance")

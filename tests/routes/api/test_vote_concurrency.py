@@ -61,4 +61,6 @@ async def test_two_facilitators_dropping_into_one_cell_at_once_one_wins_the_othe
     assert len(winners) == 1
     assert sorted(a.status_code for a in answers) == [200] + [409] * 7
     assert refused == {f"Hall at 10:00 already has '{winners[0].title}'."}
-    assert board["placements"] == [{"topic_id": winners[0].id, "room_id": hall.id, "slot_id": morning.id, "going": 0}]
+    assert board["placements"] == [
+        {"topic_id": winners[0].id, "room_id": hall.id, "slot_id": morning.id, "going": 0, "pinned": False}
+    ]

@@ -181,3 +181,70 @@ def test_moving_a_topic_to_another_slot_takes_its_attendees_along(client, factor
     me = f"/api/events/{event.slug}/me"
     assert client.get(me, headers=ada.auth).json()["going"] == {str(late.id): moving.id}
     assert client.get(me, headers=bob.auth).json()["going"] == {str(late.id): staying.id}
+
+
+def pin(client, event, topic_id, pinned, headers=None):
+    return client.put(
+        f"/api/events/{event.slug}/topics/{topic_id}/pin",
+        json={"pinned": pinned},
+        headers=headers if headers is not None else event.auth,
+    )
+
+
+def test_facilitator_pins_a_placed_topic_and_the_board_says_so(client, factory, wall):
+    event, (hall, _), (morning, _, _) = wall
+    topic = factory.topic(event, None, title="Open data")
+    factory.place(event, topic, hall, morning)
+    version = client.get(f"/api/events/{event.slug}/board").json()["version"]
+
+    pinned = pin(client, event, topic.id, True)
+    board = client.get(f"/api/events/{event.slug}/board").json()
+    unpinned = pin(client, event, topic.id, False)
+
+    assert pinned.json() == {"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "pinned": True}
+    assert board["version"] == version + 1
+    assert board["placements"] == [
+        {"topic_id": topic.id, "room_id": hall.id, "slot_id": morning.id, "going": 0, "pinned": True}
+    ]
+    assert unpinned.json()["pinned"] is False
+    assert client.get(f"/api/events/{event.slug}/board").json()["placements"][0]["pinned"] is False
+
+
+def test_a_pinned_topic_keeps_its_pin_when_moved_and_loses_it_off_the_wall(client, factory, wall):
+    event, (hall, attic), (morning, _, late) = wall
+    topic = factory.topic(event, None)
+    factory.place(event, topic, hall, morning)
+    pin(client, event, topic.id, True)
+
+    moved = place(client, event, topic.id, attic, late)
+    client.delete(f"/api/events/{event.slug}/topics/{topic.id}/placement", headers=event.auth)
+    placed_again = place(client, event, topic.id, hall, morning)
+
+    assert moved.json() == {"topic_id": topic.id, "room_id": attic.id, "slot_id": late.id, "pinned": True}
+    assert placed_again.json()["pinned"] is False
+
+
+def test_pinning_is_refused_to_attendees_strangers_and_for_topics_off_the_wall(client, factory, wall):
+    event, (hall, _), (morning, _, _) = wall
+    ada = factory.attendee(event)
+    mine = factory.topic(event, ada, title="Mine")
+    loose = factory.topic(event, None, title="Loose")
+    factory.place(event, mine, hall, morning)
+    client.patch(f"/api/events/{event.slug}", json={"self_placement": True}, headers=event.auth)
+
+    by_convener = pin(client, event, mine.id, True, headers=ada.auth)
+    anonymous = pin(client, event, mine.id, True, headers={})
+    off_the_wall = pin(client, event, loose.id, True)
+    unknown = pin(client, event, 99999, True)
+
+    assert (by_convener.status_code, by_convener.json()) == (
+        403,
+        {"detail": "Only the facilitator pins sessions for the auto-scheduler."},
+    )
+    assert anonymous.status_code == 401
+    assert (off_the_wall.status_code, off_the_wall.json()) == (
+        409,
+        {"detail": "“Loose” isn't on the wall: place it first."},
+    )
+    assert unknown.status_code == 404
+    assert client.get(f"/api/events/{event.slug}/board").json()["placements"][0]["pinned"] is False
