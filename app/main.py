@@ -23,6 +23,7 @@ from app.realtime.broadcaster import broadcaster_for
 from app.realtime.hub import Hub
 from app.realtime.render import BoardRenderer
 from app.routes import api, pages, ws
+from app.schedule_runner import ScheduleRunner
 from app.sessions import PageSessions
 from app.writer import Writer
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     writer = Writer(database, on_change=hub.announce)
     checkpointer = WalCheckpointer(database)
+    scheduler = ScheduleRunner()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await writer.stop()
             await hub.stop()
             checkpointer.stop()
+            scheduler.close()
             database.dispose()
 
     app = FastAPI(
@@ -71,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.writer = writer
     app.state.hub = hub
     app.state.known_attendees = KnownAttendees()
+    app.state.scheduler = scheduler
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeaders)

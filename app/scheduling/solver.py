@@ -35,7 +35,9 @@ class _OutOfTime(Exception):
 def solve(problem: Problem) -> Schedule:
     """The best wall found within `problem.time_limit` seconds, and whether it is proven optimal."""
     started = time.perf_counter()
-    deadline = started + max(0.05, problem.time_limit)
+    # Keep a little of the limit for writing the answer (reasons, figures): the limit is the caller's.
+    limit = max(0.05, problem.time_limit)
+    deadline = started + limit - min(0.1, 0.02 * limit)
     inst = Instance(problem)  # raises ProblemError, naming what to fix
     search = _Search(inst, random.Random(problem.seed), deadline)
     search.greedy()
@@ -44,11 +46,11 @@ def solve(problem: Problem) -> Schedule:
     proven = search.best_cost <= search.lower_bound()
     if not proven:
         if exact:
-            search.improve(until=min(deadline, started + 0.15 * problem.time_limit))
+            search.improve(until=min(deadline, started + 0.03 * limit))
             proven = search.branch_and_bound()
         if not proven:
             search.improve(until=deadline)
-    return _schedule(inst, search, proven, time.perf_counter() - started)
+    return _schedule(inst, search, proven, started)
 
 
 class _Search:
@@ -291,7 +293,7 @@ class _Search:
         return twins
 
 
-def _schedule(inst: Instance, search: _Search, proven: bool, seconds: float) -> Schedule:
+def _schedule(inst: Instance, search: _Search, proven: bool, started: float) -> Schedule:
     problem = inst.problem
     wall = search.wall
     wall.restore(search.best)
@@ -315,13 +317,15 @@ def _schedule(inst: Instance, search: _Search, proven: bool, seconds: float) -> 
         for topic_id, cell in placements.items()
         if topic_id not in problem.current
     )
+    figures = evaluate(problem, placements)
+    left_off = _reasons(inst, placements)
     return Schedule(
         placements=placements,
-        figures=evaluate(problem, placements),
+        figures=figures,
         moves=moves,
-        left_off=_reasons(inst, placements),
+        left_off=left_off,
         proven_optimal=proven,
-        seconds=seconds,
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -363,8 +367,11 @@ def _reasons(inst: Instance, placements: dict[int, Cell]) -> dict[int, str]:
                 reasons[topic.id] = f"It must not share a slot with {names}, which fill every slot it could take."
             continue
         open_slots = [s for s in fitting if s not in blocked]
-        rivals = [o for s in open_slots for o in in_slot[s]]
-        fewest = min((inst.votes[o] for o in rivals), default=0)
+        rivals = [o for s in open_slots for o in in_slot[s] if inst.fixed[o] is None]
+        if not rivals:
+            reasons[topic.id] = "Every cell it could take is pinned or has started."
+            continue
+        fewest = min(inst.votes[o] for o in rivals)
         reasons[topic.id] = (
             f"The wall is full: every cell it could take holds a topic with at least {fewest} dots; "
             f"it has {inst.votes[t]}."

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.routes.api import attendees, constraints, events, export, notes, topics, votes, wall
+from app.routes.api import attendees, constraints, events, export, notes, schedule, topics, votes, wall
 
 __all__ = ["router", "votes"]
 
@@ -14,3 +14,4 @@ router.include_router(wall.router)
 router.include_router(constraints.router)
 router.include_router(notes.router)
 router.include_router(export.router)
+router.include_router(schedule.router)

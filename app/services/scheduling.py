@@ -1,0 +1,398 @@
+"""The auto-scheduler and the event: the problem read from the database, and a proposal applied to the wall.
+
+The solving itself is `app.scheduling.solve`, a pure function the routes run in a worker process;
+this module only reads what it needs and writes what it answered, under the wall's rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session, col
+
+from app import scheduling
+from app.db import exec_select
+from app.models import Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
+from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.scheduling import Cell, Problem, Schedule, Weights
+from app.services import topic_constraints, wall_setup
+from app.services.changes import BoardChange
+from app.services.errors import Conflict
+from app.services.lookups import get_event_by_id
+
+
+class WallChanged(Conflict):
+    """The wall changed by hand while a proposal was being worked out or looked at."""
+
+
+DEFAULT_TIME_LIMIT = 5.0
+MIN_TIME_LIMIT = 0.5
+MAX_TIME_LIMIT = 60.0
+
+
+@dataclass(frozen=True)
+class Planning:
+    """A problem read from the event, with what is needed to show and apply its answer."""
+
+    problem: Problem
+    wall_fingerprint: str  # of the wall the problem starts from; applying checks it is still that wall
+    topic_titles: dict[int, str]
+    votes: dict[int, int]
+    kept_slot_ids: tuple[int, ...]  # started slots, kept as they are
+    notice: str | None  # said to the facilitator about what was kept, when it matters
+
+
+def plan(
+    *,
+    session: Session,
+    event_id: int,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    weights: Weights | None = None,
+    at: dt.datetime | None = None,
+) -> Planning:
+    """The event as a scheduling problem: active topics, dots, rooms, session slots, the wall and its pins.
+
+    Slots that have started are kept as they are while some session slot is still ahead; once every
+    slot has started (the day is over, or it is the rehearsal the evening before), the whole wall
+    is planned again, and the notice says so.
+    """
+    event = get_event_by_id(session=session, event_id=event_id)
+    now = at if at is not None else dt.datetime.now(ZoneInfo(event.timezone)).replace(tzinfo=None)
+    rooms = wall_setup.list_rooms(session=session, event_id=event_id)
+    session_slots = [
+        s for s in wall_setup.list_slots(session=session, event_id=event_id) if s.kind == SlotKind.sessions
+    ]
+    started = [id_of(s) for s in session_slots if s.starts_at <= now]
+    notice = None
+    if session_slots and len(started) == len(session_slots):
+        notice = "Every session slot has started, so nothing is kept for that: the whole day is planned again."
+        started = []
+    elif started:
+        notice = f"{len(started)} session slot(s) have started and stay exactly as they are."
+
+    placements = list(exec_select(session, select(Placement).where(col(Placement.event_id) == event_id)).scalars())
+    slot_ids = {id_of(s) for s in session_slots}
+    # A topic left in a slot that is no longer for sessions stays where it is, out of the problem.
+    stranded = {p.topic_id for p in placements if p.slot_id not in slot_ids}
+    rows = exec_select(
+        session,
+        select(Topic, col(Attendee.display_name))
+        .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
+        .where(col(Topic.event_id) == event_id, col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
+        .order_by(col(Topic.id)),
+    ).all()
+    constraints = topic_constraints.all_constraints(session=session, event_id=event_id)
+    topics: list[scheduling.Topic] = []
+    for topic, convener_name in rows:
+        if id_of(topic) in stranded:
+            continue
+        rules = constraints.get(id_of(topic), topic_constraints.TopicConstraints())
+        topics.append(
+            scheduling.Topic(
+                id=id_of(topic),
+                title=topic.title,
+                convener_id=topic.convener_id,
+                convener_name=convener_name or "",
+                not_before=rules.not_before,
+                not_after=rules.not_after,
+                min_room_capacity=rules.min_room_capacity,
+                apart_from=frozenset(rules.apart_from) - stranded,
+            )
+        )
+    active = {t.id for t in topics}
+    ballots: dict[int, list[int]] = defaultdict(list)
+    for attendee_id, topic_id in exec_select(
+        session,
+        select(col(Vote.attendee_id), col(Vote.topic_id))
+        .join(Topic, col(Topic.id) == col(Vote.topic_id))
+        .where(col(Topic.event_id) == event_id),
+    ).tuples():
+        if topic_id in active:
+            ballots[attendee_id].append(topic_id)
+    current = {p.topic_id: Cell(p.room_id, p.slot_id) for p in placements if p.topic_id in active}
+    started_set = set(started)
+    problem = Problem(
+        topics=tuple(topics),
+        rooms=tuple(scheduling.Room(id=id_of(r), capacity=r.capacity, name=r.name) for r in rooms),
+        slots=tuple(
+            scheduling.Slot(
+                id=id_of(s), starts_at=s.starts_at, ends_at=s.ends_at, label=s.label, started=id_of(s) in started_set
+            )
+            for s in session_slots
+        ),
+        ballots=tuple(tuple(mine) for mine in ballots.values()),
+        current=current,
+        pinned=frozenset(p.topic_id for p in placements if p.pinned and p.topic_id in active),
+        weights=weights or Weights(),
+        time_limit=min(MAX_TIME_LIMIT, max(MIN_TIME_LIMIT, time_limit)),
+        seed=event_id,
+    )
+    return Planning(
+        problem=problem,
+        wall_fingerprint=wall_fingerprint({p.topic_id: Cell(p.room_id, p.slot_id) for p in placements}),
+        topic_titles={t.id: t.title for t in topics},
+        votes=scheduling.vote_counts(problem),
+        kept_slot_ids=tuple(started),
+        notice=notice,
+    )
+
+
+def wall_fingerprint(wall: Mapping[int, Cell]) -> str:
+    """Names one arrangement of the wall, so that a proposal applies only to the wall it was made for."""
+    text = ";".join(f"{t}:{c.room_id}:{c.slot_id}" for t, c in sorted(wall.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def apply_schedule(*, session: Session, event_id: int, placements: Mapping[int, Cell], based_on: str) -> BoardChange:
+    """Put a proposed wall up in one change: checked again against the event as it is now.
+
+    Refused, with nothing written, when the wall changed since the proposal (a hand placement, a
+    pin) or when the proposal breaks a rule of the wall now (a topic hidden meanwhile, a slot that
+    became a break). People going to a session that moves follow it, unless they already go to
+    something else then.
+    """
+    now = plan(session=session, event_id=event_id)
+    if now.wall_fingerprint != based_on:
+        raise WallChanged(
+            "The wall changed since this proposal was made (a topic was placed, moved or pinned by hand): "
+            "propose again to include that change."
+        )
+    broken = scheduling.violations(now.problem, placements)
+    if broken:
+        raise WallChanged("This proposal no longer fits the event (" + "; ".join(broken[:3]) + "): propose again.")
+    current = now.problem.current
+    leaving = [t for t, cell in current.items() if placements.get(t) != cell]
+    arriving = {t: cell for t, cell in placements.items() if current.get(t) != cell}
+    if not leaving and not arriving:
+        return BoardChange.of(event_id, "schedule")
+
+    # People going to a session that changes slot follow it; set their "I'm going"s aside first,
+    # since moved one at a time they would collide in the unique (attendee, slot) index.
+    changing_slot = [t for t in leaving if t in arriving and arriving[t].slot_id != current[t].slot_id]
+    going = list(
+        exec_select(
+            session,
+            select(col(Attendance.attendee_id), col(Attendance.topic_id)).where(
+                col(Attendance.topic_id).in_(changing_slot)
+            ),
+        ).tuples()
+    )
+    session.exec(delete(Attendance).where(col(Attendance.topic_id).in_(leaving)))
+    pins = {
+        p.topic_id: p.pinned
+        for p in exec_select(session, select(Placement).where(col(Placement.topic_id).in_(leaving))).scalars()
+    }
+    # Cells and (convener, slot) pairs are unique: empty the old cells before filling the new ones.
+    session.exec(delete(Placement).where(col(Placement.topic_id).in_(leaving)))
+    session.flush()
+    conveners = {
+        topic_id: convener_id
+        for topic_id, convener_id in exec_select(
+            session, select(col(Topic.id), col(Topic.convener_id)).where(col(Topic.id).in_(list(arriving)))
+        ).tuples()
+    }
+    session.add_all(
+        Placement(
+            event_id=event_id,
+            topic_id=t,
+            room_id=cell.room_id,
+            slot_id=cell.slot_id,
+            convener_id=conveners.get(t),
+            pinned=pins.get(t, False),
+        )
+        for t, cell in arriving.items()
+    )
+    taken_off = [t for t in leaving if t not in placements]
+    if taken_off:
+        session.exec(
+            update(Topic)
+            .where(col(Topic.id).in_(taken_off), col(Topic.status) == TopicStatus.placed)
+            .values(status=TopicStatus.proposed)
+            .execution_options(synchronize_session="fetch")
+        )
+    session.exec(
+        update(Topic)
+        .where(col(Topic.id).in_(list(arriving)))
+        .values(status=TopicStatus.placed)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+    busy = {
+        (attendee_id, slot_id)
+        for attendee_id, slot_id in exec_select(
+            session,
+            select(col(Attendance.attendee_id), col(Attendance.slot_id))
+            .join(Topic, col(Topic.id) == col(Attendance.topic_id))
+            .where(col(Topic.event_id) == event_id),
+        ).tuples()
+    }
+    followers = []
+    for attendee_id, topic_id in sorted(going):
+        slot_id = arriving[topic_id].slot_id
+        if (attendee_id, slot_id) not in busy:
+            busy.add((attendee_id, slot_id))
+            followers.append(Attendance(attendee_id=attendee_id, topic_id=topic_id, slot_id=slot_id))
+    session.add_all(followers)
+    session.flush()
+    return BoardChange.of(
+        event_id,
+        "schedule",
+        topic_ids=set(leaving) | set(arriving),
+        wall=True,
+    )
+
+
+def figures_of_current_wall(planning: Planning) -> scheduling.Figures:
+    """The same figures for the wall as it is, to compare a proposal with."""
+    return scheduling.evaluate(planning.problem, planning.problem.current)
+
+
+@dataclass(frozen=True)
+class ProposedCell:
+    room: scheduling.Room
+    topic_id: int | None
+    title: str
+    votes: int
+    moved: bool  # on the wall before, somewhere else
+    new: bool  # not on the wall before
+    kept: bool  # pinned, or in a started slot
+
+
+@dataclass(frozen=True)
+class ProposedRow:
+    slot: scheduling.Slot
+    cells: list[ProposedCell]
+
+
+@dataclass(frozen=True)
+class MoveView:
+    topic_id: int
+    title: str
+    before: str | None  # "Room 1 at 10:00", or None when it was not on the wall
+    after: str | None  # None when it is taken off the wall
+
+
+@dataclass(frozen=True)
+class LeftOffView:
+    topic_id: int
+    title: str
+    votes: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A schedule described for the facilitator: the wall, what moves, what is left off and why."""
+
+    planning: Planning
+    schedule: Schedule
+    before: scheduling.Figures
+    rows: list[ProposedRow]
+    moves: list[MoveView]
+    left_off: list[LeftOffView]
+
+    @property
+    def figures(self) -> scheduling.Figures:
+        return self.schedule.figures
+
+    def to_json(self, *, applied: bool) -> dict[str, object]:
+        """The API's answer: `{placements: […], …figures}` (DESIGN.md), with the rest of what the page shows."""
+        figures = self.figures
+        problem = self.planning.problem
+        return {
+            "applied": applied,
+            "placements": [
+                {
+                    "topic_id": topic_id,
+                    "room_id": cell.room_id,
+                    "slot_id": cell.slot_id,
+                    "pinned": topic_id in problem.pinned,
+                }
+                for topic_id, cell in sorted(self.schedule.placements.items())
+            ],
+            "topics_placed": figures.topics_placed,
+            "topics_total": figures.topics_total,
+            "votes_placed": figures.votes_placed,
+            "votes_total": figures.votes_total,
+            "votes_placed_percent": round(figures.votes_placed_percent, 1),
+            "torn": figures.torn,
+            "seats_short": figures.seats_short,
+            "moves": figures.moves,
+            "cost": figures.cost,
+            "before": {
+                "topics_placed": self.before.topics_placed,
+                "votes_placed": self.before.votes_placed,
+                "torn": self.before.torn,
+                "seats_short": self.before.seats_short,
+                "cost": self.before.cost,
+            },
+            "weights": problem.weights.as_dict(),
+            "proven_optimal": self.schedule.proven_optimal,
+            "seconds": round(self.schedule.seconds, 3),
+            "time_limit": problem.time_limit,
+            "changes": [
+                {"topic_id": m.topic_id, "title": m.title, "from": m.before, "to": m.after} for m in self.moves
+            ],
+            "left_off": [
+                {"topic_id": v.topic_id, "title": v.title, "votes": v.votes, "reason": v.reason} for v in self.left_off
+            ],
+            "kept_slot_ids": list(self.planning.kept_slot_ids),
+            "notice": self.planning.notice,
+            "based_on": self.planning.wall_fingerprint,
+        }
+
+
+def describe(planning: Planning, schedule: Schedule) -> Proposal:
+    problem = planning.problem
+    rooms = list(problem.rooms)  # in the wall's order, as plan() read them
+    by_cell = {cell: topic_id for topic_id, cell in schedule.placements.items()}
+    titles, votes = planning.topic_titles, planning.votes
+    kept_slots = set(planning.kept_slot_ids)
+    rows = []
+    for slot in sorted(problem.slots, key=lambda s: s.starts_at):
+        cells = []
+        for room in rooms:
+            topic_id = by_cell.get(Cell(room.id, slot.id))
+            before = problem.current.get(topic_id) if topic_id is not None else None
+            cells.append(
+                ProposedCell(
+                    room=room,
+                    topic_id=topic_id,
+                    title=titles.get(topic_id, "") if topic_id is not None else "",
+                    votes=votes.get(topic_id, 0) if topic_id is not None else 0,
+                    moved=before is not None and before != Cell(room.id, slot.id),
+                    new=topic_id is not None and before is None,
+                    kept=topic_id is not None and (topic_id in problem.pinned or slot.id in kept_slots),
+                )
+            )
+        rows.append(ProposedRow(slot=slot, cells=cells))
+    room_names = {r.id: r.name for r in problem.rooms}
+    slot_times = {s.id: s.starts_at for s in problem.slots}
+
+    def where(cell: Cell | None) -> str | None:
+        if cell is None:
+            return None
+        return f"{room_names.get(cell.room_id, 'a room')} at {slot_times[cell.slot_id]:%H:%M}"
+
+    moves = [
+        MoveView(topic_id=m.topic_id, title=titles.get(m.topic_id, ""), before=where(m.before), after=where(m.after))
+        for m in sorted(schedule.moves, key=lambda m: (m.before is None, -votes.get(m.topic_id, 0)))
+    ]
+    left_off = [
+        LeftOffView(topic_id=t, title=titles.get(t, ""), votes=votes.get(t, 0), reason=reason)
+        for t, reason in sorted(schedule.left_off.items(), key=lambda item: -votes.get(item[0], 0))
+    ]
+    return Proposal(
+        planning=planning,
+        schedule=schedule,
+        before=figures_of_current_wall(planning),
+        rows=rows,
+        moves=moves,
+        left_off=left_off,
+    )
