@@ -59,8 +59,7 @@ def set_constraints(
     """
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     topic_id = id_of(topic)
-    if not actor.is_facilitator and (actor.attendee_id is None or topic.convener_id != actor.attendee_id):
-        raise NotAllowed("Only the topic's convener or the facilitator can say when and where it may run.")
+    check_may_constrain(actor=actor, topic=topic)
     _wall_clock(not_before, field="not_before", label="“Not before”")
     _wall_clock(not_after, field="not_after", label="“Not after”")
     if not_before is not None and not_after is not None and not_before >= not_after:
@@ -82,6 +81,12 @@ def set_constraints(
     )
     session.flush()
     return _constraints_of(topic, tuple(partners))
+
+
+def check_may_constrain(*, actor: Actor, topic: Topic) -> None:
+    """The topic's convener or the facilitator; anyone else is refused with who may."""
+    if not actor.is_facilitator and (actor.attendee_id is None or topic.convener_id != actor.attendee_id):
+        raise NotAllowed("Only the topic's convener or the facilitator can say when and where it may run.")
 
 
 def all_constraints(*, session: Session, event_id: int) -> dict[int, TopicConstraints]:

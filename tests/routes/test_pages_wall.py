@@ -174,3 +174,86 @@ def test_placing_with_ids_that_are_not_numbers_is_a_clear_422(client, factory, b
     )
 
     assert response.status_code == 422
+
+
+def _pinned(client, event) -> dict[int, bool]:
+    board = client.get(f"/api/events/{event.slug}/board").json()
+    return {p["topic_id"]: p["pinned"] for p in board["placements"]}
+
+
+def test_facilitator_pins_a_session_and_sees_the_mark(client, factory, backend):
+    event, hall, _, morning, _ = _setup(factory)
+    topic = factory.topic(event, None, title="Remote work")
+    factory.place(event, topic, hall, morning)
+    token = _as_facilitator(client, event)
+    before = element(client.get(f"/e/{event.slug}/wall").text, f"cell-{hall.id}-{morning.id}")
+
+    response = client.post(
+        f"/e/{event.slug}/wall/pin", data={"csrf_token": token, "topic_id": topic.id, "pinned": "true"}, headers=HTMX
+    )
+    page = client.get(f"/e/{event.slug}/wall").text
+    cell = element(page, f"cell-{hall.id}-{morning.id}")
+
+    assert "Pinned" not in before and ">Pin<span" in before
+    assert response.status_code == 200
+    assert element(response.text, "wall-message").endswith(">Pinned: the auto-scheduler keeps it there.</p>")
+    assert "facilitating" in re.search(r"<body[^>]*>", page).group(0)
+    assert re.search(r'class="cell taken[^"]* pinned"', cell)
+    assert '📌</span> Pinned<span class="vh">: the auto-scheduler keeps “Remote work” here</span>' in cell
+    assert '<input type="hidden" name="pinned" value="false">' in cell
+    assert ">Unpin<span" in cell
+    assert _pinned(client, event) == {topic.id: True}
+
+
+def test_facilitator_unpins_with_a_plain_form_post(client, factory, backend):
+    event, hall, _, morning, _ = _setup(factory)
+    topic = factory.topic(event, None, title="Remote work")
+    factory.place(event, topic, hall, morning)
+    factory.pin(event, topic)
+    token = _as_facilitator(client, event)
+
+    response = client.post(
+        f"/e/{event.slug}/wall/pin",
+        data={"csrf_token": token, "topic_id": topic.id, "pinned": "false"},
+        follow_redirects=False,
+    )
+
+    assert (response.status_code, response.headers["location"]) == (303, f"/e/{event.slug}/wall")
+    assert _pinned(client, event) == {topic.id: False}
+
+
+def test_pinning_a_topic_off_the_wall_is_refused_in_place(client, factory, backend):
+    event, *_ = _setup(factory)
+    topic = factory.topic(event, None, title="Remote work")
+    token = _as_facilitator(client, event)
+
+    response = client.post(
+        f"/e/{event.slug}/wall/pin", data={"csrf_token": token, "topic_id": topic.id, "pinned": "true"}, headers=HTMX
+    )
+
+    assert response.status_code == 409
+    assert "“Remote work” isn&#39;t on the wall: place it first." in element(response.text, "wall-message")
+
+
+def test_conveners_placing_their_own_topics_may_not_pin_and_see_no_pin(client, factory, backend):
+    event, hall, _, morning, _ = _setup(factory)
+    client.patch(f"/api/events/{event.slug}", json={"self_placement": True}, headers=event.auth)
+    token = join(client, event.slug, name="Ada")
+    client.post(f"/e/{event.slug}/topics", data={"csrf_token": token, "title": "My session"})
+    mine = client.get(f"/api/events/{event.slug}/topics").json()[0]
+    client.put(
+        f"/api/events/{event.slug}/topics/{mine['id']}/placement",
+        json={"room_id": hall.id, "slot_id": morning.id},
+        headers=event.auth,
+    )
+
+    page = client.get(f"/e/{event.slug}/wall").text
+    response = client.post(
+        f"/e/{event.slug}/wall/pin", data={"csrf_token": token, "topic_id": mine["id"], "pinned": "true"}, headers=HTMX
+    )
+
+    assert "facilitating" not in re.search(r"<body[^>]*>", page).group(0)
+    assert "pin-form facilitator-only" in element(page, f"cell-{hall.id}-{morning.id}")  # hidden by the page's class
+    assert response.status_code == 403
+    assert "Only the facilitator pins sessions for the auto-scheduler." in element(response.text, "wall-message")
+    assert _pinned(client, event) == {mine["id"]: False}

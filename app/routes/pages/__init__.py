@@ -6,7 +6,7 @@ place); with htmx, only the changed fragment (a file of templates/partials/) is 
 
 from fastapi import APIRouter
 
-from app.routes.pages import attendee, board, export, facilitator, home, notes
+from app.routes.pages import attendee, board, constraints, export, facilitator, home, notes
 
 router = APIRouter(include_in_schema=False)
 router.include_router(home.router)
@@ -14,4 +14,5 @@ router.include_router(attendee.router)
 router.include_router(board.router)
 router.include_router(facilitator.router)
 router.include_router(notes.router)
+router.include_router(constraints.router)
 router.include_router(export.router)

@@ -124,6 +124,26 @@ async def unplace(
     return await _placing(request, event, visitor, session, writer, work, "Taken off the wall.")
 
 
+@router.post("/e/{slug}/wall/pin", dependencies=[CsrfChecked])
+async def pin(
+    request: Request,
+    event: EventDep,
+    visitor: VisitorDep,
+    session: SessionDep,
+    writer: WriterDep,
+    topic_id: TopicField,
+    pinned: Annotated[bool, Form()],
+) -> Response:
+    """Pin a session to its cell for the auto-scheduler, or unpin it (the facilitator only)."""
+    actor = _actor(visitor)
+
+    def work(s: Session) -> BoardChange:
+        return placements.set_pinned(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, pinned=pinned)
+
+    done = "Pinned: the auto-scheduler keeps it there." if pinned else "Unpinned: the auto-scheduler may move it."
+    return await _placing(request, event, visitor, session, writer, work, done)
+
+
 async def _placing(
     request: Request,
     event: Event,

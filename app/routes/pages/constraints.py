@@ -1,0 +1,249 @@
+"""The topic's "When and where" page: its convener or the facilitator tells the auto-scheduler what the topic needs.
+
+A plain post is answered with a redirect back to the page ("Saved" shown once), or the page with the message
+next to the field; an htmx post with the form's partial only. The rules live in app/services/topic_constraints.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from app.deps import CsrfChecked, EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
+from app.errors import status_for
+from app.models import Event, SlotKind, Topic, id_of
+from app.models._base import MAX_ROW_ID
+from app.routes.pages.rendering import is_htmx, render, see_other
+from app.services import lookups, topic_constraints, topics, wall_setup
+from app.services.errors import DomainError, InvalidInput
+from app.services.placements import Actor
+from app.services.topic_constraints import TopicConstraints
+
+router = APIRouter()
+
+FLASH_KEY = "constraints_flash"
+SAVED = "Saved."
+FormText = Annotated[str | None, Form()]
+
+
+@dataclass(frozen=True)
+class TimeChoice:
+    """One option of the "Not before" or "Not after" select: a slot's start or end."""
+
+    value: str  # the ISO wall-clock time the form sends
+    label: str  # "11:00 · Morning 2"
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """What the form shows: the saved constraints, or what was sent when it was refused."""
+
+    not_before: str = ""
+    not_after: str = ""
+    min_room_capacity: str = ""
+    apart_from: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, constraints: TopicConstraints) -> FormValues:
+        return cls(
+            not_before=constraints.not_before.isoformat() if constraints.not_before else "",
+            not_after=constraints.not_after.isoformat() if constraints.not_after else "",
+            min_room_capacity=str(constraints.min_room_capacity or ""),
+            apart_from=frozenset(constraints.apart_from),
+        )
+
+
+@dataclass(frozen=True)
+class FormError:
+    message: str
+    field: str | None  # the form field it is about; None: said above the form
+
+
+@router.get("/e/{slug}/topics/{topic_id}/constraints", response_class=HTMLResponse)
+def constraints_page(
+    request: Request, topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    topic = _topic_for(session, event, visitor, topic_id)
+    message = request.session.pop(FLASH_KEY, None) if FLASH_KEY in request.session else None
+    ctx = _context(session, event, topic, visitor, message=message)
+    return render(request, "pages/topic_constraints.html", ctx)
+
+
+@router.post("/e/{slug}/topics/{topic_id}/constraints", dependencies=[CsrfChecked])
+async def save_constraints(
+    request: Request,
+    topic_id: RowId,
+    event: EventDep,
+    visitor: VisitorDep,
+    session: SessionDep,
+    writer: WriterDep,
+    not_before: FormText = None,
+    not_after: FormText = None,
+    min_room_capacity: FormText = None,
+    apart_from: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Replace the topic's constraints with what the form sent (an unticked box, an empty field: none)."""
+    topic = _topic_for(session, event, visitor, topic_id)
+    actor, event_id = _actor(visitor), id_of(event)
+    sent = FormValues(
+        not_before=not_before or "",
+        not_after=not_after or "",
+        min_room_capacity=(min_room_capacity or "").strip(),
+        apart_from=frozenset(int(v) for v in apart_from or () if _is_id(v)),
+    )
+    try:
+        before = _time(sent.not_before, field="not_before", label="“Not before”")
+        after = _time(sent.not_after, field="not_after", label="“Not after”")
+        seats = _seats(sent.min_room_capacity)
+        partners = _ids(apart_from or [])
+        await writer.run(
+            lambda s: topic_constraints.set_constraints(
+                session=s,
+                event_id=event_id,
+                actor=actor,
+                topic_id=topic_id,
+                not_before=before,
+                not_after=after,
+                min_room_capacity=seats,
+                apart_from=partners,
+            )
+        )  # only the auto-scheduler reads constraints: no board change
+    except DomainError as refused:
+        error = FormError(message=refused.message, field=getattr(refused, "field", None))
+        ctx = _context(session, event, topic, visitor, values=sent, error=error)
+        template = "partials/topic_constraints_form.html" if is_htmx(request) else "pages/topic_constraints.html"
+        return render(request, template, ctx, status_code=status_for(refused))
+    if not is_htmx(request):
+        request.session[FLASH_KEY] = SAVED
+        return see_other(_url(event, topic_id))
+    return render(
+        request, "partials/topic_constraints_form.html", _context(session, event, topic, visitor, message=SAVED)
+    )
+
+
+def _actor(visitor: Visitor) -> Actor:
+    return Actor(is_facilitator=visitor.is_facilitator, attendee_id=visitor.attendee_id)
+
+
+def _topic_for(session: Session, event: Event, visitor: Visitor, topic_id: int) -> Topic:
+    """The topic, when this visitor may see and change its constraints (the refusal page otherwise)."""
+    topic = lookups.get_active_topic(session=session, event_id=id_of(event), topic_id=topic_id)
+    topic_constraints.check_may_constrain(actor=_actor(visitor), topic=topic)
+    return topic
+
+
+def _context(
+    session: Session,
+    event: Event,
+    topic: Topic,
+    visitor: Visitor,
+    *,
+    values: FormValues | None = None,
+    error: FormError | None = None,
+    message: str | None = None,
+) -> dict[str, Any]:
+    event_id, topic_id = id_of(event), id_of(topic)
+    saved = topic_constraints.get_constraints(session=session, event_id=event_id, topic_id=topic_id)
+    slots = [s for s in wall_setup.list_slots(session=session, event_id=event_id) if s.kind == SlotKind.sessions]
+    several_days = len({s.starts_at.date() for s in slots}) > 1
+    rooms = wall_setup.list_rooms(session=session, event_id=event_id)
+    others = sorted(
+        (v.topic for v in topics.list_topics(session=session, event_id=event_id) if v.topic.id != topic_id),
+        key=lambda t: t.title.casefold(),
+    )
+    starts = [_choice(s.starts_at, s.label, several_days) for s in slots]
+    ends = [_choice(s.ends_at, s.label, several_days) for s in slots]
+    return {
+        "event": event,
+        "topic": topic,
+        "is_facilitator": visitor.is_facilitator,
+        "url": _url(event, topic_id),
+        "starts": _with_saved(starts, saved.not_before, several_days),
+        "ends": _with_saved(ends, saved.not_after, several_days),
+        "biggest_room": max((r.capacity for r in rooms), default=None),
+        "others": others,
+        "values": values or FormValues.of(saved),
+        "summary": _summary(saved, {id_of(t): t.title for t in others}, several_days),
+        "error": error,
+        "message": message,
+    }
+
+
+def _url(event: Event, topic_id: int) -> str:
+    return f"/e/{event.slug}/topics/{topic_id}/constraints"
+
+
+def _clock(moment: datetime, several_days: bool) -> str:
+    return f"{moment:%a %d %b %H:%M}" if several_days else f"{moment:%H:%M}"
+
+
+def _choice(moment: datetime, label: str, several_days: bool) -> TimeChoice:
+    clock = _clock(moment, several_days)
+    return TimeChoice(value=moment.isoformat(), label=f"{clock} · {label}" if label else clock)
+
+
+def _with_saved(choices: list[TimeChoice], saved: datetime | None, several_days: bool) -> list[TimeChoice]:
+    """The slots' times, and the saved time too when it is none of them (set over the API, or the slot moved):
+    saving the form unchanged must not lose it."""
+    if saved is None or any(c.value == saved.isoformat() for c in choices):
+        return choices
+    extra = TimeChoice(saved.isoformat(), f"{_clock(saved, several_days)} (no slot)")
+    return sorted([*choices, extra], key=lambda choice: choice.value)
+
+
+def _summary(saved: TopicConstraints, titles: dict[int, str], several_days: bool) -> list[str]:
+    """The saved constraints in words, one line each."""
+    before = _clock(saved.not_before, several_days) if saved.not_before else None
+    after = _clock(saved.not_after, several_days) if saved.not_after else None
+    if before and after:
+        when = f"Between {before} and {after}"
+    elif before:
+        when = f"Not before {before}"
+    elif after:
+        when = f"Not after {after}"
+    else:
+        when = "Any time"
+    room = f"A room for at least {saved.min_room_capacity} people" if saved.min_room_capacity else "Any room"
+    lines = [when, room]
+    if saved.apart_from:
+        names = ", ".join(f"“{titles.get(i, f'topic {i}')}”" for i in saved.apart_from)
+        lines.append(f"Not in the same slot as {names}")
+    return lines
+
+
+# --- Reading what the form sent (the rules on the values stay in the service) ------------------------
+
+
+def _time(value: str, *, field: str, label: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"Choose {label} from the list.", field=field) from None
+
+
+def _seats(value: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(
+            f"The room size is a whole number of people, not '{value[:20]}'.", field="min_room_capacity"
+        ) from None
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ROW_ID
+
+
+def _ids(values: list[str]) -> list[int]:
+    if not all(_is_id(value) for value in values):
+        raise InvalidInput("Tick topics from the list.", field="apart_from")
+    return [int(value) for value in values]
