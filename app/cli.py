@@ -1,4 +1,4 @@
-"""The `hallway` command: migrate, create-event, demo, serve, export and import.
+"""The `hallway` command: migrate, create-event, demo, serve, export, import and schedule.
 
 Errors a person can fix (a bad date, an unknown time zone, a taken slug, an unmigrated database)
 end with one line on stderr and exit code 2, never a traceback.
@@ -96,6 +96,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("-o", "--output", help="the file to write, - for standard output (default: the export's name)")
     export.set_defaults(run=_export)
+
+    plan = commands.add_parser(
+        "schedule", help="auto-schedule an event's wall: print the proposed wall and its figures, and put it up"
+    )
+    plan.add_argument("slug", help="the event's slug (the name in its links)")
+    plan.add_argument("--dry-run", action="store_true", help="print the proposal and its figures; change nothing")
+    plan.add_argument(
+        "--time-limit", type=float, default=5.0, help="seconds the search may take (default: 5, from 0.5 to 60)"
+    )
+    plan.set_defaults(run=_schedule)
 
     load = commands.add_parser("import", help="load an event exported as JSON into this instance, with a new key")
     load.add_argument("file", help="the JSON export, - for standard input")
@@ -302,6 +312,53 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     print("Keep the facilitator link secret: whoever holds it runs the event. It is shown only this once.")
     print("Attendees of the export can't sign in here (their devices' tokens were never exported).")
     return 0
+
+
+def _schedule(settings: Settings, args: argparse.Namespace) -> int:
+    from app.scheduling import ProblemError, solve
+    from app.services import scheduling
+    from app.services.changes import advance_board_version
+
+    if not scheduling.MIN_TIME_LIMIT <= args.time_limit <= scheduling.MAX_TIME_LIMIT:
+        raise CommandError(
+            f"--time-limit must be between {scheduling.MIN_TIME_LIMIT:g} and {scheduling.MAX_TIME_LIMIT:g} seconds."
+        )
+    database = _migrated_database(settings)
+    try:
+        with database.read_session() as session:
+            event = events.get_event(session=session, slug=args.slug)
+            event_id = id_of(event)
+            planning = scheduling.plan(session=session, event_id=event_id, time_limit=args.time_limit)
+        problem = planning.problem
+        print(
+            f"Scheduling {event.name!r} ({event.slug}): {len(problem.topics)} topics, {len(problem.rooms)} rooms x "
+            f"{len(problem.slots)} session slots, {len(problem.ballots)} attendees with dots; "
+            f"time limit {problem.time_limit:g} s."
+        )
+        if planning.notice:
+            print(planning.notice)
+        try:
+            result = solve(problem)
+        except ProblemError as refused:
+            raise CommandError(str(refused)) from None
+        proposal = scheduling.describe(planning, result)
+        print()
+        for line in scheduling.proposal_lines(proposal):
+            print(line)
+        print()
+        if args.dry_run:
+            print("Dry run: nothing was changed. Run it without --dry-run to put this wall up.")
+            return 0
+        with database.write_session() as session:
+            scheduling.apply_schedule(
+                session=session, event_id=event_id, placements=result.placements, based_on=planning.wall_fingerprint
+            )
+            # Open boards notice the new version within seconds (the hub checks the database's version).
+            advance_board_version(session=session, event_id=event_id)
+        print(f"The wall is up: {len(result.placements)} sessions placed, {result.figures.moves} moved.")
+        return 0
+    finally:
+        database.dispose()
 
 
 def _event_exists(session: Session, slug: str) -> bool:

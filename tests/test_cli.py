@@ -396,3 +396,62 @@ def test_serve_logs_no_line_per_websocket_unless_asked():
     assert quiet.filter(record("Application startup complete.")) is True
     assert quiet.filter(record("connection closed", logging.WARNING)) is True
     assert _log_config(quiet_sockets=False)["handlers"]["default"].get("filters") is None
+
+
+# --- schedule --------------------------------------------------------------------------------------
+
+
+def test_schedule_dry_run_prints_the_figures_and_changes_nothing(migrated, backend, capsys):
+    run(capsys, "demo")
+    event = load_event(migrated, DEMO_SLUG)
+    placed_before = count(migrated, Placement, Placement.event_id == event.id)
+
+    code, out, err = run(capsys, "schedule", DEMO_SLUG, "--dry-run", "--time-limit", "0.5")
+
+    assert (code, err) == (0, "")
+    assert "25 topics, 4 rooms x 5 session slots, 30 attendees with dots" in out
+    for figure in ("topics placed", "votes placed", "torn attendees", "seats short", "moves"):
+        assert figure in out
+    assert "20/25" in out  # 4 rooms x 5 session slots, all filled
+    assert "Left off the wall:" in out
+    assert "Dry run: nothing was changed." in out
+    assert count(migrated, Placement, Placement.event_id == event.id) == placed_before
+    assert load_event(migrated, DEMO_SLUG).board_version == event.board_version
+
+
+def test_schedule_puts_the_wall_up_and_moves_the_board_version_on(migrated, backend, capsys):
+    run(capsys, "demo")
+    event = load_event(migrated, DEMO_SLUG)
+
+    code, out, _ = run(capsys, "schedule", DEMO_SLUG, "--time-limit", "0.5")
+
+    assert code == 0
+    assert "The wall is up: 20 sessions placed" in out
+    assert count(migrated, Placement, Placement.event_id == event.id) == 20
+    assert load_event(migrated, DEMO_SLUG).board_version > event.board_version
+
+
+def test_schedule_of_an_event_without_rooms_says_what_to_do(migrated, factory, capsys):
+    event = factory.event(slug="bare")
+    factory.slot(event)
+
+    code, _, err = run(capsys, "schedule", "bare", "--dry-run")
+
+    assert code == 2
+    assert err == (
+        "hallway: There are no rooms yet: add the rooms, with how many people each holds, before scheduling.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["schedule", "nope", "--dry-run"], "hallway: "),
+        (["schedule", DEMO_SLUG, "--time-limit", "0"], "hallway: --time-limit must be between 0.5 and 60 seconds.\n"),
+    ],
+)
+def test_schedule_with_a_bad_argument_fails_with_a_message(migrated, capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+
+    assert (code, out) == (2, "")
+    assert err.startswith(message)

@@ -64,7 +64,7 @@ class Weights:
     left_off_vote: int = 1000
     torn: int = 10
     seat_short: int = 1
-    move: int = 300
+    move: int = 100
 
     def as_dict(self) -> dict[str, int]:
         return {

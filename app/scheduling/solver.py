@@ -373,12 +373,16 @@ def _reasons(inst: Instance, placements: dict[int, Cell]) -> dict[int, str]:
             continue
         fewest = min(inst.votes[o] for o in rivals)
         reasons[topic.id] = (
-            f"The wall is full: every cell it could take holds a topic with at least {fewest} dots; "
-            f"it has {inst.votes[t]}."
+            f"The wall is full: every cell it could take holds a topic with at least {_dots(fewest)}; "
+            f"it has {_dots(inst.votes[t])}."
             if inst.votes[t] <= fewest
             else "Placing it would have broken a pin, a convener's other session or a topic constraint elsewhere."
         )
     return reasons
+
+
+def _dots(count: int) -> str:
+    return f"{count} dot" if count == 1 else f"{count} dots"
 
 
 def _times(topic: object) -> str:

@@ -198,7 +198,7 @@ def test_solve_says_why_each_topic_is_left_off() -> None:
         2: "Ana already runs a session in every slot it could take.",
         3: "It needs a room for 500; the biggest room holds 40.",
         4: "It runs not before 18:00. No session slot fits those times.",
-        6: "The wall is full: every cell it could take holds a topic with at least 6 dots; it has 1.",
+        6: "The wall is full: every cell it could take holds a topic with at least 6 dots; it has 1 dot.",
     }
 
 

@@ -57,7 +57,7 @@ def test_preview_proposes_a_wall_with_its_figures_and_changes_nothing(client, ev
     assert (body["topics_placed"], body["topics_total"], body["votes_placed"], body["votes_total"]) == (4, 4, 6, 6)
     assert (body["votes_placed_percent"], body["torn"], body["seats_short"], body["moves"]) == (100.0, 0, 0, 0)
     assert body["proven_optimal"] is True
-    assert body["weights"] == {"left_off_vote": 1000, "torn": 10, "seat_short": 1, "move": 300}
+    assert body["weights"] == {"left_off_vote": 1000, "torn": 10, "seat_short": 1, "move": 100}
     assert body["left_off"] == []
     assert len(body["changes"]) == 4 and all(change["from"] is None for change in body["changes"])
     board = client.get(f"/api/events/{event.slug}/board").json()
@@ -98,8 +98,8 @@ def test_apply_keeps_pins_and_people_follow_a_session_that_moves(client, factory
     )
     assert going.status_code == 200
 
-    # Two people torn outweigh one move only when a move is cheap: with the default weight (300, like
-    # 30 torn people) the wall people have planned around would stay.
+    # Two people torn outweigh one move only when a move is cheap: with the default weight (100, like
+    # 10 torn people) the wall people have planned around stays.
     kept = schedule(client, event).json()
     assert (kept["moves"], kept["torn"]) == (0, 2)
 
