@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 
@@ -64,6 +65,7 @@ class Instance:
         counts = vote_counts(problem)
         self.votes = [counts[topic.id] for topic in self.topics]
         self.value = [v + 1 for v in self.votes]  # what leaving the topic off costs, in left_off_vote units
+        self.value_array = np.array(self.value, dtype=np.int64)
         self.min_capacity = [topic.min_room_capacity or 0 for topic in self.topics]
         self.convener = [topic.convener_id for topic in self.topics]
         self.apart = [
@@ -91,6 +93,10 @@ class Instance:
             () if started[s] else tuple(r for r in range(self.R) if (r, s) not in taken) for s in range(self.S)
         ]
         self.current_slot = [cell[1] if cell is not None else None for cell in self.current]
+        # The same as arrays, for pricing many steps at once (-1: not on the current wall).
+        self.current_slot_array = np.array([-1 if s is None else s for s in self.current_slot], dtype=np.int64)
+        self.movable_array = np.array(self.movable, dtype=np.int64)
+        self.room_count = np.array([len(rooms) for rooms in self.free_rooms], dtype=np.int64)
 
         # allowed[t][s]: the topic's times, room size and the slot's state let it go there at all.
         self.allowed = np.zeros((self.T, self.S + 1), dtype=bool)
@@ -242,6 +248,11 @@ class Instance:
         """A published topic that leaves its slot (or the wall) is moved; a room change within it is the seating's."""
         current_slot = self.current_slot[t]
         return self.weights.move if current_slot is not None and current_slot != s else 0
+
+    def moved_cost(self, t: int | npt.NDArray[np.int64], s: int | npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """`slot_move_cost` for arrays of topics and slots (either may be one number)."""
+        current = self.current_slot_array[t]
+        return np.asarray(self.weights.move * ((current >= 0) & (current != s)), dtype=np.int64)
 
     def cell(self, r: int, s: int) -> Cell:
         return Cell(room_id=self.rooms[r].id, slot_id=self.slots[s].id)

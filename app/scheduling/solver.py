@@ -57,6 +57,7 @@ class _Search:
     def __init__(self, inst: Instance, rng: random.Random, deadline: float) -> None:
         self.inst = inst
         self.rng = rng
+        self.noise = np.random.default_rng(rng.randrange(1 << 32))
         self.deadline = deadline
         self.wall = Wall(inst)
         self.best = self.wall.snapshot()
@@ -125,54 +126,58 @@ class _Search:
         inst, wall = self.inst, self.wall
         at = int(wall.slot_of[t])
         weights = inst.weights
+        off = inst.off
         # Rank every candidate by what the vectors price exactly (torn, moves, dots left off), then
         # price the best few in full (rules, seating).
-        move_torn = wall.move_torn(t)
-        ranked: list[tuple[int, int, int | None, int]] = []
-        for s in range(inst.S + 1):
-            if s == at or not inst.allowed[t, s]:
-                continue
-            if s != inst.off and len(wall.members[s]) >= len(inst.free_rooms[s]):
-                continue
-            rough = weights.torn * int(move_torn[s]) + inst.slot_move_cost(t, s) - inst.slot_move_cost(t, at)
-            if at == inst.off:
-                rough -= weights.left_off_vote * inst.value[t]
-            if s == inst.off:
-                rough += weights.left_off_vote * inst.value[t]
-            ranked.append((rough, s, None, int(move_torn[s])))
-        others = np.array(
-            [
-                u
-                for u in inst.movable
-                if u != t
-                and wall.slot_of[u] != at
-                and inst.allowed[t, wall.slot_of[u]]
-                and inst.allowed[u, at]
-                and not (at == inst.off and wall.slot_of[u] == inst.off)
-            ],
-            dtype=np.int64,
+        slots = np.arange(inst.S + 1)
+        room_left = np.append(inst.room_count - wall.member_count(), 1) > 0
+        to_slot = slots[inst.allowed[t] & (slots != at) & room_left]
+        move_torn = wall.move_torn(t)[to_slot]
+        move_rough = (
+            weights.torn * move_torn
+            + inst.moved_cost(t, to_slot)
+            - inst.moved_cost(t, at)
+            + weights.left_off_vote * inst.value[t] * ((to_slot == off).astype(np.int64) - int(at == off))
         )
+        movable = inst.movable_array
+        where = wall.slot_of[movable]
+        ok = (movable != t) & (where != at) & inst.allowed[t, where] & inst.allowed[movable, at]
+        if at == off:
+            ok &= where != off
+        others = movable[ok]
+        swap_torn = np.zeros(0, dtype=np.int64)
+        swap_rough = np.zeros(0, dtype=np.int64)
         if len(others):
+            b = where[ok]
             swap_torn = wall.swap_torn(t, others)
-            for k, u in enumerate(others.tolist()):
-                b = int(wall.slot_of[u])
-                rough = (
-                    weights.torn * int(swap_torn[k])
-                    + inst.slot_move_cost(t, b)
-                    - inst.slot_move_cost(t, at)
-                    + inst.slot_move_cost(u, at)
-                    - inst.slot_move_cost(u, b)
-                )
-                if at == inst.off:
-                    rough += weights.left_off_vote * (inst.value[u] - inst.value[t])
-                if b == inst.off:
-                    rough += weights.left_off_vote * (inst.value[t] - inst.value[u])
-                ranked.append((rough, b, u, int(swap_torn[k])))
-        ranked.sort(key=lambda item: (item[0], self.rng.random()))
+            value_gap = inst.value_array[others] - inst.value[t]
+            swap_rough = (
+                weights.torn * swap_torn
+                + inst.moved_cost(t, b)
+                - inst.moved_cost(t, at)
+                + inst.moved_cost(others, at)
+                - inst.moved_cost(others, b)
+                + weights.left_off_vote * value_gap * (int(at == off) - (b == off).astype(np.int64))
+            )
+        rough = np.concatenate([move_rough, swap_rough])
+        if not len(rough):
+            return None
+        # The best few by rough price, ties in random order.
+        shortlist = min(len(rough), 3 * STEPS_PRICED)
+        noise = self.noise.random(len(rough))
+        if shortlist < len(rough):
+            chosen = np.argpartition(rough + noise * 0.5, shortlist - 1)[:shortlist]
+        else:
+            chosen = np.arange(len(rough))
+        chosen = chosen[np.lexsort((noise[chosen], rough[chosen]))]
         best: Step | None = None
         priced = 0
-        for _rough, s, u, torn in ranked:
-            step = wall.price_move(t, s, torn) if u is None else wall.price_swap(t, u, torn)
+        moves = len(to_slot)
+        for k in chosen.tolist():
+            if k < moves:
+                step = wall.price_move(t, int(to_slot[k]), int(move_torn[k]))
+            else:
+                step = wall.price_swap(t, int(others[k - moves]), int(swap_torn[k - moves]))
             if step is None:
                 continue
             if best is None or step.delta < best.delta:

@@ -128,6 +128,10 @@ class Wall:
                 members.add(with_)
         return tuple(sorted(members))
 
+    def member_count(self) -> npt.NDArray[np.int64]:
+        """Movable topics in each slot (not counting off the wall)."""
+        return np.array([len(self.members[s]) for s in range(self.inst.S)], dtype=np.int64)
+
     # Rules
 
     def can_host(self, t: int, s: int, leaving: int | None = None) -> bool:
@@ -262,7 +266,7 @@ class Wall:
         voters = inst.voters[t]
         twice = np.zeros((self.n.shape[0], S), dtype=np.int32)
         twice[voters] = self.n[voters, :S] >= 2
-        both_twice = np.asarray(inst.incidence[others] @ twice)  # rows: others; columns: slots
+        both_twice = np.asarray(inst.incidence @ twice)[others]  # rows: others; columns: slots
         correction = shared * on_b - np.where(on_b, both_twice[np.arange(len(others)), b_col], 0)
         if a != inst.off:
             correction = correction + shared - both_twice[:, a]
