@@ -23,7 +23,7 @@ from app.realtime.broadcaster import broadcaster_for
 from app.realtime.hub import Hub
 from app.realtime.render import BoardRenderer
 from app.routes import api, pages, ws
-from app.schedule_runner import ScheduleRunner
+from app.schedule_runner import LocalLocks, RedisLocks, ScheduleRunner
 from app.sessions import PageSessions
 from app.writer import Writer
 
@@ -44,7 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     writer = Writer(database, on_change=hub.announce)
     checkpointer = WalCheckpointer(database)
-    scheduler = ScheduleRunner()
+    scheduler = ScheduleRunner(
+        RedisLocks(settings.redis_url, settings.redis_channel_prefix) if settings.redis_url else LocalLocks()
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await writer.stop()
             await hub.stop()
             checkpointer.stop()
-            scheduler.close()
+            await scheduler.close()
             database.dispose()
 
     app = FastAPI(
