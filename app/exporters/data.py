@@ -114,6 +114,12 @@ class TopicData:
     slot_id: int | None = None
     going_ids: tuple[int, ...] = ()
     notes: NotesData | None = None
+    pinned: bool = False  # its placement is kept by the auto-scheduler
+    # What the auto-scheduler respects (app/services/topic_constraints.py); times are wall-clock, like slots.
+    not_before: dt.datetime | None = None
+    not_after: dt.datetime | None = None
+    min_room_capacity: int | None = None
+    apart_from_ids: tuple[int, ...] = ()  # active topics it must not share a slot with (both sides list the pair)
 
     @property
     def votes(self) -> int:

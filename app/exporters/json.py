@@ -1,4 +1,4 @@
-"""The whole event as one JSON document (`"format": "hallway-event", "version": 1`; docs/export-format.md).
+"""The whole event as one JSON document (`"format": "hallway-event", "version": 2`; docs/export-format.md).
 
 The document carries no database ids: rooms, slots, attendees and topics get references of their own
 ("room-1", "attendee-3", …), numbered in display order. `hallway import` loads it into a fresh instance,
@@ -22,7 +22,8 @@ from app.exporters.data import ExportData, NotesData, NoteText
 Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 FORMAT = "hallway-event"
-VERSION = 1
+VERSION = 2  # 2 added the auto-scheduler's topic constraints and pins
+READABLE_VERSIONS = (1, 2)  # a version 1 document is a version 2 one without them
 CONTENT_TYPE = "application/json"
 
 
@@ -69,6 +70,7 @@ class AttendeePart(_Part):
 class PlacementPart(_Part):
     room: str
     slot: str
+    pinned: bool = False
 
 
 class NoteFieldsPart(_Part):
@@ -109,12 +111,16 @@ class TopicPart(_Part):
     votes: list[str] = []
     placement: PlacementPart | None = None
     going: list[str] = []
+    not_before: dt.datetime | None = None  # wall-clock time at the venue, like a slot's
+    not_after: dt.datetime | None = None
+    min_room_capacity: Version | None = None
+    apart_from: list[str] = []
     notes: NotesPart | None = None
 
 
 class EventDocument(_Part):
     format: Literal["hallway-event"]
-    version: Literal[1]
+    version: Literal[1, 2]
     event: EventPart
     rooms: list[RoomPart] = []
     slots: list[SlotPart] = []
@@ -137,10 +143,15 @@ def document(data: ExportData) -> EventDocument:
     people = {attendee.id: f"attendee-{n}" for n, attendee in enumerate(data.attendees, start=1)}
     topics = {topic.id: f"topic-{n}" for n, topic in enumerate(data.topics, start=1)}
     order = {attendee.id: n for n, attendee in enumerate(data.attendees)}
+    topic_order = {topic.id: n for n, topic in enumerate(data.topics)}
 
     def refs(attendee_ids: tuple[int, ...]) -> list[str]:
         """Attendee references in the attendees' order: the same for the same people, however stored."""
         return [people[i] for i in sorted((i for i in attendee_ids if i in people), key=order.__getitem__)]
+
+    def topic_refs(topic_ids: tuple[int, ...]) -> list[str]:
+        """Topic references in the topics' order."""
+        return [topics[i] for i in sorted((i for i in topic_ids if i in topics), key=topic_order.__getitem__)]
 
     def person(attendee_id: int | None) -> str | None:
         return people.get(attendee_id) if attendee_id is not None else None
@@ -215,8 +226,12 @@ def document(data: ExportData) -> EventDocument:
                 created_at=t.created_at,
                 updated_at=t.updated_at,
                 votes=refs(t.voter_ids),
-                placement=_placement(rooms, slots, t.room_id, t.slot_id),
+                placement=_placement(rooms, slots, t.room_id, t.slot_id, pinned=t.pinned),
                 going=refs(t.going_ids),
+                not_before=t.not_before,
+                not_after=t.not_after,
+                min_room_capacity=t.min_room_capacity,
+                apart_from=topic_refs(t.apart_from_ids),
                 notes=notes(t.notes),
             )
             for t in data.topics
@@ -235,8 +250,8 @@ def _fields(text: NoteText) -> dict[str, str]:
 
 
 def _placement(
-    rooms: dict[int, str], slots: dict[int, str], room_id: int | None, slot_id: int | None
+    rooms: dict[int, str], slots: dict[int, str], room_id: int | None, slot_id: int | None, *, pinned: bool
 ) -> PlacementPart | None:
     if room_id is None or slot_id is None or room_id not in rooms or slot_id not in slots:
         return None
-    return PlacementPart(room=rooms[room_id], slot=slots[slot_id])
+    return PlacementPart(room=rooms[room_id], slot=slots[slot_id], pinned=pinned)

@@ -1,7 +1,8 @@
-"""Loading a JSON export (`hallway-event`, version 1) into this instance as a new event, in one transaction.
+"""Loading a JSON export (`hallway-event`, version 1 or 2) into this instance as a new event, in one transaction.
 
-Rooms, slots, placements and attendance go through the same services as on the day, so every rule of
-the wall holds for imported data too (no overlapping slots, no convener in two rooms at once). Votes,
+Rooms, slots, placements, pins, attendance and topic constraints go through the same services as on the
+day, so every rule of the wall holds for imported data too (no overlapping slots, no convener in two rooms
+at once, no topic kept apart from itself). Votes,
 attendees and notes are written as rows, after checks of their own: the phase switches that guard them
 on the day (proposals closed, voting closed) do not apply to a record of what happened. Attendees get
 new secret tokens (the export holds none); the event gets a new facilitator key.
@@ -22,11 +23,11 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.exporters.json import FORMAT, VERSION, EventDocument, NoteFieldsPart, TopicPart
+from app.exporters.json import FORMAT, READABLE_VERSIONS, EventDocument, NoteFieldsPart, TopicPart
 from app.models import Attendee, Event, Note, NoteRevision, RevisionKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.note import MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
-from app.services import attendance, events, placements, tokens, wall_setup
+from app.services import attendance, events, placements, tokens, topic_constraints, wall_setup
 from app.services.attendees import DISPLAY_NAME_MAX
 from app.services.errors import DomainError, InvalidInput
 from app.services.text import clean_line, clean_text
@@ -50,9 +51,10 @@ def parse_document(raw: bytes | str) -> EventDocument:
         raise InvalidInput(f"This file is not JSON ({error}).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidInput(f'This is not a Hallway event export: its "format" is not "{FORMAT}".')
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise InvalidInput(
-            f"This export is version {data.get('version')!r}; this Hallway reads version {VERSION}. "
+            f"This export is version {data.get('version')!r}; this Hallway reads versions {readable}. "
             "Import it with the Hallway version that made it, or a newer one."
         )
     try:
@@ -186,6 +188,11 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
                 room_id=rooms[part.placement.room],
                 slot_id=slots[part.placement.slot],
             )
+            if part.placement.pinned:
+                placements.set_pinned(
+                    session=session, event_id=event_id, actor=facilitator, topic_id=id_of(topics[part.id]), pinned=True
+                )
+    _add_constraints(session, event_id, document, topics, facilitator)
     for part in document.topics:
         topics[part.id].status = TopicStatus(part.status)
 
@@ -259,6 +266,41 @@ def _add_votes(
     if over:
         raise InvalidInput(f"attendee '{over[0]}' holds {spent[over[0]]} dots, more than the budget of {budget}.")
     session.flush()
+
+
+def _add_constraints(
+    session: Session, event_id: int, document: EventDocument, topics: dict[str, Topic], actor: placements.Actor
+) -> None:
+    """The auto-scheduler's constraints, while every topic is still active. A pair listed on one side only
+    is kept apart all the same (the export lists it on both); a pair with a retired topic is refused."""
+    parts = {part.id: part for part in document.topics}
+    partners: dict[str, set[str]] = {part.id: set() for part in document.topics}
+    for part in document.topics:
+        for ref in part.apart_from:
+            if ref not in parts:
+                raise InvalidInput(f"topic '{part.id}', apart_from: '{ref}' is not a topic.")
+            for side in (part, parts[ref]):
+                if side.status not in ACTIVE_TOPIC_STATUSES:
+                    raise InvalidInput(
+                        f"topic '{part.id}', apart_from: '{side.id}' is {side.status}; only active topics are kept "
+                        "apart."
+                    )
+            partners[part.id].add(ref)
+            partners[ref].add(part.id)
+    for part in document.topics:
+        if (part.not_before, part.not_after, part.min_room_capacity) == (None, None, None) and not partners[part.id]:
+            continue
+        with _context(f"topic '{part.id}'"):
+            topic_constraints.set_constraints(
+                session=session,
+                event_id=event_id,
+                actor=actor,
+                topic_id=id_of(topics[part.id]),
+                not_before=part.not_before,
+                not_after=part.not_after,
+                min_room_capacity=part.min_room_capacity,
+                apart_from=[id_of(topics[ref]) for ref in partners[part.id]],
+            )
 
 
 def _add_notes(

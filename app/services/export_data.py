@@ -30,7 +30,7 @@ from app.exporters.data import (
     TopicData,
 )
 from app.models import Attendance, Attendee, Event, Note, NoteRevision, Placement, Topic, Vote, id_of
-from app.services import wall_setup
+from app.services import topic_constraints, wall_setup
 from app.services.errors import NotFound
 
 CALENDAR_TOKEN = re.compile(r"(\d{1,10})-([A-Za-z0-9_-]{32})")
@@ -72,9 +72,11 @@ def load_export_data(
     ).tuples():
         voters[topic_id].append(attendee_id)
     places = {
-        p.topic_id: (p.room_id, p.slot_id)
+        p.topic_id: (p.room_id, p.slot_id, p.pinned)
         for p in exec_select(session, select(Placement).where(col(Placement.event_id) == event_id)).scalars()
     }
+    # Pairs kept apart as the auto-scheduler sees them: between active topics, listed on both sides.
+    constraints = topic_constraints.all_constraints(session=session, event_id=event_id)
     going: defaultdict[int, list[int]] = defaultdict(list)
     for attendee_id, topic_id in exec_select(
         session,
@@ -125,6 +127,11 @@ def load_export_data(
                 slot_id=places[id_of(t)][1] if id_of(t) in places else None,
                 going_ids=tuple(going[id_of(t)]),
                 notes=notes.get(id_of(t)),
+                pinned=id_of(t) in places and places[id_of(t)][2],
+                not_before=t.not_before,
+                not_after=t.not_after,
+                min_room_capacity=t.min_room_capacity,
+                apart_from_ids=constraints[id_of(t)].apart_from if id_of(t) in constraints else (),
             )
             for t in topics
         ),

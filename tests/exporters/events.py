@@ -64,6 +64,15 @@ def lively_event(factory: Factory, *, slug: str = "ete") -> Lively:
     factory.place(event, brews, hall, first)
     factory.place(event, remote, library, first)
     factory.place(event, remote_again, hall, second)
+    factory.pin(event, brews)
+    factory.constrain(
+        event,
+        remote,
+        not_before=dt.datetime(2026, 11, 24, 10, 0),
+        not_after=dt.datetime(2026, 11, 24, 12, 30),
+        min_room_capacity=2,
+        apart_from=(brews, formula),
+    )
     with factory.database.write_session() as session:
         for who, topic, slot in [
             (ada, brews, first),

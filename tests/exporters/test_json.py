@@ -1,6 +1,8 @@
 """The JSON document: versioned, without database ids or secrets, stable for the same data."""
 
+import datetime as dt
 import json
+from dataclasses import replace
 
 from app.exporters.json import document, export_json
 from tests.exporters.events import export_data, topic, written
@@ -21,7 +23,7 @@ def test_document_is_versioned_and_references_by_its_own_ids():
 
     assert export.content_type == "application/json"
     assert export.filename == "Autumn Gathering event.json"
-    assert (loaded["format"], loaded["version"]) == ("hallway-event", 1)
+    assert (loaded["format"], loaded["version"]) == ("hallway-event", 2)
     assert loaded["rooms"][1] == {"id": "room-2", "name": "Attic", "capacity": 8, "location_notes": ""}
     assert loaded["slots"][0] == {
         "id": "slot-1",
@@ -38,7 +40,7 @@ def test_document_is_versioned_and_references_by_its_own_ids():
         ["attendee-1", "attendee-2"],
         ["attendee-2"],
     )
-    assert tea["placement"] == {"room": "room-2", "slot": "slot-1"}
+    assert tea["placement"] == {"room": "room-2", "slot": "slot-1", "pinned": False}
     assert tea["notes"]["revisions"][0]["author"] == "attendee-1"
     assert loaded["topics"][1]["placement"] is None
 
@@ -56,3 +58,26 @@ def test_same_data_gives_the_same_bytes():
 
     assert export_json(data).content == export_json(data).content
     assert document(data) == document(data)
+
+
+def test_document_carries_pins_and_the_auto_schedulers_constraints():
+    tea = replace(
+        topic(7, "Tea", status="placed", room_id=2, slot_id=1),
+        pinned=True,
+        not_before=dt.datetime(2026, 11, 24, 13, 0),
+        min_room_capacity=12,
+        apart_from_ids=(9, 8),
+    )
+    data = export_data(topics=(tea, topic(8, "Cake"), topic(9, "Coffee")))
+
+    loaded = json.loads(export_json(data).content)
+
+    first = loaded["topics"][0]
+    assert first["placement"] == {"room": "room-2", "slot": "slot-1", "pinned": True}
+    assert (first["not_before"], first["not_after"], first["min_room_capacity"], first["apart_from"]) == (
+        "2026-11-24T13:00:00",
+        None,
+        12,
+        ["topic-2", "topic-3"],
+    )
+    assert loaded["topics"][1]["apart_from"] == []

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.db import Database, connect
 from app.exporters.json import export_json
-from app.models import Attendee, Event, Note, NoteRevision, Placement, Room, Slot, Topic, Vote
+from app.models import Attendee, Event, Note, NoteRevision, Placement, Room, Slot, Topic, TopicApart, Vote
 from app.services import event_import, events
 from app.services.errors import Conflict, InvalidInput
 from app.services.export_data import load_export_data
@@ -66,6 +66,19 @@ def test_round_trip_export_import_export_gives_the_same_document(database, expor
 
     assert again == first  # byte for byte
     assert json.loads(again) == exported
+    topics = {t["id"]: t for t in exported["topics"]}
+    brews, remote = topics["topic-1"], topics["topic-3"]
+    assert (remote["not_before"], remote["not_after"], remote["min_room_capacity"], remote["apart_from"]) == (
+        "2026-11-24T10:00:00",
+        "2026-11-24T12:30:00",
+        2,
+        ["topic-1", "topic-2"],
+    )
+    assert (brews["apart_from"], brews["placement"]["pinned"], remote["placement"]["pinned"]) == (
+        ["topic-3"],
+        True,
+        False,
+    )
     assert imported.counts == {"rooms": 2, "slots": 4, "attendees": 3, "topics": 6, "votes": 6, "notes": 1}
     assert len(imported.facilitator_key) > 20
 
@@ -116,18 +129,25 @@ def broken(exported: dict[str, Any], change) -> str:  # type: ignore[no-untyped-
         ),
         (lambda d: d["topics"][2]["going"].append("attendee-1"), "going to two sessions"),
         (lambda d: d["event"].update(timezone="Mars/Olympus"), "not a time zone"),
+        (lambda d: d["topics"][2]["apart_from"].append("topic-99"), "apart_from: 'topic-99' is not a topic"),
+        (lambda d: d["topics"][2]["apart_from"].append("topic-3"), "topic 'topic-3': A topic can't be kept apart"),
+        (lambda d: d["topics"][2]["apart_from"].append("topic-5"), "'topic-5' is withdrawn; only active topics"),
+        (lambda d: d["topics"][2].update(min_room_capacity=0), "topic 'topic-3': The room size must be between"),
+        (lambda d: d["topics"][2].update(not_after="2026-11-24T09:00:00"), "“Not before” must be earlier"),
     ],
 )
 def test_import_refuses_inconsistent_documents_and_writes_nothing(database, exported, change, message):
     before = [
-        count(database, model) for model in (Event, Room, Slot, Attendee, Topic, Vote, Placement, Note, NoteRevision)
+        count(database, model)
+        for model in (Event, Room, Slot, Attendee, Topic, Vote, Placement, Note, NoteRevision, TopicApart)
     ]
 
     with pytest.raises((InvalidInput, Conflict), match=message):
         load(database, broken(exported, change))
 
     after = [
-        count(database, model) for model in (Event, Room, Slot, Attendee, Topic, Vote, Placement, Note, NoteRevision)
+        count(database, model)
+        for model in (Event, Room, Slot, Attendee, Topic, Vote, Placement, Note, NoteRevision, TopicApart)
     ]
     assert after == before
 
@@ -138,7 +158,7 @@ def test_import_refuses_inconsistent_documents_and_writes_nothing(database, expo
         (b"\xff\xfe not json", "not JSON"),
         ("[1, 2]", "not a Hallway event export"),
         ('{"format": "something-else"}', "not a Hallway event export"),
-        ('{"format": "hallway-event", "version": 2}', "version 2; this Hallway reads version 1"),
+        ('{"format": "hallway-event", "version": 3}', "version 3; this Hallway reads versions 1 and 2"),
         ('{"format": "hallway-event", "version": 1}', "event: Field required"),
         (
             '{"format": "hallway-event", "version": 1, "event": {}, "rooms": [{"id": "r", "oops": 1}]}',
@@ -174,3 +194,16 @@ def test_import_of_a_minimal_document_with_nothing_but_the_event(database):
 
     assert (imported.event.slug, imported.event.self_placement, imported.event.join_code) == ("empty", True, "OWL42")
     assert json.loads(export(database, "empty"))["topics"] == []
+
+
+def test_import_keeps_a_pair_apart_that_only_one_side_lists(database, exported):
+    exported["topics"][0]["apart_from"] = []  # "brews" no longer lists "remote", which still lists it
+
+    load(database, json.dumps(exported), slug="one-sided")
+
+    again = json.loads(export(database, "one-sided"))
+    assert [(t["id"], t["apart_from"]) for t in again["topics"][:3]] == [
+        ("topic-1", ["topic-3"]),
+        ("topic-2", ["topic-3"]),
+        ("topic-3", ["topic-1", "topic-2"]),
+    ]

@@ -82,7 +82,7 @@ def test_json(client, lively):
 
     document = response.json()
     assert response.headers["content-type"] == "application/json"
-    assert (document["format"], document["version"], document["event"]["slug"]) == ("hallway-event", 1, "ete")
+    assert (document["format"], document["version"], document["event"]["slug"]) == ("hallway-event", 2, "ete")
     assert [t["status"] for t in document["topics"]] == [
         "placed",
         "proposed",
