@@ -102,3 +102,31 @@ def test_app_refuses_to_start_on_an_empty_database(empty_database, backend, tmp_
     # The lifespan stops before the code that would close the pool; close it here, or the connection
     # check_migrated opened is only closed by the garbage collector (a ResourceWarning on PostgreSQL).
     application.state.database.dispose()
+
+
+def test_downgrade_to_the_first_schema_and_back_keeps_every_event_topic_and_vote(empty_database, backend):
+    from alembic import command
+    from sqlalchemy import func, select
+
+    from app.migrate import alembic_config
+    from app.models import Topic, Vote
+    from tests.factories import Factory
+
+    upgrade(empty_database)
+    database = connect(empty_database)
+    factory = Factory(database)
+    event = factory.event(slug="kept")
+    ada = factory.attendee(event, name="Ada")
+    topic = factory.topic(event, ada, title="Still here")
+    factory.vote(ada, topic)
+    database.dispose()
+
+    command.downgrade(alembic_config(empty_database), "0001")
+    upgrade(empty_database)
+
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        counts = [connection.execute(select(func.count()).select_from(model)).scalar() for model in (Topic, Vote)]
+    engine.dispose()
+    assert counts == [1, 1]
+    assert schema_differences(empty_database) == []

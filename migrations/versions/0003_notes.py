@@ -69,7 +69,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("event", schema=None) as batch_op:
+    # recreate="never": see 0004; copying the event table would cascade to all its rows.
+    with op.batch_alter_table("event", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("notes_locked")
 
     with op.batch_alter_table("noterevision", schema=None) as batch_op:

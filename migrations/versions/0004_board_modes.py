@@ -26,6 +26,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("event") as batch_op:
+    # recreate="never": SQLite drops the column in place (3.35+); copying the table and dropping the
+    # old one would cascade to every topic, vote and placement of every event (foreign keys are on).
+    with op.batch_alter_table("event", recreate="never") as batch_op:
         batch_op.drop_column("board_cycle_seconds")
         batch_op.drop_column("board_mode")
