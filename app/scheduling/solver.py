@@ -24,6 +24,8 @@ from app.scheduling.wall import Step, Wall
 # Exact search is tried when this few topics can move (a 2 x 4 wall with 12 topics is proved in
 # well under a second; past ~18 the tree outgrows any time limit a facilitator would wait for).
 EXACT_SEARCH_TOPICS = 18
+# The search stops early when this share of its time has passed without a better wall.
+GIVE_UP_AFTER = 0.4
 # How many of the best-ranked steps for a topic are priced exactly (the ranking is by torn and moves).
 STEPS_PRICED = 8
 
@@ -95,7 +97,7 @@ class _Search:
         if not inst.movable:
             return
         last_gain = time.perf_counter()
-        patience = max(1.0, 0.4 * (until - last_gain))
+        patience = max(1.0, GIVE_UP_AFTER * (until - last_gain))
         kicks = 0
         while time.perf_counter() < until:
             improved = False
