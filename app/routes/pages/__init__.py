@@ -6,7 +6,7 @@ place); with htmx, only the changed fragment (a file of templates/partials/) is 
 
 from fastapi import APIRouter
 
-from app.routes.pages import attendee, board, constraints, export, facilitator, home, notes
+from app.routes.pages import attendee, board, constraints, export, facilitator, home, notes, schedule
 
 router = APIRouter(include_in_schema=False)
 router.include_router(home.router)
@@ -15,4 +15,5 @@ router.include_router(board.router)
 router.include_router(facilitator.router)
 router.include_router(notes.router)
 router.include_router(constraints.router)
+router.include_router(schedule.router)
 router.include_router(export.router)

@@ -1,0 +1,295 @@
+"""The facilitator's auto-schedule page: propose a wall, look at what it changes, put it up.
+
+The work is the JSON API's (app/routes/api/schedule.py): plan on the threadpool, solve in the runner's
+worker process, describe; applying goes through the writer as one change every board hears of. A plain
+post is answered with the whole page (or, once applied, a redirect to the wall); an htmx post with the
+proposal's partial, and a refusal in place: the form's for proposing, the Apply button's for applying.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.deps import CsrfChecked, EventDep, PageFacilitator, SessionDep, WriterDep
+from app.errors import status_for
+from app.models import Event, id_of
+from app.models._base import MAX_ROW_ID
+from app.routes.api.schedule import runner_of
+from app.routes.pages.rendering import is_htmx, see_other
+from app.scheduling import Cell, Weights
+from app.services import scheduling
+from app.services.errors import DomainError, InvalidInput
+from app.templating import templates
+
+router = APIRouter()
+
+PAGE = "pages/schedule.html"
+FORM = "partials/schedule_form.html"
+NOW = "partials/schedule_now.html"
+PROPOSAL = "partials/schedule_proposal.html"
+APPLY_ERROR = "partials/schedule_apply_error.html"
+NO_STORE = {"Cache-Control": "no-store"}  # the page carries the CSRF token
+
+MAX_WEIGHT = 1_000_000  # as the API allows
+MAX_PLACEMENTS = 1000
+MAX_FINGERPRINT = 64
+UNREADABLE = "This proposal could not be read: propose again."
+FormField = Annotated[str | None, Form()]
+
+
+@dataclass(frozen=True)
+class WeightField:
+    """One weight of app.scheduling.Weights as the form asks for it."""
+
+    name: str  # the form field, and the attribute of Weights
+    label: str
+
+
+WEIGHT_FIELDS = (
+    WeightField("left_off_vote", "Each dot left off the wall costs"),
+    WeightField("torn", "Each torn attendee costs"),
+    WeightField("seat_short", "Each seat short costs"),
+    WeightField("move", "Each session moved costs"),
+)
+DEFAULT_VALUES = {
+    "time_limit": f"{scheduling.DEFAULT_TIME_LIMIT:g}",
+    **{field.name: str(value) for field, value in zip(WEIGHT_FIELDS, Weights().as_dict().values(), strict=True)},
+}
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What the form asks for: how long to search, and what each figure costs."""
+
+    time_limit: float
+    weights: Weights
+
+
+@router.get("/e/{slug}/schedule", response_class=HTMLResponse)
+def schedule_page(request: Request, event: EventDep, _: PageFacilitator, session: SessionDep) -> Response:
+    """The wall's figures as it stands, and the form that asks for a proposal."""
+    planning = scheduling.plan(session=session, event_id=id_of(event))
+    return _page(request, event, planning)
+
+
+@router.post("/e/{slug}/schedule/propose", dependencies=[CsrfChecked])
+async def propose(
+    request: Request,
+    event: EventDep,
+    _: PageFacilitator,
+    session: SessionDep,
+    time_limit: FormField = None,
+    left_off_vote: FormField = None,
+    torn: FormField = None,
+    seat_short: FormField = None,
+    move: FormField = None,
+) -> Response:
+    """Work out a wall (nothing is written): its figures against today's, its grid, its moves and what is left off."""
+    sent = {
+        "time_limit": time_limit,
+        "left_off_vote": left_off_vote,
+        "torn": torn,
+        "seat_short": seat_short,
+        "move": move,
+    }
+    values = {name: (value or "").strip() for name, value in sent.items()}
+    event_id = id_of(event)
+    try:
+        ask = _ask(values)
+        planning = await run_in_threadpool(
+            lambda: scheduling.plan(session=session, event_id=event_id, time_limit=ask.time_limit, weights=ask.weights)
+        )
+        # Give the read connection back while the search runs (up to a minute), as RequestWriter does.
+        session.commit()
+        result = await runner_of(request).run(event_id, planning.problem)
+    except DomainError as refused:
+        if is_htmx(request):
+            ctx = {"event": event, "values": values, "error": refused}
+            return _fragments(request, [(FORM, ctx)], status_for(refused), retarget="#schedule-form")
+        planning = await run_in_threadpool(lambda: scheduling.plan(session=session, event_id=event_id))
+        return _page(request, event, planning, values=values, error=refused, status=status_for(refused))
+    proposal = scheduling.describe(planning, result)
+    if is_htmx(request):
+        ctx = {"event": event, "values": values, "error": None, **_proposal_context(proposal)}
+        # The form comes along out of band: a message from an earlier refusal goes.
+        return _fragments(request, [(PROPOSAL, ctx), (FORM, {**ctx, "oob": True})], 200)
+    return _page(request, event, planning, values=values, proposal=proposal)
+
+
+@router.post("/e/{slug}/schedule/apply", dependencies=[CsrfChecked])
+async def apply(
+    request: Request,
+    event: EventDep,
+    _: PageFacilitator,
+    session: SessionDep,
+    writer: WriterDep,
+    placements: FormField = None,
+    based_on: FormField = None,
+) -> Response:
+    """Put a proposal up, in one change every board shows; refused if the wall changed since it was proposed."""
+    event_id = id_of(event)
+    try:
+        wall = read_placements(placements)
+        fingerprint = _fingerprint(based_on)
+        await writer.run(
+            lambda s: scheduling.apply_schedule(session=s, event_id=event_id, placements=wall, based_on=fingerprint),
+            change=lambda change: change,
+        )
+    except DomainError as refused:
+        if is_htmx(request):
+            # Said beside the Apply button; the proposal stays on the page to compare with.
+            said = {"apply_error": refused}
+            return _fragments(request, [(APPLY_ERROR, said)], status_for(refused), retarget="#schedule-apply-error")
+        planning = await run_in_threadpool(lambda: scheduling.plan(session=session, event_id=event_id))
+        return _page(request, event, planning, error=refused, status=status_for(refused))
+    if not is_htmx(request):
+        return see_other(f"/e/{event.slug}/wall")
+    planning = await run_in_threadpool(lambda: scheduling.plan(session=session, event_id=event_id))
+    ctx = {"event": event, "applied": True, **_now_context(planning)}
+    return _fragments(request, [(PROPOSAL, ctx), (NOW, {**ctx, "oob": True})], 200)
+
+
+# --- Reading what the browser sent ---------------------------------------------------------------
+
+
+def _ask(values: dict[str, str]) -> Ask:
+    time_limit = _seconds(values["time_limit"])  # checked in the form's order: the first refusal is said
+    weights = {field.name: _weight(values[field.name], field) for field in WEIGHT_FIELDS}
+    return Ask(time_limit=time_limit, weights=Weights(**weights))
+
+
+def _seconds(text: str) -> float:
+    low, high = scheduling.MIN_TIME_LIMIT, scheduling.MAX_TIME_LIMIT
+    message = f"The time limit must be a number of seconds from {low:g} to {high:g}."
+    try:
+        seconds = float(text.replace(",", "."))  # "2,5" as some keyboards type it
+    except ValueError:
+        raise InvalidInput(message, field="time_limit") from None
+    if not math.isfinite(seconds) or not low <= seconds <= high:
+        raise InvalidInput(message, field="time_limit")
+    return seconds
+
+
+def _weight(text: str, field: WeightField) -> int:
+    message = f"“{field.label}” must be a whole number from 0 to {MAX_WEIGHT:,}."
+    # The length first: int() refuses strings of thousands of digits with an error of its own.
+    if not text.isascii() or not text.isdigit() or len(text) > 7 or int(text) > MAX_WEIGHT:
+        raise InvalidInput(message, field=field.name)
+    return int(text)
+
+
+def read_placements(text: str | None) -> dict[int, Cell]:
+    """The proposal's wall as the Apply form carried it: untrusted, so read strictly.
+
+    A JSON list of at most MAX_PLACEMENTS objects, each with whole-number topic_id, room_id and slot_id
+    and each topic once. Whether the ids belong to this event and fit its wall is apply_schedule's to check.
+    """
+    try:
+        items = json.loads(text or "")
+    except (ValueError, RecursionError):
+        raise InvalidInput(UNREADABLE, field="placements") from None
+    if not isinstance(items, list) or len(items) > MAX_PLACEMENTS:
+        raise InvalidInput(UNREADABLE, field="placements")
+    wall: dict[int, Cell] = {}
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"topic_id", "room_id", "slot_id"}:
+            raise InvalidInput(UNREADABLE, field="placements")
+        topic_id, room_id, slot_id = (item[key] for key in ("topic_id", "room_id", "slot_id"))
+        if not all(_is_row_id(value) for value in (topic_id, room_id, slot_id)) or topic_id in wall:
+            raise InvalidInput(UNREADABLE, field="placements")
+        wall[topic_id] = Cell(room_id=room_id, slot_id=slot_id)
+    return wall
+
+
+def _is_row_id(value: object) -> bool:
+    # bool is an int in Python, and JSON's true must not pass for topic 1.
+    return type(value) is int and 1 <= value <= MAX_ROW_ID
+
+
+def _fingerprint(text: str | None) -> str:
+    if not text or len(text) > MAX_FINGERPRINT or not text.isascii() or not text.isalnum():
+        raise InvalidInput(UNREADABLE, field="based_on")
+    return text
+
+
+# --- Answering ------------------------------------------------------------------------------------
+
+
+def placements_json(proposal: scheduling.Proposal) -> str:
+    """The proposed wall as the Apply form carries it back (read again by `read_placements`)."""
+    return json.dumps(
+        [
+            {"topic_id": topic_id, "room_id": cell.room_id, "slot_id": cell.slot_id}
+            for topic_id, cell in sorted(proposal.schedule.placements.items())
+        ],
+        separators=(",", ":"),
+    )
+
+
+def _now_context(planning: scheduling.Planning) -> dict[str, Any]:
+    return {"now": scheduling.figures_of_current_wall(planning), "notice": planning.notice}
+
+
+def _proposal_context(proposal: scheduling.Proposal) -> dict[str, Any]:
+    used = proposal.planning.problem.weights.as_dict()
+    return {
+        "proposal": proposal,
+        "rooms": proposal.planning.problem.rooms,
+        "placements_json": placements_json(proposal),
+        "weights_used": [(field.label, used[field.name]) for field in WEIGHT_FIELDS],
+    }
+
+
+def _page(
+    request: Request,
+    event: Event,
+    planning: scheduling.Planning,
+    *,
+    values: dict[str, str] | None = None,
+    error: DomainError | None = None,
+    proposal: scheduling.Proposal | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "event": event,
+        "values": values or DEFAULT_VALUES,
+        "error": error,
+        "proposal": None,
+        "applied": False,
+        **_now_context(planning),
+    }
+    if proposal is not None:
+        context.update(_proposal_context(proposal))
+    context.update(_form_context())
+    return templates.TemplateResponse(request, PAGE, context, status_code=status, headers=NO_STORE)
+
+
+def _form_context() -> dict[str, Any]:
+    return {
+        "weight_fields": WEIGHT_FIELDS,
+        "min_time_limit": f"{scheduling.MIN_TIME_LIMIT:g}",
+        "max_time_limit": f"{scheduling.MAX_TIME_LIMIT:g}",
+        "max_weight": MAX_WEIGHT,
+    }
+
+
+def _fragments(
+    request: Request, parts: list[tuple[str, dict[str, Any]]], status: int, *, retarget: str | None = None
+) -> HTMLResponse:
+    """Partials in one answer, rendered with the same context processors (the CSRF token) as a page."""
+    base: dict[str, Any] = {"request": request, "oob": False, "proposal": None, "applied": False}
+    for processor in templates.context_processors:
+        base.update(processor(request))
+    base.update(_form_context())
+    body = "".join(templates.get_template(name).render({**base, **ctx}) for name, ctx in parts)
+    headers = dict(NO_STORE)
+    if retarget is not None:
+        headers.update({"HX-Retarget": retarget, "HX-Reswap": "outerHTML"})
+    return HTMLResponse(body, status_code=status, headers=headers)
