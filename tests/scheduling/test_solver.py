@@ -253,6 +253,16 @@ def test_solve_reports_each_move_with_its_cell_before_and_after() -> None:
             Problem(topics=(Topic(id=1, title="Self", apart_from=frozenset({1})),), rooms=rooms(10), slots=slots(1)),
             "“Self” is set to be apart from itself",
         ),
+        (
+            Problem(
+                topics=topics(3),
+                rooms=rooms(10),
+                slots=slots(2),
+                current={1: Cell(10, 100), 2: Cell(10, 101), 3: Cell(10, 101)},
+                pinned=frozenset({1, 2, 3}),
+            ),
+            "3 topics are pinned but the wall has only 2 session cells.",
+        ),
     ],
 )
 def test_solve_refuses_a_problem_it_cannot_schedule_with_a_sentence(problem: Problem, message: str) -> None:

@@ -1,0 +1,94 @@
+"""The event as a scheduling problem: what plan() reads, and what it keeps when the day has begun."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.models import SlotKind
+from app.scheduling import Cell, solve
+from app.services import scheduling
+from tests.factories import EVENT_DATE
+
+
+def at(clock: str) -> datetime:
+    return datetime.fromisoformat(f"{EVENT_DATE.isoformat()}T{clock}")
+
+
+def setup(factory):
+    event = factory.event()
+    hall = factory.room(event, name="Hall", capacity=30)
+    morning = factory.slot(event, starts="10:00", ends="11:00", label="Morning")
+    factory.slot(event, starts="12:00", ends="13:00", label="Lunch", kind=SlotKind.break_)
+    afternoon = factory.slot(event, starts="14:00", ends="15:00", label="Afternoon")
+    ada, bo = factory.attendee(event, name="Ada"), factory.attendee(event, name="Bo")
+    tests = factory.topic(event, ada, title="Tests")
+    types = factory.topic(event, bo, title="Types")
+    factory.vote(ada, tests)
+    factory.vote(ada, types)
+    factory.vote(bo, types)
+    factory.place(event, tests, hall, morning)
+    return event, hall, morning, afternoon, ada, tests, types
+
+
+def test_plan_reads_topics_dots_conveners_and_the_wall(database, factory, backend):
+    event, hall, morning, afternoon, _, tests, types = setup(factory)
+    factory.pin(event, tests)
+
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=at("08:00"))
+
+    problem = planning.problem
+    assert [(t.id, t.title, t.convener_name) for t in problem.topics] == [
+        (tests.id, "Tests", "Ada"),
+        (types.id, "Types", "Bo"),
+    ]
+    assert [s.id for s in problem.slots] == [morning.id, afternoon.id]  # the break takes no topics
+    assert sorted(sorted(ballot) for ballot in problem.ballots) == [[tests.id, types.id], [types.id]]
+    assert problem.current == {tests.id: Cell(hall.id, morning.id)}
+    assert problem.pinned == frozenset({tests.id})
+    assert planning.votes == {tests.id: 1, types.id: 2}
+    assert (planning.kept_slot_ids, planning.notice) == ((), None)
+
+
+def test_plan_keeps_the_slots_that_have_started_while_some_are_still_ahead(database, factory, backend):
+    event, _, morning, afternoon, *_ = setup(factory)
+
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=at("10:30"))
+
+    assert planning.kept_slot_ids == (morning.id,)
+    assert [(s.id, s.started) for s in planning.problem.slots] == [(morning.id, True), (afternoon.id, False)]
+    assert planning.notice == "1 session slot(s) have started and stay exactly as they are."
+
+
+def test_plan_plans_the_whole_day_again_once_every_slot_has_started(database, factory, backend):
+    event, *_ = setup(factory)
+
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=at("20:00"))
+
+    assert planning.kept_slot_ids == ()
+    assert not any(s.started for s in planning.problem.slots)
+    assert planning.notice == (
+        "Every session slot has started, so nothing is kept for that: the whole day is planned again."
+    )
+
+
+def test_apply_after_the_morning_started_leaves_its_session_and_fills_the_afternoon(database, factory, backend):
+    event, hall, morning, afternoon, _, tests, types = setup(factory)
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=at("10:30"))
+    schedule = solve(planning.problem)
+
+    with database.write_session() as session:
+        change = scheduling.apply_schedule(
+            session=session,
+            event_id=event.id,
+            placements=schedule.placements,
+            based_on=planning.wall_fingerprint,
+        )
+
+    assert schedule.placements == {tests.id: Cell(hall.id, morning.id), types.id: Cell(hall.id, afternoon.id)}
+    assert (change.wall, sorted(change.kinds)) == (True, ["schedule"])
+    with database.read_session() as session:
+        assert scheduling.plan(session=session, event_id=event.id).problem.current == schedule.placements
