@@ -165,7 +165,11 @@ def apply_schedule(*, session: Session, event_id: int, placements: Mapping[int, 
         )
     broken = scheduling.violations(now.problem, placements)
     if broken:
-        raise WallChanged("This proposal no longer fits the event (" + "; ".join(broken[:3]) + "): propose again.")
+        # The rule's own words name ids; the likely causes are what the facilitator can act on.
+        raise WallChanged(
+            "This proposal no longer fits the event: a session was pinned, a topic hidden or withdrawn, "
+            "or a room or slot changed since it was made. Propose again."
+        )
     current = now.problem.current
     leaving = [t for t, cell in current.items() if placements.get(t) != cell]
     arriving = {t: cell for t, cell in placements.items() if current.get(t) != cell}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from app.models import SlotKind
 from app.scheduling import Cell, solve
 from app.services import scheduling
@@ -92,3 +94,22 @@ def test_apply_after_the_morning_started_leaves_its_session_and_fills_the_aftern
     assert (change.wall, sorted(change.kinds)) == (True, ["schedule"])
     with database.read_session() as session:
         assert scheduling.plan(session=session, event_id=event.id).problem.current == schedule.placements
+
+
+def test_apply_is_refused_when_a_session_it_moves_was_pinned_meanwhile(database, factory, backend):
+    event, hall, morning, afternoon, _, tests, types = setup(factory)
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=at("08:00"))
+    moved = {tests.id: Cell(hall.id, afternoon.id), types.id: Cell(hall.id, morning.id)}
+    factory.pin(event, tests)
+
+    with database.write_session() as session, pytest.raises(scheduling.WallChanged) as refused:
+        scheduling.apply_schedule(
+            session=session, event_id=event.id, placements=moved, based_on=planning.wall_fingerprint
+        )
+
+    assert refused.value.message.startswith("This proposal no longer fits the event: a session was pinned")
+    with database.read_session() as session:
+        assert scheduling.plan(session=session, event_id=event.id).problem.current == {
+            tests.id: Cell(hall.id, morning.id)
+        }
