@@ -26,6 +26,8 @@ from app.scheduling.wall import Step, Wall
 EXACT_SEARCH_TOPICS = 18
 # The search stops early when this share of its time has passed without a better wall.
 GIVE_UP_AFTER = 0.4
+# The share of the time limit the exact search may take before local search has the rest.
+EXACT_SEARCH_SHARE = 0.7
 # How many of the best-ranked steps for a topic are priced exactly (the ranking is by torn and moves).
 STEPS_PRICED = 8
 
@@ -49,7 +51,8 @@ def solve(problem: Problem) -> Schedule:
     if not proven:
         if exact:
             search.improve(until=min(deadline, started + 0.03 * limit))
-            proven = search.branch_and_bound()
+            # Most of the time for the proof; if it cannot finish, the rest goes back to local search.
+            proven = search.branch_and_bound(until=min(deadline, started + EXACT_SEARCH_SHARE * limit))
         if not proven:
             search.improve(until=deadline)
     return _schedule(inst, search, proven, started)
@@ -64,6 +67,8 @@ class _Search:
         self.wall = Wall(inst)
         self.best = self.wall.snapshot()
         self.best_cost = self.wall.cost
+        self._nodes = 0  # of the exact search, which stops at `_until`
+        self._until = deadline
 
     def save_if_best(self) -> bool:
         if self.wall.cost < self.best_cost:
@@ -212,7 +217,7 @@ class _Search:
 
     # Exact search, for proof on small walls
 
-    def branch_and_bound(self) -> bool:
+    def branch_and_bound(self, until: float) -> bool:
         """Try every slot for every movable topic, most dots first, pruning with a bound. True when finished
         (the best wall is then optimal); False when the time ran out first."""
         inst = self.inst
@@ -228,6 +233,7 @@ class _Search:
             suffix[i] = suffix[i + 1] + inst.value[order[i]]
         twins = self._interchangeable_slots()
         self._nodes = 0
+        self._until = until
         try:
             self._branch(order, 0, suffix, twins)
         except _OutOfTime:
@@ -239,7 +245,7 @@ class _Search:
     def _branch(self, order: list[int], i: int, suffix: list[int], twins: list[int]) -> None:
         inst, wall, weights = self.inst, self.wall, self.inst.weights
         self._nodes += 1
-        if self._nodes % 256 == 0 and time.perf_counter() > self.deadline:
+        if self._nodes % 256 == 0 and time.perf_counter() > self._until:
             raise _OutOfTime
         if i == len(order):
             self.save_if_best()
