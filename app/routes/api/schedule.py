@@ -6,12 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import ApiFacilitator, EventDep, SessionDep, WriterDep
 from app.models import id_of
 from app.schedule_runner import ScheduleRunner
-from app.scheduling import Weights
+from app.scheduling import Schedule, Weights
 from app.services import scheduling
 
 router = APIRouter(tags=["schedule"])
@@ -46,6 +47,21 @@ def runner_of(request: Request) -> ScheduleRunner:
     return runner
 
 
+async def work_out(
+    request: Request, session: Session, event_id: int, *, time_limit: float, weights: Weights
+) -> tuple[scheduling.Planning, Schedule]:
+    """Read the event as a problem (on the threadpool) and solve it in the runner's worker process.
+
+    The page and the API both propose this way. The read connection goes back to the pool before the
+    search, which may take up to a minute, as RequestWriter does while a request waits on the writer.
+    """
+    planning = await run_in_threadpool(
+        lambda: scheduling.plan(session=session, event_id=event_id, time_limit=time_limit, weights=weights)
+    )
+    session.commit()
+    return planning, await runner_of(request).run(event_id, planning.problem)
+
+
 @router.post("/events/{slug}/schedule")
 async def schedule(
     request: Request, body: ScheduleAsk, event: EventDep, _: ApiFacilitator, session: SessionDep, writer: WriterDep
@@ -53,12 +69,8 @@ async def schedule(
     """Auto-schedule: `apply: false` answers the proposed wall and its figures; `apply: true` also puts it up,
     in one change every board sees. Slots that have started are kept; pins are kept; moves are counted."""
     event_id = id_of(event)
-    planning = await run_in_threadpool(
-        lambda: scheduling.plan(
-            session=session, event_id=event_id, time_limit=body.time_limit, weights=Weights(**body.weights.model_dump())
-        )
-    )
-    result = await runner_of(request).run(event_id, planning.problem)
+    weights = Weights(**body.weights.model_dump())
+    planning, result = await work_out(request, session, event_id, time_limit=body.time_limit, weights=weights)
     if body.apply:
         await writer.run(
             lambda s: scheduling.apply_schedule(

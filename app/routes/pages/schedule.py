@@ -21,7 +21,7 @@ from app.deps import CsrfChecked, EventDep, PageFacilitator, SessionDep, WriterD
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
-from app.routes.api.schedule import runner_of
+from app.routes.api.schedule import work_out
 from app.routes.pages.rendering import is_htmx, see_other
 from app.scheduling import Cell, Weights
 from app.services import scheduling
@@ -103,12 +103,7 @@ async def propose(
     event_id = id_of(event)
     try:
         ask = _ask(values)
-        planning = await run_in_threadpool(
-            lambda: scheduling.plan(session=session, event_id=event_id, time_limit=ask.time_limit, weights=ask.weights)
-        )
-        # Give the read connection back while the search runs (up to a minute), as RequestWriter does.
-        session.commit()
-        result = await runner_of(request).run(event_id, planning.problem)
+        planning, result = await work_out(request, session, event_id, time_limit=ask.time_limit, weights=ask.weights)
     except DomainError as refused:
         if is_htmx(request):
             ctx = {"event": event, "values": values, "error": refused}
