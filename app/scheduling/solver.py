@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from app.scheduling.figures import evaluate
+from app.scheduling.figures import evaluate, slot_fits
 from app.scheduling.instance import Instance, _clock, _name
 from app.scheduling.problem import Cell, Move, Problem, Schedule
 from app.scheduling.wall import Step, Wall
@@ -359,10 +359,16 @@ def _reasons(inst: Instance, placements: dict[int, Cell]) -> dict[int, str]:
             continue
         fitting = [s for s in range(inst.S) if inst.allowed[t, s]]
         if not fitting:
-            if any(slot.started for slot in inst.slots):
+            in_time = [s for s, slot in enumerate(inst.slots) if slot_fits(topic, slot.starts_at, slot.ends_at)]
+            if not in_time:
+                reasons[topic.id] = _times(topic) + " No session slot fits those times."
+            elif all(inst.slots[s].started for s in in_time):
                 reasons[topic.id] = "Every slot its times allow has started already."
             else:
-                reasons[topic.id] = _times(topic) + " No session slot fits those times."
+                reasons[topic.id] = (
+                    f"It needs a room for {inst.min_capacity[t]}; in the slots it could take, the big enough "
+                    "rooms are pinned."
+                )
             continue
         convener_busy = [
             s

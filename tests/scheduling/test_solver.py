@@ -270,3 +270,20 @@ def test_solve_refuses_a_problem_it_cannot_schedule_with_a_sentence(problem: Pro
         solve(problem)
 
     assert str(refused.value).startswith(message)
+
+
+def test_solve_says_when_the_big_enough_rooms_are_all_pinned() -> None:
+    problem = Problem(
+        topics=(Topic(id=1, title="Keynote"), Topic(id=2, title="Workshop", min_room_capacity=40)),
+        rooms=rooms(50, 10),
+        slots=slots(1),
+        ballots=ballots_for({1: 30, 2: 20}),
+        current={1: Cell(10, 100)},
+        pinned=frozenset({1}),
+    )
+
+    schedule = solve(problem)
+
+    assert schedule.left_off == {
+        2: "It needs a room for 40; in the slots it could take, the big enough rooms are pinned."
+    }
