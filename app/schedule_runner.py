@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
@@ -31,6 +33,13 @@ class SchedulerBusy(Conflict):
 
 class ScheduleRefused(Conflict):
     """The event cannot be scheduled as it stands; the message says what to fix."""
+
+
+class SchedulerStopped(Conflict):
+    """The worker process died mid-run (killed, out of memory); the next run starts a fresh one.
+
+    A 409 like SchedulerBusy, not a 5xx: it is said in place on the page (htmx swaps 4xx answers only),
+    and the same press again is the remedy."""
 
 
 class EventLocks(Protocol):
@@ -87,26 +96,53 @@ class ScheduleRunner:
         self._locks = locks or LocalLocks()
         self._processes = processes
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()  # warm_up() runs on the threadpool: two pages may open at once
 
     async def run(self, event_id: int, problem: Problem) -> Schedule:
         async with self._locks.hold(event_id, problem.time_limit):
             loop = asyncio.get_running_loop()
+            pool = self._executor()
             try:
-                return await loop.run_in_executor(self._executor(), solve, problem)
+                return await loop.run_in_executor(pool, solve, problem)
             except ProblemError as refused:
                 raise ScheduleRefused(str(refused)) from None
+            except BrokenProcessPool:
+                self._discard(pool)
+                raise SchedulerStopped(
+                    "The scheduler's worker process stopped before it finished (the server may be short of "
+                    "memory). Press Propose again; if it happens again, ask whoever runs the server."
+                ) from None
+
+    def warm_up(self) -> None:
+        """Start the worker process now (importing the solver takes a second or two), so that the first
+        "Propose" a facilitator presses waits only for the search. Called when the page opens."""
+        self._executor().submit(_ready)
 
     def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # "spawn": a fresh interpreter that imports only the solver, not a fork of a server with
-            # threads, sockets and open database connections.
-            self._pool = ProcessPoolExecutor(
-                max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
-            )
-        return self._pool
+        with self._pool_lock:
+            if self._pool is None:
+                # "spawn": a fresh interpreter that imports only the solver, not a fork of a server with
+                # threads, sockets and open database connections.
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
+                )
+            return self._pool
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """Forget a broken pool, so that the next run starts a fresh worker process."""
+        with self._pool_lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
 
     async def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         await self._locks.close()
+
+
+def _ready() -> bool:
+    """Nothing: run in the worker process, it makes the process start and import the solver."""
+    return True

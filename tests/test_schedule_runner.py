@@ -9,7 +9,14 @@ import uuid
 import pytest
 import redis
 
-from app.schedule_runner import LocalLocks, RedisLocks, SchedulerBusy, ScheduleRefused, ScheduleRunner
+from app.schedule_runner import (
+    LocalLocks,
+    RedisLocks,
+    SchedulerBusy,
+    ScheduleRefused,
+    SchedulerStopped,
+    ScheduleRunner,
+)
 from app.scheduling import Problem, violations
 from tests.scheduling.problems import ballots_for, rooms, slots, topics
 
@@ -98,3 +105,45 @@ def test_with_redis_a_run_on_another_worker_is_told_to_wait_too():
 
     assert isinstance(second, SchedulerBusy)
     assert again.figures.topics_placed == 15  # type: ignore[attr-defined]
+
+
+def test_a_warmed_up_runner_answers_the_first_run_without_starting_a_process_then():
+    runner = ScheduleRunner(LocalLocks())
+    problem = Problem(topics=topics(2), rooms=rooms(10), slots=slots(2), ballots=ballots_for({1: 1, 2: 1}))
+
+    async def scenario():
+        try:
+            runner.warm_up()
+            runner.warm_up()  # a second page opening at once starts no second process
+            pool = runner._executor()
+            return await runner.run(1, problem), pool, runner._executor()
+        finally:
+            await runner.close()
+
+    schedule, pool, same = asyncio.run(scenario())
+
+    assert pool is same
+    assert set(schedule.placements) == {1, 2}
+
+
+def test_a_worker_process_that_dies_is_said_and_the_next_run_starts_a_fresh_one():
+    runner = ScheduleRunner(LocalLocks())
+    problem = Problem(topics=topics(2), rooms=rooms(10), slots=slots(2), ballots=ballots_for({1: 1, 2: 1}))
+
+    async def scenario():
+        try:
+            await runner.run(1, problem)
+            for process in list(runner._executor()._processes.values()):  # as the kernel's OOM killer would
+                process.kill()
+                process.join()
+            await asyncio.sleep(0.2)
+            stopped = await asyncio.gather(runner.run(1, problem), return_exceptions=True)
+            return stopped[0], await runner.run(1, problem)
+        finally:
+            await runner.close()
+
+    stopped, again = asyncio.run(scenario())
+
+    assert isinstance(stopped, SchedulerStopped)
+    assert stopped.message.startswith("The scheduler's worker process stopped before it finished")
+    assert set(again.placements) == {1, 2}

@@ -21,7 +21,7 @@ from app.deps import CsrfChecked, EventDep, PageFacilitator, SessionDep, WriterD
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
-from app.routes.api.schedule import work_out
+from app.routes.api.schedule import runner_of, work_out
 from app.routes.pages.rendering import is_htmx, see_other
 from app.scheduling import Cell, Weights
 from app.services import scheduling
@@ -75,6 +75,7 @@ class Ask:
 @router.get("/e/{slug}/schedule", response_class=HTMLResponse)
 def schedule_page(request: Request, event: EventDep, _: PageFacilitator, session: SessionDep) -> Response:
     """The wall's figures as it stands, and the form that asks for a proposal."""
+    runner_of(request).warm_up()
     planning = scheduling.plan(session=session, event_id=id_of(event))
     return _page(request, event, planning)
 
