@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
@@ -124,7 +126,9 @@ class ScheduleRunner:
                 # "spawn": a fresh interpreter that imports only the solver, not a fork of a server with
                 # threads, sockets and open database connections.
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=self._processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_exit_with_parent,
                 )
             return self._pool
 
@@ -141,6 +145,23 @@ class ScheduleRunner:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
         await self._locks.close()
+
+
+def _exit_with_parent() -> None:
+    """In the worker process: end it when the server process ends, however that happens.
+
+    A server killed without its shutdown (SIGKILL, a crash, a test's live server stopped) never tells
+    its pool to stop, and the worker would wait for work forever as an orphan holding 100 MB.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _ready() -> bool:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -147,3 +151,36 @@ def test_a_worker_process_that_dies_is_said_and_the_next_run_starts_a_fresh_one(
     assert isinstance(stopped, SchedulerStopped)
     assert stopped.message.startswith("The scheduler's worker process stopped before it finished")
     assert set(again.placements) == {1, 2}
+
+
+def test_the_worker_process_ends_when_the_server_process_dies_without_shutting_down(tmp_path):
+    server = tmp_path / "server.py"
+    server.write_text(
+        "import os\n"
+        "from app.schedule_runner import LocalLocks, ScheduleRunner\n"
+        "if __name__ == '__main__':\n"
+        "    runner = ScheduleRunner(LocalLocks())\n"
+        "    runner.warm_up()\n"
+        "    print(runner._executor().submit(os.getpid).result(), flush=True)\n"
+        "    os._exit(9)  # as after SIGKILL: no lifespan, no pool shutdown\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, str(server)], capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent
+    )
+    worker = int(finished.stdout.strip())
+
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert finished.returncode == 9
+    assert not _running(worker)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's exit is reaped by whatever PID 1 is, sometimes late)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
