@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from datetime import datetime
 
 from app.scheduling.problem import Cell, Figures, Problem, Topic
 
@@ -63,11 +64,11 @@ def evaluate(problem: Problem, placements: Mapping[int, Cell]) -> Figures:
     )
 
 
-def slot_fits(topic: Topic, starts_at: object, ends_at: object) -> bool:
+def slot_fits(topic: Topic, starts_at: datetime, ends_at: datetime) -> bool:
     """The topic's "not before" and "not after" allow this slot."""
-    if topic.not_before is not None and starts_at < topic.not_before:  # type: ignore[operator]
+    if topic.not_before is not None and starts_at < topic.not_before:
         return False
-    return not (topic.not_after is not None and ends_at > topic.not_after)  # type: ignore[operator]
+    return not (topic.not_after is not None and ends_at > topic.not_after)
 
 
 def violations(problem: Problem, placements: Mapping[int, Cell]) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -27,11 +28,11 @@ _TIE_BREAK_SCALE = 1 << 32
 _NO_ROOM = 1 << 40
 
 
-def _clock(moment: object) -> str:
-    return moment.strftime("%H:%M") if hasattr(moment, "strftime") else str(moment)
+def clock(moment: datetime) -> str:
+    return moment.strftime("%H:%M")
 
 
-def _name(topic: Topic) -> str:
+def topic_name(topic: Topic) -> str:
     return f"“{topic.title}”" if topic.title else f"topic {topic.id}"
 
 
@@ -154,27 +155,27 @@ class Instance:
             slot = self.slots[cell[1]]
             if cell in cells:
                 raise ProblemError(
-                    f"{_name(self.topics[cells[cell]])} and {_name(topic)} are kept in the same cell: "
+                    f"{topic_name(self.topics[cells[cell]])} and {topic_name(topic)} are kept in the same cell: "
                     "unpin one of them."
                 )
             cells[cell] = i
             why = "pinned" if topic.id in self.problem.pinned else "in a slot that has started"
             if not slot_fits(topic, slot.starts_at, slot.ends_at):
                 raise ProblemError(
-                    f"{_name(topic)} is {why} at {_clock(slot.starts_at)}, outside its own “not before / not after” "
-                    "times: change its times or unpin it."
+                    f"{topic_name(topic)} is {why} at {clock(slot.starts_at)}, outside its own "
+                    "“not before / not after” times: change its times or unpin it."
                 )
             if self.capacity[cell[0]] < self.min_capacity[i]:
                 raise ProblemError(
-                    f"{_name(topic)} is {why} in {self.rooms[cell[0]].name or 'a room'} for "
+                    f"{topic_name(topic)} is {why} in {self.rooms[cell[0]].name or 'a room'} for "
                     f"{self.capacity[cell[0]]}, but needs a room for {self.min_capacity[i]}: change one or unpin it."
                 )
             if self.convener[i] is not None:
                 key = (self.convener[i] or 0, cell[1])
                 if key in conveners:
                     raise ProblemError(
-                        f"{_name(self.topics[conveners[key]])} and {_name(topic)} have the same convener and are kept "
-                        f"in the same slot ({_clock(slot.starts_at)}): unpin one of them."
+                        f"{topic_name(self.topics[conveners[key]])} and {topic_name(topic)} have the same convener "
+                        f"and are kept in the same slot ({clock(slot.starts_at)}): unpin one of them."
                     )
                 conveners[key] = i
         for i, cell in enumerate(self.fixed):
@@ -184,8 +185,9 @@ class Instance:
                 other = self.fixed[j]
                 if other is not None and other[1] == cell[1] and i < j:
                     raise ProblemError(
-                        f"{_name(self.topics[i])} must not share a slot with {_name(self.topics[j])}, but both are "
-                        f"kept at {_clock(self.slots[cell[1]].starts_at)}: unpin one or drop that constraint."
+                        f"{topic_name(self.topics[i])} must not share a slot with {topic_name(self.topics[j])}, "
+                        f"but both are kept at {clock(self.slots[cell[1]].starts_at)}: "
+                        "unpin one or drop that constraint."
                     )
 
     # Seating one slot
@@ -275,19 +277,21 @@ def _refuse_unschedulable(problem: Problem) -> None:
     for topic in problem.topics:
         if topic.not_before is not None and topic.not_after is not None and topic.not_before >= topic.not_after:
             raise ProblemError(
-                f"{_name(topic)} must start at or after {_clock(topic.not_before)} and end by "
-                f"{_clock(topic.not_after)}: no slot can do both. Change its times."
+                f"{topic_name(topic)} must start at or after {clock(topic.not_before)} and end by "
+                f"{clock(topic.not_after)}: no slot can do both. Change its times."
             )
         if topic.id in topic.apart_from:
-            raise ProblemError(f"{_name(topic)} is set to be apart from itself: remove that constraint.")
+            raise ProblemError(f"{topic_name(topic)} is set to be apart from itself: remove that constraint.")
     for topic_id, cell in problem.current.items():
         if topic_id not in topics:
             raise ProblemError(f"Topic {topic_id} is on the wall but is not one of the topics to schedule.")
         if cell.room_id not in rooms or cell.slot_id not in slots:
-            raise ProblemError(f"{_name(topics[topic_id])} is on the wall in a cell that is not a session cell.")
+            raise ProblemError(f"{topic_name(topics[topic_id])} is on the wall in a cell that is not a session cell.")
     for topic_id in problem.pinned:
         if topic_id not in problem.current:
-            raise ProblemError(f"{_name(topics.get(topic_id) or Topic(id=topic_id))} is pinned but not on the wall.")
+            raise ProblemError(
+                f"{topic_name(topics.get(topic_id) or Topic(id=topic_id))} is pinned but not on the wall."
+            )
     cells = len(problem.rooms) * len(problem.slots)
     if len(problem.pinned) > cells:
         raise ProblemError(f"{len(problem.pinned)} topics are pinned but the wall has only {cells} session cells.")

@@ -17,8 +17,8 @@ import time
 import numpy as np
 
 from app.scheduling.figures import evaluate, slot_fits
-from app.scheduling.instance import Instance, _clock, _name
-from app.scheduling.problem import Cell, Move, Problem, Schedule
+from app.scheduling.instance import Instance, clock, topic_name
+from app.scheduling.problem import Cell, Move, Problem, Schedule, Topic
 from app.scheduling.wall import Step, Wall
 
 # Exact search is tried when this few topics can move (a 2 x 4 wall with 12 topics is proved in
@@ -382,7 +382,7 @@ def _reasons(inst: Instance, placements: dict[int, Cell]) -> dict[int, str]:
                 who = topic.convener_name or "Its convener"
                 reasons[topic.id] = f"{who} already runs a session in every slot it could take."
             else:
-                names = ", ".join(_name(inst.topics[o]) for o in sorted(inst.apart[t])[:3])
+                names = ", ".join(topic_name(inst.topics[o]) for o in sorted(inst.apart[t])[:3])
                 reasons[topic.id] = f"It must not share a slot with {names}, which fill every slot it could take."
             continue
         open_slots = [s for s in fitting if s not in blocked]
@@ -404,12 +404,10 @@ def _dots(count: int) -> str:
     return f"{count} dot" if count == 1 else f"{count} dots"
 
 
-def _times(topic: object) -> str:
-    not_before = getattr(topic, "not_before", None)
-    not_after = getattr(topic, "not_after", None)
+def _times(topic: Topic) -> str:
     parts = []
-    if not_before is not None:
-        parts.append(f"not before {_clock(not_before)}")
-    if not_after is not None:
-        parts.append(f"not after {_clock(not_after)}")
+    if topic.not_before is not None:
+        parts.append(f"not before {clock(topic.not_before)}")
+    if topic.not_after is not None:
+        parts.append(f"not after {clock(topic.not_after)}")
     return ("It runs " + " and ".join(parts) + ".") if parts else ""
