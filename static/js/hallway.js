@@ -14,6 +14,19 @@
     return marker ? marker.getAttribute("data-version") : null;
   }
 
+  /* A message whose version this page already shows adds nothing: the answer to the placer's own
+   * change carries the whole wall at that version. Drawing it again would only pull the cards from
+   * under a pointer about to drag, or the keyboard focus. */
+  function alreadyShown(message) {
+    var found = /id="live-version" data-version="(\d+)"/.exec(message);
+    var shown = liveVersion();
+    return found !== null && shown !== null && Number(found[1]) <= Number(shown);
+  }
+  window.hallwayLive = { alreadyShown: alreadyShown };
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    if (alreadyShown(event.detail.message)) event.preventDefault();
+  });
+
   htmx.config.wsReconnectDelay = function (retryCount) {
     var ceiling = Math.min(1000 * Math.pow(2, retryCount), RECONNECT_CAP_MS);
     return ceiling / 2 + Math.random() * ceiling / 2;

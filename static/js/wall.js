@@ -94,6 +94,42 @@
     }
   });
 
+  /* A wall update that lands while a topic is held (pressed, or being dragged) replaces the card
+   * under the pointer and the browser drops the drag. So updates wait from the press to the drop (or
+   * the release), then are drawn in the order they came; the answer to the drop itself is drawn when
+   * it comes. A hold never outlasts HOLD_LIMIT_MS, in case the release is never seen. */
+  var HOLD_LIMIT_MS = 15000;
+  var held = null; // messages waiting while a topic is held, or null when none is
+  var holdTimer = null;
+
+  function hold() {
+    if (held === null) held = [];
+    clearTimeout(holdTimer);
+    holdTimer = setTimeout(letGo, HOLD_LIMIT_MS);
+  }
+
+  function letGo() {
+    clearTimeout(holdTimer);
+    var waiting = held || [];
+    held = null;
+    waiting.forEach(function (message) {
+      if (window.hallwayLive.alreadyShown(message)) return;
+      htmx.swap(body, message, { swapStyle: "none" }); // the out-of-band parts, as the ws extension does
+      // What the page does after any live message (mark my choices, catch up my day) runs for these too.
+      body.dispatchEvent(new CustomEvent("htmx:wsAfterMessage", { bubbles: true, detail: { message: message } }));
+    });
+  }
+
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    if (held === null || event.defaultPrevented) return;
+    event.preventDefault();
+    held.push(event.detail.message);
+  });
+  document.addEventListener("mousedown", function (event) {
+    if (event.button === 0 && pickable(event.target)) hold();
+  });
+  document.addEventListener("mouseup", function () { if (held !== null) letGo(); });
+
   var dragging = null;
   document.addEventListener("dragstart", function (event) {
     var item = pickable(event.target);
@@ -114,7 +150,10 @@
     dragging = null;
     dropOn(event.target, moving);
   });
-  document.addEventListener("dragend", function () { dragging = null; });
+  document.addEventListener("dragend", function () {
+    dragging = null;
+    if (held !== null) letGo();
+  });
 
   document.addEventListener("htmx:afterSettle", arm);
   document.addEventListener("htmx:wsAfterMessage", arm);

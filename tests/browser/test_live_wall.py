@@ -5,7 +5,10 @@ Three browser contexts on one real server: a facilitator laptop, an attendee pho
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page, expect
+import re
+
+import httpx
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
 from app.models import SlotKind
 from app.services import placements
@@ -170,6 +173,120 @@ def test_facilitator_drags_topics_onto_the_wall_swaps_and_takes_one_off(
         page.locator(".cell .card", has_text="Lightning talks").drag_to(page.locator("#wall-tray"))
         expect(message).to_have_text("Taken off the wall.")
         expect(page.locator("#wall-tray")).to_contain_text("Lightning talks")
+    finally:
+        laptop.close()
+
+
+# Notes, on every page of the laptop, the versions of the websocket messages as they come (drawn or not).
+WATCH_MESSAGES = """
+  window.messageVersions = [];
+  document.addEventListener("htmx:wsOpen", () => { window.socketOpen = true; });
+  document.addEventListener("htmx:wsBeforeMessage", event => {
+    const found = /id="live-version" data-version="(\\d+)"/.exec(event.detail.message);
+    if (found) window.messageVersions.push(Number(found[1]));
+  });
+"""
+
+
+def test_a_change_by_someone_else_waits_while_the_facilitator_holds_a_topic(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    """Drawing the wall anew under a held card would drop the drag: the update waits for the release."""
+    factory = live_server.factory
+    garden = factory.room(demo_event, name="Garden", capacity=15)
+    late = factory.topic(demo_event, None, title="Late idea")
+    api = httpx.Client(base_url=f"{live_server.url}/api/events/demo", headers=demo_event.auth)
+    laptop = browser.new_context(**LAPTOP)
+    try:
+        page = laptop.new_page()
+        page.add_init_script(WATCH_MESSAGES)
+        page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+        page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+        page.goto(f"{live_server.url}/e/demo/wall")
+        page.wait_for_function("() => window.socketOpen && document.querySelector('.cell .card[draggable=true]')")
+        garden_cell = page.locator(f".cell[data-room='{garden.id}']").first
+        slot_id = int(garden_cell.get_attribute("data-slot") or 0)
+        message = page.locator("#wall-message")
+        gardening = page.locator(".cell .card", has_text="Gardening")
+
+        # Pressed, not dragged: someone else places a topic meanwhile; it shows once the button is released.
+        gardening.evaluate("card => { window.heldCard = card; }")
+        gardening.hover()
+        page.mouse.down()
+        api.put(f"/topics/{late.id}/placement", json={"room_id": garden.id, "slot_id": slot_id}).raise_for_status()
+        page.wait_for_function("() => window.messageVersions.length >= 1")
+        assert page.evaluate("() => window.heldCard.isConnected"), "the held card was drawn anew"
+        expect(garden_cell).not_to_contain_text("Late idea")
+        page.mouse.up()
+        expect(garden_cell).to_contain_text("Late idea")
+        page.keyboard.press("Escape")  # the press was a click, which picked the topic: put it down
+
+        # Dragged: someone else takes a session off meanwhile; the drag still lands on the tray.
+        remote_id = page.locator(".cell .card", has_text="Remote work").get_attribute("data-topic")
+        seen = page.evaluate("() => window.messageVersions.length")
+        gardening.evaluate("card => { window.heldCard = card; }")
+        gardening.hover()
+        page.mouse.down()
+        api.delete(f"/topics/{remote_id}/placement").raise_for_status()
+        page.wait_for_function(f"() => window.messageVersions.length > {seen}")
+        assert page.evaluate("() => window.heldCard.isConnected"), "the dragged card was drawn anew"
+        tray = page.locator("#wall-tray").bounding_box()
+        assert tray is not None
+        page.mouse.move(tray["x"] + tray["width"] / 2, tray["y"] + 20, steps=5)
+        page.mouse.up()
+        expect(message).to_have_text("Taken off the wall.")
+        expect(page.locator("#wall-tray")).to_contain_text("Gardening for beginners")
+        expect(page.locator("#wall-tray")).to_contain_text("Remote work")
+    finally:
+        laptop.close()
+        api.close()
+
+
+def test_the_websocket_message_for_the_placers_own_change_is_not_drawn_over_the_answer(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    """The answer to a placement carries the wall at its version; the same wall by websocket is not drawn again."""
+    factory = live_server.factory
+    garden = factory.room(demo_event, name="Garden", capacity=15)
+    factory.topic(demo_event, None, title="Late idea")
+    laptop = browser.new_context(**LAPTOP)
+    held: list[str | bytes] = []
+    sockets: list[WebSocketRoute] = []
+
+    def hold_server_messages(socket: WebSocketRoute) -> None:
+        # The websocket is made slower than the answer, as on a loaded venue network, deterministically.
+        sockets.append(socket)
+        socket.connect_to_server().on_message(lambda message: held.append(message))
+
+    try:
+        page = laptop.new_page()
+        page.add_init_script(WATCH_MESSAGES)
+        page.route_web_socket(re.compile(r"/ws/events/"), hold_server_messages)
+        page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+        page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+        page.goto(f"{live_server.url}/e/demo/wall")
+        page.wait_for_function("() => window.socketOpen && document.querySelector('.tray-item[draggable=true]')")
+        held.clear()
+
+        page.locator(".tray-item", has_text="Late idea").click()
+        garden_cell = page.locator(f".cell[data-room='{garden.id}']").first
+        cell_id = garden_cell.get_attribute("id")
+        garden_cell.click()
+        expect(page.locator("#wall-message")).to_have_text("Placed.")
+        expect(garden_cell).to_contain_text("Late idea")
+        page.evaluate(f"() => {{ window.answeredCell = document.getElementById('{cell_id}'); }}")
+        for _ in range(100):  # the server sends its message for this change within its 250 ms tick
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the server sent no websocket message for the placement"
+        for message in held:
+            sockets[-1].send(message)
+        page.wait_for_function(f"() => window.messageVersions.length >= {len(held)}")
+
+        shown = int(page.locator("#live-version").get_attribute("data-version") or 0)
+        assert page.evaluate("() => window.messageVersions.at(-1)") == shown
+        assert page.evaluate(f"() => document.getElementById('{cell_id}') === window.answeredCell"), "drawn twice"
     finally:
         laptop.close()
 

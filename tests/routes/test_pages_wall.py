@@ -45,6 +45,10 @@ def test_facilitator_sees_the_tray_and_places_a_topic(client, factory, backend):
     assert "Remote work" in element(response.text, f"cell-{hall.id}-{morning.id}")
     assert "Remote work" not in element(response.text, "wall-tray")
     assert _placements(client, event) == [(topic.id, hall.id, morning.id)]
+    # The answer says which version of the wall it shows, so the page knows the websocket's copy of
+    # this same change is already drawn.
+    version = client.get(f"/api/events/{event.slug}/board").json()["version"]
+    assert f'data-version="{version}"' in element(response.text, "live-version")
 
 
 def test_placing_into_a_taken_cell_is_refused_in_place(client, factory, backend):

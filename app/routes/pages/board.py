@@ -163,13 +163,18 @@ async def _placing(
             return see_other(f"/e/{event.slug}/wall")
         ctx = wall_context(session, event, visitor.attendee, visitor.is_facilitator, error=error)
         return render(request, "pages/wall.html", ctx, status_code=status_for(error))
-    # htmx: the message in place; the wall itself arrives over the websocket (and this answer, for
-    # a placer whose socket is reconnecting, carries the whole wall out of band).
+    # htmx: the message in place, and the whole wall out of band, so the placer sees the result at
+    # once even while their socket reconnects. The version goes with it: the websocket message for
+    # this same change is then known as already shown and not drawn a second time (static/js/hallway.js).
     ctx = await run_in_threadpool(
         wall_context, session, event, visitor.attendee, visitor.is_facilitator, error=error, message=done
     )
-    parts = ["partials/wall_message.html", "partials/wall_grid.html", "partials/wall_tray.html"]
-    body = "".join(bytes(render(request, name, {**ctx, "oob": i > 0}).body).decode() for i, name in enumerate(parts))
+    ctx["version"] = ctx["live_version"]
+    parts = ["wall_message", "wall_grid", "wall_tray", "live_version"]
+    body = "".join(
+        bytes(render(request, f"partials/{name}.html", {**ctx, "oob": i > 0}).body).decode()
+        for i, name in enumerate(parts)
+    )
     return HTMLResponse(body, status_code=status_for(error) if error else 200)
 
 
