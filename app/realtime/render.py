@@ -55,7 +55,7 @@ def _render_view(session: Session, board: Board, view: str, change: BoardChange 
         parts = _board(board, change)
     else:
         parts = _notes(session, board, change)
-    parts.append(_fragment("partials/live_version.html", version=version))
+    parts.append(_fragment("partials/live_version.html", version=version, snapshot=change is None))
     return "".join(parts)
 
 

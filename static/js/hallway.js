@@ -14,13 +14,14 @@
     return marker ? marker.getAttribute("data-version") : null;
   }
 
-  /* A message whose version this page already shows adds nothing: the answer to the placer's own
+  /* A change whose version this page already shows adds nothing: the answer to the placer's own
    * change carries the whole wall at that version. Drawing it again would only pull the cards from
-   * under a pointer about to drag, or the keyboard focus. */
+   * under a pointer about to drag, or the keyboard focus. A snapshot is always drawn: it is the
+   * server's word on the whole view, even with a lower number (an event made anew). */
   function alreadyShown(message) {
-    var found = /id="live-version" data-version="(\d+)"/.exec(message);
+    var found = /id="live-version" data-version="(\d+)"( data-snapshot)?/.exec(message);
     var shown = liveVersion();
-    return found !== null && shown !== null && Number(found[1]) <= Number(shown);
+    return found !== null && !found[2] && shown !== null && Number(found[1]) <= Number(shown);
   }
   window.hallwayLive = { alreadyShown: alreadyShown };
   document.addEventListener("htmx:wsBeforeMessage", function (event) {

@@ -172,6 +172,7 @@ def test_htmx_wall_page_gets_the_changed_row_as_an_out_of_band_fragment(client: 
     assert html.startswith(f'<section id="row-{morning.id}" class="row sessions"')
     assert 'hx-swap-oob="true"' in html.split(">")[0]
     assert "Remote work" in html and "0 going · room for 2" in html
+    # A change, not a snapshot: a page that already shows this version may leave it undrawn.
     assert re.search(r'<span id="live-version" data-version="(\d+)" hidden hx-swap-oob="true">', html)
     assert "csrf_token" not in html  # shared by everyone: nothing personal in it
 
@@ -222,6 +223,18 @@ def test_reconnect_with_an_unknown_or_future_version_gets_a_snapshot(client: Tes
         message = json.loads(socket.receive_text())
 
     assert message["type"] == "snapshot"
+
+
+def test_a_page_ahead_of_the_server_gets_a_snapshot_it_is_told_to_draw(client: TestClient, factory, backend):
+    """A page showing a version the event never reached (the event was made anew): the wall is sent whole,
+    marked as a snapshot, so the page draws it although its number is lower than the page's."""
+    event, *_ = _setup(factory)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?view=wall&since=123456789") as socket:
+        html = socket.receive_text()
+
+    assert html.startswith('<div id="wall-grid"')
+    assert re.search(r'<span id="live-version" data-version="\d+" data-snapshot hidden hx-swap-oob="true">', html)
 
 
 def test_websocket_from_another_site_is_refused(client: TestClient, factory, backend):
