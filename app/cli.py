@@ -351,7 +351,7 @@ def _schedule(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         with database.write_session() as session:
             scheduling.apply_schedule(
-                session=session, event_id=event_id, placements=result.placements, based_on=planning.wall_fingerprint
+                session=session, event_id=event_id, placements=result.placements, based_on=planning.wall
             )
             # Open boards notice the new version within seconds (the hub checks the database's version).
             advance_board_version(session=session, event_id=event_id)

@@ -41,7 +41,8 @@ class Planning:
     """A problem read from the event, with what is needed to show and apply its answer."""
 
     problem: Problem
-    wall_fingerprint: str  # of the wall the problem starts from; applying checks it is still that wall
+    wall: dict[int, Cell]  # every placement as it was read, out-of-problem ones too; applying compares with it
+    wall_fingerprint: str  # names that wall in the API's answer
     topic_titles: dict[int, str]
     votes: dict[int, int]
     kept_slot_ids: tuple[int, ...]  # started slots, kept as they are
@@ -133,9 +134,11 @@ def plan(
         time_limit=min(MAX_TIME_LIMIT, max(MIN_TIME_LIMIT, time_limit)),
         seed=event_id,
     )
+    wall = {p.topic_id: Cell(p.room_id, p.slot_id) for p in placements}
     return Planning(
         problem=problem,
-        wall_fingerprint=wall_fingerprint({p.topic_id: Cell(p.room_id, p.slot_id) for p in placements}),
+        wall=wall,
+        wall_fingerprint=wall_fingerprint(wall),
         topic_titles={t.id: t.title for t in topics},
         votes=scheduling.vote_counts(problem),
         kept_slot_ids=tuple(started),
@@ -149,27 +152,23 @@ def wall_fingerprint(wall: Mapping[int, Cell]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def apply_schedule(*, session: Session, event_id: int, placements: Mapping[int, Cell], based_on: str) -> BoardChange:
+def apply_schedule(
+    *, session: Session, event_id: int, placements: Mapping[int, Cell], based_on: Mapping[int, Cell]
+) -> BoardChange:
     """Put a proposed wall up in one change: checked again against the event as it is now.
 
-    Refused, with nothing written, when the wall changed since the proposal (a hand placement, a
-    pin) or when the proposal breaks a rule of the wall now (a topic hidden meanwhile, a slot that
-    became a break). People going to a session that moves follow it, unless they already go to
-    something else then.
+    `based_on` is the wall the proposal was worked out from. Refused, with nothing written and what
+    changed named, when the wall is no longer that one (a hand placement) or when the proposal breaks
+    a rule of the event now (a session pinned, a topic hidden, a slot that started or became a break).
+    People going to a session that moves follow it, unless they already go to something else then.
     """
     now = plan(session=session, event_id=event_id)
-    if now.wall_fingerprint != based_on:
-        raise WallChanged(
-            "The wall changed since this proposal was made (a topic was placed, moved or pinned by hand): "
-            "propose again to include that change."
-        )
-    broken = scheduling.violations(now.problem, placements)
-    if broken:
-        # The rule's own words name ids; the likely causes are what the facilitator can act on.
-        raise WallChanged(
-            "This proposal no longer fits the event: a session was pinned, a topic hidden or withdrawn, "
-            "or a room or slot changed since it was made. Propose again."
-        )
+    if now.wall != based_on:
+        said = _named(_wall_changes(session, event_id, based_on, now.wall))
+        raise WallChanged(f"The wall changed since this proposal was made: {said}. Propose again to include that.")
+    if scheduling.violations(now.problem, placements):
+        said = _named(_why_it_no_longer_fits(session, event_id, now.problem, placements))
+        raise WallChanged(f"This proposal no longer fits the event: {said}. Propose again.")
     current = now.problem.current
     leaving = [t for t, cell in current.items() if placements.get(t) != cell]
     arriving = {t: cell for t, cell in placements.items() if current.get(t) != cell}
@@ -250,6 +249,102 @@ def apply_schedule(*, session: Session, event_id: int, placements: Mapping[int, 
         topic_ids=set(leaving) | set(arriving),
         wall=True,
     )
+
+
+# --- Saying why a proposal can't be applied --------------------------------------------------------
+
+NAMED_AT_MOST = 3  # a refusal names this many changes, then counts the rest
+
+
+def _named(reasons: list[str]) -> str:
+    if not reasons:  # the checks below cover every rule; kept so a refusal always says something
+        return "a session was pinned, a topic hidden or withdrawn, or a room or slot changed"
+    said = "; ".join(reasons[:NAMED_AT_MOST])
+    more = len(reasons) - NAMED_AT_MOST
+    return f"{said}; and {more} more" if more > 0 else said
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Titles, rooms and slot times as the facilitator knows them, for topics that may have left the problem."""
+
+    titles: dict[int, str]
+    rooms: dict[int, str]
+    slots: dict[int, str]
+
+    @classmethod
+    def read(cls, session: Session, event_id: int, topic_ids: set[int]) -> _Names:
+        rows = exec_select(session, select(Topic).where(col(Topic.id).in_(sorted(topic_ids)))).scalars()
+        titles = {id_of(topic): topic.title for topic in rows}
+        rooms = {id_of(r): r.name for r in wall_setup.list_rooms(session=session, event_id=event_id)}
+        slots = {
+            id_of(s): s.starts_at.strftime("%H:%M") for s in wall_setup.list_slots(session=session, event_id=event_id)
+        }
+        return cls(titles=titles, rooms=rooms, slots=slots)
+
+    def topic(self, topic_id: int) -> str:
+        return f"“{self.titles[topic_id]}”" if topic_id in self.titles else "a topic since deleted"
+
+    def cell(self, cell: Cell) -> str:
+        return f"{self.rooms.get(cell.room_id, 'a removed room')} at {self.slots.get(cell.slot_id, 'a removed slot')}"
+
+
+def _wall_changes(session: Session, event_id: int, was: Mapping[int, Cell], now: Mapping[int, Cell]) -> list[str]:
+    changed = sorted(t for t in set(was) | set(now) if was.get(t) != now.get(t))
+    names = _Names.read(session, event_id, set(changed))
+    said = []
+    for topic_id in changed:
+        before, after = was.get(topic_id), now.get(topic_id)
+        if after is None:
+            said.append(f"{names.topic(topic_id)} was taken off the wall")
+        elif before is None:
+            said.append(f"{names.topic(topic_id)} was placed in {names.cell(after)}")
+        else:
+            said.append(f"{names.topic(topic_id)} was moved to {names.cell(after)}")
+    return said
+
+
+def _why_it_no_longer_fits(
+    session: Session, event_id: int, problem: Problem, placements: Mapping[int, Cell]
+) -> list[str]:
+    """The rules of the event now that the proposal breaks, each in the facilitator's words.
+
+    The same rules as `scheduling.violations` for what can change after a proposal: the proposal itself
+    keeps the others (one topic a cell, conveners in one place, apart topics apart), on the event as it was.
+    """
+    topics = {t.id: t for t in problem.topics}
+    rooms = {r.id: r for r in problem.rooms}
+    slots = {s.id: s for s in problem.slots}
+    names = _Names.read(session, event_id, set(placements))
+    said = []
+    apart: set[tuple[int, int]] = set()
+    for topic_id, cell in sorted(placements.items()):
+        topic = topics.get(topic_id)
+        if topic is None:
+            said.append(f"{names.topic(topic_id)} was hidden, withdrawn or merged")
+        elif cell.room_id not in rooms:
+            said.append(f"the room for {names.topic(topic_id)} was removed")
+        elif cell.slot_id not in slots:
+            said.append(f"the slot at {names.slots.get(cell.slot_id, '?')} is no longer for sessions")
+        elif not scheduling.slot_fits(topic, slots[cell.slot_id].starts_at, slots[cell.slot_id].ends_at):
+            said.append(f"{names.topic(topic_id)} was given times that {names.cell(cell)} is outside of")
+        elif topic.min_room_capacity is not None and rooms[cell.room_id].capacity < topic.min_room_capacity:
+            said.append(f"{names.topic(topic_id)} now needs a room for at least {topic.min_room_capacity}")
+        else:
+            together = (o for o in topic.apart_from if placements.get(o, Cell(0, 0)).slot_id == cell.slot_id)
+            apart.update((min(topic_id, o), max(topic_id, o)) for o in together)
+    said.extend(f"{names.topic(a)} and {names.topic(b)} must now be apart" for a, b in sorted(apart))
+    said.extend(
+        f"{names.topic(t)} was pinned where it is"
+        for t in sorted(problem.pinned)
+        if placements.get(t) != problem.current.get(t)
+    )
+    for slot in problem.slots:
+        kept = {t: c for t, c in problem.current.items() if c.slot_id == slot.id}
+        proposed = {t: c for t, c in placements.items() if c.slot_id == slot.id}
+        if slot.started and kept != proposed:
+            said.append(f"the slot at {names.slots[slot.id]} has started")
+    return said
 
 
 def figures_of_current_wall(planning: Planning) -> scheduling.Figures:

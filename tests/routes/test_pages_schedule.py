@@ -10,15 +10,10 @@ import pytest
 
 from app.models import SlotKind
 from app.scheduling import Weights
-from app.services import scheduling
 from tests.routes.pages_helpers import HTMX, csrf_token, element, join
 
 EVERY_SLOT_STARTED = "Every session slot has started, so nothing is kept for that: the whole day is planned again."
 NO_ROOMS = "There are no rooms yet: add the rooms, with how many people each holds, before scheduling."
-WALL_CHANGED = (
-    "The wall changed since this proposal was made (a topic was placed, moved or pinned by hand): "
-    "propose again to include that change."
-)
 UNREADABLE = "This proposal could not be read: propose again."
 DEFAULT_WEIGHTS = {name: str(value) for name, value in Weights().as_dict().items()}
 FAST = {"time_limit": "0.5", **DEFAULT_WEIGHTS}
@@ -201,26 +196,48 @@ def test_apply_without_javascript_goes_to_the_wall(client, small_event):
     assert len(_placements(client, event)) == 4
 
 
-def test_applying_the_same_proposal_after_a_hand_change_is_refused_in_place(client, small_event):
-    event, *_ = small_event
+def test_applying_a_proposal_after_a_hand_change_is_refused_in_place_naming_the_change(client, small_event):
+    event, (_, attic), (morning, _), (_, _, docs, _, _) = small_event
     token = _as_facilitator(client, event)
     proposal = _propose(client, event, token).text
-    assert _apply(client, event, token, proposal).status_code == 200
-    taken = _placements(client, event)[0]
     wall_token = csrf_token(client.get(f"/e/{event.slug}/wall").text)
-    off = client.post(f"/e/{event.slug}/wall/unplace", data={"csrf_token": wall_token, "topic_id": taken[0]})
-    assert off.status_code == 200
+    by_hand = {"csrf_token": wall_token, "topic_id": docs.id, "room_id": attic.id, "slot_id": morning.id}
+    assert client.post(f"/e/{event.slug}/wall/place", data=by_hand, follow_redirects=False).status_code == 303
     before = _placements(client, event)
 
     again = _apply(client, event, token, proposal)
     plain = _apply(client, event, token, proposal, htmx=False)
 
+    said = (
+        "The wall changed since this proposal was made: “Docs” was placed in Attic at 10:00. "
+        "Propose again to include that."
+    )
     assert again.status_code == 409
     assert (again.headers["hx-retarget"], again.headers["hx-reswap"]) == ("#schedule-apply-error", "outerHTML")
-    assert _text(element(again.text, "schedule-apply-error")) == WALL_CHANGED
+    assert _text(element(again.text, "schedule-apply-error")) == said
     assert plain.status_code == 409
-    assert _text(element(plain.text, "schedule-error")) == WALL_CHANGED
+    assert _text(element(plain.text, "schedule-error")) == said
     assert _placements(client, event) == before
+
+
+def test_applying_the_same_proposal_twice_names_at_most_three_changes(client, small_event):
+    event, *_ = small_event
+    token = _as_facilitator(client, event)
+    proposal = _propose(client, event, token).text
+    assert _apply(client, event, token, proposal).status_code == 200
+    placed = _placements(client, event)
+    wall_token = csrf_token(client.get(f"/e/{event.slug}/wall").text)
+    off = client.post(f"/e/{event.slug}/wall/unplace", data={"csrf_token": wall_token, "topic_id": placed[0][0]})
+    assert off.status_code == 200
+
+    again = _apply(client, event, token, proposal)
+
+    # Four placed by the first Apply, one of them taken off again: three changes since the proposal.
+    said = _text(element(again.text, "schedule-apply-error"))
+    assert again.status_code == 409
+    assert said.startswith("The wall changed since this proposal was made: “")
+    assert said.count(" was placed in ") == 3
+    assert _placements(client, event) == placed[1:]
 
 
 @pytest.mark.parametrize(
@@ -244,11 +261,26 @@ def test_applying_the_same_proposal_after_a_hand_change_is_refused_in_place(clie
 def test_a_proposal_that_cannot_be_read_is_refused_and_nothing_is_written(client, small_event, placements):
     event, *_ = small_event
     token = _as_facilitator(client, event)
-    fingerprint = scheduling.wall_fingerprint({})
+    response = client.post(
+        f"/e/{event.slug}/schedule/apply",
+        data={"csrf_token": token, "placements": placements, "based_on": "[]"},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert _text(element(response.text, "schedule-apply-error")) == UNREADABLE
+    assert _placements(client, event) == []
+
+
+@pytest.mark.parametrize("based_on", ["", "0123456789abcdef0123", '[{"topic_id": 1}]'])
+def test_a_proposal_whose_starting_wall_cannot_be_read_is_refused(client, small_event, based_on):
+    event, *_ = small_event
+    token = _as_facilitator(client, event)
+    proposal = _propose(client, event, token).text
 
     response = client.post(
         f"/e/{event.slug}/schedule/apply",
-        data={"csrf_token": token, "placements": placements, "based_on": fingerprint},
+        data={"csrf_token": token, "placements": _hidden(proposal, "placements"), "based_on": based_on},
         headers=HTMX,
     )
 
@@ -268,7 +300,9 @@ def test_a_proposal_with_ids_of_another_event_is_refused_by_the_wall_rules(clien
     response = _apply(client, event, token, proposal, placements=foreign)
 
     assert response.status_code == 409
-    assert _text(element(response.text, "schedule-apply-error")).startswith("This proposal no longer fits the event")
+    assert _text(element(response.text, "schedule-apply-error")) == (
+        "This proposal no longer fits the event: “Not ours” was hidden, withdrawn or merged. Propose again."
+    )
     assert _placements(client, event) == []
 
 

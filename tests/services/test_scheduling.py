@@ -8,7 +8,8 @@ import pytest
 
 from app.models import SlotKind
 from app.scheduling import Cell, solve
-from app.services import scheduling
+from app.services import scheduling, topic_constraints, topics, wall_setup
+from app.services.placements import Actor
 from tests.factories import EVENT_DATE
 
 
@@ -87,7 +88,7 @@ def test_apply_after_the_morning_started_leaves_its_session_and_fills_the_aftern
             session=session,
             event_id=event.id,
             placements=schedule.placements,
-            based_on=planning.wall_fingerprint,
+            based_on=planning.wall,
         )
 
     assert schedule.placements == {tests.id: Cell(hall.id, morning.id), types.id: Cell(hall.id, afternoon.id)}
@@ -104,11 +105,69 @@ def test_apply_is_refused_when_a_session_it_moves_was_pinned_meanwhile(database,
     factory.pin(event, tests)
 
     with database.write_session() as session, pytest.raises(scheduling.WallChanged) as refused:
-        scheduling.apply_schedule(
-            session=session, event_id=event.id, placements=moved, based_on=planning.wall_fingerprint
-        )
+        scheduling.apply_schedule(session=session, event_id=event.id, placements=moved, based_on=planning.wall)
 
-    assert refused.value.message.startswith("This proposal no longer fits the event: a session was pinned")
+    assert refused.value.message == (
+        f"This proposal no longer fits the event: “{tests.title}” was pinned where it is. Propose again."
+    )
+    with database.read_session() as session:
+        assert scheduling.plan(session=session, event_id=event.id).problem.current == {
+            tests.id: Cell(hall.id, morning.id)
+        }
+
+
+def _constrain(session, event, topic, *, min_room_capacity=None, apart_from=()):
+    topic_constraints.set_constraints(
+        session=session,
+        event_id=event.id,
+        actor=Actor(is_facilitator=True),
+        topic_id=topic.id,
+        not_before=None,
+        not_after=None,
+        min_room_capacity=min_room_capacity,
+        apart_from=apart_from,
+    )
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "said"),
+    [
+        (
+            lambda s, event, t: topics.hide_topic(session=s, event_id=event.id, topic_id=t["types"].id),
+            "“Types” was hidden, withdrawn or merged",
+        ),
+        (
+            lambda s, event, t: _constrain(s, event, t["tests"], min_room_capacity=31),
+            "“Tests” now needs a room for at least 31",
+        ),
+        (
+            lambda s, event, t: _constrain(s, event, t["tests"], apart_from=[t["types"].id]),
+            "“Tests” and “Types” must now be apart",
+        ),
+        (
+            lambda s, event, t: wall_setup.update_slot(
+                session=s, event_id=event.id, slot_id=t["afternoon"].id, kind=SlotKind.plenary
+            ),
+            "the slot at 14:00 is no longer for sessions",
+        ),
+    ],
+    ids=["hidden", "room-size", "apart", "slot-kind"],
+)
+def test_apply_names_what_changed_in_the_event_since_the_proposal(database, factory, backend, meanwhile, said):
+    event, hall, morning, afternoon, _, tests, types = setup(factory)
+    attic = factory.room(event, name="Attic", capacity=10)
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=at("08:00"))
+    proposed = {tests.id: Cell(hall.id, morning.id), types.id: Cell(attic.id, morning.id)}
+    if "slot" in said:
+        proposed = {tests.id: Cell(hall.id, morning.id), types.id: Cell(hall.id, afternoon.id)}
+    with database.write_session() as session:
+        meanwhile(session, event, {"tests": tests, "types": types, "afternoon": afternoon})
+
+    with database.write_session() as session, pytest.raises(scheduling.WallChanged) as refused:
+        scheduling.apply_schedule(session=session, event_id=event.id, placements=proposed, based_on=planning.wall)
+
+    assert refused.value.message == f"This proposal no longer fits the event: {said}. Propose again."
     with database.read_session() as session:
         assert scheduling.plan(session=session, event_id=event.id).problem.current == {
             tests.id: Cell(hall.id, morning.id)

@@ -74,7 +74,7 @@ async def schedule(
     if body.apply:
         await writer.run(
             lambda s: scheduling.apply_schedule(
-                session=s, event_id=event_id, placements=result.placements, based_on=planning.wall_fingerprint
+                session=s, event_id=event_id, placements=result.placements, based_on=planning.wall
             ),
             change=lambda change: change,
         )

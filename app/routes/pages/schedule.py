@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -39,7 +40,6 @@ NO_STORE = {"Cache-Control": "no-store"}  # the page carries the CSRF token
 
 MAX_WEIGHT = 1_000_000  # as the API allows
 MAX_PLACEMENTS = 1000
-MAX_FINGERPRINT = 64
 UNREADABLE = "This proposal could not be read: propose again."
 FormField = Annotated[str | None, Form()]
 
@@ -133,9 +133,9 @@ async def apply(
     event_id = id_of(event)
     try:
         wall = read_placements(placements)
-        fingerprint = _fingerprint(based_on)
+        was = read_placements(based_on, field="based_on")
         await writer.run(
-            lambda s: scheduling.apply_schedule(session=s, event_id=event_id, placements=wall, based_on=fingerprint),
+            lambda s: scheduling.apply_schedule(session=s, event_id=event_id, placements=wall, based_on=was),
             change=lambda change: change,
         )
     except DomainError as refused:
@@ -181,8 +181,8 @@ def _weight(text: str, field: WeightField) -> int:
     return int(text)
 
 
-def read_placements(text: str | None) -> dict[int, Cell]:
-    """The proposal's wall as the Apply form carried it: untrusted, so read strictly.
+def read_placements(text: str | None, field: str = "placements") -> dict[int, Cell]:
+    """A wall as the Apply form carried it (the proposed one, or the one it was based on): untrusted, so read strictly.
 
     A JSON list of at most MAX_PLACEMENTS objects, each with whole-number topic_id, room_id and slot_id
     and each topic once. Whether the ids belong to this event and fit its wall is apply_schedule's to check.
@@ -190,16 +190,16 @@ def read_placements(text: str | None) -> dict[int, Cell]:
     try:
         items = json.loads(text or "")
     except (ValueError, RecursionError):
-        raise InvalidInput(UNREADABLE, field="placements") from None
+        raise InvalidInput(UNREADABLE, field=field) from None
     if not isinstance(items, list) or len(items) > MAX_PLACEMENTS:
-        raise InvalidInput(UNREADABLE, field="placements")
+        raise InvalidInput(UNREADABLE, field=field)
     wall: dict[int, Cell] = {}
     for item in items:
         if not isinstance(item, dict) or set(item) != {"topic_id", "room_id", "slot_id"}:
-            raise InvalidInput(UNREADABLE, field="placements")
+            raise InvalidInput(UNREADABLE, field=field)
         topic_id, room_id, slot_id = (item[key] for key in ("topic_id", "room_id", "slot_id"))
         if not all(_is_row_id(value) for value in (topic_id, room_id, slot_id)) or topic_id in wall:
-            raise InvalidInput(UNREADABLE, field="placements")
+            raise InvalidInput(UNREADABLE, field=field)
         wall[topic_id] = Cell(room_id=room_id, slot_id=slot_id)
     return wall
 
@@ -209,21 +209,15 @@ def _is_row_id(value: object) -> bool:
     return type(value) is int and 1 <= value <= MAX_ROW_ID
 
 
-def _fingerprint(text: str | None) -> str:
-    if not text or len(text) > MAX_FINGERPRINT or not text.isascii() or not text.isalnum():
-        raise InvalidInput(UNREADABLE, field="based_on")
-    return text
-
-
 # --- Answering ------------------------------------------------------------------------------------
 
 
-def placements_json(proposal: scheduling.Proposal) -> str:
-    """The proposed wall as the Apply form carries it back (read again by `read_placements`)."""
+def wall_json(wall: Mapping[int, Cell]) -> str:
+    """A wall as the Apply form carries it back (read again by `read_placements`)."""
     return json.dumps(
         [
             {"topic_id": topic_id, "room_id": cell.room_id, "slot_id": cell.slot_id}
-            for topic_id, cell in sorted(proposal.schedule.placements.items())
+            for topic_id, cell in sorted(wall.items())
         ],
         separators=(",", ":"),
     )
@@ -238,7 +232,8 @@ def _proposal_context(proposal: scheduling.Proposal) -> dict[str, Any]:
     return {
         "proposal": proposal,
         "rooms": proposal.planning.problem.rooms,
-        "placements_json": placements_json(proposal),
+        "placements_json": wall_json(proposal.schedule.placements),
+        "based_on_json": wall_json(proposal.planning.wall),
         "weights_used": [(field.label, used[field.name]) for field in WEIGHT_FIELDS],
     }
 

@@ -138,9 +138,12 @@ def test_apply_is_refused_when_the_wall_changed_meanwhile(database, event_with_v
             session=session,
             event_id=event.id,
             placements={tests.id: Cell(hall.id, morning.id)},
-            based_on=planning.wall_fingerprint,
+            based_on=planning.wall,
         )
-    assert refused.value.message.startswith("The wall changed since this proposal was made")
+    assert refused.value.message == (
+        f"The wall changed since this proposal was made: “{tests.title}” was placed in {hall.name} at "
+        f"{morning.starts_at:%H:%M}. Propose again to include that."
+    )
 
 
 def test_schedule_without_rooms_is_refused_with_what_to_do(client, factory):
