@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
@@ -28,6 +30,7 @@ from app.sessions import PageSessions
 from app.writer import Writer
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+SWAGGER_UI_VERSION = "5.35.0"  # static/vendor/VERSIONS.md
 SESSION_COOKIE = "hallway_session"
 SESSION_MAX_AGE = 60 * 60 * 24 * 60  # an event and its write-up fit in two months
 
@@ -70,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         routes=list(api.votes.routes),  # first of all routes: see app/routes/api/votes.py
+        docs_url=None,  # served by _serve_api_docs from our own files, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -96,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(ws.router)
     _document_plain_routes(app)
+    _serve_api_docs(app)
     return app
 
 
@@ -106,6 +112,21 @@ def _tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 20, 50)
+
+
+def _serve_api_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the vendored files (static/vendor/VERSIONS.md): FastAPI's default loads it
+    from a CDN, which a venue's network may not reach, and which would learn who reads the docs."""
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"/static/vendor/swagger-ui-bundle-{SWAGGER_UI_VERSION}.js",
+            swagger_css_url=f"/static/vendor/swagger-ui-{SWAGGER_UI_VERSION}.css",
+            swagger_favicon_url="data:,",
+        )
 
 
 def _document_plain_routes(app: FastAPI) -> None:

@@ -1,5 +1,8 @@
 """The event, room and slot endpoints: who may do what, and what bad input gets."""
 
+import re
+
+from app.main import SWAGGER_UI_VERSION
 from tests.conftest import ADMIN_TOKEN
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -230,6 +233,20 @@ def test_openapi_document_and_docs_are_served(client):
     spec = client.get("/openapi.json").json()
     assert "/api/events/{slug}/topics/{topic_id}/vote" in spec["paths"]
     assert "swagger" in client.get("/docs").text.lower()
+
+
+def test_the_api_docs_load_nothing_from_other_sites(client):
+    """A venue's network may not reach a CDN: Swagger UI comes from our own files."""
+    page = client.get("/docs").text
+    loaded = re.findall(r'(?:src|href)="([^"]+)"', page)
+
+    assert [url for url in loaded if "://" in url] == []
+    assert {url for url in loaded if url.startswith("/static/")} == {
+        f"/static/vendor/swagger-ui-bundle-{SWAGGER_UI_VERSION}.js",
+        f"/static/vendor/swagger-ui-{SWAGGER_UI_VERSION}.css",
+    }
+    assert all(client.get(url).status_code == 200 for url in loaded if url.startswith("/static/"))
+    assert client.get("/redoc").status_code == 404  # it would load from a CDN: not served
 
 
 def test_nulls_for_settings_that_cannot_be_empty_are_refused(client, factory):
