@@ -27,6 +27,7 @@ from sqlmodel import Session, col
 from app.db import exec_select
 from app.models import Attendance, Attendee, Note, NoteRevision, Placement, RevisionKind, Room, Slot, Topic, id_of
 from app.models._base import utcnow
+from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.note import FIELD_NAMES, MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
 from app.services.errors import InvalidInput, NotAllowed, NotFound
 from app.services.lookups import get_event_by_id, get_topic
@@ -191,6 +192,55 @@ def _lines(text: str) -> list[str]:
 
 
 # --- Reading ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotesEntry:
+    """One session on the event's list of notes."""
+
+    topic_id: int
+    title: str
+    room_name: str | None  # None for a topic taken off the wall that kept its notes
+    slot_label: str | None
+    starts_at: datetime | None
+    words: int
+    updated_at: datetime | None  # None before the first save
+    updated_by: str
+
+
+def list_notes(*, session: Session, event_id: int) -> list[NotesEntry]:
+    """Every session whose notes can be opened, in the order of the day (slot, then room); after them, topics
+    taken off the wall that kept notes. Hidden, withdrawn and merged topics are not listed."""
+    rows = exec_select(
+        session,
+        select(Topic, Note, Room, Slot)
+        .outerjoin(Note, col(Note.topic_id) == col(Topic.id))
+        .outerjoin(Placement, col(Placement.topic_id) == col(Topic.id))
+        .outerjoin(Room, col(Room.id) == col(Placement.room_id))
+        .outerjoin(Slot, col(Slot.id) == col(Placement.slot_id))
+        .where(
+            col(Topic.event_id) == event_id,
+            col(Topic.status).in_(ACTIVE_TOPIC_STATUSES),
+            col(Placement.id).is_not(None) | col(Note.id).is_not(None),
+        ),
+    ).tuples()
+    placed, off_wall = [], []
+    for topic, note, room, slot in rows:
+        entry = NotesEntry(
+            topic_id=id_of(topic),
+            title=topic.title,
+            room_name=room.name if room else None,
+            slot_label=slot.label if slot else None,
+            starts_at=slot.starts_at if slot else None,
+            words=len(note.body.split()) if note else 0,
+            updated_at=note.updated_at if note and note.version else None,
+            updated_by=note.updated_by if note else "",
+        )
+        if room and slot:
+            placed.append(((slot.starts_at, room.position, entry.topic_id), entry))
+        else:
+            off_wall.append(((entry.title.casefold(), entry.topic_id), entry))
+    return [entry for _, entry in sorted(placed)] + [entry for _, entry in sorted(off_wall)]
 
 
 def get_note_row(*, session: Session, topic_id: int) -> Note | None:

@@ -219,3 +219,15 @@ def test_preview_renders_the_editor_text_without_saving(client, placed, backend)
 
     assert "<p><strong>now</strong></p>" in element(response.text, "notes-preview")
     assert client.get(f"/api/events/gathering/topics/{placed[1]}/notes").json()["version"] == 0
+
+
+def test_a_session_in_a_slot_without_a_label_is_placed_by_the_venue_clock(client, factory, backend):
+    # Slot times are the venue's wall clock: the event's time zone must not shift them.
+    event = factory.event(slug="summer")
+    assert client.patch("/api/events/summer", json={"timezone": "Asia/Tokyo"}, headers=event.auth).status_code == 200
+    topic = factory.topic(event, None, title="Unlabelled")
+    factory.place(event, topic, factory.room(event, name="Library"), factory.slot(event, starts="10:00", label=""))
+
+    html = client.get(f"/e/summer/topics/{topic.id}/notes").text
+
+    assert "Library · 10:00 · convened by" in html

@@ -7,6 +7,8 @@ the save status comes back, with the new base version and any merged text swappe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import groupby
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -67,7 +69,8 @@ def _page_context(
         "preview_title": "The notes as saved",
         "editors": notes.editors(revisions),
         "local_time": lambda moment: local_time(event, moment),
-        "when": local_time(event, view.slot_starts_at),
+        # Slot times are the venue's wall clock already (stored without a zone): not converted like edit times.
+        "when": f"{view.slot_starts_at:%H:%M}" if view.slot_starts_at else "",
         "flash": request.session.pop(FLASH_KEY, None) if FLASH_KEY in request.session else None,
         "error": None,
         "error_field": None,
@@ -75,6 +78,27 @@ def _page_context(
         **latest_context(event, topic_id, view.note),
         **extra,
     }
+
+
+@dataclass(frozen=True)
+class _NotesGroup:
+    heading: str  # the slot's time, or that these are off the wall
+    label: str | None
+    entries: list[notes.NotesEntry]
+
+
+@router.get("/e/{slug}/notes", response_class=HTMLResponse)
+def notes_index(request: Request, event: EventDep, session: SessionDep) -> Response:
+    """Every session's notes, by slot: to read a session one left or missed, and for the write-up."""
+    groups: list[_NotesGroup] = []
+    for starts_at, entries in groupby(notes.list_notes(session=session, event_id=id_of(event)), lambda e: e.starts_at):
+        listed = list(entries)
+        if starts_at is None:
+            groups.append(_NotesGroup("No longer on the wall", None, listed))
+        else:
+            groups.append(_NotesGroup(f"{starts_at:%H:%M}", listed[0].slot_label, listed))  # venue wall-clock
+    ctx = {"event": event, "groups": groups, "local_time": lambda moment: local_time(event, moment)}
+    return render(request, "pages/notes_index.html", ctx)
 
 
 @router.get("/e/{slug}/topics/{topic_id}/notes", response_class=HTMLResponse)
