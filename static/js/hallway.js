@@ -28,6 +28,21 @@
     if (alreadyShown(event.detail.message)) event.preventDefault();
   });
 
+  /* The other way round: an answer rendered before someone else's change can arrive after that change's
+   * message. Its wall is older than the one shown, so only its own part (the message) is drawn, not its
+   * out-of-band wall and version. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var answer = event.detail.serverResponse;
+    if (typeof answer !== "string") return;
+    var found = /id="live-version" data-version="(\d+)"/.exec(answer);
+    var shown = liveVersion();
+    if (found === null || shown === null || Number(found[1]) >= Number(shown)) return;
+    var parsed = document.createElement("template");
+    parsed.innerHTML = answer;
+    parsed.content.querySelectorAll("[hx-swap-oob]").forEach(function (part) { part.remove(); });
+    event.detail.serverResponse = parsed.innerHTML;
+  });
+
   htmx.config.wsReconnectDelay = function (retryCount) {
     var ceiling = Math.min(1000 * Math.pow(2, retryCount), RECONNECT_CAP_MS);
     return ceiling / 2 + Math.random() * ceiling / 2;

@@ -9,7 +9,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, WebSocketRoute, expect
+from playwright.sync_api import APIResponse, Browser, Page, Route, WebSocketRoute, expect
 
 from app.models import SlotKind
 from app.services import placements
@@ -290,6 +290,57 @@ def test_the_websocket_message_for_the_placers_own_change_is_not_drawn_over_the_
         assert page.evaluate(f"() => document.getElementById('{cell_id}') === window.answeredCell"), "drawn twice"
     finally:
         laptop.close()
+
+
+def test_an_answer_older_than_the_wall_shown_leaves_the_wall_alone(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    """The answer to a placement, held back until someone else's later change has been drawn, must not
+    put the older wall back: only its message is shown."""
+    factory = live_server.factory
+    garden = factory.room(demo_event, name="Garden", capacity=15)
+    afternoon = factory.slot(demo_event, starts="14:00", ends="15:00", label="Afternoon")
+    factory.topic(demo_event, None, title="Late idea")
+    other = factory.topic(demo_event, None, title="Other idea")
+    api = httpx.Client(base_url=f"{live_server.url}/api/events/demo", headers=demo_event.auth)
+    laptop = browser.new_context(**LAPTOP)
+    held: list[tuple[Route, APIResponse]] = []
+
+    def hold_the_answer(route: Route) -> None:
+        held.append((route, route.fetch()))  # the server has answered; the page does not have it yet
+
+    try:
+        page = laptop.new_page()
+        page.add_init_script(WATCH_MESSAGES)
+        page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+        page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+        page.goto(f"{live_server.url}/e/demo/wall")
+        page.wait_for_function("() => window.socketOpen && document.querySelector('.tray-item[draggable=true]')")
+        page.route("**/e/demo/wall/place", hold_the_answer)
+        morning_cell = page.locator(f".cell[data-room='{garden.id}']").first
+        afternoon_cell = page.locator(f"#cell-{garden.id}-{afternoon.id}")
+
+        page.locator(".tray-item", has_text="Late idea").click()
+        morning_cell.click()
+        for _ in range(100):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the placement was not sent"
+        api.put(
+            f"/topics/{other.id}/placement", json={"room_id": garden.id, "slot_id": afternoon.id}
+        ).raise_for_status()
+        expect(afternoon_cell).to_contain_text("Other idea")  # by websocket: the page is ahead of the answer
+        expect(morning_cell).to_contain_text("Late idea")
+        route, answer = held[0]
+        route.fulfill(response=answer)
+
+        expect(page.locator("#wall-message")).to_have_text("Placed.")
+        expect(afternoon_cell).to_contain_text("Other idea")
+        expect(morning_cell).to_contain_text("Late idea")
+    finally:
+        laptop.close()
+        api.close()
 
 
 @pytest.mark.parametrize("page_is_ahead", [False, True], ids=["behind", "ahead"])
