@@ -189,6 +189,15 @@ WATCH_MESSAGES = """
 """
 
 
+def _open_the_wall_live(page: Page, live_server: LiveServer, demo_event: EventWithKey) -> None:
+    """As the facilitator, on the wall, its websocket open and the topics ready to pick up."""
+    page.add_init_script(WATCH_MESSAGES)
+    page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+    page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+    page.goto(f"{live_server.url}/e/demo/wall")
+    page.wait_for_function("() => window.socketOpen && document.querySelector('.tray-item[draggable=true]')")
+
+
 def test_a_change_by_someone_else_waits_while_the_facilitator_holds_a_topic(
     browser: Browser, live_server: LiveServer, demo_event: EventWithKey
 ):
@@ -200,11 +209,7 @@ def test_a_change_by_someone_else_waits_while_the_facilitator_holds_a_topic(
     laptop = browser.new_context(**LAPTOP)
     try:
         page = laptop.new_page()
-        page.add_init_script(WATCH_MESSAGES)
-        page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
-        page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
-        page.goto(f"{live_server.url}/e/demo/wall")
-        page.wait_for_function("() => window.socketOpen && document.querySelector('.cell .card[draggable=true]')")
+        _open_the_wall_live(page, live_server, demo_event)
         garden_cell = page.locator(f".cell[data-room='{garden.id}']").first
         slot_id = int(garden_cell.get_attribute("data-slot") or 0)
         message = page.locator("#wall-message")
@@ -261,12 +266,8 @@ def test_the_websocket_message_for_the_placers_own_change_is_not_drawn_over_the_
 
     try:
         page = laptop.new_page()
-        page.add_init_script(WATCH_MESSAGES)
         page.route_web_socket(re.compile(r"/ws/events/"), hold_server_messages)
-        page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
-        page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
-        page.goto(f"{live_server.url}/e/demo/wall")
-        page.wait_for_function("() => window.socketOpen && document.querySelector('.tray-item[draggable=true]')")
+        _open_the_wall_live(page, live_server, demo_event)
         held.clear()
 
         page.locator(".tray-item", has_text="Late idea").click()
@@ -311,11 +312,7 @@ def test_an_answer_older_than_the_wall_shown_leaves_the_wall_alone(
 
     try:
         page = laptop.new_page()
-        page.add_init_script(WATCH_MESSAGES)
-        page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
-        page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
-        page.goto(f"{live_server.url}/e/demo/wall")
-        page.wait_for_function("() => window.socketOpen && document.querySelector('.tray-item[draggable=true]')")
+        _open_the_wall_live(page, live_server, demo_event)
         page.route("**/e/demo/wall/place", hold_the_answer)
         morning_cell = page.locator(f".cell[data-room='{garden.id}']").first
         afternoon_cell = page.locator(f"#cell-{garden.id}-{afternoon.id}")
