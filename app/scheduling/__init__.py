@@ -1,6 +1,6 @@
 """The auto-scheduler: a pure function from a plain problem to a wall and its figures (no DB, no web)."""
 
-from app.scheduling.figures import evaluate, slot_fits, violations, vote_counts
+from app.scheduling.figures import Violation, evaluate, violations, vote_counts
 from app.scheduling.problem import Cell, Figures, Move, Problem, ProblemError, Room, Schedule, Slot, Topic, Weights
 from app.scheduling.solver import solve
 
@@ -14,9 +14,9 @@ __all__ = [
     "Schedule",
     "Slot",
     "Topic",
+    "Violation",
     "Weights",
     "evaluate",
-    "slot_fits",
     "solve",
     "violations",
     "vote_counts",

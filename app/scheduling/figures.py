@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from app.scheduling.problem import Cell, Figures, Problem, Topic
 
@@ -71,9 +73,28 @@ def slot_fits(topic: Topic, starts_at: datetime, ends_at: datetime) -> bool:
     return not (topic.not_after is not None and ends_at > topic.not_after)
 
 
-def violations(problem: Problem, placements: Mapping[int, Cell]) -> list[str]:
-    """Every hard rule the wall breaks, in words; an empty list for a wall that may be published."""
-    problems: list[str] = []
+@dataclass(frozen=True)
+class Violation:
+    """One hard rule a wall breaks: which rule, the topics (and slot) it concerns, and a line for a log."""
+
+    rule: Rule
+    topic_ids: tuple[int, ...]
+    slot_id: int | None = None
+    words: str = ""
+
+    def __str__(self) -> str:
+        return self.words
+
+
+Rule = Literal[
+    "unknown_topic", "unknown_room", "unknown_slot", "times", "room_size", "shared_cell", "convener", "apart",
+    "pinned_moved", "started_slot",
+]  # fmt: skip
+
+
+def violations(problem: Problem, placements: Mapping[int, Cell]) -> list[Violation]:
+    """Every hard rule the wall breaks; an empty list for a wall that may be published."""
+    problems: list[Violation] = []
     topics = {topic.id: topic for topic in problem.topics}
     rooms = {room.id: room for room in problem.rooms}
     slots = {slot.id: slot for slot in problem.slots}
@@ -83,10 +104,16 @@ def violations(problem: Problem, placements: Mapping[int, Cell]) -> list[str]:
     for topic_id, cell in placements.items():
         topic = topics.get(topic_id)
         if topic is None:
-            problems.append(f"topic {topic_id} is not one that may be scheduled")
+            problems.append(Violation("unknown_topic", (topic_id,), words=f"topic {topic_id} may not be scheduled"))
             continue
-        if cell.room_id not in rooms or cell.slot_id not in slots:
-            problems.append(f"topic {topic_id} is in a cell that is not a room × sessions slot of this wall")
+        if cell.room_id not in rooms:
+            problems.append(
+                Violation("unknown_room", (topic_id,), words=f"topic {topic_id} is in no room of this wall")
+            )
+            continue
+        if cell.slot_id not in slots:
+            words = f"topic {topic_id} is in no sessions slot of this wall"
+            problems.append(Violation("unknown_slot", (topic_id,), cell.slot_id, words))
             continue
         by_cell[cell].append(topic_id)
         by_slot[cell.slot_id].add(topic_id)
@@ -94,32 +121,36 @@ def violations(problem: Problem, placements: Mapping[int, Cell]) -> list[str]:
             conveners[(topic.convener_id, cell.slot_id)].append(topic_id)
         slot = slots[cell.slot_id]
         if not slot_fits(topic, slot.starts_at, slot.ends_at):
-            problems.append(f"topic {topic_id} is outside its not-before/not-after times")
+            words = f"topic {topic_id} is outside its not-before/not-after times"
+            problems.append(Violation("times", (topic_id,), cell.slot_id, words))
         if topic.min_room_capacity is not None and rooms[cell.room_id].capacity < topic.min_room_capacity:
-            problems.append(f"topic {topic_id} needs a room of at least {topic.min_room_capacity}")
-    for topic_ids in by_cell.values():
+            words = f"topic {topic_id} needs a room of at least {topic.min_room_capacity}"
+            problems.append(Violation("room_size", (topic_id,), cell.slot_id, words))
+    for cell, topic_ids in by_cell.items():
         if len(topic_ids) > 1:
-            problems.append(f"topics {sorted(topic_ids)} share one cell")
+            together = tuple(sorted(topic_ids))
+            problems.append(Violation("shared_cell", together, cell.slot_id, f"topics {list(together)} share one cell"))
     for (convener_id, slot_id), topic_ids in conveners.items():
         if len(topic_ids) > 1:
-            problems.append(f"convener {convener_id} has topics {sorted(topic_ids)} in slot {slot_id}")
-    for slot_id, together in by_slot.items():
-        for topic_id in together:
-            clash = topics[topic_id].apart_from & together
-            if clash:
-                problems.append(f"topic {topic_id} shares slot {slot_id} with {sorted(clash)}")
+            together = tuple(sorted(topic_ids))
+            words = f"convener {convener_id} has topics {list(together)} in slot {slot_id}"
+            problems.append(Violation("convener", together, slot_id, words))
+    for slot_id, in_slot in by_slot.items():
+        for topic_id in in_slot:
+            for other in sorted(topics[topic_id].apart_from & in_slot):
+                words = f"topic {topic_id} shares slot {slot_id} with {other}"
+                problems.append(Violation("apart", (topic_id, other), slot_id, words))
     for topic_id in problem.pinned:
         if placements.get(topic_id) != problem.current.get(topic_id):
-            problems.append(f"pinned topic {topic_id} moved")
+            problems.append(Violation("pinned_moved", (topic_id,), words=f"pinned topic {topic_id} moved"))
     for slot in problem.slots:
         if not slot.started:
             continue
-        before = {t for t, cell in problem.current.items() if cell.slot_id == slot.id}
+        before = {t: cell for t, cell in problem.current.items() if cell.slot_id == slot.id}
         after = {t: cell for t, cell in placements.items() if cell.slot_id == slot.id}
-        if set(after) != before or any(problem.current[t] != cell for t, cell in after.items()):
-            problems.append(f"slot {slot.id} has started but its sessions changed")
-        # A topic of a started slot cannot be somewhere else either.
-        problems.extend(
-            f"topic {t} left started slot {slot.id}" for t in before if placements.get(t, Cell(0, 0)).slot_id != slot.id
-        )
+        # Nothing moves in or out of a started slot, nor within it.
+        if before != after:
+            changed = tuple(sorted(t for t in set(before) | set(after) if before.get(t) != after.get(t)))
+            words = f"slot {slot.id} has started but its sessions changed"
+            problems.append(Violation("started_slot", changed, slot.id, words))
     return problems

@@ -166,8 +166,9 @@ def apply_schedule(
     if now.wall != based_on:
         said = _named(_wall_changes(session, event_id, based_on, now.wall))
         raise WallChanged(f"The wall changed since this proposal was made: {said}. Propose again to include that.")
-    if scheduling.violations(now.problem, placements):
-        said = _named(_why_it_no_longer_fits(session, event_id, now.problem, placements))
+    broken = scheduling.violations(now.problem, placements)
+    if broken:
+        said = _named(_in_words(session, event_id, now.problem, broken))
         raise WallChanged(f"This proposal no longer fits the event: {said}. Propose again.")
     current = now.problem.current
     leaving = [t for t, cell in current.items() if placements.get(t) != cell]
@@ -304,46 +305,38 @@ def _wall_changes(session: Session, event_id: int, was: Mapping[int, Cell], now:
     return said
 
 
-def _why_it_no_longer_fits(
-    session: Session, event_id: int, problem: Problem, placements: Mapping[int, Cell]
-) -> list[str]:
-    """The rules of the event now that the proposal breaks, each in the facilitator's words.
-
-    The same rules as `scheduling.violations` for what can change after a proposal: the proposal itself
-    keeps the others (one topic a cell, conveners in one place, apart topics apart), on the event as it was.
-    """
+def _in_words(session: Session, event_id: int, problem: Problem, broken: list[scheduling.Violation]) -> list[str]:
+    """The rules a proposal breaks on the event as it is now, said by title, room and time, each once."""
+    names = _Names.read(session, event_id, {t for violation in broken for t in violation.topic_ids})
     topics = {t.id: t for t in problem.topics}
-    rooms = {r.id: r for r in problem.rooms}
-    slots = {s.id: s for s in problem.slots}
-    names = _Names.read(session, event_id, set(placements))
-    said = []
-    apart: set[tuple[int, int]] = set()
-    for topic_id, cell in sorted(placements.items()):
-        topic = topics.get(topic_id)
-        if topic is None:
-            said.append(f"{names.topic(topic_id)} was hidden, withdrawn or merged")
-        elif cell.room_id not in rooms:
-            said.append(f"the room for {names.topic(topic_id)} was removed")
-        elif cell.slot_id not in slots:
-            said.append(f"the slot at {names.slots.get(cell.slot_id, '?')} is no longer for sessions")
-        elif not scheduling.slot_fits(topic, slots[cell.slot_id].starts_at, slots[cell.slot_id].ends_at):
-            said.append(f"{names.topic(topic_id)} was given times that {names.cell(cell)} is outside of")
-        elif topic.min_room_capacity is not None and rooms[cell.room_id].capacity < topic.min_room_capacity:
-            said.append(f"{names.topic(topic_id)} now needs a room for at least {topic.min_room_capacity}")
-        else:
-            together = (o for o in topic.apart_from if placements.get(o, Cell(0, 0)).slot_id == cell.slot_id)
-            apart.update((min(topic_id, o), max(topic_id, o)) for o in together)
-    said.extend(f"{names.topic(a)} and {names.topic(b)} must now be apart" for a, b in sorted(apart))
-    said.extend(
-        f"{names.topic(t)} was pinned where it is"
-        for t in sorted(problem.pinned)
-        if placements.get(t) != problem.current.get(t)
-    )
-    for slot in problem.slots:
-        kept = {t: c for t, c in problem.current.items() if c.slot_id == slot.id}
-        proposed = {t: c for t, c in placements.items() if c.slot_id == slot.id}
-        if slot.started and kept != proposed:
-            said.append(f"the slot at {names.slots[slot.id]} has started")
+    said: list[str] = []
+    for violation in broken:
+        first = names.topic(violation.topic_ids[0])
+        both = " and ".join(names.topic(t) for t in violation.topic_ids)
+        slot = names.slots.get(violation.slot_id or 0, "?")
+        match violation.rule:
+            case "unknown_topic":
+                words = f"{first} was hidden, withdrawn or merged"
+            case "unknown_room":
+                words = f"the room for {first} was removed"
+            case "unknown_slot":
+                words = f"the slot at {slot} is no longer for sessions"
+            case "times":
+                words = f"{first} was given times that the slot at {slot} is outside of"
+            case "room_size":
+                words = f"{first} now needs a room for at least {topics[violation.topic_ids[0]].min_room_capacity}"
+            case "apart":
+                words = f"{' and '.join(names.topic(t) for t in sorted(violation.topic_ids))} must now be apart"
+            case "pinned_moved":
+                words = f"{first} was pinned where it is"
+            case "started_slot":
+                words = f"the slot at {slot} has started"
+            case "shared_cell":
+                words = f"{both} would share one cell"
+            case "convener":
+                words = f"{both} have one convener in the slot at {slot}"
+        if words not in said:
+            said.append(words)
     return said
 
 
