@@ -27,6 +27,7 @@ from app.models import Event, id_of
 from app.routes.api.links import event_links
 from app.services import demo, events
 from app.services.errors import DomainError, NotFound
+from app.writer import write_now
 
 EXIT_USAGE = 2
 DEMO_KEY_FILE = "demo-facilitator-key"
@@ -129,8 +130,9 @@ def _create_event(settings: Settings, args: argparse.Namespace) -> int:
         raise CommandError(f"'{args.date}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.") from None
     database = _migrated_database(settings)
     try:
-        with database.write_session() as session:
-            created = events.create_event(
+        created = write_now(
+            database,
+            lambda session: events.create_event(
                 session=session,
                 name=args.name,
                 timezone=args.timezone,
@@ -138,7 +140,8 @@ def _create_event(settings: Settings, args: argparse.Namespace) -> int:
                 slug=args.slug,
                 join_code=args.join_code,
                 votes_per_attendee=args.votes,
-            )
+            ),
+        )
     finally:
         database.dispose()
     event = created.event
@@ -157,9 +160,10 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         with database.write_session() as session:
             created = demo.seed_demo(session=session)
             event = created.event if created else events.get_event(session=session, slug=demo.DEMO_SLUG)
-            key = created.facilitator_key if created else None
-            if key is None and args.new_key:
-                key = events.rotate_facilitator_key(session=session, event_id=id_of(event))
+        key = created.facilitator_key if created else None
+        if key is None and args.new_key:
+            event_id = id_of(event)
+            key = write_now(database, lambda session: events.rotate_facilitator_key(session=session, event_id=event_id))
     finally:
         database.dispose()
     if key is not None:
@@ -317,7 +321,6 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 def _schedule(settings: Settings, args: argparse.Namespace) -> int:
     from app.scheduling import ProblemError, solve
     from app.services import scheduling
-    from app.services.changes import advance_board_version
 
     if not scheduling.MIN_TIME_LIMIT <= args.time_limit <= scheduling.MAX_TIME_LIMIT:
         raise CommandError(
@@ -349,12 +352,13 @@ def _schedule(settings: Settings, args: argparse.Namespace) -> int:
         if args.dry_run:
             print("Dry run: nothing was changed. Run it without --dry-run to put this wall up.")
             return 0
-        with database.write_session() as session:
-            scheduling.apply_schedule(
+        # Open boards notice the new version within seconds (the hub checks the database's version).
+        write_now(
+            database,
+            lambda session: scheduling.apply_schedule(
                 session=session, event_id=event_id, placements=result.placements, based_on=planning.wall
-            )
-            # Open boards notice the new version within seconds (the hub checks the database's version).
-            advance_board_version(session=session, event_id=event_id)
+            ),
+        )
         print(f"The wall is up: {len(result.placements)} sessions placed, {result.figures.moves} moved.")
         return 0
     finally:

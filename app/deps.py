@@ -6,7 +6,7 @@ Existence and permission checks live here once, not as copies in each route.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
@@ -18,7 +18,8 @@ from app.db import Database
 from app.models import Attendee, Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.services import attendees, events, tokens
-from app.services.changes import BoardChange
+from app.services.actors import Actor
+from app.services.changes import Written
 from app.services.errors import NotAllowed, NotAuthenticated
 from app.writer import Writer
 
@@ -70,15 +71,13 @@ class RequestWriter:
         self._writer = writer
         self._session = session
 
-    async def run(
-        self, work: Callable[[Session], T], *, change: BoardChange | Callable[[T], BoardChange | None] | None = None
-    ) -> T:
-        """Commit `work` through the writer; `change` says what it changed on the live board."""
+    async def run(self, work: Callable[[Session], Written[T]]) -> T:
+        """Commit `work` (a service write, which declares its live change) through the writer."""
         # Give the read connection back while waiting: under a storm, requests parked on the writer
         # must not hold every pooled connection. The loaded objects stay usable (expire_on_commit=False).
         self._session.commit()
         try:
-            return await self._writer.run(work, change=change)
+            return await self._writer.run(work)
         finally:
             self._session.expire_all()
 
@@ -102,43 +101,51 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who makes an API request in an event: its facilitator, one of its attendees, or nobody known."""
-
-    is_facilitator: bool = False
-    attendee: Attendee | None = None
-
-    @property
-    def attendee_id(self) -> int | None:
-        return self.attendee.id if self.attendee else None
+def _attendee_actor(event: Event, attendee: Attendee | None, *, is_facilitator: bool = False) -> Actor:
+    return Actor(
+        event_id=id_of(event),
+        attendee_id=attendee.id if attendee else None,
+        attendee_name=attendee.display_name if attendee else None,
+        is_facilitator=is_facilitator,
+    )
 
 
-async def get_api_caller(request: Request, event: EventDep, session: SessionDep) -> Caller:
+async def get_api_actor(request: Request, event: EventDep, session: SessionDep) -> Actor:
+    """Who makes an API request: from the bearer token, an attendee or the facilitator; nobody known without one."""
     token = bearer_token(request)
     if token is None:
-        return Caller()
+        return Actor(event_id=id_of(event))
     # Attendee tokens are "<id>.<secret>"; facilitator keys never contain a dot.
     if "." in token:
-        return Caller(attendee=attendees.authenticate(session=session, event=event, token=token))
+        return _attendee_actor(event, attendees.authenticate(session=session, event=event, token=token))
     if events.facilitator_key_matches(event, token):
-        return Caller(is_facilitator=True)
+        return Actor.facilitator(id_of(event))
     raise NotAuthenticated("This key is not valid for this event.")
 
 
-ApiCaller = Annotated[Caller, Depends(get_api_caller)]
+ApiActor = Annotated[Actor, Depends(get_api_actor)]
 
 
-async def require_api_attendee(caller: ApiCaller) -> Attendee:
-    if caller.attendee is None:
+async def require_api_known(actor: ApiActor) -> Actor:
+    """An attendee or the facilitator: whoever may change a topic or the wall, the services decide."""
+    if not actor.is_known:
+        raise NotAuthenticated(
+            "Join the event and send your attendee token (or the facilitator key) as a bearer token."
+        )
+    return actor
+
+
+async def require_api_attendee(actor: ApiActor, session: SessionDep) -> Attendee:
+    attendee = session.get(Attendee, actor.attendee_id) if actor.attendee_id is not None else None
+    if attendee is None:
         raise NotAuthenticated("Join the event first and send your attendee token as a bearer token.")
-    return caller.attendee
+    return attendee
 
 
-async def require_api_facilitator(caller: ApiCaller) -> Caller:
-    if not caller.is_facilitator:
+async def require_api_facilitator(actor: ApiActor) -> Actor:
+    if not actor.is_facilitator:
         raise NotAllowed("Only the event's facilitator can do this: send the facilitator key as a bearer token.")
-    return caller
+    return actor
 
 
 async def require_admin(request: Request, settings: SettingsDep) -> None:
@@ -213,7 +220,8 @@ def _authenticate_attendee(database: Database, slug: str, token: str) -> Attende
         return attendees.authenticate(session=session, event=event, token=token)
 
 
-ApiFacilitator = Annotated[Caller, Depends(require_api_facilitator)]
+ApiKnownActor = Annotated[Actor, Depends(require_api_known)]
+ApiFacilitator = Annotated[Actor, Depends(require_api_facilitator)]
 AdminDep = Depends(require_admin)
 
 
@@ -226,20 +234,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
-@dataclass(frozen=True)
-class Visitor:
-    """Who is looking at a page of one event. `forgotten` is set when the cookie held a stale token."""
-
-    attendee: Attendee | None = None
-    is_facilitator: bool = False
-    forgotten: bool = False
-
-    @property
-    def attendee_id(self) -> int | None:
-        return self.attendee.id if self.attendee else None
-
-
-async def get_visitor(request: Request, event: EventDep, session: SessionDep) -> Visitor:
+async def get_visitor(request: Request, event: EventDep, session: SessionDep) -> Actor:
+    """Who is looking at a page of one event, from the session cookie's attendee token and facilitator key."""
     known_attendees: dict[str, str] = request.session.get(ATTENDEES_KEY, {})
     known_keys: dict[str, str] = request.session.get(FACILITATORS_KEY, {})
     attendee, forgotten = None, False
@@ -254,26 +250,28 @@ async def get_visitor(request: Request, event: EventDep, session: SessionDep) ->
     is_facilitator = events.facilitator_key_matches(event, known_keys.get(event.slug))
     if known_keys.get(event.slug) and not is_facilitator:
         forget_facilitator(request, event.slug)
-    return Visitor(attendee=attendee, is_facilitator=is_facilitator, forgotten=forgotten)
+    return replace(_attendee_actor(event, attendee, is_facilitator=is_facilitator), forgotten=forgotten)
 
 
-VisitorDep = Annotated[Visitor, Depends(get_visitor)]
+VisitorDep = Annotated[Actor, Depends(get_visitor)]
 
 
-async def require_page_attendee(visitor: VisitorDep) -> Attendee:
-    if visitor.attendee is None:
+async def require_page_attendee(visitor: VisitorDep, session: SessionDep) -> Attendee:
+    # The visitor's attendee row is in the session already (get_visitor loaded it): no second read.
+    attendee = session.get(Attendee, visitor.attendee_id) if visitor.attendee_id is not None else None
+    if attendee is None:
         raise NotAuthenticated("Join the event with your name first.")
-    return visitor.attendee
+    return attendee
 
 
-async def require_page_facilitator(visitor: VisitorDep) -> Visitor:
+async def require_page_facilitator(visitor: VisitorDep) -> Actor:
     if not visitor.is_facilitator:
         raise NotAllowed("Only the event's facilitator can do this. Open the facilitator link first.")
     return visitor
 
 
 PageAttendee = Annotated[Attendee, Depends(require_page_attendee)]
-PageFacilitator = Annotated[Visitor, Depends(require_page_facilitator)]
+PageFacilitator = Annotated[Actor, Depends(require_page_facilitator)]
 
 
 def remember_attendee(request: Request, slug: str, token: str) -> None:

@@ -7,6 +7,11 @@ SQLite), commits once, then answers each request. It runs the database work on t
 on a thread: the work is short (tens of microseconds a unit on SQLite), while handing it to a thread
 and back costs a GIL switch each way, which under load dominated everything (see docs/architecture.md
 for the figures). A unit that raises undoes only its own savepoint; the rest of the batch commits.
+
+A unit is a service write: it returns `Written` (its result and its live change), and the writer
+advances the event's board version and publishes the change. Work that returns anything else is a
+bug and is refused, so a write can't leave the open pages stale. Commands run outside the server
+(app/cli.py) write through `write_now`, which keeps the same rule without the queue.
 """
 
 from __future__ import annotations
@@ -21,15 +26,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from app.db import Database
-from app.services.changes import BoardChange, advance_board_version
+from app.services.changes import BoardChange, Written, advance_board_version
 from app.services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Work = Callable[[Session], Any]
-# What a unit changed on the board: known before it runs, or worked out from what it returned.
-ChangeSpec = BoardChange | Callable[[Any], BoardChange | None] | None
+Work = Callable[[Session], Written[Any]]
 OnChange = Callable[[int, BoardChange], None]
 
 MAX_BATCH = 256
@@ -46,7 +49,6 @@ class _Unit:
     # False for work that raises its domain errors before its first write (the vote path):
     # it needs no savepoint of its own, which saves a third of a vote's cost.
     savepoint: bool
-    change: ChangeSpec = None
 
 
 class Writer:
@@ -75,17 +77,11 @@ class Writer:
             queue.put_nowait(None)
             await task
 
-    async def run(
-        self,
-        work: Callable[[Session], T],
-        *,
-        savepoint: bool = True,
-        change: BoardChange | Callable[[T], BoardChange | None] | None = None,
-    ) -> T:
-        """Queue a unit of work and wait until it is committed; its domain error is raised here.
+    async def run(self, work: Callable[[Session], Written[T]], *, savepoint: bool = True) -> T:
+        """Queue a unit of work and wait until it is committed; its result is returned, its domain error raised.
 
-        `change` says what the work changed on an event's board (or how to tell from its result): the
-        event's board version advances in the same transaction and the live pages hear of it.
+        The change the work declares advances the event's board version in the same transaction,
+        and the live pages hear of it after the commit.
         """
         if self._stopping:
             raise WriterStopped("The server is shutting down.")
@@ -93,7 +89,7 @@ class Writer:
             await self.start()
         assert self._queue is not None
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Unit(work=work, future=future, savepoint=savepoint, change=change))
+        self._queue.put_nowait(_Unit(work=work, future=future, savepoint=savepoint))
         return await future
 
     async def _run(self, queue: asyncio.Queue[_Unit | None]) -> None:
@@ -117,13 +113,11 @@ class Writer:
 
     def _commit(self, batch: list[_Unit]) -> None:
         batch = [unit for unit in batch if not unit.future.cancelled()]
-        outcomes: list[tuple[_Unit, BaseException | None, Any]] = []
+        outcomes: list[tuple[_Unit, BaseException | None, Written[Any] | None]] = []
         try:
             with self._database.write_session() as session:
                 outcomes = [_run_unit(session, unit) for unit in batch]
-                versions = _advance_versions(
-                    session, [(unit, value) for unit, error, value in outcomes if error is None]
-                )
+                versions = _advance_versions(session, [written for _, error, written in outcomes if error is None])
         except Exception:
             # The batch could not be written as a whole (a lost connection, a serialisation failure on
             # PostgreSQL, an integrity error in a unit without a savepoint, a bug in one unit): nothing
@@ -132,21 +126,21 @@ class Writer:
             self._commit_each_alone(batch)
             return
         self._announce(versions)
-        for unit, error, value in outcomes:
-            _settle(unit.future, error, value)
+        for unit, error, written in outcomes:
+            _settle(unit.future, error, written.result if written is not None else None)
 
     def _commit_each_alone(self, batch: list[_Unit]) -> None:
         for unit in batch:
             try:
                 with self._database.write_session() as session:
-                    value = unit.work(session)
+                    value = _written(unit.work, unit.work(session))
                     session.flush()
-                    versions = _advance_versions(session, [(unit, value)])
+                    versions = _advance_versions(session, [value])
             except Exception as error:
                 _settle(unit.future, error, None)
             else:
                 self._announce(versions)
-                _settle(unit.future, None, value)
+                _settle(unit.future, None, value.result)
 
     def _announce(self, versions: list[tuple[int, BoardChange]]) -> None:
         if self.on_change is None:
@@ -158,16 +152,38 @@ class Writer:
                 log.exception("could not announce board version %d of event %d", version, change.event_id)
 
 
-def _run_unit(session: Session, unit: _Unit) -> tuple[_Unit, BaseException | None, Any]:
+def write_now(database: Database, work: Callable[[Session], Written[T]]) -> T:
+    """Commit one write outside the server (a command): the writer's rule, without its queue.
+
+    The board version advances in the same transaction; open pages notice it within seconds
+    (app/realtime checks the database's version), so a command can't leave them stale either.
+    """
+    with database.write_session() as session:
+        written: Written[T] = _written(work, work(session))
+        session.flush()
+        _advance_versions(session, [written])
+    return written.result
+
+
+def _written(work: Callable[..., Any], value: object) -> Written[Any]:
+    if not isinstance(value, Written):
+        raise TypeError(
+            f"{getattr(work, '__qualname__', work)!s} returned {type(value).__name__}, not Written: "
+            "a write must say what it changed on the live board (app/services/changes.py)."
+        )
+    return value
+
+
+def _run_unit(session: Session, unit: _Unit) -> tuple[_Unit, BaseException | None, Written[Any] | None]:
     """Run one unit. A domain error (or, with a savepoint, an integrity error) undoes only this unit."""
     if not unit.savepoint:
         try:
-            return unit, None, unit.work(session)
+            return unit, None, _written(unit.work, unit.work(session))
         except DomainError as error:
             return unit, error, None
     savepoint = session.begin_nested()
     try:
-        value = unit.work(session)
+        value = _written(unit.work, unit.work(session))
         session.flush()
     except (DomainError, DBAPIError) as error:
         # A DBAPIError here is a unique index catching a race (two facilitators, one cell).
@@ -177,11 +193,11 @@ def _run_unit(session: Session, unit: _Unit) -> tuple[_Unit, BaseException | Non
     return unit, None, value
 
 
-def _advance_versions(session: Session, done: list[tuple[_Unit, Any]]) -> list[tuple[int, BoardChange]]:
+def _advance_versions(session: Session, done: list[Written[Any] | None]) -> list[tuple[int, BoardChange]]:
     """One new board version per event the committed units changed, with their changes merged."""
     merged: dict[int, BoardChange] = {}
-    for unit, value in done:
-        change = unit.change(value) if callable(unit.change) else unit.change
+    for written in done:
+        change = written.change if written is not None else None
         if change is None:
             continue
         earlier = merged.get(change.event_id)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from app.db import Database
 from app.models import Attendee, Event, Room, Slot, SlotKind, Topic
 from app.services import attendees, events, placements, topic_constraints, topics, votes, wall_setup
+from app.services.actors import Actor
 
 EVENT_DATE = date(2026, 11, 24)
 
@@ -68,7 +69,7 @@ class Factory:
                 date=EVENT_DATE,
                 join_code=join_code,
                 votes_per_attendee=votes_per_attendee,
-            )
+            ).result
             events.update_event(
                 session=session,
                 event_id=created.event.id,  # type: ignore[arg-type]
@@ -84,7 +85,7 @@ class Factory:
         with self.database.write_session() as session:
             joined = attendees.join_event(
                 session=session, event_id=event.id, display_name=name, join_code=event.event.join_code
-            )
+            ).result
         return AttendeeWithToken(attendee=joined.attendee, token=joined.token)
 
     def topic(
@@ -96,17 +97,18 @@ class Factory:
         description: str = "",
     ) -> Topic:
         with self.database.write_session() as session:
-            return topics.propose_topic(
-                session=session,
-                event_id=event.id,
-                convener_id=convener.id if convener else None,
-                title=title,
-                description=description,
+            actor = (
+                Actor(event_id=event.id, attendee_id=convener.id, attendee_name=convener.attendee.display_name)
+                if convener
+                else Actor.facilitator(event.id)
             )
+            return topics.propose_topic(
+                session=session, event_id=event.id, actor=actor, title=title, description=description
+            ).result
 
     def room(self, event: EventWithKey, *, name: str = "Main hall", capacity: int = 50) -> Room:
         with self.database.write_session() as session:
-            return wall_setup.add_room(session=session, event_id=event.id, name=name, capacity=capacity)
+            return wall_setup.add_room(session=session, event_id=event.id, name=name, capacity=capacity).result
 
     def slot(
         self,
@@ -126,7 +128,7 @@ class Factory:
                 ends_at=datetime.fromisoformat(f"{day}T{ends}"),
                 label=label,
                 kind=kind,
-            )
+            ).result
 
     def vote(self, attendee: AttendeeWithToken, topic: Topic) -> None:
         with self.database.write_session() as session:
@@ -137,7 +139,7 @@ class Factory:
             placements.place_topic(
                 session=session,
                 event_id=event.id,
-                actor=placements.Actor(is_facilitator=True),
+                actor=Actor.facilitator(event.id),
                 topic_id=topic.id,  # type: ignore[arg-type]
                 room_id=room.id,  # type: ignore[arg-type]
                 slot_id=slot.id,  # type: ignore[arg-type]
@@ -148,7 +150,7 @@ class Factory:
             placements.set_pinned(
                 session=session,
                 event_id=event.id,
-                actor=placements.Actor(is_facilitator=True),
+                actor=Actor.facilitator(event.id),
                 topic_id=topic.id,  # type: ignore[arg-type]
                 pinned=pinned,
             )
@@ -168,10 +170,10 @@ class Factory:
             return topic_constraints.set_constraints(
                 session=session,
                 event_id=event.id,
-                actor=placements.Actor(is_facilitator=True),
+                actor=Actor.facilitator(event.id),
                 topic_id=topic.id,  # type: ignore[arg-type]
                 not_before=not_before,
                 not_after=not_after,
                 min_room_capacity=min_room_capacity,
                 apart_from=[t.id for t in apart_from],  # type: ignore[misc]
-            )
+            ).result

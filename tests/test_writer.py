@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from app.models import Topic
 from app.services import topics
+from app.services.actors import Actor
+from app.services.changes import BoardChange, Written, board_version
 from app.services.errors import InvalidInput
-from app.writer import Writer, WriterStopped
+from app.writer import Writer, WriterStopped, write_now
 
 
 @pytest.fixture
@@ -18,7 +20,7 @@ def anyio_backend():
 
 def _propose(event_id):
     return lambda title: (
-        lambda s: topics.propose_topic(session=s, event_id=event_id, convener_id=None, title=title, description="")
+        lambda s: topics.propose_topic(session=s, event_id=event_id, actor=Actor.facilitator(event_id), title=title)
     )
 
 
@@ -73,3 +75,72 @@ async def test_writer_refuses_work_once_stopping(database):
     await writer.stop()
     with pytest.raises(WriterStopped):
         await writer.run(lambda s: None)
+
+
+@pytest.mark.anyio
+async def test_writer_refuses_work_that_does_not_say_what_it_changed(factory, database, backend):
+    event = factory.event()
+    announced: list[tuple[int, BoardChange]] = []
+    writer = Writer(database, on_change=lambda version, change: announced.append((version, change)))
+    await writer.start()
+
+    def silent(session):
+        return _propose(event.id)("Not announced")(session).result  # the Topic alone: its change is lost
+
+    with pytest.raises(TypeError, match="not Written: a write must say what it changed on the live board"):
+        await writer.run(silent)
+    await writer.stop()
+
+    assert _titles(database, event.id) == []  # refused whole: no row the open pages would never hear of
+    assert announced == []
+
+
+@pytest.mark.anyio
+async def test_writer_publishes_the_change_a_service_declares_with_the_next_version(factory, database, backend):
+    event = factory.event()
+    announced: list[tuple[int, BoardChange]] = []
+    writer = Writer(database, on_change=lambda version, change: announced.append((version, change)))
+    await writer.start()
+    with database.read_session() as session:
+        before = board_version(session=session, event_id=event.id)
+
+    topic = await writer.run(_propose(event.id)("Announced"))
+    await writer.stop()
+
+    assert announced == [
+        (before + 1, BoardChange.of(event.id, "topic", topic_ids=topic.id, new_topics=True)),
+    ]
+
+
+@pytest.mark.anyio
+async def test_writer_announces_nothing_for_a_write_no_page_shows(database, backend):
+    announced: list[tuple[int, BoardChange]] = []
+    writer = Writer(database, on_change=lambda version, change: announced.append((version, change)))
+    await writer.start()
+
+    value = await writer.run(lambda s: Written("done", None))
+    await writer.stop()
+
+    assert value == "done"
+    assert announced == []
+
+
+def test_write_now_advances_the_board_version_for_a_command(factory, database, backend):
+    event = factory.event()
+    with database.read_session() as session:
+        before = board_version(session=session, event_id=event.id)
+
+    topic = write_now(database, _propose(event.id)("From a terminal"))
+
+    with database.read_session() as session:
+        assert board_version(session=session, event_id=event.id) == before + 1
+    assert topic.title == "From a terminal"
+
+
+def test_write_now_refuses_work_that_does_not_say_what_it_changed(factory, database, backend):
+    event = factory.event()
+
+    with pytest.raises(TypeError, match="not Written"):
+        write_now(database, lambda session: _propose(event.id)("Lost")(session).result)
+
+    assert _titles(database, event.id) == []

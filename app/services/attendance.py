@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Attendance, Attendee, Placement, Room, Topic, id_of
+from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, NotAuthenticated
 from app.services.lookups import get_active_topic, get_slot
 
@@ -31,7 +32,7 @@ def room_is_full(*, going: int, capacity: int, counting_me: bool) -> bool:
     return others >= capacity
 
 
-def attend(*, session: Session, attendee_id: int, slot_id: int, topic_id: int) -> AttendanceResult:
+def attend(*, session: Session, attendee_id: int, slot_id: int, topic_id: int) -> Written[AttendanceResult]:
     """Say "I'm going" to a topic in a slot, replacing any earlier choice in that slot."""
     event_id = _event_of(session, attendee_id)
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
@@ -53,17 +54,24 @@ def attend(*, session: Session, attendee_id: int, slot_id: int, topic_id: int) -
         current.topic_id = id_of(topic)
         session.add(current)
     session.flush()
-    return _result(session, slot_id=id_of(slot), topic_id=id_of(topic), room_id=placement.room_id)
+    result = _result(session, slot_id=id_of(slot), topic_id=id_of(topic), room_id=placement.room_id)
+    return Written(result, _attendance_change(event_id, id_of(slot)))
 
 
-def leave(*, session: Session, attendee_id: int, slot_id: int) -> AttendanceResult:
+def leave(*, session: Session, attendee_id: int, slot_id: int) -> Written[AttendanceResult]:
     """Not going to anything in this slot any more."""
     event_id = _event_of(session, attendee_id)
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     session.exec(
         delete(Attendance).where(col(Attendance.attendee_id) == attendee_id, col(Attendance.slot_id) == slot.id)
     )
-    return AttendanceResult(slot_id=id_of(slot), topic_id=None, going=0, capacity=None, room_full=False)
+    result = AttendanceResult(slot_id=id_of(slot), topic_id=None, going=0, capacity=None, room_full=False)
+    return Written(result, _attendance_change(event_id, id_of(slot)))
+
+
+def _attendance_change(event_id: int, slot_id: int) -> BoardChange:
+    """The slot's "going" counts and My day change."""
+    return BoardChange.of(event_id, "attendance", slot_ids=slot_id)
 
 
 def my_day(*, session: Session, attendee_id: int) -> dict[int, int]:

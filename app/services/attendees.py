@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.models import Attendee, Event, id_of
 from app.services import tokens
+from app.services.changes import Written
 from app.services.errors import NotAllowed, NotAuthenticated
 from app.services.lookups import get_event_by_id
 from app.services.text import clean_line
@@ -21,7 +22,7 @@ class Joined:
     token: str  # exists in clear only here: the device keeps it, we keep its hash
 
 
-def join_event(*, session: Session, event_id: int, display_name: str, join_code: str | None = None) -> Joined:
+def join_event(*, session: Session, event_id: int, display_name: str, join_code: str | None = None) -> Written[Joined]:
     event = get_event_by_id(session=session, event_id=event_id)
     name = clean_line(display_name, field="display_name", label="Your name", max_length=DISPLAY_NAME_MAX)
     if event.join_code and not tokens.join_codes_match(event.join_code, join_code):
@@ -30,7 +31,8 @@ def join_event(*, session: Session, event_id: int, display_name: str, join_code:
     attendee = Attendee(event_id=event_id, display_name=name, token_hash=tokens.hash_secret(secret))
     session.add(attendee)
     session.flush()
-    return Joined(attendee=attendee, token=tokens.attendee_token(id_of(attendee), secret))
+    # No live page lists who joined, so nothing is announced.
+    return Written(Joined(attendee=attendee, token=tokens.attendee_token(id_of(attendee), secret)), None)
 
 
 def authenticate(*, session: Session, event: Event, token: str | None) -> Attendee:
@@ -44,16 +46,4 @@ def authenticate(*, session: Session, event: Event, token: str | None) -> Attend
         or not tokens.secret_matches(parsed[1], attendee.token_hash)
     ):
         raise NotAuthenticated("We don't recognise you in this event. Join with your name first.")
-    return attendee
-
-
-def rename(*, session: Session, attendee_id: int, display_name: str) -> Attendee:
-    attendee = session.get(Attendee, attendee_id)
-    if attendee is None:
-        raise NotAuthenticated("We don't know you in this event any more. Please join again.")
-    attendee.display_name = clean_line(
-        display_name, field="display_name", label="Your name", max_length=DISPLAY_NAME_MAX
-    )
-    session.add(attendee)
-    session.flush()
     return attendee

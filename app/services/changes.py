@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Event
+
+T_co = TypeVar("T_co", covariant=True)  # a Written[Topic] is a Written[Topic | None]: results are only read
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,30 @@ class BoardChange:
             if f.name in data
         }
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class Written(Generic[T_co]):
+    """What a write service did: its result, and what it changed on the live board.
+
+    Every service that writes returns one, so the change is declared where the rule lives: the writer
+    (app/writer.py) refuses work that returns anything else, advances the board version and publishes
+    the change, and no route or command can leave the open pages stale. `change` is None only for a
+    write that no open page shows (joining, creating an event); the service says so, not its caller.
+    """
+
+    result: T_co
+    change: BoardChange | None
+
+    def with_result(self, result: U) -> Written[U]:
+        """The same change with another result (a route that answers with a fresh view of what was written)."""
+        return Written(result, self.change)
+
+    def also(self, change: BoardChange | None) -> Written[T_co]:
+        """This write followed by another's change: both are announced as one."""
+        if change is None:
+            return self
+        return Written(self.result, change if self.change is None else self.change.merge(change))
 
 
 Ids = int | Iterable[int]

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.models import Room, Slot, SlotKind, Topic, id_of
 from app.services import attendance, attendees, events, placements, topics, votes, wall_setup
+from app.services.actors import Actor
 from app.services.errors import NotFound
 
 DEMO_SLUG = "demo"
@@ -207,7 +208,8 @@ TOPICS = [
 
 def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_SEED) -> events.NewEvent | None:
     """Create the demo event with rooms, a day of slots, attendees, topics, votes, a few placements and
-    some attendance. Returns the new event and its facilitator key, or None when the demo exists already."""
+    some attendance. Returns the new event and its facilitator key, or None when the demo exists already.
+    Like `event_import.import_event`, a flow in the caller's transaction with nothing to announce."""
     try:
         events.get_event(session=session, slug=DEMO_SLUG)
     except NotFound:
@@ -223,10 +225,12 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
         timezone=DEMO_TIMEZONE,
         date=day,
         votes_per_attendee=DEMO_BUDGET,
-    )
+    ).result
     event_id = id_of(created.event)
     rooms = [
-        wall_setup.add_room(session=session, event_id=event_id, name=name, capacity=capacity, location_notes=notes)
+        wall_setup.add_room(
+            session=session, event_id=event_id, name=name, capacity=capacity, location_notes=notes
+        ).result
         for name, capacity, notes in ROOMS
     ]
     slots = [
@@ -237,20 +241,20 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
             ends_at=datetime.combine(day, time.fromisoformat(ends)),
             label=label,
             kind=kind,
-        )
+        ).result
         for starts, ends, label, kind in SLOTS
     ]
-    people = [
-        id_of(attendees.join_event(session=session, event_id=event_id, display_name=name).attendee)
-        for name in ATTENDEES
-    ]
+    joined = [attendees.join_event(session=session, event_id=event_id, display_name=name).result for name in ATTENDEES]
+    people = [id_of(each.attendee) for each in joined]
     # Proposed in a shuffled order, so that "newest first" doesn't mirror popularity.
     appeal: dict[int, float] = {}
     for index in rng.sample(range(len(TOPICS)), k=len(TOPICS)):
         title, description, convener = TOPICS[index]
+        proposer = joined[convener].attendee
+        actor = Actor(event_id=event_id, attendee_id=id_of(proposer), attendee_name=proposer.display_name)
         topic = topics.propose_topic(
-            session=session, event_id=event_id, convener_id=people[convener], title=title, description=description
-        )
+            session=session, event_id=event_id, actor=actor, title=title, description=description
+        ).result
         appeal[id_of(topic)] = 1 / (index + 1) ** 0.9
 
     events.update_event(session=session, event_id=event_id, changes={"voting_open": True})
@@ -286,7 +290,7 @@ def _place_popular(
     ranked.sort(key=lambda topic: (-tally[id_of(topic)], id_of(topic)))
     by_size = sorted(rooms, key=lambda room: -room.capacity)
     placed: dict[int, list[Topic]] = {id_of(slot): [] for slot in slots}
-    facilitator = placements.Actor(is_facilitator=True)
+    facilitator = Actor.facilitator(event_id)
     for topic in ranked:
         if sum(len(each) for each in placed.values()) >= PLACED_TOPICS:
             break

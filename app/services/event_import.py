@@ -28,6 +28,7 @@ from app.models import Attendee, Event, Note, NoteRevision, RevisionKind, Topic,
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.note import MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
 from app.services import attendance, events, placements, tokens, topic_constraints, wall_setup
+from app.services.actors import Actor
 from app.services.attendees import DISPLAY_NAME_MAX
 from app.services.errors import DomainError, InvalidInput
 from app.services.text import clean_line, clean_text
@@ -67,7 +68,11 @@ def parse_document(raw: bytes | str) -> EventDocument:
 
 
 def import_event(*, session: Session, document: EventDocument, slug: str | None = None) -> Imported:
-    """A new event holding everything in the document, under its slug or `slug`; Conflict if that is taken."""
+    """A new event holding everything in the document, under its slug or `slug`; Conflict if that is taken.
+
+    A flow of many writes in the caller's transaction, returning plain values: the event is new, so no
+    live page can be open on it and there is no change to announce.
+    """
     for name, parts in (
         ("rooms", document.rooms),
         ("slots", document.slots),
@@ -84,7 +89,7 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
         date=doc_event.date,
         join_code=doc_event.join_code,
         votes_per_attendee=doc_event.votes_per_attendee,
-    )
+    ).result
     event = created.event
     event_id = id_of(event)
     events.update_event(
@@ -109,7 +114,7 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
                 name=room.name,
                 capacity=room.capacity,
                 location_notes=room.location_notes,
-            )
+            ).result
         rooms[room.id] = id_of(added)
 
     slots: dict[str, int] = {}
@@ -122,7 +127,7 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
                 ends_at=slot.ends_at,
                 label=slot.label,
                 kind=slot.kind,
-            )
+            ).result
         slots[slot.id] = id_of(added_slot)
 
     people: dict[str, int] = {}
@@ -173,7 +178,7 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
     _add_votes(session, document, topics, people, budget=doc_event.votes_per_attendee)
 
     # Placements, while every topic is still "proposed" (placing takes active topics only), then statuses.
-    facilitator = placements.Actor(is_facilitator=True)
+    facilitator = Actor.facilitator(event_id)
     for part in document.topics:
         if part.placement is None:
             continue
@@ -269,7 +274,7 @@ def _add_votes(
 
 
 def _add_constraints(
-    session: Session, event_id: int, document: EventDocument, topics: dict[str, Topic], actor: placements.Actor
+    session: Session, event_id: int, document: EventDocument, topics: dict[str, Topic], actor: Actor
 ) -> None:
     """The auto-scheduler's constraints, while every topic is still active. A pair listed on one side only
     is kept apart all the same (the export lists it on both); a pair with a retired topic is refused."""

@@ -15,6 +15,7 @@ from app.db import exec_select
 from app.models import Attendee, Event, Topic, TopicStatus, Vote
 from app.models.event import BOARD_CYCLE_RANGE, BOARD_MODES, SLUG_PATTERN
 from app.services import tokens
+from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.services.text import clean_line
 
@@ -45,7 +46,7 @@ def create_event(
     slug: str | None = None,
     join_code: str | None = None,
     votes_per_attendee: int = 5,
-) -> NewEvent:
+) -> Written[NewEvent]:
     name = clean_line(name, field="name", label="The event's name", max_length=120)
     _check_timezone(timezone)
     _check_budget(votes_per_attendee)
@@ -72,10 +73,10 @@ def create_event(
     )
     session.add(event)
     session.flush()
-    return NewEvent(event=event, facilitator_key=key)
+    return Written(NewEvent(event=event, facilitator_key=key), None)  # no page of it is open yet
 
 
-def update_event(*, session: Session, event_id: int, changes: dict[str, object]) -> Event:
+def update_event(*, session: Session, event_id: int, changes: dict[str, object]) -> Written[Event]:
     """Apply the facilitator's changes: name, time zone, date, phase switches, budget, join code."""
     event = _load_for_update(session, event_id)
     allowed = {
@@ -125,7 +126,12 @@ def update_event(*, session: Session, event_id: int, changes: dict[str, object])
         event.board_cycle_seconds = _board_cycle_seconds(changes["board_cycle_seconds"])
     session.add(event)
     session.flush()
-    return event
+    return Written(event, event_change(event_id))
+
+
+def event_change(event_id: int) -> BoardChange:
+    """The event's name, phase switches or board settings changed: every live page shows them."""
+    return BoardChange.of(event_id, "event", event=True)
 
 
 def _board_mode(value: object) -> str:
@@ -146,14 +152,14 @@ def _board_cycle_seconds(value: object) -> int:
     return seconds
 
 
-def rotate_facilitator_key(*, session: Session, event_id: int) -> str:
+def rotate_facilitator_key(*, session: Session, event_id: int) -> Written[str]:
     """Give the event a new facilitator key, returned in clear only here; the old key stops working."""
     event = _load_for_update(session, event_id)
     key = tokens.new_secret()
     event.facilitator_key_hash = tokens.hash_secret(key)
     session.add(event)
     session.flush()
-    return key
+    return Written(key, None)  # no page shows the key
 
 
 def facilitator_key_matches(event: Event, key: str | None) -> bool:

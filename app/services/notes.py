@@ -29,10 +29,11 @@ from app.models import Attendance, Attendee, Note, NoteRevision, Placement, Revi
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.note import FIELD_NAMES, MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
-from app.services.errors import InvalidInput, NotAllowed, NotFound
+from app.services.actors import FACILITATOR_NAME, Actor
+from app.services.changes import BoardChange, Written
+from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from app.services.lookups import get_event_by_id, get_topic
 
-FACILITATOR_NAME = "Facilitator"
 # NUL and the other C0 controls (tab and newline are kept) break PostgreSQL text, exports and terminals.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -45,25 +46,6 @@ class NotesLocked(NotAllowed):
 
 class NotesNotOpen(NotFound):
     """The topic has no notes: it was never placed on the wall."""
-
-
-@dataclass(frozen=True)
-class Author:
-    """Who saves: an attendee (by id and name) or the facilitator."""
-
-    name: str
-    attendee_id: int | None = None
-
-    @classmethod
-    def facilitator(cls) -> Author:
-        return cls(name=FACILITATOR_NAME)
-
-    @classmethod
-    def of(cls, *, attendee: Attendee | None, is_facilitator: bool) -> Author | None:
-        """Who would write: the attendee by their name, else the facilitator; None for a visitor."""
-        if attendee is not None:
-            return cls(name=attendee.display_name, attendee_id=id_of(attendee))
-        return cls.facilitator() if is_facilitator else None
 
 
 @dataclass(frozen=True)
@@ -112,9 +94,9 @@ class NotesView:
     def version(self) -> int:
         return self.note.version if self.note else 0
 
-    def writable_by(self, author: Author | None) -> bool:
+    def writable_by(self, actor: Actor) -> bool:
         """Anyone in the event writes (an attendee or the facilitator), until the notes are locked."""
-        return author is not None and not self.locked
+        return actor.is_known and not self.locked
 
     def value(self, name: str) -> str:
         return str(getattr(self.note, name)) if self.note else ""
@@ -409,9 +391,10 @@ def _open_for_writing(session: Session, event_id: int, topic_id: int) -> tuple[T
 
 
 def save_notes(
-    *, session: Session, event_id: int, topic_id: int, author: Author, base_version: int, data: NoteInput
-) -> SaveResult:
+    *, session: Session, event_id: int, topic_id: int, actor: Actor, base_version: int, data: NoteInput
+) -> Written[SaveResult]:
     """Save a session's notes on `base_version`: stored, merged, or kept aside as a conflict (see above)."""
+    author = _author(actor, event_id)
     cleaned = clean_input(data)
     _, note = _open_for_writing(session, event_id, topic_id)
     latest = _latest_number(session, note) if note else 0
@@ -444,7 +427,7 @@ def save_notes(
 
     if result == current and not conflicts:
         unsaved = note if note is not None else Note(event_id=event_id, topic_id=topic_id)  # version 0, empty
-        return SaveResult(outcome="unchanged", note=unsaved, revision=None, sent=sent)
+        return _written(event_id, SaveResult(outcome="unchanged", note=unsaved, revision=None, sent=sent))
 
     if note is None:
         note = Note(event_id=event_id, topic_id=topic_id)
@@ -463,23 +446,27 @@ def save_notes(
     session.add(revision)
     if kind == RevisionKind.conflict:
         session.flush()
-        return SaveResult(outcome="conflict", note=note, revision=revision, sent=sent, conflicts=conflicts)
+        return _written(
+            event_id, SaveResult(outcome="conflict", note=note, revision=revision, sent=sent, conflicts=conflicts)
+        )
     _apply(note, result, revision, author)
     session.flush()
-    return SaveResult(
-        outcome="merged" if kind == RevisionKind.merge else "saved", note=note, revision=revision, sent=sent
-    )
+    outcome: Outcome = "merged" if kind == RevisionKind.merge else "saved"
+    return _written(event_id, SaveResult(outcome=outcome, note=note, revision=revision, sent=sent))
 
 
-def restore_revision(*, session: Session, event_id: int, topic_id: int, author: Author, version: int) -> SaveResult:
+def restore_revision(
+    *, session: Session, event_id: int, topic_id: int, actor: Actor, version: int
+) -> Written[SaveResult]:
     """Make an earlier revision's text the notes again, as a new `restore` revision."""
+    author = _author(actor, event_id)
     _, note = _open_for_writing(session, event_id, topic_id)
     old = _revision(session, note, version) if note else None
     if note is None or old is None:
         raise NotFound(f"These notes have no version {version}.")
     restored = _fields_of(old)
     if restored == _fields_of(note):
-        return SaveResult(outcome="unchanged", note=note, revision=None, sent=restored)
+        return _written(event_id, SaveResult(outcome="unchanged", note=note, revision=None, sent=restored))
     revision = NoteRevision(
         note_id=id_of(note),
         version=_latest_number(session, note) + 1,
@@ -492,7 +479,28 @@ def restore_revision(*, session: Session, event_id: int, topic_id: int, author: 
     session.add(revision)
     _apply(note, restored, revision, author)
     session.flush()
-    return SaveResult(outcome="restored", note=note, revision=revision, sent=restored)
+    return _written(event_id, SaveResult(outcome="restored", note=note, revision=revision, sent=restored))
+
+
+@dataclass(frozen=True)
+class _Author:
+    name: str
+    attendee_id: int | None
+
+
+def _author(actor: Actor, event_id: int) -> _Author:
+    """Who a revision is credited to: the attendee by their name, else the facilitator; a visitor is refused."""
+    actor.check_in(event_id)
+    if actor.author_name is None:
+        raise NotAuthenticated("Join the event first to write in these notes.")
+    return _Author(name=actor.author_name, attendee_id=actor.attendee_id)
+
+
+def _written(event_id: int, result: SaveResult) -> Written[SaveResult]:
+    """Every new revision is announced (a conflict too: the history grew), a save that changed nothing isn't."""
+    if result.revision is None:
+        return Written(result, None)
+    return Written(result, BoardChange.of(event_id, "notes", notes_topic_ids={result.note.topic_id}))
 
 
 def _base_revision(session: Session, note: Note, version: int) -> NoteRevision | None:
@@ -504,18 +512,11 @@ def _set_fields(row: Note | NoteRevision, fields: Fields) -> None:
         setattr(row, name, fields[name])
 
 
-def _apply(note: Note, fields: Fields, revision: NoteRevision, author: Author) -> None:
+def _apply(note: Note, fields: Fields, revision: NoteRevision, author: _Author) -> None:
     _set_fields(note, fields)
     note.version = revision.version
     note.updated_at = utcnow()
     note.updated_by = author.name
-
-
-def set_notes_locked(*, session: Session, event_id: int, locked: bool) -> bool:
-    event = get_event_by_id(session=session, event_id=event_id)
-    event.notes_locked = locked
-    session.add(event)
-    return locked
 
 
 # --- Diffs ------------------------------------------------------------------------------------------

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus, id_of
-from app.services.changes import BoardChange, placement_change
+from app.services.actors import Actor
+from app.services.changes import Written, placement_change
 from app.services.errors import CellTaken, Conflict, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
 from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who asks for a change of the wall: the facilitator, or an attendee (a convener)."""
-
-    is_facilitator: bool
-    attendee_id: int | None = None
-
-
 def place_topic(
     *, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int
-) -> Placement:
+) -> Written[Placement]:
+    """Put a topic into a cell, or move it there; the live wall redraws the slots it left and entered."""
+    was_in = slot_of(session=session, topic_id=topic_id)
+    placement = _place(
+        session=session, event_id=event_id, actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
+    )
+    return Written(placement, placement_change(event_id, topic_id, was_in, placement.slot_id))
+
+
+def _place(*, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int) -> Placement:
     """Put a topic into a cell, or move it there. Refused with the reason when a rule would break."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
@@ -79,29 +79,13 @@ def place_topic(
     return placement
 
 
-def move_topic(
-    *, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int
-) -> tuple[Placement, BoardChange]:
-    """Place a topic or move it (the rules of `place_topic`), and say which slots the live wall redraws."""
-    was_in = slot_of(session=session, topic_id=topic_id)
-    placement = place_topic(
-        session=session, event_id=event_id, actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
-    )
-    return placement, placement_change(event_id, topic_id, was_in, placement.slot_id)
-
-
-def take_off_wall(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> BoardChange:
-    """Unplace a topic (`unplace_topic`), and say which slot the live wall redraws."""
-    was_in = slot_of(session=session, topic_id=topic_id)
-    unplace_topic(session=session, event_id=event_id, actor=actor, topic_id=topic_id)
-    return placement_change(event_id, topic_id, was_in)
-
-
-def unplace_topic(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> None:
+def take_off_wall(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> Written[None]:
     """Take a topic off the wall: it goes back to the marketplace with its votes."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
+    was_in = slot_of(session=session, topic_id=topic_id)
     unplace_topics(session=session, topic_ids=[id_of(topic)])
+    return Written(None, placement_change(event_id, topic_id, was_in))
 
 
 def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
@@ -119,7 +103,7 @@ def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
     session.flush()
 
 
-def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int, other_topic_id: int) -> BoardChange:
+def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int, other_topic_id: int) -> Written[None]:
     """Exchange the cells of two placed topics (the facilitator drops one topic onto another).
 
     Each topic's "I'm going"s follow it, so nobody's day changes but for the time. The rules of
@@ -144,7 +128,7 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
     session.exec(delete(Attendance).where(col(Attendance.topic_id).in_([topic_id, other_topic_id])))
     session.delete(second)  # cells are unique: free one before filling it
     session.flush()
-    place_topic(
+    _place(
         session=session,
         event_id=event_id,
         actor=actor,
@@ -152,7 +136,7 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
         room_id=second_cell[0],
         slot_id=second_cell[1],
     )
-    moved_back = place_topic(
+    moved_back = _place(
         session=session,
         event_id=event_id,
         actor=actor,
@@ -166,24 +150,24 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
         Attendance(attendee_id=attendee_id, topic_id=moved, slot_id=new_slot[moved]) for attendee_id, moved in going
     )
     session.flush()
-    return placement_change(event_id, topic_id, first_cell[1], second_cell[1]).merge(
-        placement_change(event_id, other_topic_id)
-    )
+    change = placement_change(event_id, topic_id, first_cell[1], second_cell[1])
+    return Written(None, change.merge(placement_change(event_id, other_topic_id)))
 
 
-def set_pinned(*, session: Session, event_id: int, actor: Actor, topic_id: int, pinned: bool) -> BoardChange:
+def set_pinned(*, session: Session, event_id: int, actor: Actor, topic_id: int, pinned: bool) -> Written[Placement]:
     """Pin a placed topic to its cell, or unpin it: the auto-scheduler keeps pinned placements as they are.
 
     The pin belongs to the placement: moving or swapping the topic by hand keeps it, taking the topic
     off the wall drops it.
     """
+    actor.check_in(event_id)
     if not actor.is_facilitator:
         raise NotAllowed("Only the facilitator pins sessions for the auto-scheduler.")
     placement = get_placement(session=session, event_id=event_id, topic_id=topic_id)
     placement.pinned = pinned
     session.add(placement)
     session.flush()
-    return placement_change(event_id, topic_id, placement.slot_id)
+    return Written(placement, placement_change(event_id, topic_id, placement.slot_id))
 
 
 def get_placement(*, session: Session, event_id: int, topic_id: int) -> Placement:
@@ -214,6 +198,7 @@ def _placement_of(session: Session, event_id: int, topic_id: int) -> Placement |
 
 
 def _check_may_place(event: Event, actor: Actor, topic: Topic) -> None:
+    actor.check_in(id_of(event))
     if actor.is_facilitator:
         return
     if not event.self_placement:

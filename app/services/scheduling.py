@@ -22,7 +22,7 @@ from app.models import Attendance, Attendee, Placement, SlotKind, Topic, TopicSt
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.scheduling import Cell, Problem, Schedule, Weights
 from app.services import topic_constraints, wall_setup
-from app.services.changes import BoardChange
+from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict
 from app.services.lookups import get_event_by_id
 
@@ -154,7 +154,7 @@ def wall_fingerprint(wall: Mapping[int, Cell]) -> str:
 
 def apply_schedule(
     *, session: Session, event_id: int, placements: Mapping[int, Cell], based_on: Mapping[int, Cell]
-) -> BoardChange:
+) -> Written[None]:
     """Put a proposed wall up in one change: checked again against the event as it is now.
 
     `based_on` is the wall the proposal was worked out from. Refused, with nothing written and what
@@ -174,7 +174,7 @@ def apply_schedule(
     leaving = [t for t, cell in current.items() if placements.get(t) != cell]
     arriving = {t: cell for t, cell in placements.items() if current.get(t) != cell}
     if not leaving and not arriving:
-        return BoardChange.of(event_id, "schedule")
+        return Written(None, BoardChange.of(event_id, "schedule"))
 
     # People going to a session that changes slot follow it; set their "I'm going"s aside first,
     # since moved one at a time they would collide in the unique (attendee, slot) index.
@@ -244,12 +244,7 @@ def apply_schedule(
             followers.append(Attendance(attendee_id=attendee_id, topic_id=topic_id, slot_id=slot_id))
     session.add_all(followers)
     session.flush()
-    return BoardChange.of(
-        event_id,
-        "schedule",
-        topic_ids=set(leaving) | set(arriving),
-        wall=True,
-    )
+    return Written(None, BoardChange.of(event_id, "schedule", topic_ids=set(leaving) | set(arriving), wall=True))
 
 
 # --- Saying why a proposal can't be applied --------------------------------------------------------

@@ -17,9 +17,10 @@ from sqlmodel import Session, col
 from app.db import exec_select
 from app.models import Topic, TopicApart, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.services.actors import Actor
+from app.services.changes import Written
 from app.services.errors import InvalidInput, NotAllowed, NotFound
 from app.services.lookups import get_active_topic, get_topic
-from app.services.placements import Actor
 
 MAX_APART = 20
 ROOM_CAPACITY_RANGE = (1, 100_000)
@@ -52,7 +53,7 @@ def set_constraints(
     not_after: datetime | None,
     min_room_capacity: int | None,
     apart_from: Sequence[int],
-) -> TopicConstraints:
+) -> Written[TopicConstraints]:
     """Replace a topic's constraints, its pairs kept apart included (on either side of the pair).
 
     Every value is checked before anything is written, so a refusal leaves the old constraints whole.
@@ -80,12 +81,14 @@ def set_constraints(
         for other in partners
     )
     session.flush()
-    return _constraints_of(topic, tuple(partners))
+    # Only the auto-scheduler reads constraints: no live page shows them, so nothing is announced.
+    return Written(_constraints_of(topic, tuple(partners)), None)
 
 
 def check_may_constrain(*, actor: Actor, topic: Topic) -> None:
     """The topic's convener or the facilitator; anyone else is refused with who may."""
-    if not actor.is_facilitator and (actor.attendee_id is None or topic.convener_id != actor.attendee_id):
+    actor.check_in(topic.event_id)
+    if not actor.may_change(topic.convener_id):
         raise NotAllowed("Only the topic's convener or the facilitator can say when and where it may run.")
 
 

@@ -12,6 +12,8 @@ from app.db import exec_select
 from app.models import Attendee, Topic, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.services.actors import Actor
+from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicNotActive
 from app.services.lookups import get_active_topic, get_event_by_id, get_topic
 from app.services.placements import unplace_topics
@@ -34,9 +36,11 @@ class TopicView:
 
 
 def propose_topic(
-    *, session: Session, event_id: int, convener_id: int | None, title: str, description: str = ""
-) -> Topic:
-    """A new topic from an attendee (convener_id) or from the facilitator (None, even when proposals are closed)."""
+    *, session: Session, event_id: int, actor: Actor, title: str, description: str = ""
+) -> Written[Topic]:
+    """A new topic, convened by the attendee who proposes it, or by the facilitator (even when proposals are closed)."""
+    _check_known(actor, event_id, "propose a topic")
+    convener_id = actor.attendee_id
     event = get_event_by_id(session=session, event_id=event_id)
     if convener_id is not None and not event.proposals_open:
         raise PhaseClosed("Proposals are closed for this event.")
@@ -48,7 +52,7 @@ def propose_topic(
     )
     session.add(topic)
     session.flush()
-    return topic
+    return Written(topic, BoardChange.of(event_id, "topic", topic_ids=id_of(topic), new_topics=True))
 
 
 def edit_topic(
@@ -56,13 +60,12 @@ def edit_topic(
     session: Session,
     event_id: int,
     topic_id: int,
-    editor_id: int | None,
-    is_facilitator: bool,
+    actor: Actor,
     title: str | None = None,
     description: str | None = None,
-) -> Topic:
+) -> Written[Topic]:
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_convener_or_facilitator(topic, editor_id, is_facilitator, "edit")
+    _check_convener_or_facilitator(topic, actor, "edit")
     if title is not None:
         topic.title = _title(title)
     if description is not None:
@@ -70,29 +73,27 @@ def edit_topic(
     topic.updated_at = utcnow()
     session.add(topic)
     session.flush()
-    return topic
+    return Written(topic, BoardChange.of(event_id, "topic", topic_ids=topic_id))
 
 
-def withdraw_topic(
-    *, session: Session, event_id: int, topic_id: int, editor_id: int | None, is_facilitator: bool
-) -> Topic:
+def withdraw_topic(*, session: Session, event_id: int, topic_id: int, actor: Actor) -> Written[Topic]:
     """The convener takes a topic back: it leaves the wall and everyone's dots on it are returned."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_convener_or_facilitator(topic, editor_id, is_facilitator, "withdraw")
-    return _retire(session, topic, TopicStatus.withdrawn)
+    _check_convener_or_facilitator(topic, actor, "withdraw")
+    return Written(_retire(session, topic, TopicStatus.withdrawn), _retired(event_id, topic_id))
 
 
-def hide_topic(*, session: Session, event_id: int, topic_id: int) -> Topic:
+def hide_topic(*, session: Session, event_id: int, topic_id: int) -> Written[Topic]:
     """Moderation: an abusive topic disappears from every page; its dots go back to their owners."""
     topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
     if topic.status == TopicStatus.hidden:
-        return topic
+        return Written(topic, _retired(event_id, topic_id))
     if topic.status not in ACTIVE_TOPIC_STATUSES:
         raise TopicNotActive(f"'{topic.title}' was {topic.status} already.")
-    return _retire(session, topic, TopicStatus.hidden)
+    return Written(_retire(session, topic, TopicStatus.hidden), _retired(event_id, topic_id))
 
 
-def merge_topics(*, session: Session, event_id: int, source_id: int, target_id: int) -> Topic:
+def merge_topics(*, session: Session, event_id: int, source_id: int, target_id: int) -> Written[Topic]:
     """Merge a duplicate (source) into another topic (target); the source's dots move with it.
 
     An attendee who had a dot on both keeps one on the target and gets the other back, so nobody
@@ -112,7 +113,7 @@ def merge_topics(*, session: Session, event_id: int, source_id: int, target_id: 
     target.updated_at = utcnow()
     session.add_all([source, target])
     session.flush()
-    return target
+    return Written(target, _retired(event_id, source_id).merge(BoardChange.of(event_id, "topic", topic_ids=target_id)))
 
 
 def list_topics(
@@ -160,6 +161,11 @@ def get_topic_view(*, session: Session, event_id: int, topic_id: int) -> TopicVi
     return TopicView(topic=topic, votes=votes, convener_name=convener.display_name if convener else None)
 
 
+def _retired(event_id: int, topic_id: int) -> BoardChange:
+    """A topic left the marketplace, and the wall if it was placed (with its "I'm going"s)."""
+    return BoardChange.of(event_id, "topic", topic_ids=topic_id, wall=True)
+
+
 def _retire(session: Session, topic: Topic, status: TopicStatus, *, keep_votes: bool = False) -> Topic:
     unplace_topics(session=session, topic_ids=[id_of(topic)])
     if not keep_votes:
@@ -171,10 +177,15 @@ def _retire(session: Session, topic: Topic, status: TopicStatus, *, keep_votes: 
     return topic
 
 
-def _check_convener_or_facilitator(topic: Topic, editor_id: int | None, is_facilitator: bool, verb: str) -> None:
-    if is_facilitator:
-        return
-    if editor_id is None or topic.convener_id != editor_id:
+def _check_known(actor: Actor, event_id: int, what: str) -> None:
+    actor.check_in(event_id)
+    if not actor.is_known:
+        raise NotAllowed(f"Join the event first to {what}.")
+
+
+def _check_convener_or_facilitator(topic: Topic, actor: Actor, verb: str) -> None:
+    actor.check_in(topic.event_id)
+    if not actor.may_change(topic.convener_id):
         raise NotAllowed(f"Only the topic's convener or the facilitator can {verb} it.")
 
 

@@ -11,6 +11,7 @@ from app.db import exec_select
 from app.models import Attendee, Event, Topic, Vote
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.services.changes import BoardChange, Written
 from app.services.errors import BudgetSpent, NotAuthenticated, NotFound, PhaseClosed, TopicNotActive
 
 
@@ -23,7 +24,7 @@ class VoteResult:
     budget: int
 
 
-def cast_vote(*, session: Session, attendee_id: int, topic_id: int) -> VoteResult:
+def cast_vote(*, session: Session, attendee_id: int, topic_id: int) -> Written[VoteResult]:
     """Put one dot on a topic. Idempotent: a second dot on the same topic changes nothing.
 
     This is the hottest write of a live event (thousands of phones at once when the facilitator
@@ -47,10 +48,12 @@ def cast_vote(*, session: Session, attendee_id: int, topic_id: int) -> VoteResul
             _INSERT_VOTE, {"attendee_id": attendee_id, "topic_id": topic_id, "created_at": utcnow()}
         )
         held, votes = held + 1, votes + 1
-    return VoteResult(topic_id=topic_id, voted=True, votes=votes, votes_left=state.budget - held, budget=state.budget)
+    left = state.budget - held
+    result = VoteResult(topic_id=topic_id, voted=True, votes=votes, votes_left=left, budget=state.budget)
+    return Written(result, _vote_change(state, topic_id))
 
 
-def retract_vote(*, session: Session, attendee_id: int, topic_id: int) -> VoteResult:
+def retract_vote(*, session: Session, attendee_id: int, topic_id: int) -> Written[VoteResult]:
     """Take a dot back. Idempotent. Allowed only while voting is open, so that closed results stay put."""
     state = _vote_state(session, attendee_id, topic_id)
     if state.topic_status is None:
@@ -63,7 +66,16 @@ def retract_vote(*, session: Session, attendee_id: int, topic_id: int) -> VoteRe
         votes -= 1
         if state.topic_status in ACTIVE_TOPIC_STATUSES:
             held -= 1
-    return VoteResult(topic_id=topic_id, voted=False, votes=votes, votes_left=state.budget - held, budget=state.budget)
+    result = VoteResult(
+        topic_id=topic_id, voted=False, votes=votes, votes_left=state.budget - held, budget=state.budget
+    )
+    return Written(result, _vote_change(state, topic_id))
+
+
+def _vote_change(state: _VoteState, topic_id: int) -> BoardChange:
+    # Announced even when the dot was already there (or already gone): the idempotent repeat of a tap
+    # whose answer was lost redraws the same counts, which is harmless and keeps this path branch-free.
+    return BoardChange.of(state.event_id, "vote", topic_ids=topic_id)
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,7 @@ def topics_voted(*, session: Session, attendee_id: int) -> set[int]:
 
 @dataclass(frozen=True)
 class _VoteState:
+    event_id: int
     voting_open: bool
     budget: int
     topic_status: str | None  # None: no such topic in the attendee's event
@@ -93,7 +106,7 @@ class _VoteState:
     votes: int  # the topic's vote count
 
 
-def _build_vote_state_query() -> Select[tuple[bool, int, str | None, int, bool, int]]:
+def _build_vote_state_query() -> Select[tuple[int, bool, int, str | None, int, bool, int]]:
     attendee_id: BindParameter[int] = bindparam("attendee_id")
     topic_id: BindParameter[int] = bindparam("topic_id")
     # OR of equalities, not IN: an IN list is re-expanded at every execution.
@@ -113,7 +126,7 @@ def _build_vote_state_query() -> Select[tuple[bool, int, str | None, int, bool, 
     has_dot = exists().where(col(Vote.attendee_id) == attendee_id, col(Vote.topic_id) == topic_id)
     votes = select(func.count()).select_from(Vote).where(col(Vote.topic_id) == topic_id).scalar_subquery()
     return (
-        select(col(Event.voting_open), col(Event.votes_per_attendee), topic_status, held, has_dot, votes)
+        select(col(Event.id), col(Event.voting_open), col(Event.votes_per_attendee), topic_status, held, has_dot, votes)
         .join(Attendee, col(Attendee.event_id) == col(Event.id))
         .where(col(Attendee.id) == attendee_id)
     )
@@ -144,12 +157,13 @@ def _vote_state(session: Session, attendee_id: int, topic_id: int) -> _VoteState
     if row is None:
         raise NotAuthenticated("We don't know you in this event any more. Please join again.")
     return _VoteState(
-        voting_open=bool(row[0]),
-        budget=row[1],
-        topic_status=row[2],
-        held=row[3],
-        has_dot=bool(row[4]),
-        votes=row[5],
+        event_id=row[0],
+        voting_open=bool(row[1]),
+        budget=row[2],
+        topic_status=row[3],
+        held=row[4],
+        has_dot=bool(row[5]),
+        votes=row[6],
     )
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Placement, Room, Slot, SlotKind
+from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, SlotOverlap
 from app.services.lookups import get_room, get_slot
 from app.services.placements import unplace_topics
@@ -27,7 +28,7 @@ def list_slots(*, session: Session, event_id: int) -> list[Slot]:
     return list(exec_select(session, query).scalars())
 
 
-def add_room(*, session: Session, event_id: int, name: str, capacity: int, location_notes: str = "") -> Room:
+def add_room(*, session: Session, event_id: int, name: str, capacity: int, location_notes: str = "") -> Written[Room]:
     last = exec_select(session, select(func.max(col(Room.position))).where(col(Room.event_id) == event_id)).scalar_one()
     room = Room(
         event_id=event_id,
@@ -38,7 +39,7 @@ def add_room(*, session: Session, event_id: int, name: str, capacity: int, locat
     )
     session.add(room)
     session.flush()
-    return room
+    return Written(room, wall_change(event_id))
 
 
 def update_room(
@@ -50,7 +51,7 @@ def update_room(
     capacity: int | None = None,
     location_notes: str | None = None,
     position: int | None = None,
-) -> Room:
+) -> Written[Room]:
     room = get_room(session=session, event_id=event_id, room_id=room_id)
     if name is not None:
         room.name = _room_name(name)
@@ -62,24 +63,25 @@ def update_room(
         _move_room(session, room, position)
     session.add(room)
     session.flush()
-    return room
+    return Written(room, wall_change(event_id))
 
 
-def move_room(*, session: Session, event_id: int, room_id: int, by: int) -> Room:
+def move_room(*, session: Session, event_id: int, room_id: int, by: int) -> Written[Room]:
     """Move a room left (by=-1) or right (by=+1) on the wall."""
     room = get_room(session=session, event_id=event_id, room_id=room_id)
     rooms = list_rooms(session=session, event_id=event_id)
     _move_room(session, room, rooms.index(room) + by)
-    return room
+    return Written(room, wall_change(event_id))
 
 
-def remove_room(*, session: Session, event_id: int, room_id: int) -> None:
+def remove_room(*, session: Session, event_id: int, room_id: int) -> Written[None]:
     """Remove a room; topics placed in it go back to the marketplace, nothing else is lost."""
     room = get_room(session=session, event_id=event_id, room_id=room_id)
     _unplace_where(session, col(Placement.room_id) == room.id)
     session.delete(room)
     session.flush()
     _renumber_rooms(session, event_id)
+    return Written(None, wall_change(event_id))
 
 
 def add_slot(
@@ -90,7 +92,7 @@ def add_slot(
     ends_at: datetime,
     label: str = "",
     kind: SlotKind | str = SlotKind.sessions,
-) -> Slot:
+) -> Written[Slot]:
     slot = Slot(
         event_id=event_id,
         starts_at=_wall_clock(starts_at),
@@ -101,7 +103,7 @@ def add_slot(
     _check_times(session, slot)
     session.add(slot)
     session.flush()
-    return slot
+    return Written(slot, wall_change(event_id))
 
 
 def update_slot(
@@ -113,7 +115,7 @@ def update_slot(
     ends_at: datetime | None = None,
     label: str | None = None,
     kind: SlotKind | str | None = None,
-) -> Slot:
+) -> Written[Slot]:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     if starts_at is not None:
         slot.starts_at = _wall_clock(starts_at)
@@ -129,14 +131,20 @@ def update_slot(
         _unplace_where(session, col(Placement.slot_id) == slot.id)
     session.add(slot)
     session.flush()
-    return slot
+    return Written(slot, wall_change(event_id))
 
 
-def remove_slot(*, session: Session, event_id: int, slot_id: int) -> None:
+def remove_slot(*, session: Session, event_id: int, slot_id: int) -> Written[None]:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     _unplace_where(session, col(Placement.slot_id) == slot.id)
     session.delete(slot)
     session.flush()
+    return Written(None, wall_change(event_id))
+
+
+def wall_change(event_id: int) -> BoardChange:
+    """Rooms or slots were set up differently: every live wall is drawn again."""
+    return BoardChange.of(event_id, "wall", wall=True)
 
 
 def _unplace_where(session: Session, condition: ColumnElement[bool]) -> None:

@@ -13,7 +13,8 @@ from playwright.sync_api import APIResponse, Browser, Page, Route, WebSocketRout
 
 from app.models import SlotKind
 from app.services import placements
-from app.services.changes import advance_board_version
+from app.services.actors import Actor
+from app.writer import write_now
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer
 from tests.factories import EventWithKey
 
@@ -363,16 +364,17 @@ def test_pages_say_they_are_reconnecting_and_catch_up_after_a_server_restart(
         expect(status).to_have_text("Reconnecting…")
         # The wall changes while this page is away.
         slot_id = int(page.locator(f".cell[data-room='{garden.id}']").first.get_attribute("data-slot"))
-        with factory.database.write_session() as session:
-            placements.place_topic(
+        write_now(  # as a command would, with the server down: the board version advances with it
+            factory.database,
+            lambda session: placements.place_topic(
                 session=session,
                 event_id=demo_event.id,
-                actor=placements.Actor(is_facilitator=True),
+                actor=Actor.facilitator(demo_event.id),
                 topic_id=late.id,
                 room_id=garden.id,
                 slot_id=slot_id,
-            )
-            advance_board_version(session=session, event_id=demo_event.id)  # as the writer does
+            ),
+        )
         live_server.start()
 
         expect(page.locator(f"#cell-{garden.id}-{slot_id}")).to_contain_text("Late idea", timeout=10_000)

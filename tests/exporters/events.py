@@ -18,6 +18,7 @@ from app.exporters.data import (
 )
 from app.models import Room, Slot, SlotKind, Topic
 from app.services import attendance, notes, topics
+from app.services.actors import Actor
 from tests.factories import AttendeeWithToken, EventWithKey, Factory
 
 EVENT_NAME = "Rencontres d'été: Café & Co"
@@ -85,8 +86,7 @@ def lively_event(factory: Factory, *, slug: str = "ete") -> Lively:
             session=session,
             event_id=event.id,
             topic_id=withdrawn.id,
-            editor_id=bob.id,
-            is_facilitator=False,  # type: ignore[arg-type]
+            actor=Actor(event_id=event.id, attendee_id=bob.id, attendee_name=bob.attendee.display_name),
         )
         topics.hide_topic(session=session, event_id=event.id, topic_id=hidden.id)  # type: ignore[arg-type]
     with factory.database.write_session() as session:
@@ -94,7 +94,7 @@ def lively_event(factory: Factory, *, slug: str = "ete") -> Lively:
             session=session,
             event_id=event.id,
             topic_id=brews.id,  # type: ignore[arg-type]
-            author=notes.Author(name="Ada", attendee_id=ada.id),
+            actor=Actor(event_id=event.id, attendee_id=ada.id, attendee_name="Ada"),
             base_version=0,
             data=notes.NoteInput(body="First draft"),
         )
@@ -103,7 +103,7 @@ def lively_event(factory: Factory, *, slug: str = "ete") -> Lively:
             session=session,
             event_id=event.id,
             topic_id=brews.id,  # type: ignore[arg-type]
-            author=notes.Author.facilitator(),
+            actor=Actor.facilitator(event.id),
             base_version=1,
             data=notes.NoteInput(
                 body=NOTES_BODY,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.realtime.notes_view import render_notes_update
 from app.services import notes
-from app.services.notes import Author, NoteInput
+from app.services.actors import Actor
+from app.services.notes import NoteInput
 
 
 def test_render_notes_update_names_the_latest_version_and_its_author(factory, database, backend):
@@ -17,7 +18,7 @@ def test_render_notes_update_names_the_latest_version_and_its_author(factory, da
                 session=session,
                 event_id=event.id,
                 topic_id=topic.id,
-                author=Author(name="Ana"),
+                actor=Actor(event_id=event.id, attendee_name="Ana"),
                 base_version=base,
                 data=NoteInput(body=body),
             )
@@ -43,7 +44,7 @@ def test_render_notes_update_escapes_names(factory, database, backend):
             session=session,
             event_id=event.id,
             topic_id=topic.id,
-            author=Author(name="<b>Eve</b>"),
+            actor=Actor(event_id=event.id, attendee_name="<b>Eve</b>"),
             base_version=0,
             data=NoteInput(body="x"),
         )

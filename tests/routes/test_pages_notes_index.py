@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.services import notes, placements, topics
-from app.services.notes import Author, NoteInput
-from app.services.placements import Actor
+from app.services.actors import Actor
+from app.services.notes import NoteInput
 from tests.routes.pages_helpers import element
 
 
@@ -14,7 +14,7 @@ def _write(database, event, topic, body: str, by: str) -> None:
             session=session,
             event_id=event.id,
             topic_id=topic.id,
-            author=Author(name=by),
+            actor=Actor(event_id=event.id, attendee_name=by),
             base_version=0,
             data=NoteInput(body=body),
         )
@@ -39,7 +39,7 @@ def test_notes_list_the_day_in_order_with_what_was_written(client, factory, data
     _write(database, event, dropped, "Only two came.", by="Linus")
     with database.write_session() as session:
         placements.take_off_wall(
-            session=session, event_id=event.id, actor=Actor(is_facilitator=True), topic_id=dropped.id
+            session=session, event_id=event.id, actor=Actor.facilitator(event.id), topic_id=dropped.id
         )
     factory.place(event, abuse, hall, afternoon)
     _write(database, event, abuse, "bad words", by="Troll")

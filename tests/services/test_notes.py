@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from app.db import Database
 from app.models import RevisionKind
 from app.services import notes
-from app.services.notes import Author, NoteInput, merge_text
+from app.services.actors import Actor
+from app.services.notes import NoteInput, merge_text
 from tests.factories import Factory
 
-ADA, BOB = Author(name="Ada"), Author(name="Bob")
+ADA, BOB = "Ada", "Bob"  # authors by name; each save is credited to one
 
 
 def test_merge_of_edits_on_different_lines_keeps_both():
@@ -65,16 +66,16 @@ def placed(factory: Factory) -> tuple[int, int]:
     return event.id, topic.id  # type: ignore[return-value]
 
 
-def _save(database: Database, placed: tuple[int, int], author: Author, base: int, body: str) -> notes.SaveResult:
+def _save(database: Database, placed: tuple[int, int], author: str, base: int, body: str) -> notes.SaveResult:
     with database.write_session() as session:
         return notes.save_notes(
             session=session,
             event_id=placed[0],
             topic_id=placed[1],
-            author=author,
+            actor=Actor(event_id=placed[0], attendee_name=author),
             base_version=base,
             data=NoteInput(body=body),
-        )
+        ).result
 
 
 def _sent_texts(database: Database, placed: tuple[int, int]) -> list[str]:

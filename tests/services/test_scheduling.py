@@ -9,7 +9,7 @@ import pytest
 from app.models import SlotKind
 from app.scheduling import Cell, solve
 from app.services import scheduling, topic_constraints, topics, wall_setup
-from app.services.placements import Actor
+from app.services.actors import Actor
 from tests.factories import EVENT_DATE
 
 
@@ -89,7 +89,7 @@ def test_apply_after_the_morning_started_leaves_its_session_and_fills_the_aftern
             event_id=event.id,
             placements=schedule.placements,
             based_on=planning.wall,
-        )
+        ).change
 
     assert schedule.placements == {tests.id: Cell(hall.id, morning.id), types.id: Cell(hall.id, afternoon.id)}
     assert (change.wall, sorted(change.kinds)) == (True, ["schedule"])
@@ -120,7 +120,7 @@ def _constrain(session, event, topic, *, min_room_capacity=None, apart_from=()):
     topic_constraints.set_constraints(
         session=session,
         event_id=event.id,
-        actor=Actor(is_facilitator=True),
+        actor=Actor.facilitator(event.id),
         topic_id=topic.id,
         not_before=None,
         not_after=None,

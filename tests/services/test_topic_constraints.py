@@ -7,12 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from app.services import placements, topic_constraints, topics
+from app.services.actors import Actor
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound, TopicNotActive
-from app.services.placements import Actor
 from app.services.topic_constraints import TopicConstraints
 from tests.factories import EVENT_DATE
-
-FACILITATOR = Actor(is_facilitator=True)
 
 
 def at(hhmm: str) -> datetime:
@@ -24,7 +22,7 @@ def set_for(database, event, actor, topic, **values):
     with database.write_session() as session:
         return topic_constraints.set_constraints(
             session=session, event_id=event.id, actor=actor, topic_id=topic.id, **arguments
-        )
+        ).result
 
 
 def read(database, event, topic):
@@ -48,7 +46,7 @@ def test_the_convener_sets_their_topics_constraints(factory, database, backend):
     saved = set_for(
         database,
         event,
-        Actor(is_facilitator=False, attendee_id=ada.id),
+        Actor(event_id=event.id, attendee_id=ada.id),
         mine,
         not_before=at("13:00"),
         not_after=at("17:00"),
@@ -69,7 +67,7 @@ def test_another_attendee_may_not_set_someone_elses_constraints(factory, databas
     topic = factory.topic(event, ada)
 
     with pytest.raises(NotAllowed) as refused:
-        set_for(database, event, Actor(is_facilitator=False, attendee_id=bob.id), topic, min_room_capacity=5)
+        set_for(database, event, Actor(event_id=event.id, attendee_id=bob.id), topic, min_room_capacity=5)
 
     assert refused.value.message == "Only the topic's convener or the facilitator can say when and where it may run."
     assert read(database, event, topic).min_room_capacity is None
@@ -81,8 +79,8 @@ def test_only_the_facilitator_constrains_a_facilitators_topic(factory, database,
     topic = factory.topic(event, None)
 
     with pytest.raises(NotAllowed):
-        set_for(database, event, Actor(is_facilitator=False, attendee_id=ada.id), topic, min_room_capacity=5)
-    saved = set_for(database, event, FACILITATOR, topic, min_room_capacity=5)
+        set_for(database, event, Actor(event_id=event.id, attendee_id=ada.id), topic, min_room_capacity=5)
+    saved = set_for(database, event, Actor.facilitator(event.id), topic, min_room_capacity=5)
 
     assert saved.min_room_capacity == 5
 
@@ -122,7 +120,7 @@ def test_invalid_values_are_refused_with_the_field_and_nothing_is_written(
     factory.constrain(event, topic, min_room_capacity=10)
 
     with pytest.raises(InvalidInput) as refused:
-        set_for(database, event, FACILITATOR, topic, **values)
+        set_for(database, event, Actor.facilitator(event.id), topic, **values)
 
     assert (refused.value.field, refused.value.message) == (field, message)
     assert read(database, event, topic) == TopicConstraints(None, None, 10, ())
@@ -132,8 +130,11 @@ def test_the_room_size_limits_themselves_are_accepted(factory, database, backend
     event = factory.event()
     topic = factory.topic(event, None)
 
-    assert set_for(database, event, FACILITATOR, topic, min_room_capacity=1).min_room_capacity == 1
-    assert set_for(database, event, FACILITATOR, topic, min_room_capacity=100_000).min_room_capacity == 100_000
+    assert set_for(database, event, Actor.facilitator(event.id), topic, min_room_capacity=1).min_room_capacity == 1
+    assert (
+        set_for(database, event, Actor.facilitator(event.id), topic, min_room_capacity=100_000).min_room_capacity
+        == 100_000
+    )
 
 
 def test_apart_from_more_than_twenty_topics_is_refused(factory, database, backend):
@@ -142,8 +143,8 @@ def test_apart_from_more_than_twenty_topics_is_refused(factory, database, backen
     others = [factory.topic(event, None, title=f"T{n}") for n in range(21)]
 
     with pytest.raises(InvalidInput) as refused:
-        set_for(database, event, FACILITATOR, topic, apart_from=[t.id for t in others])
-    twenty = set_for(database, event, FACILITATOR, topic, apart_from=[t.id for t in others[:20]])
+        set_for(database, event, Actor.facilitator(event.id), topic, apart_from=[t.id for t in others])
+    twenty = set_for(database, event, Actor.facilitator(event.id), topic, apart_from=[t.id for t in others[:20]])
 
     assert (refused.value.field, refused.value.message) == (
         "apart_from",
@@ -157,7 +158,7 @@ def test_apart_from_itself_is_refused(factory, database, backend):
     topic = factory.topic(event, None)
 
     with pytest.raises(InvalidInput) as refused:
-        set_for(database, event, FACILITATOR, topic, apart_from=[topic.id])
+        set_for(database, event, Actor.facilitator(event.id), topic, apart_from=[topic.id])
 
     assert (refused.value.field, refused.value.message) == ("apart_from", "A topic can't be kept apart from itself.")
 
@@ -169,7 +170,7 @@ def test_apart_from_an_unknown_or_another_events_topic_is_not_found(factory, dat
 
     for unknown in (theirs.id, 999_999):
         with pytest.raises(NotFound) as refused:
-            set_for(database, event, FACILITATOR, topic, apart_from=[unknown])
+            set_for(database, event, Actor.facilitator(event.id), topic, apart_from=[unknown])
         assert refused.value.message == f"There is no topic {unknown} in this event."
     assert read(database, event, topic).apart_from == ()
 
@@ -180,11 +181,12 @@ def test_apart_from_a_withdrawn_topic_is_refused(factory, database, backend):
     topic = factory.topic(event, None)
     gone = factory.topic(event, ada, title="Gone")
     with database.write_session() as session:
-        topics.withdraw_topic(session=session, event_id=event.id, topic_id=gone.id, editor_id=ada.id,
-                              is_facilitator=False)  # fmt: skip
+        topics.withdraw_topic(
+            session=session, event_id=event.id, topic_id=gone.id, actor=Actor(event_id=event.id, attendee_id=ada.id)
+        )
 
     with pytest.raises(InvalidInput) as refused:
-        set_for(database, event, FACILITATOR, topic, apart_from=[gone.id])
+        set_for(database, event, Actor.facilitator(event.id), topic, apart_from=[gone.id])
 
     assert (refused.value.field, refused.value.message) == (
         "apart_from",
@@ -197,19 +199,20 @@ def test_a_withdrawn_topic_takes_no_constraints(factory, database, backend):
     ada = factory.attendee(event)
     topic = factory.topic(event, ada, title="Gone")
     with database.write_session() as session:
-        topics.withdraw_topic(session=session, event_id=event.id, topic_id=topic.id, editor_id=ada.id,
-                              is_facilitator=False)  # fmt: skip
+        topics.withdraw_topic(
+            session=session, event_id=event.id, topic_id=topic.id, actor=Actor(event_id=event.id, attendee_id=ada.id)
+        )
 
     with pytest.raises(TopicNotActive):
-        set_for(database, event, FACILITATOR, topic, min_room_capacity=3)
+        set_for(database, event, Actor.facilitator(event.id), topic, min_room_capacity=3)
 
 
 def test_apart_is_symmetric_and_stored_once_per_pair(factory, database, backend):
     event = factory.event()
     a, b, c = (factory.topic(event, None, title=title) for title in "ABC")
 
-    set_for(database, event, FACILITATOR, c, apart_from=[a.id, b.id])
-    set_for(database, event, FACILITATOR, a, apart_from=[c.id])
+    set_for(database, event, Actor.facilitator(event.id), c, apart_from=[a.id, b.id])
+    set_for(database, event, Actor.facilitator(event.id), a, apart_from=[c.id])
 
     assert [read(database, event, t).apart_from for t in (a, b, c)] == [(c.id,), (c.id,), (a.id, b.id)]
     with database.read_session() as session:
@@ -224,10 +227,10 @@ def test_apart_is_symmetric_and_stored_once_per_pair(factory, database, backend)
 def test_setting_replaces_the_pairs_on_either_side(factory, database, backend):
     event = factory.event()
     a, b, c = (factory.topic(event, None, title=title) for title in "ABC")
-    set_for(database, event, FACILITATOR, a, apart_from=[b.id])  # stored as (a, b)
-    set_for(database, event, FACILITATOR, c, apart_from=[b.id])  # stored as (b, c)
+    set_for(database, event, Actor.facilitator(event.id), a, apart_from=[b.id])  # stored as (a, b)
+    set_for(database, event, Actor.facilitator(event.id), c, apart_from=[b.id])  # stored as (b, c)
 
-    set_for(database, event, FACILITATOR, b, apart_from=[c.id])
+    set_for(database, event, Actor.facilitator(event.id), b, apart_from=[c.id])
 
     assert [read(database, event, t).apart_from for t in (a, b, c)] == [(), (c.id,), (b.id,)]
 
@@ -240,8 +243,9 @@ def test_all_constraints_covers_every_active_topic_and_drops_retired_partners(fa
     c = factory.topic(event, None, title="C")
     factory.constrain(event, a, not_before=at("13:00"), min_room_capacity=20, apart_from=(b, c))
     with database.write_session() as session:
-        topics.withdraw_topic(session=session, event_id=event.id, topic_id=b.id, editor_id=ada.id,
-                              is_facilitator=False)  # fmt: skip
+        topics.withdraw_topic(
+            session=session, event_id=event.id, topic_id=b.id, actor=Actor(event_id=event.id, attendee_id=ada.id)
+        )
 
     with database.read_session() as session:
         every = topic_constraints.all_constraints(session=session, event_id=event.id)
@@ -288,8 +292,8 @@ def test_the_facilitator_pins_and_unpins_a_placed_topic(factory, database, backe
 
     with database.write_session() as session:
         change = placements.set_pinned(
-            session=session, event_id=event.id, actor=FACILITATOR, topic_id=topic.id, pinned=True
-        )
+            session=session, event_id=event.id, actor=Actor.facilitator(event.id), topic_id=topic.id, pinned=True
+        ).change
     pinned = pinned_of(database, event)
     factory.pin(event, topic, pinned=False)
 
@@ -308,7 +312,7 @@ def test_pinning_is_for_the_facilitator_only(factory, database, backend, wall):
         placements.set_pinned(
             session=session,
             event_id=event.id,
-            actor=Actor(is_facilitator=False, attendee_id=ada.id),
+            actor=Actor(event_id=event.id, attendee_id=ada.id),
             topic_id=topic.id,
             pinned=True,
         )
@@ -322,7 +326,9 @@ def test_pinning_a_topic_off_the_wall_is_a_conflict(factory, database, backend, 
     topic = factory.topic(event, None, title="Tea")
 
     with pytest.raises(Conflict) as refused, database.write_session() as session:
-        placements.set_pinned(session=session, event_id=event.id, actor=FACILITATOR, topic_id=topic.id, pinned=True)
+        placements.set_pinned(
+            session=session, event_id=event.id, actor=Actor.facilitator(event.id), topic_id=topic.id, pinned=True
+        )
 
     assert refused.value.message == "“Tea” isn't on the wall: place it first."
 
@@ -339,7 +345,11 @@ def test_a_pin_survives_a_move_and_a_swap(factory, database, backend, wall):
     for topic, other in ((first, second), (second, first)):  # swapped both ways: each row is rebuilt once
         with database.write_session() as session:
             placements.swap_topics(
-                session=session, event_id=event.id, actor=FACILITATOR, topic_id=topic.id, other_topic_id=other.id
+                session=session,
+                event_id=event.id,
+                actor=Actor.facilitator(event.id),
+                topic_id=topic.id,
+                other_topic_id=other.id,
             )
         assert pinned_of(database, event) == {first.id: False, second.id: True}
 
@@ -353,7 +363,9 @@ def test_taking_a_pinned_topic_off_the_wall_drops_the_pin(factory, database, bac
     factory.pin(event, topic)
 
     with database.write_session() as session:
-        placements.take_off_wall(session=session, event_id=event.id, actor=FACILITATOR, topic_id=topic.id)
+        placements.take_off_wall(
+            session=session, event_id=event.id, actor=Actor.facilitator(event.id), topic_id=topic.id
+        )
     factory.place(event, topic, hall, morning)
 
     assert pinned_of(database, event) == {topic.id: False}

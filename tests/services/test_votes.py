@@ -3,6 +3,7 @@
 import pytest
 
 from app.services import events, topics, votes
+from app.services.actors import Actor
 from app.services.errors import BudgetSpent, NotFound, PhaseClosed, TopicNotActive
 
 
@@ -11,7 +12,7 @@ def test_cast_vote_counts_the_dot_and_the_budget(factory, database, backend):
     ada = factory.attendee(event)
     topic = factory.topic(event, None)
     with database.write_session() as session:
-        result = votes.cast_vote(session=session, attendee_id=ada.id, topic_id=topic.id)
+        result = votes.cast_vote(session=session, attendee_id=ada.id, topic_id=topic.id).result
     assert (result.voted, result.votes, result.votes_left, result.budget) == (True, 1, 1, 2)
 
 
@@ -21,7 +22,7 @@ def test_cast_vote_twice_on_one_topic_changes_nothing(factory, database, backend
     topic = factory.topic(event, None)
     factory.vote(ada, topic)
     with database.write_session() as session:
-        again = votes.cast_vote(session=session, attendee_id=ada.id, topic_id=topic.id)
+        again = votes.cast_vote(session=session, attendee_id=ada.id, topic_id=topic.id).result
     assert (again.votes, again.votes_left) == (1, 4)
 
 
@@ -52,8 +53,12 @@ def test_cast_vote_on_a_retired_topic_is_refused(factory, database, backend, ret
     topic = factory.topic(event, ada)
     with database.write_session() as session:
         if retire == "withdraw":
-            topics.withdraw_topic(session=session, event_id=event.id, topic_id=topic.id, editor_id=ada.id,
-                                  is_facilitator=False)  # fmt: skip
+            topics.withdraw_topic(
+                session=session,
+                event_id=event.id,
+                topic_id=topic.id,
+                actor=Actor(event_id=event.id, attendee_id=ada.id),
+            )
         else:
             topics.hide_topic(session=session, event_id=event.id, topic_id=topic.id)
     with pytest.raises(TopicNotActive), database.write_session() as session:
@@ -73,9 +78,13 @@ def test_dots_on_a_withdrawn_topic_go_back_to_the_budget(factory, database, back
     withdrawn, other = factory.topic(event, bob, title="Gone"), factory.topic(event, None, title="Other")
     factory.vote(ada, withdrawn)
     with database.write_session() as session:
-        topics.withdraw_topic(session=session, event_id=event.id, topic_id=withdrawn.id, editor_id=bob.id,
-                              is_facilitator=False)  # fmt: skip
-        result = votes.cast_vote(session=session, attendee_id=ada.id, topic_id=other.id)
+        topics.withdraw_topic(
+            session=session,
+            event_id=event.id,
+            topic_id=withdrawn.id,
+            actor=Actor(event_id=event.id, attendee_id=bob.id),
+        )
+        result = votes.cast_vote(session=session, attendee_id=ada.id, topic_id=other.id).result
     assert (result.votes, result.votes_left) == (1, 0)
 
 
@@ -85,8 +94,8 @@ def test_retract_vote_returns_the_dot_and_is_idempotent(factory, database, backe
     topic = factory.topic(event, None)
     factory.vote(ada, topic)
     with database.write_session() as session:
-        back = votes.retract_vote(session=session, attendee_id=ada.id, topic_id=topic.id)
-        again = votes.retract_vote(session=session, attendee_id=ada.id, topic_id=topic.id)
+        back = votes.retract_vote(session=session, attendee_id=ada.id, topic_id=topic.id).result
+        again = votes.retract_vote(session=session, attendee_id=ada.id, topic_id=topic.id).result
     assert (back.voted, back.votes, back.votes_left) == (False, 0, 5)
     assert (again.voted, again.votes, again.votes_left) == (False, 0, 5)
 

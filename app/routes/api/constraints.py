@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.deps import ApiCaller, EventDep, RowId, SessionDep, WriterDep
+from app.deps import ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
 from app.models import id_of
 from app.models.topic import TopicConstraintsPublic, TopicConstraintsSet
-from app.routes.api.wall import actor_of
 from app.services import topic_constraints
 from app.services.topic_constraints import TopicConstraints
 
@@ -34,11 +33,10 @@ def get_constraints(topic_id: RowId, event: EventDep, session: SessionDep) -> To
 
 @router.put("/events/{slug}/topics/{topic_id}/constraints")
 async def set_constraints(
-    topic_id: RowId, body: TopicConstraintsSet, event: EventDep, caller: ApiCaller, writer: WriterDep
+    topic_id: RowId, body: TopicConstraintsSet, event: EventDep, actor: ApiKnownActor, writer: WriterDep
 ) -> TopicConstraintsPublic:
     """Replace a topic's constraints (its convener or the facilitator). Only the auto-scheduler reads them,
     so the board does not change."""
-    actor = actor_of(caller)
     constraints = await writer.run(
         lambda s: topic_constraints.set_constraints(
             session=s,

@@ -13,14 +13,8 @@ from app.models.room import RoomCreate, RoomPublic, RoomUpdate
 from app.models.slot import SlotCreate, SlotPublic, SlotUpdate
 from app.routes.api.links import event_links
 from app.services import events, wall_setup
-from app.services.changes import BoardChange
 
 router = APIRouter(tags=["events"])
-
-
-def _wall(event: Event) -> BoardChange:
-    """Rooms or slots changed: every live page redraws the whole wall."""
-    return BoardChange.of(id_of(event), "wall", wall=True)
 
 
 def event_public(event: Event) -> EventPublic:
@@ -48,10 +42,7 @@ def get_event(event: EventDep) -> EventPublic:
 async def update_event(body: EventUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> dict[str, Any]:
     """Switch phases, change the dot budget, set or clear the join code (null clears it)."""
     changes = body.model_dump(exclude_unset=True)
-    updated = await writer.run(
-        lambda s: events.update_event(session=s, event_id=id_of(event), changes=changes),
-        change=BoardChange.of(id_of(event), "event", event=True),
-    )
+    updated = await writer.run(lambda s: events.update_event(session=s, event_id=id_of(event), changes=changes))
     return {**event_public(updated).model_dump(), "join_code": updated.join_code}
 
 
@@ -62,9 +53,7 @@ def list_rooms(event: EventDep, session: SessionDep) -> list[RoomPublic]:
 
 @router.post("/events/{slug}/rooms", status_code=status.HTTP_201_CREATED)
 async def add_room(body: RoomCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> RoomPublic:
-    room = await writer.run(
-        lambda s: wall_setup.add_room(session=s, event_id=id_of(event), **body.model_dump()), change=_wall(event)
-    )
+    room = await writer.run(lambda s: wall_setup.add_room(session=s, event_id=id_of(event), **body.model_dump()))
     return RoomPublic.model_validate(room)
 
 
@@ -75,17 +64,14 @@ async def update_room(
     room: Room = await writer.run(
         lambda s: wall_setup.update_room(
             session=s, event_id=id_of(event), room_id=room_id, **body.model_dump(exclude_unset=True)
-        ),
-        change=_wall(event),
+        )
     )
     return RoomPublic.model_validate(room)
 
 
 @router.delete("/events/{slug}/rooms/{room_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_room(room_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
-    await writer.run(
-        lambda s: wall_setup.remove_room(session=s, event_id=id_of(event), room_id=room_id), change=_wall(event)
-    )
+    await writer.run(lambda s: wall_setup.remove_room(session=s, event_id=id_of(event), room_id=room_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -96,9 +82,7 @@ def list_slots(event: EventDep, session: SessionDep) -> list[SlotPublic]:
 
 @router.post("/events/{slug}/slots", status_code=status.HTTP_201_CREATED)
 async def add_slot(body: SlotCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> SlotPublic:
-    slot = await writer.run(
-        lambda s: wall_setup.add_slot(session=s, event_id=id_of(event), **body.model_dump()), change=_wall(event)
-    )
+    slot = await writer.run(lambda s: wall_setup.add_slot(session=s, event_id=id_of(event), **body.model_dump()))
     return SlotPublic.model_validate(slot)
 
 
@@ -108,15 +92,12 @@ async def update_slot(
 ) -> SlotPublic:
     changes = body.model_dump(exclude_unset=True)
     slot: Slot = await writer.run(
-        lambda s: wall_setup.update_slot(session=s, event_id=id_of(event), slot_id=slot_id, **changes),
-        change=_wall(event),
+        lambda s: wall_setup.update_slot(session=s, event_id=id_of(event), slot_id=slot_id, **changes)
     )
     return SlotPublic.model_validate(slot)
 
 
 @router.delete("/events/{slug}/slots/{slot_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_slot(slot_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
-    await writer.run(
-        lambda s: wall_setup.remove_slot(session=s, event_id=id_of(event), slot_id=slot_id), change=_wall(event)
-    )
+    await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=id_of(event), slot_id=slot_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

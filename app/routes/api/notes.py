@@ -18,22 +18,13 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from app.deps import ApiCaller, EventDep, RowId, SessionDep, WriterDep
+from app.deps import ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
 from app.models import NoteRevision, id_of
 from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSave
 from app.services import notes
-from app.services.changes import BoardChange
-from app.services.errors import NotAuthenticated
-from app.services.notes import Author, NoteInput, SaveResult
+from app.services.notes import NoteInput, SaveResult
 
 router = APIRouter(tags=["notes"])
-
-
-def author_of(caller: ApiCaller) -> Author:
-    author = Author.of(attendee=caller.attendee, is_facilitator=caller.is_facilitator)
-    if author is not None:
-        return author
-    raise NotAuthenticated("Join the event and send your attendee token (or the facilitator key) as a bearer token.")
 
 
 def notes_public(view: notes.NotesView) -> NotePublic:
@@ -61,10 +52,9 @@ def get_notes(topic_id: RowId, event: EventDep, session: SessionDep) -> NotePubl
 
 @router.put("/events/{slug}/topics/{topic_id}/notes", response_model=None)
 async def save_notes(
-    topic_id: RowId, body: NoteSave, event: EventDep, caller: ApiCaller, writer: WriterDep, session: SessionDep
+    topic_id: RowId, body: NoteSave, event: EventDep, actor: ApiKnownActor, writer: WriterDep, session: SessionDep
 ) -> dict[str, Any] | JSONResponse:
     """Save on `base_version`: stored, merged with saves made since, or 409 with both texts (kept as a revision)."""
-    author = author_of(caller)
     event_id = id_of(event)
     data = NoteInput(**body.model_dump(exclude={"base_version"}))
     result = await writer.run(
@@ -72,11 +62,10 @@ async def save_notes(
             session=s,
             event_id=event_id,
             topic_id=topic_id,
-            author=author,
+            actor=actor,
             base_version=body.base_version,
             data=data,
-        ),
-        change=lambda r: notes_change(event_id, topic_id, r),
+        )
     )
     view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
     if result.outcome == "conflict":
@@ -87,13 +76,6 @@ async def save_notes(
         "merged": result.outcome == "merged",
         "revision": result.revision.version if result.revision else None,
     }
-
-
-def notes_change(event_id: int, topic_id: int, result: SaveResult) -> BoardChange | None:
-    """Every new revision is announced (a conflict too: the history grew), a save that changed nothing isn't."""
-    if result.revision is None:
-        return None
-    return BoardChange.of(event_id, "notes", notes_topic_ids={topic_id})
 
 
 def conflict_answer(result: SaveResult, view: notes.NotesView, base_version: int) -> dict[str, Any]:
@@ -133,16 +115,12 @@ def get_revision(topic_id: RowId, version: RowId, event: EventDep, session: Sess
 
 @router.post("/events/{slug}/topics/{topic_id}/notes/revisions/{version}/restore")
 async def restore_revision(
-    topic_id: RowId, version: RowId, event: EventDep, caller: ApiCaller, writer: WriterDep, session: SessionDep
+    topic_id: RowId, version: RowId, event: EventDep, actor: ApiKnownActor, writer: WriterDep, session: SessionDep
 ) -> dict[str, Any]:
     """Make an earlier revision the notes again; the restore is a new revision."""
-    author = author_of(caller)
     event_id = id_of(event)
     result = await writer.run(
-        lambda s: notes.restore_revision(
-            session=s, event_id=event_id, topic_id=topic_id, author=author, version=version
-        ),
-        change=lambda r: notes_change(event_id, topic_id, r),
+        lambda s: notes.restore_revision(session=s, event_id=event_id, topic_id=topic_id, actor=actor, version=version)
     )
     view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
     return {

@@ -75,7 +75,6 @@ async def schedule(
         await writer.run(
             lambda s: scheduling.apply_schedule(
                 session=s, event_id=event_id, placements=result.placements, based_on=planning.wall
-            ),
-            change=lambda change: change,
+            )
         )
     return scheduling.describe(planning, result).to_json(applied=body.apply)

@@ -7,20 +7,14 @@ from typing import Literal
 from fastapi import APIRouter, Query, status
 from sqlmodel import Session
 
-from app.deps import ApiCaller, ApiFacilitator, EventDep, RowId, SessionDep, WriterDep
-from app.models import Event, id_of
+from app.deps import ApiFacilitator, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
+from app.models import id_of
 from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.services import topics
-from app.services.changes import BoardChange
-from app.services.errors import NotAuthenticated
+from app.services.changes import Written
 from app.services.topics import TopicView
 
 router = APIRouter(tags=["topics"])
-
-
-def _retired(event: Event, topic_id: int) -> BoardChange:
-    """A topic left the marketplace, and the wall if it was placed (with its "I'm going"s)."""
-    return BoardChange.of(id_of(event), "topic", topic_ids=topic_id, wall=True)
 
 
 def topic_public(view: TopicView) -> TopicPublic:
@@ -44,57 +38,38 @@ def get_topic(topic_id: RowId, event: EventDep, session: SessionDep) -> TopicPub
 
 
 @router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED)
-async def propose(body: TopicCreate, event: EventDep, caller: ApiCaller, writer: WriterDep) -> TopicPublic:
+async def propose(body: TopicCreate, event: EventDep, actor: ApiKnownActor, writer: WriterDep) -> TopicPublic:
     """Propose a topic as an attendee (you convene it) or as the facilitator."""
-    if caller.attendee is None and not caller.is_facilitator:
-        raise NotAuthenticated("Join the event first and send your attendee token as a bearer token.")
     topic = await writer.run(
         lambda s: topics.propose_topic(
-            session=s,
-            event_id=id_of(event),
-            convener_id=caller.attendee_id,
-            title=body.title,
-            description=body.description,
-        ),
-        change=lambda t: BoardChange.of(id_of(event), "topic", topic_ids=id_of(t), new_topics=True),
+            session=s, event_id=id_of(event), actor=actor, title=body.title, description=body.description
+        )
     )
-    return TopicPublic.model_validate(
-        topic, update={"votes": 0, "convener_name": caller.attendee.display_name if caller.attendee else None}
-    )
+    return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": actor.attendee_name})
 
 
 @router.patch("/events/{slug}/topics/{topic_id}")
 async def edit(
-    topic_id: RowId, body: TopicUpdate, event: EventDep, caller: ApiCaller, writer: WriterDep
+    topic_id: RowId, body: TopicUpdate, event: EventDep, actor: ApiKnownActor, writer: WriterDep
 ) -> TopicPublic:
-    def edit_and_view(session: Session) -> TopicView:
-        topics.edit_topic(
+    def edit_and_view(session: Session) -> Written[TopicView]:
+        edited = topics.edit_topic(
             session=session,
             event_id=id_of(event),
             topic_id=topic_id,
-            editor_id=caller.attendee_id,
-            is_facilitator=caller.is_facilitator,
+            actor=actor,
             **body.model_dump(exclude_unset=True),
         )
-        return topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id)
+        return edited.with_result(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id))
 
-    return topic_public(
-        await writer.run(edit_and_view, change=BoardChange.of(id_of(event), "topic", topic_ids=topic_id))
-    )
+    return topic_public(await writer.run(edit_and_view))
 
 
 @router.delete("/events/{slug}/topics/{topic_id}")
-async def withdraw(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: WriterDep) -> TopicPublic:
+async def withdraw(topic_id: RowId, event: EventDep, actor: ApiKnownActor, writer: WriterDep) -> TopicPublic:
     """Withdraw a topic (its convener or the facilitator); the dots on it go back to their owners."""
     topic = await writer.run(
-        lambda s: topics.withdraw_topic(
-            session=s,
-            event_id=id_of(event),
-            topic_id=topic_id,
-            editor_id=caller.attendee_id,
-            is_facilitator=caller.is_facilitator,
-        ),
-        change=_retired(event, topic_id),
+        lambda s: topics.withdraw_topic(session=s, event_id=id_of(event), topic_id=topic_id, actor=actor)
     )
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
 
@@ -102,10 +77,7 @@ async def withdraw(topic_id: RowId, event: EventDep, caller: ApiCaller, writer: 
 @router.post("/events/{slug}/topics/{topic_id}/hide")
 async def hide(topic_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
     """Moderation: hide an abusive topic from every page."""
-    topic = await writer.run(
-        lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id),
-        change=_retired(event, topic_id),
-    )
+    topic = await writer.run(lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id))
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
 
 
@@ -115,17 +87,11 @@ async def merge(
 ) -> TopicPublic:
     """Merge this (duplicate) topic into another; its dots move along. Answers the merged-into topic."""
 
-    def merge_and_view(session: Session) -> TopicView:
-        target = topics.merge_topics(
+    def merge_and_view(session: Session) -> Written[TopicView]:
+        merged = topics.merge_topics(
             session=session, event_id=id_of(event), source_id=topic_id, target_id=body.into_topic_id
         )
-        return topics.get_topic_view(session=session, event_id=id_of(event), topic_id=id_of(target))
+        target_id = id_of(merged.result)
+        return merged.with_result(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=target_id))
 
-    return topic_public(
-        await writer.run(
-            merge_and_view,
-            change=lambda v: _retired(event, topic_id).merge(
-                BoardChange.of(id_of(event), "topic", topic_ids=id_of(v.topic))
-            ),
-        )
-    )
+    return topic_public(await writer.run(merge_and_view))

@@ -22,7 +22,6 @@ from app.deps import get_api_voter
 from app.models._base import MAX_ROW_ID
 from app.models.vote import VotePublic
 from app.services import votes
-from app.services.changes import BoardChange
 from app.services.errors import InvalidInput
 
 VOTE_PATH = "/api/events/{slug}/topics/{topic_id}/vote"
@@ -35,7 +34,6 @@ async def put_vote(request: Request) -> Response:
     result = await request.app.state.writer.run(
         lambda s: votes.cast_vote(session=s, attendee_id=voter.attendee_id, topic_id=topic_id),
         savepoint=False,  # cast_vote raises before it writes
-        change=BoardChange.of(voter.event_id, "vote", topic_ids=topic_id),
     )
     return _json(asdict(result))
 
@@ -47,7 +45,6 @@ async def delete_vote(request: Request) -> Response:
     result = await request.app.state.writer.run(
         lambda s: votes.retract_vote(session=s, attendee_id=voter.attendee_id, topic_id=topic_id),
         savepoint=False,  # retract_vote raises before it writes
-        change=BoardChange.of(voter.event_id, "vote", topic_ids=topic_id),
     )
     return _json(asdict(result))
 

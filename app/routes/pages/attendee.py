@@ -32,12 +32,13 @@ from app.deps import (
     settings_of,
 )
 from app.errors import status_for
-from app.models import Attendee, Event, Topic, id_of
+from app.models import Attendee, Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.board import wall_context
 from app.routes.pages.rendering import is_htmx, render, see_other
 from app.services import attendance, attendees, lookups, topics, votes
-from app.services.changes import BoardChange
+from app.services.actors import Actor
+from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed
 from app.services.topics import TopicSort
 
@@ -95,10 +96,11 @@ def marketplace(
     request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep, listing: ListingDep
 ) -> Response:
     """The join form for newcomers; the marketplace for attendees (only its topic list for an htmx search)."""
-    if visitor.attendee is None:
+    attendee = session.get(Attendee, visitor.attendee_id) if visitor.attendee_id is not None else None
+    if attendee is None:
         response = render(request, "pages/join.html", {"event": event, "forgotten": visitor.forgotten})
     else:
-        ctx = _marketplace_context(request, session, event, visitor.attendee, listing, flash=_pop_flash(request))
+        ctx = _marketplace_context(request, session, event, attendee, listing, flash=_pop_flash(request))
         template = "partials/topic_list.html" if _wants_fragment(request) else "pages/marketplace.html"
         response = render(request, template, ctx, status_code=_status_for_page_error(ctx["error"]))
     # The same URL answers a page or (to htmx) a fragment: caches and the back button must not mix them.
@@ -152,17 +154,10 @@ async def propose(
     title: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
 ) -> Response:
-    event_id, attendee_id = id_of(event), id_of(attendee)
+    event_id, actor = id_of(event), _actor(event, attendee)
     topic, error = await _write(
         writer,
-        lambda s: topics.propose_topic(
-            session=s,
-            event_id=event_id,
-            convener_id=attendee_id,
-            title=title,
-            description=description,
-        ),
-        _proposed(event_id),
+        lambda s: topics.propose_topic(session=s, event_id=event_id, actor=actor, title=title, description=description),
     )
     if topic is not None:
         message = f"Your topic “{topic.title}” is on the marketplace."
@@ -212,9 +207,7 @@ async def vote(
 ) -> Response:
     attendee_id = id_of(attendee)
     result, error = await _write(
-        writer,
-        lambda s: votes.cast_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),
-        BoardChange.of(id_of(event), "vote", topic_ids=topic_id),
+        writer, lambda s: votes.cast_vote(session=s, attendee_id=attendee_id, topic_id=topic_id)
     )
     return await _after_vote(request, slug, topic_id, event, attendee, session, listing, result, error)
 
@@ -232,9 +225,7 @@ async def unvote(
 ) -> Response:
     attendee_id = id_of(attendee)
     result, error = await _write(
-        writer,
-        lambda s: votes.retract_vote(session=s, attendee_id=attendee_id, topic_id=topic_id),
-        BoardChange.of(id_of(event), "vote", topic_ids=topic_id),
+        writer, lambda s: votes.retract_vote(session=s, attendee_id=attendee_id, topic_id=topic_id)
     )
     return await _after_vote(request, slug, topic_id, event, attendee, session, listing, result, error)
 
@@ -302,19 +293,12 @@ async def edit(
     title: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
 ) -> Response:
-    event_id, attendee_id = id_of(event), id_of(attendee)
+    event_id, actor = id_of(event), _actor(event, attendee)
     topic, error = await _write(
         writer,
         lambda s: topics.edit_topic(
-            session=s,
-            event_id=event_id,
-            topic_id=topic_id,
-            editor_id=attendee_id,
-            is_facilitator=False,
-            title=title,
-            description=description,
+            session=s, event_id=event_id, topic_id=topic_id, actor=actor, title=title, description=description
         ),
-        BoardChange.of(event_id, "topic", topic_ids=topic_id),
     )
     message = f"Saved “{topic.title}”." if topic is not None else ""
     return await _after_my_topic(
@@ -346,17 +330,9 @@ async def withdraw(
     """Withdraw one's own topic. htmx asks with hx-confirm; a plain form gets a page that asks first."""
     if confirmed != "yes":
         return await run_in_threadpool(_confirm_withdraw, request, session, event, attendee, listing, topic_id)
-    event_id, attendee_id = id_of(event), id_of(attendee)
+    event_id, actor = id_of(event), _actor(event, attendee)
     topic, error = await _write(
-        writer,
-        lambda s: topics.withdraw_topic(
-            session=s,
-            event_id=event_id,
-            topic_id=topic_id,
-            editor_id=attendee_id,
-            is_facilitator=False,
-        ),
-        BoardChange.of(event_id, "topic", topic_ids=topic_id, wall=True),
+        writer, lambda s: topics.withdraw_topic(session=s, event_id=event_id, topic_id=topic_id, actor=actor)
     )
     message = f"You withdrew “{topic.title}”; the dots on it went back to everyone." if topic is not None else ""
     return await _after_my_topic(request, slug, topic_id, event, attendee, session, listing, error, message)
@@ -488,7 +464,6 @@ async def attend(
     _, error = await _write(
         writer,
         lambda s: attendance.attend(session=s, attendee_id=attendee_id, slot_id=slot_id, topic_id=topic_id),
-        BoardChange.of(id_of(event), "attendance", slot_ids=slot_id),
     )
     return await _after_attendance(request, slug, slot_id, event, attendee, session, error)
 
@@ -507,7 +482,6 @@ async def leave(
     _, error = await _write(
         writer,
         lambda s: attendance.leave(session=s, attendee_id=attendee_id, slot_id=slot_id),
-        BoardChange.of(id_of(event), "attendance", slot_ids=slot_id),
     )
     return await _after_attendance(request, slug, slot_id, event, attendee, session, error)
 
@@ -530,7 +504,7 @@ def _wall_answer(
     request: Request, session: Session, event: Event, attendee: Attendee, slot_id: int, error: DomainError | None
 ) -> Response:
     status = status_for(error) if error else 200
-    ctx = wall_context(session, event, attendee, False, error=error)
+    ctx = wall_context(session, event, _actor(event, attendee), error=error)
     row = ctx["board"].row(slot_id)
     if _wants_fragment(request) and row is not None:
         # The slot's row (shared with everyone, who get it over the websocket too) and My day.
@@ -571,16 +545,14 @@ def _wants_fragment(request: Request) -> bool:
     return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
 
 
-def _proposed(event_id: int) -> Callable[[Topic], BoardChange]:
-    return lambda topic: BoardChange.of(event_id, "topic", topic_ids=id_of(topic), new_topics=True)
+def _actor(event: Event, attendee: Attendee) -> Actor:
+    return Actor(event_id=id_of(event), attendee_id=id_of(attendee), attendee_name=attendee.display_name)
 
 
-async def _write(
-    writer: WriterDep, work: Callable[[Session], T], change: BoardChange | Callable[[Any], BoardChange] | None = None
-) -> tuple[T | None, DomainError | None]:
+async def _write(writer: WriterDep, work: Callable[[Session], Written[T]]) -> tuple[T | None, DomainError | None]:
     """Run a write; a refusal of the domain comes back as a value, to be shown in place."""
     try:
-        return await writer.run(work, change=change), None
+        return await writer.run(work), None
     except DomainError as error:
         return None, error
 

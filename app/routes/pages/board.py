@@ -10,16 +10,16 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, SessionDep, SettingsDep, Visitor, VisitorDep, WriterDep
+from app.deps import CsrfChecked, EventDep, SessionDep, SettingsDep, VisitorDep, WriterDep
 from app.errors import status_for
-from app.models import Attendee, Event, id_of
+from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.rendering import is_htmx, render, see_other
 from app.services import attendance, placements
+from app.services.actors import Actor
 from app.services.board import Board, DaySlot, load_board
-from app.services.changes import BoardChange
+from app.services.changes import Written
 from app.services.errors import DomainError, NotAllowed
-from app.services.placements import Actor
 
 router = APIRouter()
 
@@ -51,16 +51,16 @@ def board_now(request: Request, event: EventDep, session: SessionDep) -> Respons
 @router.get("/e/{slug}/wall", response_class=HTMLResponse)
 def wall(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
     """The agenda wall: everyone reads it, attendees say where they go, placers place."""
-    return render(request, "pages/wall.html", wall_context(session, event, visitor.attendee, visitor.is_facilitator))
+    return render(request, "pages/wall.html", wall_context(session, event, visitor))
 
 
 @router.get("/e/{slug}/wall/my-day", response_class=HTMLResponse)
 def my_day(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
     """This attendee's day again: asked by the wall page when a session they go to moved or left."""
-    if visitor.attendee is None:
+    if visitor.attendee_id is None:
         raise NotAllowed("Join the event to have a day of your own.")
     loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)
-    return render(request, "partials/my_day.html", {"event": event, "day": _day(session, loaded, visitor.attendee)})
+    return render(request, "partials/my_day.html", {"event": event, "day": _day(session, loaded, visitor)})
 
 
 @router.post("/e/{slug}/wall/place", dependencies=[CsrfChecked])
@@ -75,14 +75,18 @@ async def place(
     slot_id: TopicField,
 ) -> Response:
     """Put a topic into a cell, or move it there; a refusal is said in place with its reason."""
-    actor = _actor(visitor)
-
-    def work(s: Session) -> BoardChange:
-        return placements.move_topic(
+    actor = _placer(visitor)
+    return await _placing(
+        request,
+        event,
+        visitor,
+        session,
+        writer,
+        lambda s: placements.place_topic(
             session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
-        )[1]
-
-    return await _placing(request, event, visitor, session, writer, work, "Placed.")
+        ),
+        "Placed.",
+    )
 
 
 @router.post("/e/{slug}/wall/swap", dependencies=[CsrfChecked])
@@ -96,14 +100,18 @@ async def swap(
     other_topic_id: TopicField,
 ) -> Response:
     """Exchange the cells of two sessions; their "I'm going"s follow them."""
-    actor = _actor(visitor)
-
-    def work(s: Session) -> BoardChange:
-        return placements.swap_topics(
+    actor = _placer(visitor)
+    return await _placing(
+        request,
+        event,
+        visitor,
+        session,
+        writer,
+        lambda s: placements.swap_topics(
             session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, other_topic_id=other_topic_id
-        )
-
-    return await _placing(request, event, visitor, session, writer, work, "Swapped.")
+        ),
+        "Swapped.",
+    )
 
 
 @router.post("/e/{slug}/wall/unplace", dependencies=[CsrfChecked])
@@ -116,12 +124,16 @@ async def unplace(
     topic_id: TopicField,
 ) -> Response:
     """Take a topic off the wall: back to the marketplace with its dots; its "I'm going"s end."""
-    actor = _actor(visitor)
-
-    def work(s: Session) -> BoardChange:
-        return placements.take_off_wall(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id)
-
-    return await _placing(request, event, visitor, session, writer, work, "Taken off the wall.")
+    actor = _placer(visitor)
+    return await _placing(
+        request,
+        event,
+        visitor,
+        session,
+        writer,
+        lambda s: placements.take_off_wall(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id),
+        "Taken off the wall.",
+    )
 
 
 @router.post("/e/{slug}/wall/pin", dependencies=[CsrfChecked])
@@ -135,40 +147,45 @@ async def pin(
     pinned: Annotated[bool, Form()],
 ) -> Response:
     """Pin a session to its cell for the auto-scheduler, or unpin it (the facilitator only)."""
-    actor = _actor(visitor)
-
-    def work(s: Session) -> BoardChange:
-        return placements.set_pinned(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, pinned=pinned)
-
+    actor = _placer(visitor)
     done = "Pinned: the auto-scheduler keeps it there." if pinned else "Unpinned: the auto-scheduler may move it."
-    return await _placing(request, event, visitor, session, writer, work, done)
+    return await _placing(
+        request,
+        event,
+        visitor,
+        session,
+        writer,
+        lambda s: placements.set_pinned(
+            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, pinned=pinned
+        ),
+        done,
+    )
 
 
 async def _placing(
     request: Request,
     event: Event,
-    visitor: Visitor,
+    visitor: Actor,
     session: Session,
     writer: WriterDep,
-    work: Callable[[Session], BoardChange],
+    work: Callable[[Session], Written[Any]],
     done: str,
 ) -> Response:
+    """One shape for every change of the wall by hand: write, then answer with the wall as it is now."""
     error: DomainError | None = None
     try:
-        await writer.run(work, change=lambda change: change)
+        await writer.run(work)
     except DomainError as refused:
         error = refused
     if not is_htmx(request):
         if error is None:
             return see_other(f"/e/{event.slug}/wall")
-        ctx = wall_context(session, event, visitor.attendee, visitor.is_facilitator, error=error)
+        ctx = wall_context(session, event, visitor, error=error)
         return render(request, "pages/wall.html", ctx, status_code=status_for(error))
     # htmx: the message in place, and the whole wall out of band, so the placer sees the result at
     # once even while their socket reconnects. The version goes with it: the websocket message for
     # this same change is then known as already shown and not drawn a second time (static/js/hallway.js).
-    ctx = await run_in_threadpool(
-        wall_context, session, event, visitor.attendee, visitor.is_facilitator, error=error, message=done
-    )
+    ctx = await run_in_threadpool(wall_context, session, event, visitor, error=error, message=done)
     ctx["version"] = ctx["live_version"]
     parts = ["wall_message", "wall_grid", "wall_tray", "live_version"]
     body = "".join(
@@ -178,31 +195,29 @@ async def _placing(
     return HTMLResponse(body, status_code=status_for(error) if error else 200)
 
 
-def _actor(visitor: Visitor) -> Actor:
-    if visitor.is_facilitator:
-        return Actor(is_facilitator=True)
-    if visitor.attendee is None:
+def _placer(visitor: Actor) -> Actor:
+    """Who places: the visitor, said plainly when they are nobody known yet (the services decide the rest)."""
+    if not visitor.is_known:
         raise NotAllowed("Join the event (or open the facilitator link) to place topics on the wall.")
-    return Actor(is_facilitator=False, attendee_id=id_of(visitor.attendee))
+    return visitor
 
 
-def _day(session: Session, board: Board, attendee: Attendee | None) -> list[DaySlot]:
-    if attendee is None:
+def _day(session: Session, board: Board, visitor: Actor) -> list[DaySlot]:
+    if visitor.attendee_id is None:
         return []
-    return board.day_of(attendance.my_day(session=session, attendee_id=id_of(attendee)))
+    return board.day_of(attendance.my_day(session=session, attendee_id=visitor.attendee_id))
 
 
-def wall_context(
-    session: Session, event: Event, attendee: Attendee | None, is_facilitator: bool, **extra: Any
-) -> dict[str, Any]:
+def wall_context(session: Session, event: Event, visitor: Actor, **extra: Any) -> dict[str, Any]:
     loaded = load_board(session=session, event_id=id_of(event))
+    is_attendee = visitor.attendee_id is not None
     return {
         "event": loaded.event,
         "board": loaded,
-        "attendee": attendee,
-        "is_facilitator": is_facilitator,
-        "can_place": is_facilitator or (attendee is not None and loaded.event.self_placement),
-        "day": _day(session, loaded, attendee),
+        "attendee": is_attendee,
+        "is_facilitator": visitor.is_facilitator,
+        "can_place": visitor.is_facilitator or (is_attendee and loaded.event.self_placement),
+        "day": _day(session, loaded, visitor),
         "live_view": "wall",
         "live_version": loaded.version,
         "error": None,

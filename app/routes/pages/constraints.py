@@ -14,14 +14,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from app.deps import CsrfChecked, EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
+from app.deps import CsrfChecked, EventDep, RowId, SessionDep, VisitorDep, WriterDep
 from app.errors import status_for
 from app.models import Event, SlotKind, Topic, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.rendering import is_htmx, render, see_other
 from app.services import lookups, topic_constraints, topics, wall_setup
+from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput
-from app.services.placements import Actor
 from app.services.topic_constraints import TopicConstraints
 
 router = APIRouter()
@@ -89,7 +89,7 @@ async def save_constraints(
 ) -> Response:
     """Replace the topic's constraints with what the form sent (an unticked box, an empty field: none)."""
     topic = _topic_for(session, event, visitor, topic_id)
-    actor, event_id = _actor(visitor), id_of(event)
+    actor, event_id = visitor, id_of(event)
     sent = FormValues(
         not_before=not_before or "",
         not_after=not_after or "",
@@ -126,14 +126,10 @@ async def save_constraints(
     )
 
 
-def _actor(visitor: Visitor) -> Actor:
-    return Actor(is_facilitator=visitor.is_facilitator, attendee_id=visitor.attendee_id)
-
-
-def _topic_for(session: Session, event: Event, visitor: Visitor, topic_id: int) -> Topic:
+def _topic_for(session: Session, event: Event, visitor: Actor, topic_id: int) -> Topic:
     """The topic, when this visitor may see and change its constraints (the refusal page otherwise)."""
     topic = lookups.get_active_topic(session=session, event_id=id_of(event), topic_id=topic_id)
-    topic_constraints.check_may_constrain(actor=_actor(visitor), topic=topic)
+    topic_constraints.check_may_constrain(actor=visitor, topic=topic)
     return topic
 
 
@@ -141,7 +137,7 @@ def _context(
     session: Session,
     event: Event,
     topic: Topic,
-    visitor: Visitor,
+    visitor: Actor,
     *,
     values: FormValues | None = None,
     error: FormError | None = None,

@@ -37,7 +37,8 @@ from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.routes.api.links import event_links
 from app.routes.pages.rendering import is_htmx, see_other
 from app.services import events, topics, wall_setup
-from app.services.changes import BoardChange
+from app.services.actors import Actor
+from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from app.templating import templates
 
@@ -106,25 +107,23 @@ class Desk:
         form: str,
         values: dict[str, str],
         parse: Callable[[], Any],
-        work: Callable[[Session, Any], object],
-        change: BoardChange | Callable[[Any], BoardChange | None] | None = None,
+        work: Callable[[Session, Any], Written[Any]],
     ) -> Response:
         """Parse what the form sent, write it through the writer, and answer: a redirect (plain post) or
         the section's partial (htmx); on a domain error, the message next to the form that caused it."""
         try:
             parsed = parse()
-            await self.writer.run(lambda s: work(s, parsed), change=change or self._change_of(section))
+            await self.writer.run(lambda s: work(s, parsed))
         except DomainError as error:
             if isinstance(error, NotFound) or not self._form_shown(section, form):
                 form = "section"  # the form's row is gone (removed in another tab): say it at the top
             return self._answer(section, FormError(form=form, message=error.message), values, status_for(error))
         return self._answer(section, None, {}, 200)
 
-    def _change_of(self, section: Section) -> BoardChange:
-        """What a form of this section changes on the live pages (rooms and slots: the whole wall)."""
-        if section == "event":
-            return BoardChange.of(self.event_id, "event", event=True)
-        return BoardChange.of(self.event_id, "wall", wall=True)
+    @property
+    def actor(self) -> Actor:
+        """The desk acts as the facilitator, even in a browser that also joined as an attendee."""
+        return Actor.facilitator(self.event_id)
 
     def page(
         self,
@@ -477,7 +476,7 @@ async def propose_topic(
     description: FormField = None,
 ) -> Response:
     """The facilitator convenes a topic (no convener attendee), even when proposals are closed."""
-    event_id = desk.event_id
+    event_id, actor = desk.event_id, desk.actor
     values = {"title": title or "", "description": description or ""}
     return await desk.act(
         section="topics",
@@ -485,9 +484,8 @@ async def propose_topic(
         values=values,
         parse=lambda: None,
         work=lambda s, _: topics.propose_topic(
-            session=s, event_id=event_id, convener_id=None, title=values["title"], description=values["description"]
+            session=s, event_id=event_id, actor=actor, title=values["title"], description=values["description"]
         ),
-        change=lambda topic: BoardChange.of(event_id, "topic", topic_ids=id_of(topic), new_topics=True),
     )
 
 
@@ -514,7 +512,6 @@ async def hide_topic(
         values={},
         parse=lambda: None,
         work=lambda s, _: topics.hide_topic(session=s, event_id=event_id, topic_id=topic_id),
-        change=BoardChange.of(event_id, "topic", topic_ids=topic_id, wall=True),
     )
 
 
@@ -543,7 +540,6 @@ async def merge_topic(
         work=lambda s, target_id: topics.merge_topics(
             session=s, event_id=event_id, source_id=topic_id, target_id=target_id
         ),
-        change=lambda target: BoardChange.of(event_id, "topic", topic_ids={topic_id, id_of(target)}, wall=True),
     )
 
 

@@ -16,17 +16,17 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
+from app.deps import CsrfChecked, EventDep, RowId, SessionDep, VisitorDep, WriterDep
 from app.errors import status_for
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES
 from app.realtime.notes_view import latest_context, local_time
-from app.routes.api.notes import notes_change
 from app.routes.pages.rendering import is_htmx, render, see_other
 from app.services import notes
+from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput, NotAuthenticated
 from app.services.markdown import preview_of, render_markdown
-from app.services.notes import Author, NoteInput, NotesView, SaveResult
+from app.services.notes import NoteInput, NotesView, SaveResult
 
 router = APIRouter()
 
@@ -38,19 +38,14 @@ def _base(event: Event, topic_id: int) -> str:
     return f"/e/{event.slug}/topics/{topic_id}/notes"
 
 
-def _author(visitor: Visitor) -> Author:
-    author = Author.of(attendee=visitor.attendee, is_facilitator=visitor.is_facilitator)
-    if author is None:
+def _author(visitor: Actor) -> Actor:
+    if not visitor.is_known:
         raise NotAuthenticated("Join the event with your name first to write in the notes.")
-    return author
-
-
-def _can_write(visitor: Visitor, view: NotesView) -> bool:
-    return view.writable_by(Author.of(attendee=visitor.attendee, is_facilitator=visitor.is_facilitator))
+    return visitor
 
 
 def _page_context(
-    request: Request, session: Session, event: Event, view: NotesView, visitor: Visitor, **extra: Any
+    request: Request, session: Session, event: Event, view: NotesView, visitor: Actor, **extra: Any
 ) -> dict[str, Any]:
     topic_id = id_of(view.topic)
     revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
@@ -61,7 +56,7 @@ def _page_context(
         "view": view,
         "visitor": visitor,
         "base": _base(event, topic_id),
-        "can_write": _can_write(visitor, view),
+        "can_write": view.writable_by(visitor),
         "base_version": view.version,
         "values": values,
         "report_open": any(view.value(n) for n in ("key_points", "actions", "continue_url")),
@@ -140,11 +135,10 @@ async def save_notes(
                 session=s,
                 event_id=event_id,
                 topic_id=topic_id,
-                author=author,
+                actor=author,
                 base_version=base,
                 data=NoteInput(**sent),  # type: ignore[arg-type]
-            ),
-            change=lambda r: notes_change(event_id, topic_id, r),
+            )
         )
     except DomainError as error:
         return await run_in_threadpool(_refused, request, session, event, topic_id, visitor, error, sent, base_version)
@@ -163,7 +157,7 @@ def _answer(
     session: Session,
     event: Event,
     topic_id: int,
-    visitor: Visitor,
+    visitor: Actor,
     result: SaveResult,
     sent: dict[str, str | None],
 ) -> Response:
@@ -213,7 +207,7 @@ def _refused(
     session: Session,
     event: Event,
     topic_id: int,
-    visitor: Visitor,
+    visitor: Actor,
     error: DomainError,
     sent: dict[str, str | None],
     base_version: str | None,
@@ -287,7 +281,7 @@ def revision_page(
             "revisions": revisions,
             "diff": notes.diff_lines(other.body if other else "", revision.body),
             "rendered": render_markdown(revision.body),
-            "can_restore": _can_write(visitor, view) and revision.version != view.version,
+            "can_restore": view.writable_by(visitor) and revision.version != view.version,
             "local_time": lambda moment: local_time(event, moment),
         },
     )
@@ -320,9 +314,8 @@ async def restore(
         author = _author(visitor)
         result = await writer.run(
             lambda s: notes.restore_revision(
-                session=s, event_id=event_id, topic_id=topic_id, author=author, version=version
-            ),
-            change=lambda r: notes_change(event_id, topic_id, r),
+                session=s, event_id=event_id, topic_id=topic_id, actor=author, version=version
+            )
         )
     except DomainError as error:
         view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)

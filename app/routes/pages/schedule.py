@@ -135,8 +135,7 @@ async def apply(
         wall = read_placements(placements)
         was = read_placements(based_on, field="based_on")
         await writer.run(
-            lambda s: scheduling.apply_schedule(session=s, event_id=event_id, placements=wall, based_on=was),
-            change=lambda change: change,
+            lambda s: scheduling.apply_schedule(session=s, event_id=event_id, placements=wall, based_on=was)
         )
     except DomainError as refused:
         if is_htmx(request):

@@ -1,0 +1,49 @@
+"""Who is acting: one of an event's attendees, its facilitator, or nobody known (a visitor).
+
+Built once per request in app/deps.py (from the bearer token, or the page's session cookie) and handed
+to the services, which decide with it who may do what and whose name a write carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.services.errors import NotAllowed
+
+FACILITATOR_NAME = "Facilitator"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone in one event. A browser may hold both an attendee token and the facilitator key."""
+
+    event_id: int
+    attendee_id: int | None = None
+    attendee_name: str | None = None
+    is_facilitator: bool = False
+    # The device held an attendee token this event no longer knows (it was reset): the join page says so.
+    forgotten: bool = False
+
+    @classmethod
+    def facilitator(cls, event_id: int) -> Actor:
+        return cls(event_id=event_id, is_facilitator=True)
+
+    @property
+    def is_known(self) -> bool:
+        return self.is_facilitator or self.attendee_id is not None
+
+    @property
+    def author_name(self) -> str | None:
+        """The name a write is credited to: the attendee's own, else the facilitator's; None for a visitor."""
+        if self.attendee_name is not None:
+            return self.attendee_name
+        return FACILITATOR_NAME if self.is_facilitator else None
+
+    def may_change(self, convener_id: int | None) -> bool:
+        """The facilitator changes any topic; an attendee only one they convene."""
+        return self.is_facilitator or (self.attendee_id is not None and self.attendee_id == convener_id)
+
+    def check_in(self, event_id: int) -> None:
+        """Refuse an actor of another event outright (defence in depth: deps builds actors per event)."""
+        if self.event_id != event_id:
+            raise NotAllowed("You are not part of this event.")
