@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from app.db import Database
 from app.models import Attendee, Event, Room, Slot, SlotKind, Topic
-from app.services import attendees, events, placements, topic_constraints, topics, votes, wall_setup
+from app.services import attendance, attendees, events, placements, topic_constraints, topics, votes, wall_setup
 from app.services.actors import Actor
 
 EVENT_DATE = date(2026, 11, 24)
@@ -144,6 +144,11 @@ class Factory:
                 room_id=room.id,  # type: ignore[arg-type]
                 slot_id=slot.id,  # type: ignore[arg-type]
             )
+
+    def attend(self, attendee: AttendeeWithToken, slot: Slot, topic: Topic) -> None:
+        """The attendee says "I'm going" to a topic placed in that slot."""
+        with self.database.write_session() as session:
+            attendance.attend(session=session, attendee_id=attendee.id, slot_id=slot.id, topic_id=topic.id)  # type: ignore[arg-type]
 
     def pin(self, event: EventWithKey, topic: Topic, *, pinned: bool = True) -> None:
         with self.database.write_session() as session:

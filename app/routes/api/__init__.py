@@ -7,11 +7,5 @@ from app.routes.api import attendees, constraints, events, export, notes, schedu
 __all__ = ["router", "votes"]
 
 router = APIRouter(prefix="/api")
-router.include_router(events.router)
-router.include_router(attendees.router)
-router.include_router(topics.router)
-router.include_router(wall.router)
-router.include_router(constraints.router)
-router.include_router(notes.router)
-router.include_router(export.router)
-router.include_router(schedule.router)
+for module in (events, attendees, topics, wall, constraints, notes, export, schedule):
+    router.include_router(module.router)

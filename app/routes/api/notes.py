@@ -55,16 +55,10 @@ async def save_notes(
     topic_id: RowId, body: NoteSave, event: EventDep, actor: ApiKnownActor, writer: WriterDep, session: SessionDep
 ) -> dict[str, Any] | JSONResponse:
     """Save on `base_version`: stored, merged with saves made since, or 409 with both texts (kept as a revision)."""
-    event_id = id_of(event)
-    data = NoteInput(**body.model_dump(exclude={"base_version"}))
+    event_id, base, data = id_of(event), body.base_version, NoteInput(**body.model_dump(exclude={"base_version"}))
     result = await writer.run(
         lambda s: notes.save_notes(
-            session=s,
-            event_id=event_id,
-            topic_id=topic_id,
-            actor=actor,
-            base_version=body.base_version,
-            data=data,
+            session=s, event_id=event_id, topic_id=topic_id, actor=actor, base_version=base, data=data
         )
     )
     view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from fastapi import APIRouter, Query, status
 from sqlmodel import Session
 
-from app.deps import ApiFacilitator, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
-from app.models import id_of
+from app.deps import ApiFacilitator, ApiKnownActor, EventDep, RequestWriter, RowId, SessionDep, WriterDep
+from app.models import Topic, id_of
 from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.services import topics
 from app.services.changes import Written
@@ -52,17 +53,11 @@ async def propose(body: TopicCreate, event: EventDep, actor: ApiKnownActor, writ
 async def edit(
     topic_id: RowId, body: TopicUpdate, event: EventDep, actor: ApiKnownActor, writer: WriterDep
 ) -> TopicPublic:
-    def edit_and_view(session: Session) -> Written[TopicView]:
-        edited = topics.edit_topic(
-            session=session,
-            event_id=id_of(event),
-            topic_id=topic_id,
-            actor=actor,
-            **body.model_dump(exclude_unset=True),
-        )
-        return edited.with_result(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id))
-
-    return topic_public(await writer.run(edit_and_view))
+    changes = body.model_dump(exclude_unset=True)
+    return await _viewed(
+        writer,
+        lambda s: topics.edit_topic(session=s, event_id=id_of(event), topic_id=topic_id, actor=actor, **changes),
+    )
 
 
 @router.delete("/events/{slug}/topics/{topic_id}")
@@ -71,14 +66,15 @@ async def withdraw(topic_id: RowId, event: EventDep, actor: ApiKnownActor, write
     topic = await writer.run(
         lambda s: topics.withdraw_topic(session=s, event_id=id_of(event), topic_id=topic_id, actor=actor)
     )
-    return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
+    return _retired_public(topic)
 
 
 @router.post("/events/{slug}/topics/{topic_id}/hide")
 async def hide(topic_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
     """Moderation: hide an abusive topic from every page."""
-    topic = await writer.run(lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id))
-    return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})
+    return _retired_public(
+        await writer.run(lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id))
+    )
 
 
 @router.post("/events/{slug}/topics/{topic_id}/merge")
@@ -86,12 +82,27 @@ async def merge(
     topic_id: RowId, body: TopicMerge, event: EventDep, _: ApiFacilitator, writer: WriterDep
 ) -> TopicPublic:
     """Merge this (duplicate) topic into another; its dots move along. Answers the merged-into topic."""
+    return await _viewed(
+        writer,
+        lambda s: topics.merge_topics(
+            session=s, event_id=id_of(event), source_id=topic_id, target_id=body.into_topic_id
+        ),
+    )
 
-    def merge_and_view(session: Session) -> Written[TopicView]:
-        merged = topics.merge_topics(
-            session=session, event_id=id_of(event), source_id=topic_id, target_id=body.into_topic_id
+
+async def _viewed(writer: RequestWriter, work: Callable[[Session], Written[Topic]]) -> TopicPublic:
+    """Write, then answer with the topic the write returned as lists show it (its dots, its convener)."""
+
+    def write_and_view(session: Session) -> Written[TopicView]:
+        written = work(session)
+        topic = written.result
+        return written.with_result(
+            topics.get_topic_view(session=session, event_id=topic.event_id, topic_id=id_of(topic))
         )
-        target_id = id_of(merged.result)
-        return merged.with_result(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=target_id))
 
-    return topic_public(await writer.run(merge_and_view))
+    return topic_public(await writer.run(write_and_view))
+
+
+def _retired_public(topic: Topic) -> TopicPublic:
+    """A topic that left the marketplace: it holds no dots any more, and its convener is not said."""
+    return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": None})

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Protocol
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -22,6 +23,7 @@ from app.deps import get_api_voter
 from app.models._base import MAX_ROW_ID
 from app.models.vote import VotePublic
 from app.services import votes
+from app.services.changes import Written
 from app.services.errors import InvalidInput
 
 VOTE_PATH = "/api/events/{slug}/topics/{topic_id}/vote"
@@ -29,24 +31,26 @@ VOTE_PATH = "/api/events/{slug}/topics/{topic_id}/vote"
 
 async def put_vote(request: Request) -> Response:
     """Put a dot on the topic. Idempotent: a second call changes nothing."""
-    slug, topic_id = _path(request)
-    voter = await get_api_voter(request, slug)
-    result = await request.app.state.writer.run(
-        lambda s: votes.cast_vote(session=s, attendee_id=voter.attendee_id, topic_id=topic_id),
-        savepoint=False,  # cast_vote raises before it writes
-    )
-    return _json(asdict(result))
+    return await _vote(request, votes.cast_vote)
 
 
 async def delete_vote(request: Request) -> Response:
     """Take the dot back. Idempotent."""
+    return await _vote(request, votes.retract_vote)
+
+
+async def _vote(request: Request, change: VoteChange) -> Response:
     slug, topic_id = _path(request)
     voter = await get_api_voter(request, slug)
     result = await request.app.state.writer.run(
-        lambda s: votes.retract_vote(session=s, attendee_id=voter.attendee_id, topic_id=topic_id),
-        savepoint=False,  # retract_vote raises before it writes
+        lambda s: change(session=s, attendee_id=voter.attendee_id, topic_id=topic_id),
+        savepoint=False,  # both vote services raise before they write
     )
     return _json(asdict(result))
+
+
+class VoteChange(Protocol):
+    def __call__(self, *, session: Session, attendee_id: int, topic_id: int) -> Written[votes.VoteResult]: ...
 
 
 routes = [

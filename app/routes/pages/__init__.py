@@ -9,11 +9,5 @@ from fastapi import APIRouter
 from app.routes.pages import attendee, board, constraints, export, facilitator, home, notes, schedule
 
 router = APIRouter(include_in_schema=False)
-router.include_router(home.router)
-router.include_router(attendee.router)
-router.include_router(board.router)
-router.include_router(facilitator.router)
-router.include_router(notes.router)
-router.include_router(constraints.router)
-router.include_router(schedule.router)
-router.include_router(export.router)
+for module in (home, attendee, board, facilitator, notes, constraints, schedule, export):
+    router.include_router(module.router)

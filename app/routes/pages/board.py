@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, SessionDep, SettingsDep, VisitorDep, WriterDep
+from app.deps import CsrfChecked, EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
-from app.routes.pages.rendering import is_htmx, render, see_other
+from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
+from app.routes.pages.visit import Visit, VisitDep
 from app.services import attendance, placements
 from app.services.actors import Actor
 from app.services.board import Board, DaySlot, load_board
@@ -23,7 +24,8 @@ from app.services.errors import DomainError, NotAllowed
 
 router = APIRouter()
 
-TopicField = Annotated[int, Form(ge=1, le=MAX_ROW_ID)]
+IdField = Annotated[int, Form(ge=1, le=MAX_ROW_ID)]  # a topic, room or slot id sent by a form
+PLACING_PARTS = ("wall_message", "wall_grid", "wall_tray", "live_version")
 
 
 @router.get("/e/{slug}/board", response_class=HTMLResponse)
@@ -64,135 +66,110 @@ def my_day(request: Request, event: EventDep, visitor: VisitorDep, session: Sess
 
 
 @router.post("/e/{slug}/wall/place", dependencies=[CsrfChecked])
-async def place(
-    request: Request,
-    event: EventDep,
-    visitor: VisitorDep,
-    session: SessionDep,
-    writer: WriterDep,
-    topic_id: TopicField,
-    room_id: TopicField,
-    slot_id: TopicField,
-) -> Response:
+async def place(visit: VisitDep, topic_id: IdField, room_id: IdField, slot_id: IdField) -> Response:
     """Put a topic into a cell, or move it there; a refusal is said in place with its reason."""
-    actor = _placer(visitor)
+    event_id, actor = visit.event_id, _placer(visit.visitor)
     return await _placing(
-        request,
-        event,
-        visitor,
-        session,
-        writer,
+        visit,
         lambda s: placements.place_topic(
-            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
+            session=s, event_id=event_id, actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
         ),
         "Placed.",
     )
 
 
 @router.post("/e/{slug}/wall/swap", dependencies=[CsrfChecked])
-async def swap(
-    request: Request,
-    event: EventDep,
-    visitor: VisitorDep,
-    session: SessionDep,
-    writer: WriterDep,
-    topic_id: TopicField,
-    other_topic_id: TopicField,
-) -> Response:
+async def swap(visit: VisitDep, topic_id: IdField, other_topic_id: IdField) -> Response:
     """Exchange the cells of two sessions; their "I'm going"s follow them."""
-    actor = _placer(visitor)
+    event_id, actor = visit.event_id, _placer(visit.visitor)
     return await _placing(
-        request,
-        event,
-        visitor,
-        session,
-        writer,
+        visit,
         lambda s: placements.swap_topics(
-            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, other_topic_id=other_topic_id
+            session=s, event_id=event_id, actor=actor, topic_id=topic_id, other_topic_id=other_topic_id
         ),
         "Swapped.",
     )
 
 
 @router.post("/e/{slug}/wall/unplace", dependencies=[CsrfChecked])
-async def unplace(
-    request: Request,
-    event: EventDep,
-    visitor: VisitorDep,
-    session: SessionDep,
-    writer: WriterDep,
-    topic_id: TopicField,
-) -> Response:
+async def unplace(visit: VisitDep, topic_id: IdField) -> Response:
     """Take a topic off the wall: back to the marketplace with its dots; its "I'm going"s end."""
-    actor = _placer(visitor)
+    event_id, actor = visit.event_id, _placer(visit.visitor)
     return await _placing(
-        request,
-        event,
-        visitor,
-        session,
-        writer,
-        lambda s: placements.take_off_wall(session=s, event_id=id_of(event), actor=actor, topic_id=topic_id),
+        visit,
+        lambda s: placements.take_off_wall(session=s, event_id=event_id, actor=actor, topic_id=topic_id),
         "Taken off the wall.",
     )
 
 
 @router.post("/e/{slug}/wall/pin", dependencies=[CsrfChecked])
-async def pin(
-    request: Request,
-    event: EventDep,
-    visitor: VisitorDep,
-    session: SessionDep,
-    writer: WriterDep,
-    topic_id: TopicField,
-    pinned: Annotated[bool, Form()],
-) -> Response:
+async def pin(visit: VisitDep, topic_id: IdField, pinned: Annotated[bool, Form()]) -> Response:
     """Pin a session to its cell for the auto-scheduler, or unpin it (the facilitator only)."""
-    actor = _placer(visitor)
-    done = "Pinned: the auto-scheduler keeps it there." if pinned else "Unpinned: the auto-scheduler may move it."
+    event_id, actor = visit.event_id, _placer(visit.visitor)
     return await _placing(
-        request,
-        event,
-        visitor,
-        session,
-        writer,
-        lambda s: placements.set_pinned(
-            session=s, event_id=id_of(event), actor=actor, topic_id=topic_id, pinned=pinned
-        ),
-        done,
+        visit,
+        lambda s: placements.set_pinned(session=s, event_id=event_id, actor=actor, topic_id=topic_id, pinned=pinned),
+        "Pinned: the auto-scheduler keeps it there." if pinned else "Unpinned: the auto-scheduler may move it.",
     )
 
 
-async def _placing(
-    request: Request,
-    event: Event,
-    visitor: Actor,
-    session: Session,
-    writer: WriterDep,
-    work: Callable[[Session], Written[Any]],
-    done: str,
-) -> Response:
+async def _placing(visit: Visit, work: Callable[[Session], Written[Any]], done: str) -> Response:
     """One shape for every change of the wall by hand: write, then answer with the wall as it is now."""
-    error: DomainError | None = None
-    try:
-        await writer.run(work)
-    except DomainError as refused:
-        error = refused
-    if not is_htmx(request):
+    _, error = await visit.write(work)
+    request = visit.request
+    if not wants_fragment(request):
         if error is None:
-            return see_other(f"/e/{event.slug}/wall")
-        ctx = wall_context(session, event, visitor, error=error)
+            return see_other(f"/e/{visit.slug}/wall")
+        ctx = wall_context(visit.session, visit.event, visit.visitor, error=error)
         return render(request, "pages/wall.html", ctx, status_code=status_for(error))
     # htmx: the message in place, and the whole wall out of band, so the placer sees the result at
     # once even while their socket reconnects. The version goes with it: the websocket message for
     # this same change is then known as already shown and not drawn a second time (static/js/hallway.js).
-    ctx = await run_in_threadpool(wall_context, session, event, visitor, error=error, message=done)
+    ctx = await run_in_threadpool(wall_context, visit.session, visit.event, visit.visitor, error=error, message=done)
     ctx["version"] = ctx["live_version"]
-    parts = ["wall_message", "wall_grid", "wall_tray", "live_version"]
-    body = "".join(
-        bytes(render(request, f"partials/{name}.html", {**ctx, "oob": i > 0}).body).decode()
-        for i, name in enumerate(parts)
+    parts = swapped(*(f"partials/{name}.html" for name in PLACING_PARTS), context=ctx)
+    return fragments(request, parts, status_code=status_for(error) if error else 200)
+
+
+# --- "I'm going" ----------------------------------------------------------------------------------
+
+
+@router.post("/e/{slug}/slots/{slot_id}/attend", dependencies=[CsrfChecked])
+async def attend(slot_id: RowId, visit: VisitDep, attendee: PageAttendee, topic_id: IdField) -> Response:
+    """ "I'm going": replaces the earlier choice in the slot (the law of two feet)."""
+    attendee_id = id_of(attendee)
+    return await _going(
+        visit,
+        slot_id,
+        lambda s: attendance.attend(session=s, attendee_id=attendee_id, slot_id=slot_id, topic_id=topic_id),
     )
-    return HTMLResponse(body, status_code=status_for(error) if error else 200)
+
+
+@router.post("/e/{slug}/slots/{slot_id}/leave", dependencies=[CsrfChecked])
+async def leave(slot_id: RowId, visit: VisitDep, attendee: PageAttendee) -> Response:
+    attendee_id = id_of(attendee)
+    return await _going(visit, slot_id, lambda s: attendance.leave(session=s, attendee_id=attendee_id, slot_id=slot_id))
+
+
+async def _going(visit: Visit, slot_id: int, work: Callable[[Session], Written[Any]]) -> Response:
+    """One shape for "I'm going" and "not going": write, then the slot's row and My day as they are now."""
+    _, error = await visit.write(work)
+    if error is None and not wants_fragment(visit.request):
+        return see_other(f"/e/{visit.slug}/wall#row-{slot_id}")
+    return await run_in_threadpool(_going_answer, visit, slot_id, error)
+
+
+def _going_answer(visit: Visit, slot_id: int, error: DomainError | None) -> Response:
+    status = status_for(error) if error else 200
+    ctx = wall_context(visit.session, visit.event, visit.visitor, error=error)
+    row = ctx["board"].row(slot_id)
+    if wants_fragment(visit.request) and row is not None:
+        # The slot's row (shared with everyone, who get it over the websocket too) and My day.
+        parts = swapped(
+            "partials/wall_row.html", "partials/my_day.html", "partials/wall_message.html", context={**ctx, "row": row}
+        )
+        return fragments(visit.request, parts, status_code=status)
+    return render(visit.request, "pages/wall.html", ctx, status_code=status)
 
 
 def _placer(visitor: Actor) -> Actor:

@@ -12,13 +12,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.deps import CsrfChecked, EventDep, RowId, SessionDep, VisitorDep, WriterDep
+from app.deps import CsrfChecked, EventDep, RowId, SessionDep, VisitorDep
 from app.errors import status_for
 from app.models import Event, SlotKind, Topic, id_of
 from app.models._base import MAX_ROW_ID
-from app.routes.pages.rendering import is_htmx, render, see_other
+from app.routes.pages.rendering import flash, pop_flash, render, see_other, wants_fragment
+from app.routes.pages.visit import VisitDep
 from app.services import lookups, topic_constraints, topics, wall_setup
 from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput
@@ -26,7 +28,6 @@ from app.services.topic_constraints import TopicConstraints
 
 router = APIRouter()
 
-FLASH_KEY = "constraints_flash"
 SAVED = "Saved."
 FormText = Annotated[str | None, Form()]
 
@@ -69,31 +70,30 @@ def constraints_page(
     request: Request, topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep
 ) -> Response:
     topic = _topic_for(session, event, visitor, topic_id)
-    message = request.session.pop(FLASH_KEY, None) if FLASH_KEY in request.session else None
+    message = pop_flash(request)
     ctx = _context(session, event, topic, visitor, message=message)
     return render(request, "pages/topic_constraints.html", ctx)
 
 
+class ConstraintsForm(BaseModel):
+    """What the form sends; an empty field or no ticked box is None."""
+
+    not_before: str | None = None
+    not_after: str | None = None
+    min_room_capacity: str | None = None
+    apart_from: list[str] | None = None
+
+
 @router.post("/e/{slug}/topics/{topic_id}/constraints", dependencies=[CsrfChecked])
-async def save_constraints(
-    request: Request,
-    topic_id: RowId,
-    event: EventDep,
-    visitor: VisitorDep,
-    session: SessionDep,
-    writer: WriterDep,
-    not_before: FormText = None,
-    not_after: FormText = None,
-    min_room_capacity: FormText = None,
-    apart_from: Annotated[list[str] | None, Form()] = None,
-) -> Response:
+async def save_constraints(topic_id: RowId, visit: VisitDep, form: Annotated[ConstraintsForm, Form()]) -> Response:
     """Replace the topic's constraints with what the form sent (an unticked box, an empty field: none)."""
-    topic = _topic_for(session, event, visitor, topic_id)
-    actor, event_id = visitor, id_of(event)
+    request, event, actor, session, writer = visit.request, visit.event, visit.visitor, visit.session, visit.writer
+    topic = _topic_for(session, event, actor, topic_id)
+    event_id, apart_from = id_of(event), form.apart_from
     sent = FormValues(
-        not_before=not_before or "",
-        not_after=not_after or "",
-        min_room_capacity=(min_room_capacity or "").strip(),
+        not_before=form.not_before or "",
+        not_after=form.not_after or "",
+        min_room_capacity=(form.min_room_capacity or "").strip(),
         apart_from=frozenset(int(v) for v in apart_from or () if _is_id(v)),
     )
     try:
@@ -115,14 +115,14 @@ async def save_constraints(
         )  # only the auto-scheduler reads constraints: no board change
     except DomainError as refused:
         error = FormError(message=refused.message, field=getattr(refused, "field", None))
-        ctx = _context(session, event, topic, visitor, values=sent, error=error)
-        template = "partials/topic_constraints_form.html" if is_htmx(request) else "pages/topic_constraints.html"
+        ctx = _context(session, event, topic, actor, values=sent, error=error)
+        template = "partials/topic_constraints_form.html" if wants_fragment(request) else "pages/topic_constraints.html"
         return render(request, template, ctx, status_code=status_for(refused))
-    if not is_htmx(request):
-        request.session[FLASH_KEY] = SAVED
+    if not wants_fragment(request):
+        flash(request, SAVED)
         return see_other(_url(event, topic_id))
     return render(
-        request, "partials/topic_constraints_form.html", _context(session, event, topic, visitor, message=SAVED)
+        request, "partials/topic_constraints_form.html", _context(session, event, topic, actor, message=SAVED)
     )
 
 

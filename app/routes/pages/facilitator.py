@@ -13,29 +13,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.config import Settings
 from app.deps import (
     CsrfChecked,
-    EventDep,
     PageFacilitator,
-    RequestWriter,
     RowId,
-    SessionDep,
     SettingsDep,
-    VisitorDep,
-    WriterDep,
     remember_facilitator,
 )
 from app.errors import status_for
-from app.models import Event, Slot, SlotKind, id_of
+from app.models import Event, Slot, SlotKind
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.routes.api.links import event_links
-from app.routes.pages.rendering import is_htmx, see_other
+from app.routes.pages.rendering import fragments, see_other, swapped, wants_fragment
+from app.routes.pages.visit import Visit, VisitDep
 from app.services import events, topics, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
@@ -83,18 +79,10 @@ class Confirmation:
 
 
 @dataclass
-class Desk:
-    """One request to the facilitator's page: who may (checked), the event, and how to answer."""
+class Desk(Visit):
+    """The facilitator's visit to their page (checked by `get_desk`), with the deployment's settings."""
 
-    request: Request
-    event: Event
-    session: Session
     settings: Settings
-    writer: RequestWriter
-
-    @property
-    def event_id(self) -> int:
-        return id_of(self.event)
 
     @property
     def base(self) -> str:
@@ -119,6 +107,21 @@ class Desk:
                 form = "section"  # the form's row is gone (removed in another tab): say it at the top
             return self._answer(section, FormError(form=form, message=error.message), values, status_for(error))
         return self._answer(section, None, {}, 200)
+
+    async def act_once_sure(
+        self,
+        *,
+        confirmed: str | None,
+        ask: Callable[[], Confirmation | None],
+        section: Section,
+        form: str,
+        work: Callable[[Session], Written[Any]],
+    ) -> Response:
+        """A destructive form: a plain post is asked once more on a page of its own (htmx asks with
+        hx-confirm and sends `confirmed=yes`); a row gone meanwhile is answered by `act` with where it went."""
+        if confirmed != "yes" and (confirmation := ask()) is not None:
+            return self.page(confirmation=confirmation)
+        return await self.act(section=section, form=form, values={}, parse=lambda: None, work=lambda s, _: work(s))
 
     @property
     def actor(self) -> Actor:
@@ -163,26 +166,16 @@ class Desk:
         return {}
 
     def _answer(self, section: Section, error: FormError | None, values: dict[str, str], status: int) -> Response:
-        if is_htmx(self.request):
+        if wants_fragment(self.request):
             context = {"event": self.event, "base": self.base, **self.section_context(section)}
             context.update(errors={section: error} if error else {}, values={section: values})
-            names = [f"partials/facilitate_{section}.html"]
-            if section == "event":
-                # The event's name is also the page's heading, outside the section: swap it out of band.
-                names.append("partials/facilitate_title.html")
-                context["oob"] = True
-            return self._fragments(names, context, status)
+            # The event's name is also the page's heading, outside the section: swap it out of band.
+            also = ["partials/facilitate_title.html"] if section == "event" else []
+            parts = swapped(f"partials/facilitate_{section}.html", *also, context=context)
+            return fragments(self.request, parts, status_code=status, headers=NO_STORE)
         if error is None:
             return see_other(f"{self.base}#facilitate-{section}")
         return self.page(errors={section: error}, values={section: values}, status=status)
-
-    def _fragments(self, names: list[str], context: dict[str, Any], status: int) -> HTMLResponse:
-        """Partials in one answer, with the same context processors (the CSRF token) as a TemplateResponse."""
-        context = {"request": self.request, **context}
-        for processor in templates.context_processors:
-            context.update(processor(self.request))
-        body = "".join(templates.get_template(name).render(context) for name in names)
-        return HTMLResponse(body, status_code=status, headers=NO_STORE)
 
     def _form_shown(self, section: Section, form: str) -> bool:
         """Whether the form an error names is still on the page (its room, slot or topic still exists)."""
@@ -197,15 +190,8 @@ class Desk:
         return any(view.topic.id == int(ident) for view in context["topics"])
 
 
-def get_desk(
-    request: Request,
-    event: EventDep,
-    _: PageFacilitator,
-    session: SessionDep,
-    settings: SettingsDep,
-    writer: WriterDep,
-) -> Desk:
-    return Desk(request=request, event=event, session=session, settings=settings, writer=writer)
+def get_desk(visit: VisitDep, _: PageFacilitator, settings: SettingsDep) -> Desk:
+    return visit.extend(Desk, settings=settings)
 
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
@@ -227,32 +213,25 @@ EVENT_FIELDS = (
 
 
 @router.get("/e/{slug}/facilitate", response_class=HTMLResponse)
-def facilitate(
-    request: Request,
-    event: EventDep,
-    visitor: VisitorDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    writer: WriterDep,
-    key: str | None = None,
-) -> Response:
+def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -> Response:
     """The secret link (?key=…) lets this browser in, then the key leaves the address bar and history."""
+    event = visit.event
     if key is not None:
         if not events.facilitator_key_matches(event, key):
             raise NotAllowed(
                 "This facilitator link is not valid. Check that you copied all of it, "
                 "or ask whoever created the event for the link again."
             )
-        remember_facilitator(request, event.slug, key)
+        remember_facilitator(visit.request, event.slug, key)
         response = see_other(_base(event))
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
-    if not visitor.is_facilitator:
+    if not visit.visitor.is_facilitator:
         raise NotAllowed(
             "This page is for the event's facilitator. Open the secret facilitator link you were given "
             "when the event was created (it ends in ?key=…); it lets this browser in."
         )
-    return Desk(request=request, event=event, session=session, settings=settings, writer=writer).page()
+    return visit.extend(Desk, settings=settings).page()
 
 
 # --- Phases, budget, join code, name -------------------------------------------------------------
@@ -356,28 +335,22 @@ async def move_room(
 
 
 @router.post("/e/{slug}/facilitate/rooms/{room_id}/remove", dependencies=[CsrfChecked])
-async def remove_room(
-    room_id: RowId,
-    desk: DeskDep,
-    confirmed: FormField = None,
-) -> Response:
-    event_id = desk.event_id
-    if confirmed != "yes":
+async def remove_room(room_id: RowId, desk: DeskDep, confirmed: FormField = None) -> Response:
+    def ask() -> Confirmation | None:
         room = next((r for r in desk.section_context("rooms")["rooms"] if r.id == room_id), None)
-        if room is not None:
-            return desk.page(
-                confirmation=Confirmation(
-                    question=f"Remove the room '{room.name}'? Topics placed in it go back to the marketplace.",
-                    action=f"{desk.base}/rooms/{room_id}/remove",
-                    button=f"Remove {room.name}",
-                )
-            )
-    return await desk.act(
+        return room and Confirmation(
+            question=f"Remove the room '{room.name}'? Topics placed in it go back to the marketplace.",
+            action=f"{desk.base}/rooms/{room_id}/remove",
+            button=f"Remove {room.name}",
+        )
+
+    event_id = desk.event_id
+    return await desk.act_once_sure(
+        confirmed=confirmed,
+        ask=ask,
         section="rooms",
         form=f"room-{room_id}",
-        values={},
-        parse=lambda: None,
-        work=lambda s, _: wall_setup.remove_room(session=s, event_id=event_id, room_id=room_id),
+        work=lambda s: wall_setup.remove_room(session=s, event_id=event_id, room_id=room_id),
     )
 
 
@@ -441,28 +414,22 @@ async def update_slot(
 
 
 @router.post("/e/{slug}/facilitate/slots/{slot_id}/remove", dependencies=[CsrfChecked])
-async def remove_slot(
-    slot_id: RowId,
-    desk: DeskDep,
-    confirmed: FormField = None,
-) -> Response:
-    event_id = desk.event_id
-    if confirmed != "yes":
+async def remove_slot(slot_id: RowId, desk: DeskDep, confirmed: FormField = None) -> Response:
+    def ask() -> Confirmation | None:
         row = next((r for r in desk.section_context("slots")["slots"] if r.slot.id == slot_id), None)
-        if row is not None:
-            return desk.page(
-                confirmation=Confirmation(
-                    question=f"Remove the slot {row.starts}–{row.ends}? Topics placed in it return to the marketplace.",
-                    action=f"{desk.base}/slots/{slot_id}/remove",
-                    button="Remove the slot",
-                )
-            )
-    return await desk.act(
+        return row and Confirmation(
+            question=f"Remove the slot {row.starts}–{row.ends}? Topics placed in it return to the marketplace.",
+            action=f"{desk.base}/slots/{slot_id}/remove",
+            button="Remove the slot",
+        )
+
+    event_id = desk.event_id
+    return await desk.act_once_sure(
+        confirmed=confirmed,
+        ask=ask,
         section="slots",
         form=f"slot-{slot_id}",
-        values={},
-        parse=lambda: None,
-        work=lambda s, _: wall_setup.remove_slot(session=s, event_id=event_id, slot_id=slot_id),
+        work=lambda s: wall_setup.remove_slot(session=s, event_id=event_id, slot_id=slot_id),
     )
 
 
@@ -490,28 +457,22 @@ async def propose_topic(
 
 
 @router.post("/e/{slug}/facilitate/topics/{topic_id}/hide", dependencies=[CsrfChecked])
-async def hide_topic(
-    topic_id: RowId,
-    desk: DeskDep,
-    confirmed: FormField = None,
-) -> Response:
-    event_id = desk.event_id
-    if confirmed != "yes":
+async def hide_topic(topic_id: RowId, desk: DeskDep, confirmed: FormField = None) -> Response:
+    def ask() -> Confirmation | None:
         view = next((v for v in desk.section_context("topics")["topics"] if v.topic.id == topic_id), None)
-        if view is not None:
-            return desk.page(
-                confirmation=Confirmation(
-                    question=f"Hide '{view.topic.title}' from every page? Its dots go back to their owners.",
-                    action=f"{desk.base}/topics/{topic_id}/hide",
-                    button="Hide the topic",
-                )
-            )
-    return await desk.act(
+        return view and Confirmation(
+            question=f"Hide '{view.topic.title}' from every page? Its dots go back to their owners.",
+            action=f"{desk.base}/topics/{topic_id}/hide",
+            button="Hide the topic",
+        )
+
+    event_id = desk.event_id
+    return await desk.act_once_sure(
+        confirmed=confirmed,
+        ask=ask,
         section="topics",
         form=f"topic-{topic_id}",
-        values={},
-        parse=lambda: None,
-        work=lambda s, _: topics.hide_topic(session=s, event_id=event_id, topic_id=topic_id),
+        work=lambda s: topics.hide_topic(session=s, event_id=event_id, topic_id=topic_id),
     )
 
 

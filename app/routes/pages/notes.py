@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -21,7 +22,8 @@ from app.errors import status_for
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES
 from app.realtime.notes_view import latest_context, local_time
-from app.routes.pages.rendering import is_htmx, render, see_other
+from app.routes.pages.rendering import flash, fragments, pop_flash, render, see_other, wants_fragment
+from app.routes.pages.visit import VisitDep
 from app.services import notes
 from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput, NotAuthenticated
@@ -30,7 +32,6 @@ from app.services.notes import NoteInput, NotesView, SaveResult
 
 router = APIRouter()
 
-FLASH_KEY = "notes_flash"
 FormText = Annotated[str | None, Form()]
 
 
@@ -66,7 +67,7 @@ def _page_context(
         "local_time": lambda moment: local_time(event, moment),
         # Slot times are the venue's wall clock already (stored without a zone): not converted like edit times.
         "when": f"{view.slot_starts_at:%H:%M}" if view.slot_starts_at else "",
-        "flash": request.session.pop(FLASH_KEY, None) if FLASH_KEY in request.session else None,
+        "flash": pop_flash(request),
         "error": None,
         "error_field": None,
         "conflict": None,
@@ -104,40 +105,30 @@ def notes_page(
     return render(request, "pages/notes.html", _page_context(request, session, event, view, visitor))
 
 
+class NotesForm(BaseModel):
+    """What the editor sends. A field left out or empty is None: the structured fields then keep their text."""
+
+    body: str | None = None
+    base_version: str | None = None
+    key_points: str | None = None
+    actions: str | None = None
+    continue_url: str | None = None
+    attendees_text: str | None = None
+
+    def note_input(self) -> NoteInput:
+        return NoteInput(**{**self.model_dump(exclude={"base_version"}), "body": self.body or ""})
+
+
 @router.post("/e/{slug}/topics/{topic_id}/notes", dependencies=[CsrfChecked])
-async def save_notes(
-    request: Request,
-    topic_id: RowId,
-    event: EventDep,
-    visitor: VisitorDep,
-    writer: WriterDep,
-    session: SessionDep,
-    body: FormText = None,
-    base_version: FormText = None,
-    key_points: FormText = None,
-    actions: FormText = None,
-    continue_url: FormText = None,
-    attendees_text: FormText = None,
-) -> Response:
-    sent = {
-        "body": body or "",
-        "key_points": key_points,
-        "actions": actions,
-        "continue_url": continue_url,
-        "attendees_text": attendees_text,
-    }
-    event_id = id_of(event)
+async def save_notes(topic_id: RowId, visit: VisitDep, form: Annotated[NotesForm, Form()]) -> Response:
+    request, event, visitor, session, writer = visit.request, visit.event, visit.visitor, visit.session, visit.writer
+    sent: dict[str, str | None] = {**form.model_dump(exclude={"base_version"}), "body": form.body or ""}
+    base_version, data, event_id = form.base_version, form.note_input(), id_of(event)
     try:
-        author = _author(visitor)
-        base = _version(base_version)
+        author, base = _author(visitor), _version(base_version)
         result = await writer.run(
             lambda s: notes.save_notes(
-                session=s,
-                event_id=event_id,
-                topic_id=topic_id,
-                actor=author,
-                base_version=base,
-                data=NoteInput(**sent),  # type: ignore[arg-type]
+                session=s, event_id=event_id, topic_id=topic_id, actor=author, base_version=base, data=data
             )
         )
     except DomainError as error:
@@ -164,7 +155,7 @@ def _answer(
     view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
     conflict = _conflict(event, view, result) if result.outcome == "conflict" else None
     status = 409 if conflict else 200
-    if is_htmx(request):
+    if wants_fragment(request):
         changed = {n: view.value(n) for n in FIELD_NAMES if sent.get(n) is not None and sent[n] != view.value(n)}
         ctx = {
             "outcome": result.outcome,
@@ -173,16 +164,18 @@ def _answer(
             "changed_fields": {} if conflict else changed,
         }
         parts = [
-            render(request, "partials/notes_save_status.html", ctx),
-            render(request, "partials/notes_sync.html", ctx),
-            render(request, "partials/notes_conflict.html", {**ctx, "oob": True}),
-            render(request, "partials/notes_latest.html", {**latest_context(event, topic_id, view.note), "oob": True}),
+            ("partials/notes_save_status.html", ctx),
+            ("partials/notes_sync.html", ctx),  # out of band by itself: it sits in the form, off the target
+            ("partials/notes_conflict.html", {**ctx, "oob": True}),
+            ("partials/notes_latest.html", {**latest_context(event, topic_id, view.note), "oob": True}),
         ]
-        return HTMLResponse(b"".join(bytes(p.body) for p in parts), status_code=status)
+        return fragments(request, parts, status_code=status)
     if conflict is None:
-        request.session[FLASH_KEY] = (
-            "Merged with what others saved meanwhile" if result.outcome == "merged" else "Saved"
-        ) + f" — version {view.version}."
+        flash(
+            request,
+            ("Merged with what others saved meanwhile" if result.outcome == "merged" else "Saved")
+            + f" — version {view.version}.",
+        )
         return see_other(_base(event, topic_id))
     # The page again, the visitor's text in the editor and theirs beside it; the next save is on theirs.
     ctx = _page_context(request, session, event, view, visitor, conflict=conflict, outcome="conflict")
@@ -213,7 +206,7 @@ def _refused(
     base_version: str | None,
 ) -> Response:
     status = status_for(error)
-    if is_htmx(request):
+    if wants_fragment(request):
         return render(request, "partials/notes_save_status.html", {"save_error": error.message}, status_code=status)
     view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
     ctx = _page_context(
@@ -321,9 +314,10 @@ async def restore(
         view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
         ctx = _page_context(request, session, event, view, visitor, error=error.message)
         return render(request, "pages/notes.html", ctx, status_code=status_for(error))
-    request.session[FLASH_KEY] = (
+    flash(
+        request,
         f"Version {version} restored as version {result.version}."
         if result.outcome == "restored"
-        else f"Version {version} is what the notes already say."
+        else f"Version {version} is what the notes already say.",
     )
     return see_other(_base(event, topic_id))

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, PageFacilitator, SessionDep, WriterDep
+from app.deps import CsrfChecked, EventDep, PageFacilitator, SessionDep
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.api.schedule import runner_of, work_out
-from app.routes.pages.rendering import is_htmx, see_other
+from app.routes.pages.rendering import Part, fragments, see_other, swapped, wants_fragment
+from app.routes.pages.visit import VisitDep
 from app.scheduling import Cell, Weights
 from app.services import scheduling
 from app.services.errors import DomainError, InvalidInput
@@ -80,56 +82,45 @@ def schedule_page(request: Request, event: EventDep, _: PageFacilitator, session
     return _page(request, event, planning)
 
 
+class ProposeForm(BaseModel):
+    """The time limit and the four weights as typed; checked in the form's order by `_ask`."""
+
+    time_limit: str | None = None
+    left_off_vote: str | None = None
+    torn: str | None = None
+    seat_short: str | None = None
+    move: str | None = None
+
+
 @router.post("/e/{slug}/schedule/propose", dependencies=[CsrfChecked])
-async def propose(
-    request: Request,
-    event: EventDep,
-    _: PageFacilitator,
-    session: SessionDep,
-    time_limit: FormField = None,
-    left_off_vote: FormField = None,
-    torn: FormField = None,
-    seat_short: FormField = None,
-    move: FormField = None,
-) -> Response:
+async def propose(visit: VisitDep, _: PageFacilitator, form: Annotated[ProposeForm, Form()]) -> Response:
     """Work out a wall (nothing is written): its figures against today's, its grid, its moves and what is left off."""
-    sent = {
-        "time_limit": time_limit,
-        "left_off_vote": left_off_vote,
-        "torn": torn,
-        "seat_short": seat_short,
-        "move": move,
-    }
-    values = {name: (value or "").strip() for name, value in sent.items()}
+    request, event, session = visit.request, visit.event, visit.session
+    values = {name: (value or "").strip() for name, value in form.model_dump().items()}
     event_id = id_of(event)
     try:
         ask = _ask(values)
         planning, result = await work_out(request, session, event_id, time_limit=ask.time_limit, weights=ask.weights)
     except DomainError as refused:
-        if is_htmx(request):
+        if wants_fragment(request):
             ctx = {"event": event, "values": values, "error": refused}
             return _fragments(request, [(FORM, ctx)], status_for(refused), retarget="#schedule-form")
         planning = await run_in_threadpool(lambda: scheduling.plan(session=session, event_id=event_id))
         return _page(request, event, planning, values=values, error=refused, status=status_for(refused))
     proposal = scheduling.describe(planning, result)
-    if is_htmx(request):
+    if wants_fragment(request):
         ctx = {"event": event, "values": values, "error": None, **_proposal_context(proposal)}
         # The form comes along out of band: a message from an earlier refusal goes.
-        return _fragments(request, [(PROPOSAL, ctx), (FORM, {**ctx, "oob": True})], 200)
+        return _fragments(request, swapped(PROPOSAL, FORM, context=ctx), 200)
     return _page(request, event, planning, values=values, proposal=proposal)
 
 
 @router.post("/e/{slug}/schedule/apply", dependencies=[CsrfChecked])
 async def apply(
-    request: Request,
-    event: EventDep,
-    _: PageFacilitator,
-    session: SessionDep,
-    writer: WriterDep,
-    placements: FormField = None,
-    based_on: FormField = None,
+    visit: VisitDep, _: PageFacilitator, placements: FormField = None, based_on: FormField = None
 ) -> Response:
     """Put a proposal up, in one change every board shows; refused if the wall changed since it was proposed."""
+    request, event, session, writer = visit.request, visit.event, visit.session, visit.writer
     event_id = id_of(event)
     try:
         wall = read_placements(placements)
@@ -138,17 +129,17 @@ async def apply(
             lambda s: scheduling.apply_schedule(session=s, event_id=event_id, placements=wall, based_on=was)
         )
     except DomainError as refused:
-        if is_htmx(request):
+        if wants_fragment(request):
             # Said beside the Apply button; the proposal stays on the page to compare with.
             said = {"apply_error": refused}
             return _fragments(request, [(APPLY_ERROR, said)], status_for(refused), retarget="#schedule-apply-error")
         planning = await run_in_threadpool(lambda: scheduling.plan(session=session, event_id=event_id))
         return _page(request, event, planning, error=refused, status=status_for(refused))
-    if not is_htmx(request):
+    if not wants_fragment(request):
         return see_other(f"/e/{event.slug}/wall")
     planning = await run_in_threadpool(lambda: scheduling.plan(session=session, event_id=event_id))
     ctx = {"event": event, "applied": True, **_now_context(planning)}
-    return _fragments(request, [(PROPOSAL, ctx), (NOW, {**ctx, "oob": True})], 200)
+    return _fragments(request, swapped(PROPOSAL, NOW, context=ctx), 200)
 
 
 # --- Reading what the browser sent ---------------------------------------------------------------
@@ -270,16 +261,13 @@ def _form_context() -> dict[str, Any]:
     }
 
 
-def _fragments(
-    request: Request, parts: list[tuple[str, dict[str, Any]]], status: int, *, retarget: str | None = None
-) -> HTMLResponse:
-    """Partials in one answer, rendered with the same context processors (the CSRF token) as a page."""
-    base: dict[str, Any] = {"request": request, "oob": False, "proposal": None, "applied": False}
-    for processor in templates.context_processors:
-        base.update(processor(request))
-    base.update(_form_context())
-    body = "".join(templates.get_template(name).render({**base, **ctx}) for name, ctx in parts)
-    headers = dict(NO_STORE)
-    if retarget is not None:
-        headers.update({"HX-Retarget": retarget, "HX-Reswap": "outerHTML"})
-    return HTMLResponse(body, status_code=status, headers=headers)
+def _fragments(request: Request, parts: Sequence[Part], status: int, *, retarget: str | None = None) -> HTMLResponse:
+    """The page's partials in one htmx answer, each with what every part of this page reads."""
+    base: dict[str, Any] = {"oob": False, "proposal": None, "applied": False, **_form_context()}
+    return fragments(
+        request,
+        [(name, {**base, **ctx}) for name, ctx in parts],
+        status_code=status,
+        headers=NO_STORE,
+        retarget=retarget,
+    )
