@@ -24,9 +24,9 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import Database, DatabaseNotMigrated, check_migrated, connect
 from app.models import Event, id_of
-from app.routes.api.links import event_links
 from app.services import demo, events
 from app.services.errors import DomainError, NotFound
+from app.services.links import event_links
 
 EXIT_USAGE = 2
 DEMO_KEY_FILE = "demo-facilitator-key"
@@ -384,7 +384,7 @@ def _migrated_database(settings: Settings) -> Database:
 
 
 def _print_links(settings: Settings, event: Event, facilitator_key: str | None) -> None:
-    links = event_links(settings, event, facilitator_key)
+    links = event_links(public_url=settings.public_url, event=event, facilitator_key=facilitator_key)
     print(f"  Attendees:    {links['attendee']}")
     print(f"  Board:        {links['board']}")
     print(f"  Wall:         {links['wall']}")

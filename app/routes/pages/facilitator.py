@@ -34,11 +34,11 @@ from app.errors import status_for
 from app.models import Event, Slot, SlotKind, id_of
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.routes.api.links import event_links
 from app.routes.pages.rendering import is_htmx, see_other
 from app.services import events, topics, wall_setup
 from app.services.changes import BoardChange
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from app.services.links import event_links
 from app.templating import templates
 
 router = APIRouter()
@@ -137,7 +137,7 @@ class Desk:
         context: dict[str, Any] = {
             "event": self.event,
             "base": self.base,
-            "links": event_links(self.settings, self.event),
+            "links": event_links(public_url=self.settings.public_url, event=self.event),
             "qr_url": f"/e/{self.event.slug}/qr.svg",
             "errors": errors or {},
             "values": values or {},
