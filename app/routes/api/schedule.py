@@ -6,13 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from app.deps import ApiFacilitator, EventDep, SessionDep, WriterDep
 from app.models import id_of
-from app.schedule_runner import ScheduleRunner
-from app.scheduling import Schedule, Weights
+from app.routes.common import work_out
+from app.scheduling import Weights
 from app.services import scheduling
 
 router = APIRouter(tags=["schedule"])
@@ -40,26 +38,6 @@ class ScheduleAsk(BaseModel):
         description="Seconds the search may take; the best wall found by then is answered.",
     )
     weights: WeightsSet = Field(default_factory=WeightsSet)
-
-
-def runner_of(request: Request) -> ScheduleRunner:
-    runner: ScheduleRunner = request.app.state.scheduler
-    return runner
-
-
-async def work_out(
-    request: Request, session: Session, event_id: int, *, time_limit: float, weights: Weights
-) -> tuple[scheduling.Planning, Schedule]:
-    """Read the event as a problem (on the threadpool) and solve it in the runner's worker process.
-
-    The page and the API both propose this way. The read connection goes back to the pool before the
-    search, which may take up to a minute, as RequestWriter does while a request waits on the writer.
-    """
-    planning = await run_in_threadpool(
-        lambda: scheduling.plan(session=session, event_id=event_id, time_limit=time_limit, weights=weights)
-    )
-    session.commit()
-    return planning, await runner_of(request).run(event_id, planning.problem)
 
 
 @router.post("/events/{slug}/schedule")

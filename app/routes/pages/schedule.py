@@ -1,6 +1,6 @@
 """The facilitator's auto-schedule page: propose a wall, look at what it changes, put it up.
 
-The work is the JSON API's (app/routes/api/schedule.py): plan on the threadpool, solve in the runner's
+The work is shared with the JSON API (app/routes/common.py): plan on the threadpool, solve in the runner's
 worker process, describe; applying goes through the writer as one change every board hears of. A plain
 post is answered with the whole page (or, once applied, a redirect to the wall); an htmx post with the
 proposal's partial, and a refusal in place: the form's for proposing, the Apply button's for applying.
@@ -22,7 +22,7 @@ from app.deps import CsrfChecked, EventDep, PageFacilitator, SessionDep, WriterD
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
-from app.routes.api.schedule import runner_of, work_out
+from app.routes.common import runner_of, work_out
 from app.routes.pages.rendering import is_htmx, see_other
 from app.scheduling import Cell, Weights
 from app.services import scheduling
