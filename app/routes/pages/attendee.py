@@ -19,8 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.csrf import CsrfChecked
 from app.deps import (
-    CsrfChecked,
     EventDep,
     PageAttendee,
     RowId,

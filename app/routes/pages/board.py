@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, SessionDep, SettingsDep, Visitor, VisitorDep, WriterDep
+from app.csrf import CsrfChecked
+from app.deps import EventDep, SessionDep, SettingsDep, Visitor, VisitorDep, WriterDep
 from app.errors import status_for
 from app.models import Attendee, Event, id_of
 from app.models._base import MAX_ROW_ID

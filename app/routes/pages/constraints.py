@@ -14,7 +14,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from app.deps import CsrfChecked, EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
+from app.csrf import CsrfChecked
+from app.deps import EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
 from app.errors import status_for
 from app.models import Event, SlotKind, Topic, id_of
 from app.models._base import MAX_ROW_ID

@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.config import Settings
+from app.csrf import CsrfChecked
 from app.deps import (
-    CsrfChecked,
     EventDep,
     PageFacilitator,
     RequestWriter,

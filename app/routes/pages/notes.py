@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
+from app.csrf import CsrfChecked
+from app.deps import EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
 from app.errors import status_for
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES

@@ -18,7 +18,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, PageFacilitator, SessionDep, WriterDep
+from app.csrf import CsrfChecked
+from app.deps import EventDep, PageFacilitator, SessionDep, WriterDep
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
