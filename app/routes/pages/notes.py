@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from app.csrf import CsrfChecked
 from app.deps import EventDep, RowId, SessionDep, Visitor, VisitorDep, WriterDep
 from app.errors import status_for
+from app.markdown import preview_of, render_markdown
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES
 from app.realtime.notes_view import latest_context, local_time
@@ -26,7 +27,6 @@ from app.routes.api.notes import notes_change
 from app.routes.pages.rendering import is_htmx, render, see_other
 from app.services import notes
 from app.services.errors import DomainError, InvalidInput, NotAuthenticated
-from app.services.markdown import preview_of, render_markdown
 from app.services.notes import Author, NoteInput, NotesView, SaveResult
 
 router = APIRouter()
