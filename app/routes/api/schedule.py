@@ -40,6 +40,53 @@ class ScheduleAsk(BaseModel):
     weights: WeightsSet = Field(default_factory=WeightsSet)
 
 
+def proposal_json(proposal: scheduling.Proposal, *, applied: bool) -> dict[str, object]:
+    """The API's answer: `{placements: […], …figures}` (DESIGN.md), with the rest of what the page shows."""
+    figures = proposal.figures
+    problem = proposal.planning.problem
+    return {
+        "applied": applied,
+        "placements": [
+            {
+                "topic_id": topic_id,
+                "room_id": cell.room_id,
+                "slot_id": cell.slot_id,
+                "pinned": topic_id in problem.pinned,
+            }
+            for topic_id, cell in sorted(proposal.schedule.placements.items())
+        ],
+        "topics_placed": figures.topics_placed,
+        "topics_total": figures.topics_total,
+        "votes_placed": figures.votes_placed,
+        "votes_total": figures.votes_total,
+        "votes_placed_percent": round(figures.votes_placed_percent, 1),
+        "torn": figures.torn,
+        "seats_short": figures.seats_short,
+        "moves": figures.moves,
+        "cost": figures.cost,
+        "before": {
+            "topics_placed": proposal.before.topics_placed,
+            "votes_placed": proposal.before.votes_placed,
+            "torn": proposal.before.torn,
+            "seats_short": proposal.before.seats_short,
+            "cost": proposal.before.cost,
+        },
+        "weights": problem.weights.as_dict(),
+        "proven_optimal": proposal.schedule.proven_optimal,
+        "seconds": round(proposal.schedule.seconds, 3),
+        "time_limit": problem.time_limit,
+        "changes": [
+            {"topic_id": m.topic_id, "title": m.title, "from": m.before, "to": m.after} for m in proposal.moves
+        ],
+        "left_off": [
+            {"topic_id": v.topic_id, "title": v.title, "votes": v.votes, "reason": v.reason} for v in proposal.left_off
+        ],
+        "kept_slot_ids": list(proposal.planning.kept_slot_ids),
+        "notice": proposal.planning.notice,
+        "based_on": proposal.planning.wall_fingerprint,
+    }
+
+
 @router.post("/events/{slug}/schedule")
 async def schedule(
     request: Request, body: ScheduleAsk, event: EventDep, _: ApiFacilitator, session: SessionDep, writer: WriterDep
@@ -56,4 +103,4 @@ async def schedule(
             ),
             change=lambda change: change,
         )
-    return scheduling.describe(planning, result).to_json(applied=body.apply)
+    return proposal_json(scheduling.describe(planning, result), applied=body.apply)
