@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -24,10 +24,13 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import Database, DatabaseNotMigrated, check_migrated, connect
 from app.models import Event, id_of
-from app.routes.api.links import event_links
 from app.services import demo, events
 from app.services.errors import DomainError, NotFound
+from app.services.links import event_links
 from app.writer import write_now
+
+if TYPE_CHECKING:
+    from app.services.scheduling import Proposal
 
 EXIT_USAGE = 2
 DEMO_KEY_FILE = "demo-facilitator-key"
@@ -346,7 +349,7 @@ def _schedule(settings: Settings, args: argparse.Namespace) -> int:
             raise CommandError(str(refused)) from None
         proposal = scheduling.describe(planning, result)
         print()
-        for line in scheduling.proposal_lines(proposal):
+        for line in _proposal_lines(proposal):
             print(line)
         print()
         if args.dry_run:
@@ -363,6 +366,54 @@ def _schedule(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         database.dispose()
+
+
+def _dots(count: int) -> str:
+    return f"{count} dot" if count == 1 else f"{count} dots"
+
+
+def _proposal_lines(proposal: Proposal) -> list[str]:
+    """The proposal as plain text, for `hallway schedule` in a terminal."""
+    figures, before = proposal.figures, proposal.before
+    weights = proposal.planning.problem.weights
+    seconds = proposal.schedule.seconds
+    lines = [
+        f"{'':<18}{'now':>12}{'proposed':>12}",
+        f"{'topics placed':<18}{f'{before.topics_placed}/{before.topics_total}':>12}"
+        f"{f'{figures.topics_placed}/{figures.topics_total}':>12}",
+        f"{'votes placed':<18}{f'{before.votes_placed_percent:.1f}%':>12}{f'{figures.votes_placed_percent:.1f}%':>12}",
+        f"{'torn attendees':<18}{before.torn:>12}{figures.torn:>12}",
+        f"{'seats short':<18}{before.seats_short:>12}{figures.seats_short:>12}",
+        f"{'moves':<18}{'':>12}{figures.moves:>12}",
+        "",
+        f"Proven optimal, in {seconds:.1f} s."
+        if proposal.schedule.proven_optimal
+        else f"The best wall found in {seconds:.1f} s (not proven optimal).",
+        f"Weights: each dot left off the wall {weights.left_off_vote}, each torn attendee {weights.torn}, "
+        f"each seat short {weights.seat_short}, each session moved {weights.move}.",
+        "",
+        "Proposed wall:",
+    ]
+    for row in proposal.rows:
+        label = f" {row.slot.label}" if row.slot.label else ""
+        kept = " (started: kept as it is)" if row.slot.started else ""
+        lines.append(f"  {row.slot.starts_at:%H:%M}{label}{kept}")
+        for cell in row.cells:
+            room = f"{cell.room.name or 'Room'} ({cell.room.capacity})"
+            if cell.topic_id is None:
+                lines.append(f"    {room:<28} -")
+                continue
+            marks = [m for m, on in (("new", cell.new), ("moved", cell.moved), ("kept", cell.kept)) if on]
+            mark = f"  [{', '.join(marks)}]" if marks else ""
+            lines.append(f"    {room:<28} {cell.title} ({_dots(cell.votes)}){mark}")
+    moved = [m for m in proposal.moves if m.before is not None]
+    if moved:
+        lines += ["", "What moves:"]
+        lines += [f"  {m.title}: {m.before} -> {m.after or 'off the wall'}" for m in moved]
+    if proposal.left_off:
+        lines += ["", "Left off the wall:"]
+        lines += [f"  {v.title} ({_dots(v.votes)}): {v.reason}" for v in proposal.left_off]
+    return lines
 
 
 def _event_exists(session: Session, slug: str) -> bool:
@@ -388,7 +439,7 @@ def _migrated_database(settings: Settings) -> Database:
 
 
 def _print_links(settings: Settings, event: Event, facilitator_key: str | None) -> None:
-    links = event_links(settings, event, facilitator_key)
+    links = event_links(public_url=settings.public_url, event=event, facilitator_key=facilitator_key)
     print(f"  Attendees:    {links['attendee']}")
     print(f"  Board:        {links['board']}")
     print(f"  Wall:         {links['wall']}")

@@ -229,9 +229,6 @@ AdminDep = Depends(require_admin)
 
 ATTENDEES_KEY = "attendees"  # session["attendees"][slug] = attendee token
 FACILITATORS_KEY = "facilitators"  # session["facilitators"][slug] = facilitator key
-CSRF_KEY = "csrf"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
 
 
 async def get_visitor(request: Request, event: EventDep, session: SessionDep) -> Actor:
@@ -290,31 +287,3 @@ def forget_facilitator(request: Request, slug: str) -> None:
     request.session[FACILITATORS_KEY] = {
         k: v for k, v in request.session.get(FACILITATORS_KEY, {}).items() if k != slug
     }
-
-
-def csrf_token(request: Request) -> str:
-    """The session's CSRF token, made on first use; every form and htmx request sends it back."""
-    token = request.session.get(CSRF_KEY)
-    if not token:
-        token = tokens.new_secret()
-        request.session[CSRF_KEY] = token
-    return str(token)
-
-
-async def require_csrf(request: Request) -> None:
-    """Refuse a form post that does not carry this session's token (cross-site request forgery).
-
-    SameSite=Lax cookies already keep most cross-site posts out; the token also covers old
-    browsers and same-site subdomains. htmx sends it as a header, plain forms as a hidden field.
-    """
-    expected = request.session.get(CSRF_KEY)
-    given = request.headers.get(CSRF_HEADER)
-    if given is None:
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        given = value if isinstance(value, str) else None
-    if not expected or not given or not tokens.secrets_equal(given, expected):
-        raise NotAllowed("This form has expired. Reload the page and try again.")
-
-
-CsrfChecked = Depends(require_csrf)

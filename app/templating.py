@@ -6,12 +6,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from app.csrf import CSRF_FIELD, csrf_token
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def _request_context(request: Request) -> dict[str, Any]:
-    from app.deps import CSRF_FIELD, csrf_token
-
     return {"csrf_token": csrf_token(request), "csrf_field": CSRF_FIELD}
 
 

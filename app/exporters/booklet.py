@@ -1,7 +1,7 @@
 """The printable booklet: one self-contained HTML file (cover, agenda, one session per page).
 
 Browsers print it to PDF. The stylesheet is inlined so the file works offline; the notes' Markdown is
-rendered and sanitised by app/services/markdown.py (markdown-it-py, then nh3), and everything else a
+rendered and sanitised by app/markdown.py (markdown-it-py, then nh3), and everything else a
 person typed is escaped by the template. When the booklet is served, CONTENT_SECURITY_POLICY allows
 exactly that one stylesheet and nothing else: no script, no outside resource.
 """
@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from app.exporters.base import Export, file_name
 from app.exporters.data import ExportData, NoteText, Session, SlotData
-from app.services.markdown import render_markdown
+from app.markdown import render_markdown
 
 CONTENT_TYPE = "text/html; charset=utf-8"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "exports"

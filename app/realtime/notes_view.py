@@ -12,11 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from app.db import exec_select
-from app.models import Event, Note
+from app.models import Event, Note, id_of
+from app.services.notes import latest_notes
 from app.templating import templates
 
 
@@ -43,11 +42,6 @@ def render_notes_update(*, session: Session, event: Event, topic_ids: frozenset[
     """The `notes-latest-…` fragment of each session whose notes changed, for htmx to swap out of band."""
     if not topic_ids:
         return ""
-    rows = exec_select(
-        session,
-        select(Note)
-        .where(col(Note.event_id) == event.id, col(Note.topic_id).in_(sorted(topic_ids)))
-        .order_by(col(Note.topic_id)),
-    ).scalars()
+    rows = latest_notes(session=session, event_id=id_of(event), topic_ids=topic_ids)
     template = templates.get_template("partials/notes_latest.html")
     return "".join(template.render(oob=True, **latest_context(event, note.topic_id, note)) for note in rows)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast
@@ -227,6 +228,18 @@ def list_notes(*, session: Session, event_id: int) -> list[NotesEntry]:
 
 def get_note_row(*, session: Session, topic_id: int) -> Note | None:
     return exec_select(session, select(Note).where(col(Note.topic_id) == topic_id)).scalar_one_or_none()
+
+
+def latest_notes(*, session: Session, event_id: int, topic_ids: Collection[int]) -> list[Note]:
+    """The notes of these sessions as last saved, by topic id; a session without notes is left out."""
+    return list(
+        exec_select(
+            session,
+            select(Note)
+            .where(col(Note.event_id) == event_id, col(Note.topic_id).in_(sorted(topic_ids)))
+            .order_by(col(Note.topic_id)),
+        ).scalars()
+    )
 
 
 def _check_open(session: Session, topic: Topic, note: Note | None) -> None:

@@ -388,52 +388,6 @@ class Proposal:
     def figures(self) -> scheduling.Figures:
         return self.schedule.figures
 
-    def to_json(self, *, applied: bool) -> dict[str, object]:
-        """The API's answer: `{placements: […], …figures}` (DESIGN.md), with the rest of what the page shows."""
-        figures = self.figures
-        problem = self.planning.problem
-        return {
-            "applied": applied,
-            "placements": [
-                {
-                    "topic_id": topic_id,
-                    "room_id": cell.room_id,
-                    "slot_id": cell.slot_id,
-                    "pinned": topic_id in problem.pinned,
-                }
-                for topic_id, cell in sorted(self.schedule.placements.items())
-            ],
-            "topics_placed": figures.topics_placed,
-            "topics_total": figures.topics_total,
-            "votes_placed": figures.votes_placed,
-            "votes_total": figures.votes_total,
-            "votes_placed_percent": round(figures.votes_placed_percent, 1),
-            "torn": figures.torn,
-            "seats_short": figures.seats_short,
-            "moves": figures.moves,
-            "cost": figures.cost,
-            "before": {
-                "topics_placed": self.before.topics_placed,
-                "votes_placed": self.before.votes_placed,
-                "torn": self.before.torn,
-                "seats_short": self.before.seats_short,
-                "cost": self.before.cost,
-            },
-            "weights": problem.weights.as_dict(),
-            "proven_optimal": self.schedule.proven_optimal,
-            "seconds": round(self.schedule.seconds, 3),
-            "time_limit": problem.time_limit,
-            "changes": [
-                {"topic_id": m.topic_id, "title": m.title, "from": m.before, "to": m.after} for m in self.moves
-            ],
-            "left_off": [
-                {"topic_id": v.topic_id, "title": v.title, "votes": v.votes, "reason": v.reason} for v in self.left_off
-            ],
-            "kept_slot_ids": list(self.planning.kept_slot_ids),
-            "notice": self.planning.notice,
-            "based_on": self.planning.wall_fingerprint,
-        }
-
 
 def describe(planning: Planning, schedule: Schedule) -> Proposal:
     problem = planning.problem
@@ -483,51 +437,3 @@ def describe(planning: Planning, schedule: Schedule) -> Proposal:
         moves=moves,
         left_off=left_off,
     )
-
-
-def dots(count: int) -> str:
-    return f"{count} dot" if count == 1 else f"{count} dots"
-
-
-def proposal_lines(proposal: Proposal) -> list[str]:
-    """The proposal as plain text, for `hallway schedule` in a terminal."""
-    figures, before = proposal.figures, proposal.before
-    weights = proposal.planning.problem.weights
-    seconds = proposal.schedule.seconds
-    lines = [
-        f"{'':<18}{'now':>12}{'proposed':>12}",
-        f"{'topics placed':<18}{f'{before.topics_placed}/{before.topics_total}':>12}"
-        f"{f'{figures.topics_placed}/{figures.topics_total}':>12}",
-        f"{'votes placed':<18}{f'{before.votes_placed_percent:.1f}%':>12}{f'{figures.votes_placed_percent:.1f}%':>12}",
-        f"{'torn attendees':<18}{before.torn:>12}{figures.torn:>12}",
-        f"{'seats short':<18}{before.seats_short:>12}{figures.seats_short:>12}",
-        f"{'moves':<18}{'':>12}{figures.moves:>12}",
-        "",
-        f"Proven optimal, in {seconds:.1f} s."
-        if proposal.schedule.proven_optimal
-        else f"The best wall found in {seconds:.1f} s (not proven optimal).",
-        f"Weights: each dot left off the wall {weights.left_off_vote}, each torn attendee {weights.torn}, "
-        f"each seat short {weights.seat_short}, each session moved {weights.move}.",
-        "",
-        "Proposed wall:",
-    ]
-    for row in proposal.rows:
-        label = f" {row.slot.label}" if row.slot.label else ""
-        kept = " (started: kept as it is)" if row.slot.started else ""
-        lines.append(f"  {row.slot.starts_at:%H:%M}{label}{kept}")
-        for cell in row.cells:
-            room = f"{cell.room.name or 'Room'} ({cell.room.capacity})"
-            if cell.topic_id is None:
-                lines.append(f"    {room:<28} -")
-                continue
-            marks = [m for m, on in (("new", cell.new), ("moved", cell.moved), ("kept", cell.kept)) if on]
-            mark = f"  [{', '.join(marks)}]" if marks else ""
-            lines.append(f"    {room:<28} {cell.title} ({dots(cell.votes)}){mark}")
-    moved = [m for m in proposal.moves if m.before is not None]
-    if moved:
-        lines += ["", "What moves:"]
-        lines += [f"  {m.title}: {m.before} -> {m.after or 'off the wall'}" for m in moved]
-    if proposal.left_off:
-        lines += ["", "Left off the wall:"]
-        lines += [f"  {v.title} ({dots(v.votes)}): {v.reason}" for v in proposal.left_off]
-    return lines

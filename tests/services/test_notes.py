@@ -182,3 +182,23 @@ def test_both_texts_of_two_concurrent_saves_are_in_the_revisions(factory, edits)
     assert base in sent or base == ""
     assert theirs in sent or theirs == base
     assert yours in sent or yours in (base, theirs)
+
+
+# --- Reading the latest notes ---------------------------------------------------------------------
+
+
+def test_latest_notes_are_those_saved_for_the_asked_topics(factory, database, backend):
+    event = factory.event()
+    room, slot = factory.room(event), factory.slot(event)
+    asked, unwritten, unasked = (factory.topic(event, None, title=t) for t in ("Asked", "Unwritten", "Unasked"))
+    factory.place(event, asked, room, slot)
+    factory.place(event, unwritten, factory.room(event, name="Garden"), slot)
+    factory.place(event, unasked, factory.room(event, name="Library"), slot)
+    _save(database, (event.id, asked.id), ADA, 0, "asked, first")
+    _save(database, (event.id, asked.id), BOB, 1, "asked, second")
+    _save(database, (event.id, unasked.id), ADA, 0, "not asked for")
+
+    with database.read_session() as session:
+        latest = notes.latest_notes(session=session, event_id=event.id, topic_ids={asked.id, unwritten.id, 999})
+
+    assert [(n.topic_id, n.version, n.body, n.updated_by) for n in latest] == [(asked.id, 2, "asked, second", "Bob")]

@@ -11,8 +11,8 @@ from app.models import Event, Room, Slot, id_of
 from app.models.event import EventCreate, EventPublic, EventUpdate
 from app.models.room import RoomCreate, RoomPublic, RoomUpdate
 from app.models.slot import SlotCreate, SlotPublic, SlotUpdate
-from app.routes.api.links import event_links
 from app.services import events, wall_setup
+from app.services.links import event_links
 
 router = APIRouter(tags=["events"])
 
@@ -29,7 +29,9 @@ async def create_event(body: EventCreate, writer: WriterDep, settings: SettingsD
         "slug": created.event.slug,
         "facilitator_key": created.facilitator_key,
         "join_code": created.event.join_code,
-        "links": event_links(settings, created.event, created.facilitator_key),
+        "links": event_links(
+            public_url=settings.public_url, event=created.event, facilitator_key=created.facilitator_key
+        ),
     }
 
 

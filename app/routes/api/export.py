@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.config import Settings
 from app.deps import ApiAttendee, ApiFacilitator, EventDep, SessionDep, SettingsDep
-from app.exporters import EXPORTERS, Export
-from app.exporters.booklet import CONTENT_SECURITY_POLICY
-from app.models import Attendee, Event
-from app.services.export_data import calendar_token, load_export_data
+from app.routes.common import export_response, run_export
+from app.services.links import calendar_links
 
 router = APIRouter(tags=["export"])
 
-FORMATS = ", ".join(EXPORTERS)
 FormatQuery = Annotated[
     Literal["md", "html", "csv", "json", "ics"],
     Query(
@@ -25,28 +21,6 @@ FormatQuery = Annotated[
         "csv: topics for spreadsheets; json: the whole event (docs/export-format.md); ics: the agenda.",
     ),
 ]
-
-
-def export_response(export: Export, *, inline: bool = False) -> Response:
-    """The file as a download (or inline, for the booklet opened to print), never cached by proxies."""
-    headers = {"Content-Disposition": export.content_disposition(inline=inline), "Cache-Control": "private, no-store"}
-    if export.content_type.startswith("text/html"):
-        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return Response(content=export.content, media_type=export.content_type, headers=headers)
-
-
-def run_export(*, session: SessionDep, event: Event, settings: Settings, export_format: str) -> Export:
-    data = load_export_data(
-        session=session, event=event, public_url=settings.public_url, with_notes=export_format != "ics"
-    )
-    return EXPORTERS[export_format](data)
-
-
-def calendar_links(request: Request, settings: Settings, event: Event, attendee: Attendee) -> dict[str, str]:
-    """An attendee's private calendar feed: as https for downloads and pasting, as webcal for subscribing."""
-    token = calendar_token(secret_key=settings.secret_key, event=event, attendee=attendee)
-    url = f"{settings.public_url}/e/{event.slug}/calendar/{token}.ics"
-    return {"url": url, "webcal_url": "webcal://" + url.partition("://")[2]}
 
 
 @router.get(
@@ -69,6 +43,8 @@ def export_event(
 
 
 @router.get("/events/{slug}/me/calendar")
-def my_calendar(request: Request, event: EventDep, attendee: ApiAttendee, settings: SettingsDep) -> dict[str, str]:
+def my_calendar(event: EventDep, attendee: ApiAttendee, settings: SettingsDep) -> dict[str, str]:
     """The private link of the caller's calendar feed: the sessions they said they are going to."""
-    return calendar_links(request, settings, event, attendee)
+    return calendar_links(
+        public_url=settings.public_url, secret_key=settings.secret_key, event=event, attendee=attendee
+    )

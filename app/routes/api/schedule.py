@@ -6,13 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from app.deps import ApiFacilitator, EventDep, SessionDep, WriterDep
 from app.models import id_of
-from app.schedule_runner import ScheduleRunner
-from app.scheduling import Schedule, Weights
+from app.routes.common import work_out
+from app.scheduling import Weights
 from app.services import scheduling
 
 router = APIRouter(tags=["schedule"])
@@ -42,24 +40,51 @@ class ScheduleAsk(BaseModel):
     weights: WeightsSet = Field(default_factory=WeightsSet)
 
 
-def runner_of(request: Request) -> ScheduleRunner:
-    runner: ScheduleRunner = request.app.state.scheduler
-    return runner
-
-
-async def work_out(
-    request: Request, session: Session, event_id: int, *, time_limit: float, weights: Weights
-) -> tuple[scheduling.Planning, Schedule]:
-    """Read the event as a problem (on the threadpool) and solve it in the runner's worker process.
-
-    The page and the API both propose this way. The read connection goes back to the pool before the
-    search, which may take up to a minute, as RequestWriter does while a request waits on the writer.
-    """
-    planning = await run_in_threadpool(
-        lambda: scheduling.plan(session=session, event_id=event_id, time_limit=time_limit, weights=weights)
-    )
-    session.commit()
-    return planning, await runner_of(request).run(event_id, planning.problem)
+def proposal_json(proposal: scheduling.Proposal, *, applied: bool) -> dict[str, object]:
+    """The API's answer: `{placements: […], …figures}` (DESIGN.md), with the rest of what the page shows."""
+    figures = proposal.figures
+    problem = proposal.planning.problem
+    return {
+        "applied": applied,
+        "placements": [
+            {
+                "topic_id": topic_id,
+                "room_id": cell.room_id,
+                "slot_id": cell.slot_id,
+                "pinned": topic_id in problem.pinned,
+            }
+            for topic_id, cell in sorted(proposal.schedule.placements.items())
+        ],
+        "topics_placed": figures.topics_placed,
+        "topics_total": figures.topics_total,
+        "votes_placed": figures.votes_placed,
+        "votes_total": figures.votes_total,
+        "votes_placed_percent": round(figures.votes_placed_percent, 1),
+        "torn": figures.torn,
+        "seats_short": figures.seats_short,
+        "moves": figures.moves,
+        "cost": figures.cost,
+        "before": {
+            "topics_placed": proposal.before.topics_placed,
+            "votes_placed": proposal.before.votes_placed,
+            "torn": proposal.before.torn,
+            "seats_short": proposal.before.seats_short,
+            "cost": proposal.before.cost,
+        },
+        "weights": problem.weights.as_dict(),
+        "proven_optimal": proposal.schedule.proven_optimal,
+        "seconds": round(proposal.schedule.seconds, 3),
+        "time_limit": problem.time_limit,
+        "changes": [
+            {"topic_id": m.topic_id, "title": m.title, "from": m.before, "to": m.after} for m in proposal.moves
+        ],
+        "left_off": [
+            {"topic_id": v.topic_id, "title": v.title, "votes": v.votes, "reason": v.reason} for v in proposal.left_off
+        ],
+        "kept_slot_ids": list(proposal.planning.kept_slot_ids),
+        "notice": proposal.planning.notice,
+        "based_on": proposal.planning.wall_fingerprint,
+    }
 
 
 @router.post("/events/{slug}/schedule")
@@ -77,4 +102,4 @@ async def schedule(
                 session=s, event_id=event_id, placements=result.placements, based_on=planning.wall
             )
         )
-    return scheduling.describe(planning, result).to_json(applied=body.apply)
+    return proposal_json(scheduling.describe(planning, result), applied=body.apply)

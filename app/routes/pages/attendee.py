@@ -18,8 +18,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.csrf import CsrfChecked
 from app.deps import (
-    CsrfChecked,
     EventDep,
     PageAttendee,
     RowId,

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep
+from app.csrf import CsrfChecked
+from app.deps import EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID

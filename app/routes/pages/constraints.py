@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.deps import CsrfChecked, EventDep, RowId, SessionDep, VisitorDep
+from app.csrf import CsrfChecked
+from app.deps import EventDep, RowId, SessionDep, VisitorDep
 from app.errors import status_for
 from app.models import Event, SlotKind, Topic, id_of
 from app.models._base import MAX_ROW_ID

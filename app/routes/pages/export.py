@@ -9,13 +9,16 @@ from app.deps import EventDep, PageAttendee, PageFacilitator, SessionDep, Settin
 from app.exporters import EXPORTERS
 from app.exporters.icalendar import export_personal_calendar
 from app.models import id_of
-from app.routes.api.export import FORMATS, calendar_links, export_response, run_export
+from app.routes.common import export_response, run_export
 from app.routes.pages.rendering import render
 from app.services import attendance
 from app.services.errors import NotFound
 from app.services.export_data import attendee_of_calendar_token, load_export_data
+from app.services.links import calendar_links
 
 router = APIRouter()
+
+FORMATS = ", ".join(EXPORTERS)
 
 
 @router.get("/e/{slug}/facilitate/export.{export_format}")
@@ -35,7 +38,10 @@ def my_calendar(
 ) -> Response:
     """The attendee's private calendar link, to subscribe to or download."""
     going = len(attendance.my_day(session=session, attendee_id=id_of(attendee)))
-    context = {"event": event, "going": going, **calendar_links(request, settings, event, attendee)}
+    links = calendar_links(
+        public_url=settings.public_url, secret_key=settings.secret_key, event=event, attendee=attendee
+    )
+    context = {"event": event, "going": going, **links}
     response = render(request, "pages/calendar.html", context)
     response.headers["Cache-Control"] = "no-store"  # the page shows a private link
     return response

@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.config import Settings
+from app.csrf import CsrfChecked
 from app.deps import (
-    CsrfChecked,
     PageFacilitator,
     RowId,
     SettingsDep,
@@ -29,13 +29,13 @@ from app.errors import status_for
 from app.models import Event, Slot, SlotKind
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.routes.api.links import event_links
 from app.routes.pages.rendering import fragments, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
 from app.services import events, topics, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from app.services.links import event_links
 from app.templating import templates
 
 router = APIRouter()
@@ -139,7 +139,7 @@ class Desk(Visit):
         context: dict[str, Any] = {
             "event": self.event,
             "base": self.base,
-            "links": event_links(self.settings, self.event),
+            "links": event_links(public_url=self.settings.public_url, event=self.event),
             "qr_url": f"/e/{self.event.slug}/qr.svg",
             "errors": errors or {},
             "values": values or {},

@@ -17,8 +17,10 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, RowId, SessionDep, VisitorDep, WriterDep
+from app.csrf import CsrfChecked
+from app.deps import EventDep, RowId, SessionDep, VisitorDep, WriterDep
 from app.errors import status_for
+from app.markdown import preview_of, render_markdown
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES
 from app.realtime.notes_view import latest_context, local_time
@@ -27,7 +29,6 @@ from app.routes.pages.visit import VisitDep
 from app.services import notes
 from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput, NotAuthenticated
-from app.services.markdown import preview_of, render_markdown
 from app.services.notes import NoteInput, NotesView, SaveResult
 
 router = APIRouter()

@@ -1,6 +1,6 @@
 """The facilitator's auto-schedule page: propose a wall, look at what it changes, put it up.
 
-The work is the JSON API's (app/routes/api/schedule.py): plan on the threadpool, solve in the runner's
+The work is shared with the JSON API (app/routes/common.py): plan on the threadpool, solve in the runner's
 worker process, describe; applying goes through the writer as one change every board hears of. A plain
 post is answered with the whole page (or, once applied, a redirect to the wall); an htmx post with the
 proposal's partial, and a refusal in place: the form's for proposing, the Apply button's for applying.
@@ -19,11 +19,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, EventDep, PageFacilitator, SessionDep
+from app.csrf import CsrfChecked
+from app.deps import EventDep, PageFacilitator, SessionDep
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
-from app.routes.api.schedule import runner_of, work_out
+from app.routes.common import runner_of, work_out
 from app.routes.pages.rendering import Part, fragments, see_other, swapped, wants_fragment
 from app.routes.pages.visit import VisitDep
 from app.scheduling import Cell, Weights

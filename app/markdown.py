@@ -3,6 +3,9 @@
 Raw HTML in the Markdown is not rendered (shown as text), markdown-it drops `javascript:` and similar
 links, and nh3 (Ammonia) keeps only the tags and attributes below whatever the renderer produced:
 no script, style, iframe, image or event handler gets through. Links get rel="nofollow noopener".
+
+A utility below the layers: the notes pages and the booklet exporter both render with it, and it
+imports nothing of the app.
 """
 
 from __future__ import annotations

@@ -1,0 +1,19 @@
+"""The links people are handed: attendee, board, the secret facilitator link, and an attendee's calendar feed."""
+
+from app.models import Attendee, Event
+from app.services.export_data import calendar_token
+
+
+def event_links(*, public_url: str, event: Event, facilitator_key: str | None = None) -> dict[str, str]:
+    base = f"{public_url}/e/{event.slug}"
+    links = {"attendee": base, "board": f"{base}/board", "wall": f"{base}/wall"}
+    if facilitator_key:
+        links["facilitator"] = f"{base}/facilitate?key={facilitator_key}"
+    return links
+
+
+def calendar_links(*, public_url: str, secret_key: str, event: Event, attendee: Attendee) -> dict[str, str]:
+    """An attendee's private calendar feed: as https for downloads and pasting, as webcal for subscribing."""
+    token = calendar_token(secret_key=secret_key, event=event, attendee=attendee)
+    url = f"{public_url}/e/{event.slug}/calendar/{token}.ics"
+    return {"url": url, "webcal_url": "webcal://" + url.partition("://")[2]}
