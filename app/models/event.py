@@ -49,6 +49,13 @@ class EventCreate(SQLModel):
 
 
 class EventUpdate(SQLModel):
+    """What a facilitator can change about an event, every field optional: only the fields set are changed.
+
+    An explicit null clears the join code and is refused for the others; every other rule (the budget, the
+    time zone, the board's ranges, cleaning the name and the join code) is checked by
+    app/services/events.py: update_event, with the same messages for the API and the pages.
+    """
+
     name: str | None = None
     timezone: str | None = None
     date: dt.date | None = None

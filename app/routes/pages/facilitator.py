@@ -34,6 +34,7 @@ from app.errors import status_for
 from app.models import Event, Slot, SlotKind, id_of
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.models.event import EventUpdate
 from app.routes.api.links import event_links
 from app.routes.pages.rendering import is_htmx, see_other
 from app.services import events, topics, wall_setup
@@ -268,7 +269,7 @@ async def update_event(desk: DeskDep) -> Response:
     form = _event_form(sent)
     event_id = desk.event_id
 
-    def change() -> dict[str, object]:
+    def change() -> EventUpdate:
         changes: dict[str, object] = {}
         for field, value in sent.items():
             if field in ("proposals_open", "voting_open", "self_placement", "notes_locked"):
@@ -279,14 +280,14 @@ async def update_event(desk: DeskDep) -> Response:
                 changes[field] = _whole_number(value, field=field, label="The seconds per board mode")
             else:
                 changes[field] = value
-        return changes
+        return EventUpdate.model_validate(changes)
 
     return await desk.act(
         section="event",
         form=form,
         values=sent,
         parse=change,
-        work=lambda s, changes: events.update_event(session=s, event_id=event_id, changes=changes),
+        work=lambda s, update: events.update_event(session=s, event_id=event_id, update=update),
     )
 
 
