@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -34,7 +34,7 @@ from app.errors import status_for
 from app.models import Event, Slot, SlotKind, id_of
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.models.event import EventUpdate
+from app.models.event import EVENT_SETTINGS, EventUpdate
 from app.routes.api.links import event_links
 from app.routes.pages.rendering import is_htmx, see_other
 from app.services import events, topics, wall_setup
@@ -211,17 +211,11 @@ def get_desk(
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
 SECTIONS: tuple[Section, ...] = ("event", "rooms", "slots", "topics")
-EVENT_FIELDS = (
-    "name",
-    "proposals_open",
-    "voting_open",
-    "self_placement",
-    "votes_per_attendee",
-    "join_code",
-    "notes_locked",
-    "board_mode",
-    "board_cycle_seconds",
-)
+# The event's settings but the time zone and the date: the page has no form for those, so a hand-made post
+# can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
+# only how the messages name each number is written here.
+EVENT_FIELDS = tuple(name for name in EVENT_SETTINGS if name not in ("timezone", "date"))
+NUMBER_LABELS = {"votes_per_attendee": "The dot budget", "board_cycle_seconds": "The seconds per board mode"}
 
 
 # --- The page and the secret link -----------------------------------------------------------------
@@ -272,12 +266,11 @@ async def update_event(desk: DeskDep) -> Response:
     def change() -> EventUpdate:
         changes: dict[str, object] = {}
         for field, value in sent.items():
-            if field in ("proposals_open", "voting_open", "self_placement", "notes_locked"):
+            kinds = get_args(EventUpdate.model_fields[field].annotation)  # (bool, None), (int, None), …
+            if bool in kinds:
                 changes[field] = _switch(value, field=field)
-            elif field == "votes_per_attendee":
-                changes[field] = _whole_number(value, field=field, label="The dot budget")
-            elif field == "board_cycle_seconds":
-                changes[field] = _whole_number(value, field=field, label="The seconds per board mode")
+            elif int in kinds:
+                changes[field] = _whole_number(value, field=field, label=NUMBER_LABELS[field])
             else:
                 changes[field] = value
         return EventUpdate.model_validate(changes)
