@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from app.db import Database
 from app.models import Attendee, Event, Room, Slot, SlotKind, Topic
+from app.models.event import EventUpdate
 from app.services import attendance, attendees, events, placements, topic_constraints, topics, votes, wall_setup
 from app.services.actors import Actor
 
@@ -73,11 +74,9 @@ class Factory:
             events.update_event(
                 session=session,
                 event_id=created.event.id,  # type: ignore[arg-type]
-                changes={
-                    "voting_open": voting_open,
-                    "proposals_open": proposals_open,
-                    "self_placement": self_placement,
-                },
+                update=EventUpdate(
+                    voting_open=voting_open, proposals_open=proposals_open, self_placement=self_placement
+                ),
             )
         return EventWithKey(event=created.event, key=created.facilitator_key)
 

@@ -15,6 +15,8 @@ FACILITATOR_NAME = "the facilitator"
 
 @dataclass(frozen=True)
 class EventInfo:
+    """The event's slug and its settings (app/models/event.py, EVENT_SETTINGS; a test keeps the two the same)."""
+
     slug: str
     name: str
     timezone: str

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.exporters.base import Export, file_name
 from app.exporters.data import ExportData, NotesData, NoteText
+from app.models.event import settings_of
 
 # Versions and numbers are 32-bit integers in the database.
 Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
@@ -32,6 +33,9 @@ class _Part(BaseModel):
 
 
 class EventPart(_Part):
+    """The event: its slug and its settings (app/models/event.py, EVENT_SETTINGS; tests/exporters/test_json.py
+    keeps the two the same), with defaults for those a version 1 document may lack."""
+
     name: str
     slug: str
     timezone: str
@@ -184,20 +188,7 @@ def document(data: ExportData) -> EventDocument:
     return EventDocument(
         format=FORMAT,
         version=VERSION,
-        event=EventPart(
-            name=event.name,
-            slug=event.slug,
-            timezone=event.timezone,
-            date=event.date,
-            proposals_open=event.proposals_open,
-            voting_open=event.voting_open,
-            self_placement=event.self_placement,
-            votes_per_attendee=event.votes_per_attendee,
-            join_code=event.join_code,
-            notes_locked=event.notes_locked,
-            board_mode=event.board_mode,
-            board_cycle_seconds=event.board_cycle_seconds,
-        ),
+        event=EventPart(slug=event.slug, **settings_of(event)),
         rooms=[
             RoomPart(id=rooms[r.id], name=r.name, capacity=r.capacity, location_notes=r.location_notes)
             for r in data.rooms

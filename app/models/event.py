@@ -1,6 +1,7 @@
 """An Event: one gathering, addressed by its slug in every URL."""
 
 import datetime as dt
+from typing import Any
 
 from sqlmodel import Field, SQLModel
 
@@ -49,6 +50,13 @@ class EventCreate(SQLModel):
 
 
 class EventUpdate(SQLModel):
+    """What a facilitator can change about an event, every field optional: only the fields set are changed.
+
+    An explicit null clears the join code and is refused for the others; every other rule (the budget, the
+    time zone, the board's ranges, cleaning the name and the join code) is checked by
+    app/services/events.py: update_event, with the same messages for the API and the pages.
+    """
+
     name: str | None = None
     timezone: str | None = None
     date: dt.date | None = None
@@ -60,6 +68,16 @@ class EventUpdate(SQLModel):
     notes_locked: bool | None = None
     board_mode: str | None = None
     board_cycle_seconds: int | None = None
+
+
+# The event's settings, listed once: EventUpdate's fields, in its order. What a facilitator can change, and
+# what an export carries beside the slug; the exporters, the import and the facilitator page read them here.
+EVENT_SETTINGS: tuple[str, ...] = tuple(EventUpdate.model_fields)
+
+
+def settings_of(source: object) -> dict[str, Any]:
+    """The settings of anything that carries them by name: an Event, an export's EventInfo or EventPart."""
+    return {name: getattr(source, name) for name in EVENT_SETTINGS}
 
 
 class EventPublic(SQLModel):

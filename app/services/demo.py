@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from app.models import Room, Slot, SlotKind, Topic, id_of
+from app.models.event import EventUpdate
 from app.services import attendance, attendees, events, placements, topics, votes, wall_setup
 from app.services.actors import Actor
 from app.services.errors import NotFound
@@ -257,7 +258,7 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
         ).result
         appeal[id_of(topic)] = 1 / (index + 1) ** 0.9
 
-    events.update_event(session=session, event_id=event_id, changes={"voting_open": True})
+    events.update_event(session=session, event_id=event_id, update=EventUpdate(voting_open=True))
     chosen = _cast_votes(session, rng, people, appeal)
     tally = Counter(topic_id for mine in chosen.values() for topic_id in mine)
     placed = _place_popular(session, event_id, tally, rooms, [s for s in slots if s.kind == SlotKind.sessions][:2])

@@ -26,6 +26,7 @@ from sqlmodel import Session
 from app.exporters.json import FORMAT, READABLE_VERSIONS, EventDocument, NoteFieldsPart, TopicPart
 from app.models import Attendee, Event, Note, NoteRevision, RevisionKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.models.event import EventUpdate, settings_of
 from app.models.note import MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
 from app.services import attendance, events, placements, tokens, topic_constraints, wall_setup
 from app.services.actors import Actor
@@ -92,18 +93,9 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
     ).result
     event = created.event
     event_id = id_of(event)
-    events.update_event(
-        session=session,
-        event_id=event_id,
-        changes={
-            "proposals_open": doc_event.proposals_open,
-            "voting_open": doc_event.voting_open,
-            "self_placement": doc_event.self_placement,
-            "notes_locked": doc_event.notes_locked,
-            "board_mode": doc_event.board_mode,
-            "board_cycle_seconds": doc_event.board_cycle_seconds,
-        },
-    )
+    # Every setting the document carries, those create_event took included (set again, to the same values).
+    settings = EventUpdate.model_validate(settings_of(doc_event))
+    events.update_event(session=session, event_id=event_id, update=settings)
 
     rooms: dict[str, int] = {}
     for room in document.rooms:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Attendee, Event, Topic, TopicStatus, Vote
-from app.models.event import BOARD_CYCLE_RANGE, BOARD_MODES, SLUG_PATTERN
+from app.models.event import BOARD_CYCLE_RANGE, BOARD_MODES, SLUG_PATTERN, EventUpdate
 from app.services import tokens
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -76,54 +76,34 @@ def create_event(
     return Written(NewEvent(event=event, facilitator_key=key), None)  # no page of it is open yet
 
 
-def update_event(*, session: Session, event_id: int, changes: dict[str, object]) -> Written[Event]:
-    """Apply the facilitator's changes: name, time zone, date, phase switches, budget, join code."""
+def update_event(*, session: Session, event_id: int, update: EventUpdate) -> Written[Event]:
+    """Change the settings the update sets, and only those, once each passes its rule."""
     event = _load_for_update(session, event_id)
-    allowed = {
-        "name",
-        "timezone",
-        "date",
-        "proposals_open",
-        "voting_open",
-        "self_placement",
-        "votes_per_attendee",
-        "join_code",
-        "notes_locked",
-        "board_mode",
-        "board_cycle_seconds",
-    }
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidInput(f"These can't be changed: {', '.join(sorted(unknown))}.")
-    cleared = sorted(key for key, value in changes.items() if value is None and key != "join_code")
+    changes = update.model_dump(exclude_unset=True)
+    cleared = sorted(name for name, value in changes.items() if value is None and name != "join_code")
     if cleared:
         raise InvalidInput(f"These can't be empty: {', '.join(cleared)}. Only the join code can be cleared.")
-    if "name" in changes:
-        event.name = clean_line(str(changes["name"]), field="name", label="The event's name", max_length=120)
-    if "timezone" in changes:
-        _check_timezone(str(changes["timezone"]))
-        event.timezone = str(changes["timezone"])
-    if "date" in changes:
-        event.date = changes["date"]  # type: ignore[assignment]
-    for switch in ("proposals_open", "voting_open", "self_placement", "notes_locked"):
-        if switch in changes:
-            setattr(event, switch, bool(changes[switch]))
-    if "votes_per_attendee" in changes:
-        budget = int(changes["votes_per_attendee"])  # type: ignore[call-overload]
-        _check_budget(budget)
+    # From here a setting other than the join code is None exactly when the update leaves it alone.
+    if update.name is not None:
+        changes["name"] = clean_line(update.name, field="name", label="The event's name", max_length=120)
+    if update.timezone is not None:
+        _check_timezone(update.timezone)
+    if update.votes_per_attendee is not None:
+        _check_budget(update.votes_per_attendee)
         most_spent = _most_votes_held(session, event_id)
-        if budget < most_spent:
+        if update.votes_per_attendee < most_spent:
             raise Conflict(
                 f"Someone has already spent {most_spent} dots; the budget can't go below that "
                 "(nobody may hold more dots than the budget)."
             )
-        event.votes_per_attendee = budget
     if "join_code" in changes:
-        event.join_code = _clean_join_code(changes["join_code"])  # type: ignore[arg-type]
-    if "board_mode" in changes:
-        event.board_mode = _board_mode(changes["board_mode"])
-    if "board_cycle_seconds" in changes:
-        event.board_cycle_seconds = _board_cycle_seconds(changes["board_cycle_seconds"])
+        changes["join_code"] = _clean_join_code(update.join_code)
+    if update.board_mode is not None:
+        _check_board_mode(update.board_mode)
+    if update.board_cycle_seconds is not None:
+        _check_board_cycle_seconds(update.board_cycle_seconds)
+    # A dict, not the model: given a model, sqlmodel_update copies its unset fields (None) too.
+    event.sqlmodel_update(changes)
     session.add(event)
     session.flush()
     return Written(event, event_change(event_id))
@@ -134,22 +114,19 @@ def event_change(event_id: int) -> BoardChange:
     return BoardChange.of(event_id, "event", event=True)
 
 
-def _board_mode(value: object) -> str:
-    if value not in BOARD_MODES:
+def _check_board_mode(mode: str) -> None:
+    if mode not in BOARD_MODES:
         raise InvalidInput(
             "The board shows one of: cycle (each mode in turn), wall, now (now and next) or market.", field="board_mode"
         )
-    return str(value)
 
 
-def _board_cycle_seconds(value: object) -> int:
+def _check_board_cycle_seconds(seconds: int) -> None:
     low, high = BOARD_CYCLE_RANGE
-    seconds = value if isinstance(value, int) and not isinstance(value, bool) else -1
     if not low <= seconds <= high:
         raise InvalidInput(
             f"Each board mode shows for {low} to {high} seconds when cycling.", field="board_cycle_seconds"
         )
-    return seconds
 
 
 def rotate_facilitator_key(*, session: Session, event_id: int) -> Written[str]:

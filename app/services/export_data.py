@@ -30,6 +30,7 @@ from app.exporters.data import (
     TopicData,
 )
 from app.models import Attendance, Attendee, Event, Note, NoteRevision, Placement, Topic, Vote, id_of
+from app.models.event import settings_of
 from app.services import topic_constraints, wall_setup
 from app.services.errors import NotFound
 
@@ -88,20 +89,7 @@ def load_export_data(
         going[topic_id].append(attendee_id)
     notes = _load_notes(session, event_id) if with_notes else {}
     return ExportData(
-        event=EventInfo(
-            slug=event.slug,
-            name=event.name,
-            timezone=event.timezone,
-            date=event.date,
-            proposals_open=event.proposals_open,
-            voting_open=event.voting_open,
-            self_placement=event.self_placement,
-            votes_per_attendee=event.votes_per_attendee,
-            join_code=event.join_code,
-            notes_locked=event.notes_locked,
-            board_mode=event.board_mode,
-            board_cycle_seconds=event.board_cycle_seconds,
-        ),
+        event=EventInfo(slug=event.slug, **settings_of(event)),
         rooms=tuple(
             RoomData(id=id_of(r), name=r.name, capacity=r.capacity, location_notes=r.location_notes) for r in rooms
         ),

@@ -2,9 +2,11 @@
 
 import datetime as dt
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 
-from app.exporters.json import document, export_json
+from app.exporters.data import EventInfo
+from app.exporters.json import EventPart, document, export_json
+from app.models.event import EVENT_SETTINGS
 from tests.exporters.events import export_data, topic, written
 
 
@@ -81,3 +83,11 @@ def test_document_carries_pins_and_the_auto_schedulers_constraints():
         ["topic-2", "topic-3"],
     )
     assert loaded["topics"][1]["apart_from"] == []
+
+
+def test_the_event_in_an_export_is_its_slug_and_every_setting():
+    """A setting added to app/models/event.py must be added to the export (and so to the import) too."""
+    expected = {"slug", *EVENT_SETTINGS}
+
+    assert {field.name for field in fields(EventInfo)} == expected
+    assert set(EventPart.model_fields) == expected

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 import app.services
 from app.models import SlotKind, id_of
+from app.models.event import EventUpdate
 from app.scheduling import Cell
 from app.services import (
     attendance,
@@ -159,7 +160,7 @@ CASES: dict[str, Case] = {
         None,  # nobody has it open yet
     ),
     "events.update_event": lambda s, d: (
-        events.update_event(session=s, event_id=d.id, changes={"voting_open": False}),
+        events.update_event(session=s, event_id=d.id, update=EventUpdate(voting_open=False)),
         _change(d, "event", event=True),
     ),
     "events.rotate_facilitator_key": lambda s, d: (

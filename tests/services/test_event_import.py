@@ -207,3 +207,24 @@ def test_import_keeps_a_pair_apart_that_only_one_side_lists(database, exported):
         ("topic-2", ["topic-3"]),
         ("topic-3", ["topic-1", "topic-2"]),
     ]
+
+
+def test_import_keeps_every_setting_of_the_event(database, exported):
+    settings = {
+        "name": "Winter Gathering",
+        "timezone": "Europe/Paris",
+        "date": "2027-01-15",
+        "proposals_open": False,
+        "voting_open": False,
+        "self_placement": True,
+        "votes_per_attendee": 9,
+        "join_code": "FOX",
+        "notes_locked": True,
+        "board_mode": "market",
+        "board_cycle_seconds": 45,
+    }
+    exported["event"].update(settings, slug="winter")
+
+    load(database, json.dumps(exported))
+
+    assert {name: json.loads(export(database, "winter"))["event"][name] for name in settings} == settings

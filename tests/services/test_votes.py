@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.models.event import EventUpdate
 from app.services import events, topics, votes
 from app.services.actors import Actor
 from app.services.errors import BudgetSpent, NotFound, PhaseClosed, TopicNotActive
@@ -106,6 +107,6 @@ def test_retract_vote_while_voting_is_closed_is_refused(factory, database, backe
     topic = factory.topic(event, None)
     factory.vote(ada, topic)
     with database.write_session() as session:
-        events.update_event(session=session, event_id=event.id, changes={"voting_open": False})
+        events.update_event(session=session, event_id=event.id, update=EventUpdate(voting_open=False))
     with pytest.raises(PhaseClosed), database.write_session() as session:
         votes.retract_vote(session=session, attendee_id=ada.id, topic_id=topic.id)

@@ -43,8 +43,7 @@ def get_event(event: EventDep) -> EventPublic:
 @router.patch("/events/{slug}")
 async def update_event(body: EventUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> dict[str, Any]:
     """Switch phases, change the dot budget, set or clear the join code (null clears it)."""
-    changes = body.model_dump(exclude_unset=True)
-    updated = await writer.run(lambda s: events.update_event(session=s, event_id=id_of(event), changes=changes))
+    updated = await writer.run(lambda s: events.update_event(session=s, event_id=id_of(event), update=body))
     return {**event_public(updated).model_dump(), "join_code": updated.join_code}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse, Response
@@ -29,6 +29,7 @@ from app.errors import status_for
 from app.models import Event, Slot, SlotKind
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.models.event import EVENT_SETTINGS, EventUpdate
 from app.routes.pages.rendering import fragments, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
 from app.services import events, topics, wall_setup
@@ -196,17 +197,11 @@ def get_desk(visit: VisitDep, _: PageFacilitator, settings: SettingsDep) -> Desk
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
 SECTIONS: tuple[Section, ...] = ("event", "rooms", "slots", "topics")
-EVENT_FIELDS = (
-    "name",
-    "proposals_open",
-    "voting_open",
-    "self_placement",
-    "votes_per_attendee",
-    "join_code",
-    "notes_locked",
-    "board_mode",
-    "board_cycle_seconds",
-)
+# The event's settings but the time zone and the date: the page has no form for those, so a hand-made post
+# can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
+# only how the messages name each number is written here.
+EVENT_FIELDS = tuple(name for name in EVENT_SETTINGS if name not in ("timezone", "date"))
+NUMBER_LABELS = {"votes_per_attendee": "The dot budget", "board_cycle_seconds": "The seconds per board mode"}
 
 
 # --- The page and the secret link -----------------------------------------------------------------
@@ -247,25 +242,24 @@ async def update_event(desk: DeskDep) -> Response:
     form = _event_form(sent)
     event_id = desk.event_id
 
-    def change() -> dict[str, object]:
+    def change() -> EventUpdate:
         changes: dict[str, object] = {}
         for field, value in sent.items():
-            if field in ("proposals_open", "voting_open", "self_placement", "notes_locked"):
+            kinds = get_args(EventUpdate.model_fields[field].annotation)  # (bool, None), (int, None), …
+            if bool in kinds:
                 changes[field] = _switch(value, field=field)
-            elif field == "votes_per_attendee":
-                changes[field] = _whole_number(value, field=field, label="The dot budget")
-            elif field == "board_cycle_seconds":
-                changes[field] = _whole_number(value, field=field, label="The seconds per board mode")
+            elif int in kinds:
+                changes[field] = _whole_number(value, field=field, label=NUMBER_LABELS[field])
             else:
                 changes[field] = value
-        return changes
+        return EventUpdate.model_validate(changes)
 
     return await desk.act(
         section="event",
         form=form,
         values=sent,
         parse=change,
-        work=lambda s, changes: events.update_event(session=s, event_id=event_id, changes=changes),
+        work=lambda s, update: events.update_event(session=s, event_id=event_id, update=update),
     )
 
 
