@@ -171,7 +171,8 @@ def _slug_taken(session: Session, slug: str) -> bool:
 def _check_timezone(timezone: str) -> None:
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a region's folder ("Europe") or a name too long for the file system, read as a path.
         raise InvalidInput(
             f"'{timezone}' is not a time zone we know. Use an IANA name such as Europe/London.", field="timezone"
         ) from None

@@ -146,8 +146,19 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
     )
     moved_back.pinned = second_pinned
     session.add(moved_back)
+    # Someone who already goes to a third session at the new time keeps that choice, as in a move.
+    busy = set(
+        exec_select(
+            session,
+            select(col(Attendance.attendee_id), col(Attendance.slot_id)).where(
+                col(Attendance.slot_id).in_(set(new_slot.values()))
+            ),
+        ).tuples()
+    )
     session.add_all(
-        Attendance(attendee_id=attendee_id, topic_id=moved, slot_id=new_slot[moved]) for attendee_id, moved in going
+        Attendance(attendee_id=attendee_id, topic_id=moved, slot_id=new_slot[moved])
+        for attendee_id, moved in going
+        if (attendee_id, new_slot[moved]) not in busy
     )
     session.flush()
     change = placement_change(event_id, topic_id, first_cell[1], second_cell[1])

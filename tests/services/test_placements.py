@@ -488,12 +488,6 @@ def test_swap_topics_of_a_retired_topic_is_refused(factory, database, backend, w
     assert refused.value.message == "'Hidden' was hidden: it is no longer on the marketplace."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="swap_topics re-adds every 'I'm going' in its topic's new slot without checking that the attendee "
-    "already goes to a third topic then: IntegrityError on uq_attendance_attendee_slot, answered as the race "
-    "message, so the swap can never succeed; a move (_follow_to_slot) keeps the other choice instead",
-)
 def test_swap_topics_when_an_attendee_already_goes_elsewhere_in_the_new_slot(factory, database, backend, wall):
     cy = factory.attendee(wall.event, name="Cy")
     first, second = factory.topic(wall.event, None, title="First"), factory.topic(wall.event, None, title="Second")
