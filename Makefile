@@ -16,11 +16,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	touch $@
 
+# make run HOST=0.0.0.0 opens the server to the room (phones on the same wifi); PORT=8001 if 8000 is taken.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 ## run: migrate, seed the demo event once, and serve on http://127.0.0.1:8000 (the links are printed)
 run: $(STAMP)
 	@$(BIN)/hallway migrate
-	@$(BIN)/hallway demo
-	@$(BIN)/hallway serve
+	@$(BIN)/hallway serve --demo --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(STAMP)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import copy
+import errno
 import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -23,6 +25,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import Database, DatabaseNotMigrated, check_migrated, connect
+from app.lan import lan_addresses
 from app.models import Event, id_of
 from app.services import demo, events
 from app.services.errors import DomainError, NotFound
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 EXIT_USAGE = 2
 DEMO_KEY_FILE = "demo-facilitator-key"
 DEFAULT_HOST = "127.0.0.1"
+ANY_HOST = "0.0.0.0"  # every interface: the room's phones can reach the server
 DEFAULT_PORT = 8000
 
 
@@ -81,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web server")
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    serve.add_argument(
+        "--lan",
+        action="store_true",
+        help="open to the room: listen on every interface, and name this computer's network address in the "
+        "links and the QR code (unless HALLWAY_PUBLIC_URL is set)",
+    )
+    serve.add_argument("--demo", action="store_true", help="create the demo event first, if it isn't there")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
     serve.add_argument(
         "--access-log",
@@ -213,8 +224,11 @@ def _log_config(*, quiet_sockets: bool) -> dict[str, Any]:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    host = ANY_HOST if args.lan else args.host
+    _check_can_listen(host, args.port)  # before any link is printed: a taken port is one line, not a traceback
     database = _migrated_database(settings)
     try:
+        seeded = _seed_demo_quietly(database, settings) if args.demo else None
         with database.read_session() as session:
             try:
                 event: Event | None = events.get_event(session=session, slug=demo.DEMO_SLUG)
@@ -222,20 +236,24 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 event = None
     finally:
         database.dispose()
-    if settings.public_url == Settings.model_fields["public_url"].default and (
-        args.host != DEFAULT_HOST or args.port != DEFAULT_PORT
-    ):
-        # No public URL was configured: the links the app hands out (and the QR code) follow --host/--port.
-        host = DEFAULT_HOST if args.host in ("0.0.0.0", "::") else args.host
-        settings.public_url = f"http://{host}:{args.port}"
-        os.environ["HALLWAY_PUBLIC_URL"] = settings.public_url
+    said = _choose_public_url(settings, host, args.port)
     print(f"Hallway is starting on {settings.public_url}")
+    for line in said:
+        print(line)
     if settings.environment == "production" and settings.public_url == Settings.model_fields["public_url"].default:
         print("Warning: HALLWAY_PUBLIC_URL is not set, so the links and the join QR code point at this machine only.")
+    if seeded is not None:
+        print(seeded)
     if event is not None:
         print()
         print("The demo event:")
         _print_links(settings, event, _known_demo_key(settings.data_dir / DEMO_KEY_FILE, event))
+    if host not in (ANY_HOST, "::"):
+        print()
+        print(
+            "Only this computer can open these links. To let phones in the room join, "
+            "run `make run HOST=0.0.0.0` (or `hallway serve --lan`)."
+        )
     if args.workers > 1 and not settings.redis_url:
         print()
         print(
@@ -246,7 +264,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     uvicorn.run(
         "app.main:create_app",
         factory=True,
-        host=args.host,
+        host=host,
         port=args.port,
         workers=args.workers,
         access_log=args.access_log,
@@ -259,6 +277,76 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         log_config=_log_config(quiet_sockets=not args.access_log),
     )
     return 0
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Refuse, in one line, to start on a port another program holds or an address this machine lacks."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As uvicorn does: a connection of an earlier run still closing (TIME_WAIT) is no clash.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"Port {port} is already in use on {host} (another Hallway, or another program): stop it, "
+                    f"or choose another port with `make run PORT={port + 1}` or `hallway serve --port {port + 1}`."
+                ) from None
+            if error.errno == errno.EACCES:
+                raise CommandError(
+                    f"Port {port} needs administrator rights here: choose one above 1023, e.g. --port 8000."
+                ) from None
+            raise CommandError(
+                f"Can't listen on {host}:{port} ({error.strerror or error}): "
+                "give an address of this computer, or 0.0.0.0 for all of them."
+            ) from None
+
+
+def _choose_public_url(settings: Settings, host: str, port: int) -> list[str]:
+    """The address the links and the QR code name, and what to tell the person starting the server about it."""
+    configured = settings.public_url != Settings.model_fields["public_url"].default
+    open_to_all = host in (ANY_HOST, "::")
+    if configured:
+        return (
+            [f"The links and the join QR code use HALLWAY_PUBLIC_URL ({settings.public_url})."] if open_to_all else []
+        )
+    said: list[str] = []
+    shown_host = host
+    if open_to_all:
+        addresses = lan_addresses()
+        if addresses:
+            shown_host = addresses[0].ip
+            said.append(
+                f"Open to the room: phones on the same network reach it at http://{shown_host}:{port} "
+                f"(found on {addresses[0].interface}). The links and the join QR code use that address; "
+                "set HALLWAY_PUBLIC_URL to give another (a name, or https behind a proxy)."
+            )
+            others = ", ".join(f"{each.ip} ({each.interface})" for each in addresses[1:])
+            if others:
+                said.append(f"Other addresses of this computer: {others}.")
+        else:
+            shown_host = DEFAULT_HOST
+            said.append(
+                "No network address found besides this computer's own: phones can't reach it yet. Join the "
+                "venue's wifi and start again, or set HALLWAY_PUBLIC_URL."
+            )
+    elif port == DEFAULT_PORT and host == DEFAULT_HOST:
+        return said
+    settings.public_url = f"http://{shown_host}:{port}"
+    # The server's own process reads the settings again: it must hand out the same links.
+    os.environ["HALLWAY_PUBLIC_URL"] = settings.public_url
+    return said
+
+
+def _seed_demo_quietly(database: Database, settings: Settings) -> str | None:
+    """The demo event on the first run (its links are printed with the others); a line saying so, or None."""
+    with database.write_session() as session:
+        created = demo.seed_demo(session=session)
+    if created is None:
+        return None
+    _keep_secret(settings.data_dir / DEMO_KEY_FILE, created.facilitator_key)
+    return f"Seeded the demo event {created.event.name!r} for {_day(created.event.date)}."
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:

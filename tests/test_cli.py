@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import socket
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ifaddr
 import pytest
 import uvicorn
 from sqlalchemy import func, select
@@ -293,10 +296,85 @@ def test_serve_links_follow_the_port_when_no_public_url_is_set(migrated, backend
     monkeypatch.setenv("HALLWAY_PUBLIC_URL", "http://127.0.0.1:8000")  # the default
     run(capsys, "demo")
 
-    _, out, _ = run(capsys, "serve", "--host", "0.0.0.0", "--port", "9000")
+    _, out, _ = run(capsys, "serve", "--port", "9000")
 
     assert "Attendees:    http://127.0.0.1:9000/e/demo\n" in out
+    assert "To let phones in the room join, run `make run HOST=0.0.0.0` (or `hallway serve --lan`)." in out
+    assert served[0]["host"] == "127.0.0.1"
+
+
+def _adapters(*interfaces: tuple[str, str]) -> list[ifaddr.Adapter]:
+    return [ifaddr.Adapter(name, name, [ifaddr.IP(ip, 24, name)]) for name, ip in interfaces]
+
+
+VENUE = _adapters(("lo", "127.0.0.1"), ("docker0", "172.17.0.1"), ("wlan0", "192.168.1.20"), ("eth1", "203.0.113.5"))
+
+
+@pytest.mark.parametrize("open_to_the_room", [["--lan"], ["--host", "0.0.0.0"]], ids=["lan", "host"])
+def test_serve_open_to_the_room_names_the_network_address_in_links_and_qr(
+    migrated, backend, monkeypatch, served, capsys, open_to_the_room
+):
+    monkeypatch.setenv("HALLWAY_PUBLIC_URL", "http://127.0.0.1:8000")  # the default: nothing configured
+    monkeypatch.setattr(ifaddr, "get_adapters", lambda: VENUE)
+    run(capsys, "demo")
+
+    code, out, _ = run(capsys, "serve", *open_to_the_room, "--port", "9000")
+
+    assert code == 0
+    assert "Open to the room: phones on the same network reach it at http://192.168.1.20:9000 (found on wlan0)." in out
+    assert "Other addresses of this computer: 203.0.113.5 (eth1).\n" in out
+    assert "Attendees:    http://192.168.1.20:9000/e/demo\n" in out
+    assert "Only this computer can open these links" not in out
     assert served[0]["host"] == "0.0.0.0"
+    # The server process reads its settings again: the QR code on the board must name the same address.
+    assert os.environ["HALLWAY_PUBLIC_URL"] == "http://192.168.1.20:9000"
+
+
+def test_serve_open_to_the_room_keeps_a_configured_public_url_and_says_so(migrated, monkeypatch, served, capsys):
+    monkeypatch.setattr(ifaddr, "get_adapters", lambda: VENUE)
+
+    _, out, _ = run(capsys, "serve", "--lan")
+
+    assert f"The links and the join QR code use HALLWAY_PUBLIC_URL ({PUBLIC_URL}).\n" in out
+    assert "192.168.1.20" not in out
+
+
+def test_serve_open_to_the_room_without_a_network_says_phones_cant_reach_it(migrated, monkeypatch, served, capsys):
+    monkeypatch.setenv("HALLWAY_PUBLIC_URL", "http://127.0.0.1:8000")
+    monkeypatch.setattr(ifaddr, "get_adapters", lambda: _adapters(("lo", "127.0.0.1"), ("eth0", "169.254.3.4")))
+
+    _, out, _ = run(capsys, "serve", "--lan")
+
+    assert "No network address found besides this computer's own: phones can't reach it yet." in out
+    assert served[0]["host"] == "0.0.0.0"
+
+
+def test_serve_on_a_taken_port_is_one_line_before_any_link(migrated, data_dir, served, capsys):
+    run(capsys, "demo")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        code, out, err = run(capsys, "serve", "--port", str(port))
+
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"hallway: Port {port} is already in use on 127.0.0.1 (another Hallway, or another program): stop it, "
+        f"or choose another port with `make run PORT={port + 1}` or `hallway serve --port {port + 1}`.\n"
+    )
+    assert served == []
+
+
+def test_serve_with_demo_seeds_it_on_the_first_run_only(migrated, data_dir, served, capsys):
+    _, first, _ = run(capsys, "serve", "--demo")
+    _, second, _ = run(capsys, "serve", "--demo")
+
+    assert "Seeded the demo event" in first and "Attendees:" in first
+    assert "Seeded the demo event" not in second and "Attendees:" in second
+    key = (data_dir / DEMO_KEY_FILE).read_text().strip()
+    assert f"/e/demo/facilitate?key={key}\n" in second
 
 
 # --- export and import -----------------------------------------------------------------------------
