@@ -1,6 +1,7 @@
 """The table models, one file per aggregate; importing this package registers them all on SQLModel.metadata."""
 
 from app.models._base import id_of
+from app.models.announcement import Announcement
 from app.models.attendance import Attendance
 from app.models.attendee import Attendee
 from app.models.enums import SlotKind, TopicStatus
@@ -14,6 +15,7 @@ from app.models.topic_apart import TopicApart
 from app.models.vote import Vote
 
 __all__ = [
+    "Announcement",
     "Attendance",
     "Attendee",
     "Event",

@@ -15,7 +15,16 @@ from sqlmodel import Session
 from app.db import Database
 from app.models import TopicStatus
 from app.realtime.hub import Rendered, Renderer
-from app.services.board import Board, add_clashes, board_json, load_board, placement_json, topic_json
+from app.realtime.notes_view import local_time
+from app.services.board import (
+    Board,
+    add_clashes,
+    announcement_json,
+    board_json,
+    load_board,
+    placement_json,
+    topic_json,
+)
 from app.services.changes import BoardChange, board_version
 from app.templating import templates
 
@@ -55,8 +64,19 @@ def _render_view(session: Session, board: Board, view: str, change: BoardChange 
         parts = _board(board, change)
     else:
         parts = _notes(session, board, change)
+    if change is None or change.announcement:
+        parts.append(_announcement(board))
     parts.append(_fragment("partials/live_version.html", version=version, snapshot=change is None))
     return "".join(parts)
+
+
+def _announcement(board: Board) -> str:
+    said = board.announcement
+    return _fragment(
+        "partials/announcement.html",
+        announcement=said,
+        announcement_time=local_time(board.event, said.created_at) if said else "",
+    )
 
 
 def _fragment(template: str, **context: Any) -> str:
@@ -163,6 +183,8 @@ def _json_message(board: Board, change: BoardChange | None, version: int) -> str
         ]
     if change.notes_topic_ids:
         message["notes_topic_ids"] = sorted(change.notes_topic_ids)
+    if change.announcement:
+        message["announcement"] = announcement_json(board.announcement)
     return json.dumps(message, separators=(",", ":"))
 
 

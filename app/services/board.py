@@ -16,10 +16,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendance, Attendee, Event, Placement, Room, Slot, SlotKind, Topic, Vote, id_of
+from app.models import Announcement, Attendance, Attendee, Event, Placement, Room, Slot, SlotKind, Topic, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventPublic
-from app.services import wall_setup
+from app.services import announcements, wall_setup
 from app.services.attendance import room_is_full
 from app.services.changes import board_version
 from app.services.lookups import get_event_by_id
@@ -121,6 +121,7 @@ class Board:
     going: dict[int, int]  # topic id → people going
     pinned: set[int] = field(default_factory=set)  # topic ids whose placement the auto-scheduler keeps
     rows: list[BoardRow] = field(default_factory=list)
+    announcement: Announcement | None = None  # the facilitator's latest word to everyone
 
     def topic(self, topic_id: int) -> BoardTopic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -187,6 +188,7 @@ def load_board(*, session: Session, event_id: int, with_clashes: bool = True) ->
         placements=placements,
         going=going,
         pinned=pinned,
+        announcement=announcements.latest(session=session, event_id=event_id),
     )
     board.rows = [_row(board, slot, {}, {}) for slot in slots]
     if with_clashes:
@@ -341,7 +343,15 @@ def board_json(board: Board) -> dict[str, object]:
         ],
         "topics": [topic_json(t) for t in board.topics],
         "placements": [placement_json(board, topic_id) for topic_id in sorted(board.placements)],
+        "announcement": announcement_json(board.announcement),
     }
+
+
+def announcement_json(announcement: Announcement | None) -> dict[str, object] | None:
+    if announcement is None:
+        return None
+    at = announcement.created_at if announcement.created_at.tzinfo else announcement.created_at.replace(tzinfo=dt.UTC)
+    return {"id": announcement.id, "text": announcement.text, "created_at": at.isoformat()}
 
 
 def topic_json(topic: BoardTopic) -> dict[str, object]:

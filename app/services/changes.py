@@ -34,6 +34,7 @@ class BoardChange:
     wall: bool = False  # rooms or slots were set up differently: the whole wall
     event: bool = False  # the event's settings or phase switches
     notes_topic_ids: frozenset[int] = frozenset()  # these sessions' notes have a new revision
+    announcement: bool = False  # the facilitator said something to everyone
 
     @classmethod
     def of(
@@ -47,6 +48,7 @@ class BoardChange:
         wall: bool = False,
         event: bool = False,
         notes_topic_ids: Ids = (),
+        announcement: bool = False,
     ) -> BoardChange:
         return cls(
             event_id=event_id,
@@ -57,6 +59,7 @@ class BoardChange:
             wall=wall,
             event=event,
             notes_topic_ids=_ids(notes_topic_ids),
+            announcement=announcement,
         )
 
     def merge(self, other: BoardChange) -> BoardChange:

@@ -6,7 +6,8 @@ import unicodedata
 from app.services.errors import InvalidInput
 
 # Control and bidi-override characters (newline and tab are kept) would break layouts, exports and terminals.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# A lone surrogate (half of a UTF-16 pair, sent escaped in JSON) can't be encoded at all: stored, it is a 500.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def clean_line(value: str | None, *, field: str, label: str, max_length: int, required: bool = True) -> str:

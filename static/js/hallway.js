@@ -120,9 +120,43 @@
     setTimeout(function () { window.location.reload(); }, 500 + Math.random() * 4500);
   }
 
+  /* The facilitator's announcement shows until this person dismisses it, on this device; a newer one shows
+   * again. A new one arriving live is also read out politely to screen readers, once. */
+  var eventSlug = location.pathname.split("/")[2] || "";
+  var DISMISSED_KEY = "hallway:dismissed-announcement:" + eventSlug;
+  var ANNOUNCEMENT_SHOWN_FOR_MS = 30 * 60 * 1000; // on the board, which nobody dismisses
+  var lastAnnounced = null;
+  function remembered() {
+    try { return localStorage.getItem(DISMISSED_KEY); } catch (e) { return null; }
+  }
+  function showAnnouncement(live) {
+    var box = document.getElementById("announcement");
+    if (!box || !box.hasAttribute("data-announcement-id")) return;
+    var id = box.getAttribute("data-announcement-id");
+    var stale = document.body.classList.contains("board") &&
+      Date.now() - Date.parse(box.getAttribute("data-at")) > ANNOUNCEMENT_SHOWN_FOR_MS;
+    box.hidden = remembered() === id || stale;
+    if (live && !box.hidden && lastAnnounced !== id) {
+      var announcer = document.getElementById("live-announcer");
+      var text = box.querySelector(".announcement-text");
+      if (announcer && text) announcer.textContent = "Announcement: " + text.textContent;
+    }
+    lastAnnounced = id;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-dismiss-announcement]") : null;
+    var box = document.getElementById("announcement");
+    if (!button || !box) return;
+    try { localStorage.setItem(DISMISSED_KEY, box.getAttribute("data-announcement-id")); } catch (e) { /* private mode */ }
+    box.hidden = true;
+  });
+  document.addEventListener("DOMContentLoaded", function () { showAnnouncement(false); });
+  setInterval(function () { showAnnouncement(false); }, 30000);
+
   document.addEventListener("htmx:wsOpen", function () { setOffline(false); });
   document.addEventListener("htmx:wsClose", function () { setOffline(true); });
   document.addEventListener("htmx:wsAfterMessage", function () {
+    showAnnouncement(true);
     markMyChoices();
     refreshMyDayIfMoved();
     refreshAfterEventChange();

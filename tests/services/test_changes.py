@@ -24,6 +24,7 @@ from app.models import SlotKind, id_of
 from app.models.event import EventUpdate
 from app.scheduling import Cell
 from app.services import (
+    announcements,
     attendance,
     attendees,
     events,
@@ -143,6 +144,10 @@ def _scheduled(s: Session, d: Day) -> Outcome:
 
 
 CASES: dict[str, Case] = {
+    "announcements.announce": lambda s, d: (
+        announcements.announce(session=s, event_id=d.id, actor=d.facilitator, text="Lunch is in the garden"),
+        _change(d, "announcement", announcement=True),
+    ),
     "attendance.attend": lambda s, d: (
         attendance.attend(session=s, attendee_id=d.ada.id, slot_id=d.morning_id, topic_id=d.placed_id),
         _change(d, "attendance", slot_ids=d.morning_id),

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from app.routes.api import attendees, constraints, events, export, notes, schedule, topics, votes, wall
+from app.routes.api import announcements, attendees, constraints, events, export, notes, schedule, topics, votes, wall
 
 __all__ = ["router", "votes"]
 
 router = APIRouter(prefix="/api")
-for module in (events, attendees, topics, wall, constraints, notes, export, schedule):
+for module in (events, attendees, topics, wall, constraints, notes, export, schedule, announcements):
     router.include_router(module.router)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import segno
@@ -30,6 +30,7 @@ from app.deps import (
 )
 from app.errors import status_for
 from app.models import Attendee, id_of
+from app.routes.pages.live import live_context
 from app.routes.pages.rendering import (
     flash,
     fragments,
@@ -47,7 +48,6 @@ from app.services.topics import TopicSort
 
 router = APIRouter()
 
-T = TypeVar("T")
 QR_MAX_AGE = 60 * 60 * 24
 
 
@@ -132,6 +132,7 @@ class Market(Visit):
             "voted": held.voted,
             "votes_left": held.left,
             "invite_url": f"{settings_of(self.request).public_url}/e/{event.slug}",
+            **live_context(session, event, "market"),
             "error": error,
             **extra,
         }

@@ -15,6 +15,7 @@ from app.deps import EventDep, PageAttendee, RowId, SessionDep, SettingsDep, Vis
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
+from app.routes.pages.live import announcement_context
 from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
 from app.services import attendance, placements
@@ -39,6 +40,7 @@ def board(request: Request, event: EventDep, session: SessionDep, settings: Sett
         "top": loaded.top(),
         "now_next": loaded.now_next(),
         "live_version": loaded.version,
+        **announcement_context(loaded.event, loaded.announcement),
         "join_link": f"{settings.public_url}/e/{event.slug}".removeprefix("https://").removeprefix("http://"),
     }
     return render(request, "pages/board.html", ctx)
@@ -198,6 +200,7 @@ def wall_context(session: Session, event: Event, visitor: Actor, **extra: Any) -
         "day": _day(session, loaded, visitor),
         "live_view": "wall",
         "live_version": loaded.version,
+        **announcement_context(loaded.event, loaded.announcement),
         "error": None,
         "message": None,
         **extra,

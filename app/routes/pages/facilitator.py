@@ -30,9 +30,10 @@ from app.models import Event, Slot, SlotKind
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EVENT_SETTINGS, EventUpdate
+from app.realtime.notes_view import local_time
 from app.routes.pages.rendering import fragments, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import events, topics, wall_setup
+from app.services import announcements, events, topics, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -41,7 +42,7 @@ from app.templating import templates
 
 router = APIRouter()
 
-Section = Literal["event", "rooms", "slots", "topics"]
+Section = Literal["event", "announcements", "rooms", "slots", "topics"]
 FormField = Annotated[str | None, Form()]
 
 PAGE = "pages/facilitate.html"
@@ -154,6 +155,12 @@ class Desk(Visit):
         session, event = self.session, self.event
         if section == "rooms":
             return {"rooms": wall_setup.list_rooms(session=session, event_id=self.event_id)}
+        if section == "announcements":
+            said = announcements.recent(session=session, event_id=self.event_id)
+            return {
+                "announcements": said,
+                "announcement_times": {a.id: local_time(event, a.created_at) for a in said},
+            }
         if section == "slots":
             slots = wall_setup.list_slots(session=session, event_id=self.event_id)
             return {"slots": [_slot_row(slot, event.date) for slot in slots], "slot_kinds": list(SlotKind)}
@@ -196,7 +203,7 @@ def get_desk(visit: VisitDep, _: PageFacilitator, settings: SettingsDep) -> Desk
 
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
-SECTIONS: tuple[Section, ...] = ("event", "rooms", "slots", "topics")
+SECTIONS: tuple[Section, ...] = ("event", "announcements", "rooms", "slots", "topics")
 # The event's settings but the time zone and the date: the page has no form for those, so a hand-made post
 # can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
 # only how the messages name each number is written here.
@@ -260,6 +267,22 @@ async def update_event(desk: DeskDep) -> Response:
         values=sent,
         parse=change,
         work=lambda s, update: events.update_event(session=s, event_id=event_id, update=update),
+    )
+
+
+# --- Announcements --------------------------------------------------------------------------------
+
+
+@router.post("/e/{slug}/facilitate/announcements", dependencies=[CsrfChecked])
+async def announce(desk: DeskDep, text: FormField = None) -> Response:
+    """Say something to everyone: the board and every open page show it at once."""
+    event_id, actor, said = desk.event_id, desk.actor, text or ""
+    return await desk.act(
+        section="announcements",
+        form="add",
+        values={"text": said},
+        parse=lambda: None,
+        work=lambda s, _: announcements.announce(session=s, event_id=event_id, actor=actor, text=said),
     )
 
 

@@ -24,6 +24,7 @@ from app.markdown import preview_of, render_markdown
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES
 from app.realtime.notes_view import latest_context, local_time
+from app.routes.pages.live import live_context
 from app.routes.pages.rendering import flash, fragments, pop_flash, render, see_other, wants_fragment
 from app.routes.pages.visit import VisitDep
 from app.services import notes
@@ -69,6 +70,7 @@ def _page_context(
         # Slot times are the venue's wall clock already (stored without a zone): not converted like edit times.
         "when": f"{view.slot_starts_at:%H:%M}" if view.slot_starts_at else "",
         "flash": pop_flash(request),
+        **live_context(session, event, "notes"),
         "error": None,
         "error_field": None,
         "conflict": None,

@@ -1,0 +1,47 @@
+"""Announcements: the facilitator's word to everyone at once ("Lunch is in the garden"), on the board and every
+open page. Each person dismisses one on their own device; the last few stay listed for latecomers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from app.db import exec_select
+from app.models import Announcement
+from app.models.announcement import ANNOUNCEMENT_MAX
+from app.services.actors import Actor
+from app.services.changes import BoardChange, Written
+from app.services.errors import NotAllowed
+from app.services.lookups import get_event_by_id
+from app.services.text import clean_line
+
+RECENT = 5  # the short list the facilitator page and the API keep showing
+
+
+def announce(*, session: Session, event_id: int, actor: Actor, text: str) -> Written[Announcement]:
+    """Say something to everyone in the event now: the board and every open page show it at once."""
+    actor.check_in(event_id)
+    if not actor.is_facilitator:
+        raise NotAllowed("Only the event's facilitator makes announcements.")
+    get_event_by_id(session=session, event_id=event_id)
+    cleaned = clean_line(text, field="text", label="The announcement", max_length=ANNOUNCEMENT_MAX)
+    announcement = Announcement(event_id=event_id, text=cleaned)
+    session.add(announcement)
+    session.flush()
+    return Written(announcement, BoardChange.of(event_id, "announcement", announcement=True))
+
+
+def recent(*, session: Session, event_id: int, limit: int = RECENT) -> list[Announcement]:
+    """The latest announcements, newest first."""
+    query = (
+        select(Announcement)
+        .where(col(Announcement.event_id) == event_id)
+        .order_by(col(Announcement.id).desc())
+        .limit(limit)
+    )
+    return list(exec_select(session, query).scalars())
+
+
+def latest(*, session: Session, event_id: int) -> Announcement | None:
+    found = recent(session=session, event_id=event_id, limit=1)
+    return found[0] if found else None

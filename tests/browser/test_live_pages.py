@@ -1,0 +1,84 @@
+"""Two phones and the venue screen: one person's vote reaches the others' marketplace and the board within a
+second, and the facilitator's announcement reaches them all at once; each phone can dismiss it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer
+from tests.factories import EventWithKey
+
+LIVE_WITHIN_MS = 1000
+
+
+def _join(browser: Browser, live_server: LiveServer, name: str) -> Page:
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{live_server.url}/e/demo")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_role("heading", name="Marketplace")).to_be_visible()
+    expect(page.locator("#live-version")).to_be_attached()
+    page.wait_for_function("() => !document.body.classList.contains('offline')")
+    return page
+
+
+def _board(browser: Browser, live_server: LiveServer) -> Page:
+    board = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    board.goto(f"{live_server.url}/e/demo/board")
+    return board
+
+
+@pytest.mark.browser
+def test_a_vote_on_one_phone_reaches_the_other_phone_and_the_board_within_a_second(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    ada, bo = _join(browser, live_server, "Ada"), _join(browser, live_server, "Bo")
+    board = _board(browser, live_server)
+    lightning = bo.locator("li.topic", has_text="Lightning talks")
+    expect(lightning.locator(".meta")).to_contain_text("0 dots")
+
+    ada.locator("li.topic", has_text="Lightning talks").get_by_role("button", name="Add a dot").click()
+
+    expect(lightning.locator(".meta")).to_contain_text("1 dot", timeout=LIVE_WITHIN_MS)
+    on_board = board.locator("#board-top li", has_text="Lightning talks").locator(".b-votes")
+    expect(on_board).to_have_text("1", timeout=LIVE_WITHIN_MS)
+    expect(bo.locator("#dots-left")).to_contain_text("3 of 3 dots left")  # Bo's own dots are his alone
+
+
+@pytest.mark.browser
+def test_an_announcement_reaches_the_board_and_every_phone_and_each_may_dismiss_it(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    ada, bo = _join(browser, live_server, "Ada"), _join(browser, live_server, "Bo")
+    bo.goto(f"{live_server.url}/e/demo/wall")
+    board = _board(browser, live_server)
+    expect(ada.locator("#announcement")).to_be_hidden()
+
+    said = httpx.post(
+        f"{live_server.url}/api/events/demo/announcements",
+        json={"text": "Lunch is in the garden"},
+        headers=demo_event.auth,
+    )
+
+    assert said.status_code == 201
+    for page in (ada, bo, board):
+        expect(page.locator("#announcement")).to_contain_text("Lunch is in the garden", timeout=LIVE_WITHIN_MS)
+        expect(page.locator("#announcement")).to_be_visible()
+    expect(ada.locator("#live-announcer")).to_have_text("Announcement: Lunch is in the garden")
+    ARTIFACTS.mkdir(exist_ok=True)
+    ada.screenshot(path=str(ARTIFACTS / "announcement-phone.png"))
+    board.screenshot(path=str(ARTIFACTS / "announcement-board-1280x720.png"))
+
+    ada.get_by_role("button", name="Dismiss the announcement").click()
+    expect(ada.locator("#announcement")).to_be_hidden()
+    ada.reload()
+    expect(ada.locator("#announcement")).to_be_hidden()  # dismissed on this phone, for good
+    expect(bo.locator("#announcement")).to_be_visible()  # not on the other one
+
+    httpx.post(
+        f"{live_server.url}/api/events/demo/announcements", json={"text": "Room 2 moved"}, headers=demo_event.auth
+    )
+    expect(ada.locator("#announcement")).to_contain_text("Room 2 moved", timeout=LIVE_WITHIN_MS)
+    expect(ada.locator("#announcement")).to_be_visible()  # a newer one shows again
