@@ -3,14 +3,19 @@
 from datetime import datetime
 from typing import Annotated
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, Index, String
 from sqlmodel import Field, SQLModel
 
 from app.models._base import MAX_ROW_ID, utcnow
 from app.models.enums import TopicStatus
 
+REQUEST_KEY_MAX = 64
+
 
 class Topic(SQLModel, table=True):
+    # A proposal sent again (a phone retrying after the connection dropped) finds the topic it made.
+    __table_args__ = (Index("uq_topic_event_request_key", "event_id", "request_key", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=120)
@@ -27,6 +32,8 @@ class Topic(SQLModel, table=True):
     not_before: datetime | None = Field(default=None, sa_type=DateTime())
     not_after: datetime | None = Field(default=None, sa_type=DateTime())
     min_room_capacity: int | None = None
+    # The proposer's own name for this proposal (the form's, or an Idempotency-Key header): sent twice, one topic.
+    request_key: str | None = Field(default=None, max_length=REQUEST_KEY_MAX)
 
 
 class TopicCreate(SQLModel):

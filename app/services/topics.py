@@ -12,6 +12,7 @@ from app.db import exec_select
 from app.models import Attendee, Topic, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.models.topic import REQUEST_KEY_MAX
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicNotActive
@@ -36,11 +37,30 @@ class TopicView:
 
 
 def propose_topic(
-    *, session: Session, event_id: int, actor: Actor, title: str, description: str = ""
+    *,
+    session: Session,
+    event_id: int,
+    actor: Actor,
+    title: str,
+    description: str = "",
+    request_key: str | None = None,
 ) -> Written[Topic]:
-    """A new topic, convened by the attendee who proposes it, or by the facilitator (even when proposals are closed)."""
+    """A new topic, convened by the attendee who proposes it, or by the facilitator (even when proposals are closed).
+
+    `request_key` names this proposal on the proposer's side: sent again (a phone retrying after the
+    connection dropped before the answer came), it gives back the topic the first one made, unchanged.
+    """
     _check_known(actor, event_id, "propose a topic")
     convener_id = actor.attendee_id
+    key = _request_key(request_key)
+    if key is not None:
+        made = exec_select(
+            session, select(Topic).where(col(Topic.event_id) == event_id, col(Topic.request_key) == key)
+        ).scalar_one_or_none()
+        if made is not None:
+            if made.convener_id != convener_id:  # someone else's key: not theirs to replay
+                raise InvalidInput("This request key was used for another proposal.", field="request_key")
+            return Written(made, None)  # already proposed and announced: nothing changes
     event = get_event_by_id(session=session, event_id=event_id)
     if convener_id is not None and not event.proposals_open:
         raise PhaseClosed("Proposals are closed for this event.")
@@ -49,6 +69,7 @@ def propose_topic(
         convener_id=convener_id,
         title=_title(title),
         description=_description(description),
+        request_key=key,
     )
     session.add(topic)
     session.flush()
@@ -187,6 +208,17 @@ def _check_convener_or_facilitator(topic: Topic, actor: Actor, verb: str) -> Non
     actor.check_in(topic.event_id)
     if not actor.may_change(topic.convener_id):
         raise NotAllowed(f"Only the topic's convener or the facilitator can {verb} it.")
+
+
+def _request_key(key: str | None) -> str | None:
+    if key is None or not key.strip():
+        return None
+    key = key.strip()
+    if len(key) > REQUEST_KEY_MAX or not key.isascii() or not key.isprintable():
+        raise InvalidInput(
+            f"A request key is up to {REQUEST_KEY_MAX} printable ASCII characters (a UUID, say).", field="request_key"
+        )
+    return key
 
 
 def _title(title: str) -> str:

@@ -153,7 +153,65 @@
   document.addEventListener("DOMContentLoaded", function () { showAnnouncement(false); });
   setInterval(function () { showAnnouncement(false); }, 30000);
 
-  document.addEventListener("htmx:wsOpen", function () { setOffline(false); });
+  /* No tap is lost silently. A form sent while the connection is down (a dot, a proposal, "I'm going", a
+   * notes save) waits, says so, and is sent again when the connection comes back: every one of these is
+   * safe to repeat (a dot or "I'm going" is set, not toggled; a proposal carries a request key the server
+   * remembers; notes merge). If it still can't go after a while, the person is told plainly. */
+  var GIVE_UP_MS = 2 * 60 * 1000;
+  var RETRY_EVERY_MS = 4000;
+  var waiting = []; // forms to send again, oldest first, each once
+  var sendStatusTimer = null;
+  function sayAboutSending(text, kind) {
+    var status = document.getElementById("send-status");
+    if (!status) return;
+    clearTimeout(sendStatusTimer);
+    status.textContent = text;
+    status.className = "send-status " + (kind || "");
+    status.hidden = !text;
+    if (kind === "sent") sendStatusTimer = setTimeout(function () { status.hidden = true; }, 3000);
+  }
+  function formOf(event) {
+    var elt = event.detail && event.detail.elt;
+    return elt && elt.closest ? elt.closest("form") : null;
+  }
+  function retryWaiting() {
+    var now = Date.now();
+    waiting = waiting.filter(function (item) {
+      if (!item.form.isConnected) return false;
+      if (now - item.since > GIVE_UP_MS) {
+        sayAboutSending("Not sent: there was no connection. Check the wifi, then tap again.", "failed");
+        return false;
+      }
+      return true;
+    });
+    if (waiting.length && navigator.onLine !== false) {
+      waiting.forEach(function (item) { item.retrying = true; item.form.requestSubmit(); });
+    }
+  }
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = formOf(event);
+    if (!form) return;
+    if (!waiting.some(function (item) { return item.form === form; })) waiting.push({ form: form, since: Date.now() });
+    sayAboutSending("No connection: waiting to send… (it goes as soon as the wifi is back)", "waiting");
+  });
+  // Before the answer is swapped in: the swap may replace the form, and a detached form's events never
+  // reach the document.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var form = formOf(event);
+    if (!form || !event.detail.xhr || event.detail.xhr.status === 0) return;
+    var was = waiting.filter(function (item) { return item.form === form; });
+    waiting = waiting.filter(function (item) { return item.form !== form; });
+    if (was.length && !waiting.length) sayAboutSending("Sent.", "sent");
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status >= 500) {
+      sayAboutSending("That did not go through: the server had a problem. Try again in a moment.", "failed");
+    }
+  });
+  window.addEventListener("online", retryWaiting);
+  setInterval(retryWaiting, RETRY_EVERY_MS);
+
+  document.addEventListener("htmx:wsOpen", function () { setOffline(false); retryWaiting(); });
   document.addEventListener("htmx:wsClose", function () { setOffline(true); });
   document.addEventListener("htmx:wsAfterMessage", function () {
     showAnnouncement(true);

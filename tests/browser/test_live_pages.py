@@ -82,3 +82,47 @@ def test_an_announcement_reaches_the_board_and_every_phone_and_each_may_dismiss_
     )
     expect(ada.locator("#announcement")).to_contain_text("Room 2 moved", timeout=LIVE_WITHIN_MS)
     expect(ada.locator("#announcement")).to_be_visible()  # a newer one shows again
+
+
+@pytest.mark.browser
+def test_a_dot_added_while_offline_waits_and_is_sent_once_when_the_connection_returns(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    ada = _join(browser, live_server, "Ada")
+    card = ada.locator("li.topic", has_text="Lightning talks")
+
+    ada.context.set_offline(True)
+    card.get_by_role("button", name="Add a dot").click()
+    expect(ada.locator("#send-status")).to_have_text(
+        "No connection: waiting to send… (it goes as soon as the wifi is back)"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    ada.screenshot(path=str(ARTIFACTS / "offline-vote-waiting-phone.png"))
+    ada.context.set_offline(False)
+
+    expect(ada.locator("#send-status")).to_have_text("Sent.", timeout=10_000)
+    expect(card.get_by_role("button", name="Take back dot")).to_be_visible()
+    expect(ada.locator("#dots-left")).to_contain_text("2 of 3 dots left")
+    counts = {t["title"]: t["votes"] for t in httpx.get(f"{live_server.url}/api/events/demo/topics").json()}
+    assert counts["Lightning talks"] == 1
+
+
+@pytest.mark.browser
+def test_a_proposal_made_offline_is_sent_once_when_the_connection_returns(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    ada = _join(browser, live_server, "Ada")
+    propose = ada.locator("#propose")
+    propose.get_by_text("Write a proposal").click()
+    propose.get_by_label("Title").fill("Written on the train")
+
+    ada.context.set_offline(True)
+    propose.get_by_role("button", name="Propose").click()
+    expect(ada.locator("#send-status")).to_contain_text("waiting to send")
+    ada.context.set_offline(False)
+
+    expect(propose.get_by_role("status")).to_have_text(
+        "Your topic “Written on the train” is on the marketplace.", timeout=10_000
+    )
+    titles = [t["title"] for t in httpx.get(f"{live_server.url}/api/events/demo/topics").json()]
+    assert titles.count("Written on the train") == 1

@@ -928,3 +928,16 @@ def test_my_day_of_someone_who_has_not_joined_is_refused(client, factory, backen
 
     assert response.status_code == 403
     assert "Join the event to have a day of your own." in response.text
+
+
+def test_a_proposal_posted_twice_with_its_request_key_makes_one_topic(client, factory, backend):
+    factory.event(slug="gathering")
+    token = join(client, "gathering")
+    key = re.search(r'name="request_key" value="([0-9a-f]{32})"', client.get("/e/gathering").text).group(1)
+    form = {"csrf_token": token, "title": "Sent on a weak connection", "request_key": key}
+
+    first = client.post("/e/gathering/topics", data=form, follow_redirects=False)
+    again = client.post("/e/gathering/topics", data=form, follow_redirects=False)
+
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert [t["title"] for t in client.get("/api/events/gathering/topics").json()] == ["Sent on a weak connection"]

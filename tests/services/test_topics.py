@@ -651,3 +651,53 @@ def test_list_topics_search_ignores_the_case_of_accented_letters(factory, databa
 
     assert titles(database, event, search="école") == ["École ouverte"]
     assert titles(database, event, search="ÜBER") == ["Über Zusammenarbeit"]
+
+
+# --- A proposal sent again -----------------------------------------------------------------------------
+
+
+def _propose_keyed(database, event, actor, key, title="Remote work"):
+    with database.write_session() as session:
+        return topics.propose_topic(session=session, event_id=event.id, actor=actor, title=title, request_key=key)
+
+
+def test_propose_topic_sent_again_with_its_request_key_makes_one_topic(factory, database, backend):
+    event = factory.event()
+    ada = factory.attendee(event, name="Ada")
+    actor = Actor(event_id=event.id, attendee_id=ada.id, attendee_name="Ada")
+
+    first = _propose_keyed(database, event, actor, "k-1")
+    again = _propose_keyed(database, event, actor, "k-1", title="Remote work (retyped)")
+
+    assert again.result.id == first.result.id
+    assert again.result.title == "Remote work"
+    assert again.change is None  # nothing new to announce
+    assert first.change is not None
+    with database.read_session() as session:
+        assert [v.topic.title for v in topics.list_topics(session=session, event_id=event.id)] == ["Remote work"]
+
+
+def test_propose_topic_with_someone_elses_request_key_is_refused(factory, database, backend):
+    event = factory.event()
+    ada, bo = factory.attendee(event, name="Ada"), factory.attendee(event, name="Bo")
+    _propose_keyed(database, event, Actor(event_id=event.id, attendee_id=ada.id, attendee_name="Ada"), "k-1")
+
+    with pytest.raises(InvalidInput) as refused:
+        _propose_keyed(database, event, Actor(event_id=event.id, attendee_id=bo.id, attendee_name="Bo"), "k-1", "Bo's")
+
+    assert (refused.value.field, refused.value.message) == (
+        "request_key",
+        "This request key was used for another proposal.",
+    )
+
+
+@pytest.mark.parametrize("key", ["x" * 65, "clé", "a\x00b"])
+def test_propose_topic_with_a_malformed_request_key_is_refused(factory, database, backend, key):
+    event = factory.event()
+
+    with pytest.raises(InvalidInput) as refused:
+        _propose_keyed(database, event, Actor.facilitator(event.id), key)
+
+    assert refused.value.field == "request_key"
+    with database.read_session() as session:
+        assert topics.list_topics(session=session, event_id=event.id) == []

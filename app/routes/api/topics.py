@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, status
 from sqlmodel import Session
 
 from app.deps import ApiFacilitator, ApiKnownActor, EventDep, RequestWriter, RowId, SessionDep, WriterDep
 from app.models import Topic, id_of
-from app.models.topic import TopicCreate, TopicMerge, TopicPublic, TopicUpdate
+from app.models.topic import REQUEST_KEY_MAX, TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.services import topics
 from app.services.changes import Written
 from app.services.topics import TopicView
@@ -39,11 +39,23 @@ def get_topic(topic_id: RowId, event: EventDep, session: SessionDep) -> TopicPub
 
 
 @router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED)
-async def propose(body: TopicCreate, event: EventDep, actor: ApiKnownActor, writer: WriterDep) -> TopicPublic:
-    """Propose a topic as an attendee (you convene it) or as the facilitator."""
+async def propose(
+    body: TopicCreate,
+    event: EventDep,
+    actor: ApiKnownActor,
+    writer: WriterDep,
+    idempotency_key: Annotated[str | None, Header(max_length=REQUEST_KEY_MAX)] = None,
+) -> TopicPublic:
+    """Propose a topic as an attendee (you convene it) or as the facilitator. With an `Idempotency-Key` header,
+    sending the same proposal again (after a lost answer) gives back the topic the first one made."""
     topic = await writer.run(
         lambda s: topics.propose_topic(
-            session=s, event_id=id_of(event), actor=actor, title=body.title, description=body.description
+            session=s,
+            event_id=id_of(event),
+            actor=actor,
+            title=body.title,
+            description=body.description,
+            request_key=idempotency_key,
         )
     )
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": actor.attendee_name})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -133,6 +134,7 @@ class Market(Visit):
             "votes_left": held.left,
             "invite_url": f"{settings_of(self.request).public_url}/e/{event.slug}",
             **live_context(session, event, "market"),
+            "request_key": uuid.uuid4().hex,  # the next proposal's name (see propose_form.html)
             "error": error,
             **extra,
         }
@@ -216,10 +218,14 @@ async def join(
 
 
 @router.post("/e/{slug}/topics", dependencies=[CsrfChecked])
-async def propose(market: MarketDep, title: FormText = "", description: FormText = "") -> Response:
+async def propose(
+    market: MarketDep, title: FormText = "", description: FormText = "", request_key: FormText = ""
+) -> Response:
     event_id, actor = market.event_id, market.actor
     topic, error = await market.write(
-        lambda s: topics.propose_topic(session=s, event_id=event_id, actor=actor, title=title, description=description)
+        lambda s: topics.propose_topic(
+            session=s, event_id=event_id, actor=actor, title=title, description=description, request_key=request_key
+        )
     )
     if topic is not None:
         message = f"Your topic “{topic.title}” is on the marketplace."

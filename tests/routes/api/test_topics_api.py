@@ -272,3 +272,16 @@ def test_ids_beyond_what_the_database_holds_are_refused_not_crashed(client, fact
     assert [r.status_code for r in responses] == [422] * 5
     assert all(isinstance(r.json()["detail"], str) for r in responses)
     assert "2147483647" in responses[3].json()["detail"]
+
+
+def test_propose_sent_again_with_the_same_idempotency_key_makes_one_topic(client, factory, backend):
+    event = factory.event(slug="gathering")
+    ada = factory.attendee(event)
+    headers = {**ada.auth, "Idempotency-Key": "3f1c2a"}
+
+    first = client.post("/api/events/gathering/topics", json={"title": "Remote work"}, headers=headers)
+    again = client.post("/api/events/gathering/topics", json={"title": "Remote work"}, headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert [t["title"] for t in client.get("/api/events/gathering/topics").json()] == ["Remote work"]
