@@ -90,20 +90,39 @@
 
   var dayRefreshing = false;
   function refreshMyDayIfMoved() {
-    // A session this attendee goes to moved to another slot (their "I'm going" followed it) or left
-    // the wall: ask for their day again. Only the people concerned ask, so a hall doesn't.
+    // A session this attendee goes to moved to another room or slot (their "I'm going" followed it) or
+    // left the wall: ask for their day again. Only the people concerned ask, so a hall doesn't.
     var day = document.getElementById("my-day");
     if (!day || dayRefreshing || !document.querySelector(".wall-grid")) return;
-    var moved = Array.prototype.some.call(day.querySelectorAll("li[data-topic]"), function (item) {
+    var moved = Array.prototype.filter.call(day.querySelectorAll("li[data-topic]"), function (item) {
       var cell = document.querySelector('.cell[data-topic="' + item.getAttribute("data-topic") + '"]');
-      return !cell || cell.getAttribute("data-slot") !== item.getAttribute("data-slot");
+      return !cell || cell.getAttribute("data-slot") !== item.getAttribute("data-slot") ||
+        cell.getAttribute("data-room") !== item.getAttribute("data-room");
+    }).map(function (item) {
+      return { topic: item.getAttribute("data-topic"), title: item.getAttribute("data-title") };
     });
-    if (!moved) return;
+    if (!moved.length) return;
     dayRefreshing = true;
     htmx.ajax("GET", day.getAttribute("data-refresh-url"), { target: "#my-day", swap: "outerHTML" }).then(function () {
       dayRefreshing = false;
       markMyChoices();
+      tellWhereItWent(moved);
     });
+  }
+
+  /* A session this person goes to moved (their "I'm going" followed it) or was taken off the wall: say
+   * where it went, on the page and to screen readers, rather than let My day change silently. */
+  function tellWhereItWent(moved) {
+    var said = moved.map(function (was) {
+      var now = document.querySelector('#my-day li[data-topic="' + was.topic + '"]');
+      return now
+        ? "“" + was.title + "” moved: it is now in " + now.getAttribute("data-where") + "."
+        : "“" + was.title + "” is no longer on the wall, so you are not going to it any more.";
+    }).join(" ");
+    var notice = document.getElementById("day-notice");
+    if (notice) { notice.textContent = said; notice.hidden = false; }
+    var announcer = document.getElementById("live-announcer");
+    if (announcer) announcer.textContent = said;
   }
 
   var refreshScheduled = false;

@@ -126,3 +126,34 @@ def test_a_proposal_made_offline_is_sent_once_when_the_connection_returns(
     )
     titles = [t["title"] for t in httpx.get(f"{live_server.url}/api/events/demo/topics").json()]
     assert titles.count("Written on the train") == 1
+
+
+@pytest.mark.browser
+def test_a_session_someone_goes_to_moves_and_their_wall_says_where(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    ada = _join(browser, live_server, "Ada")
+    ada.goto(f"{live_server.url}/e/demo/wall")
+    ada.locator(".cell", has_text="Gardening for beginners").get_by_role("button", name="I'm going").click()
+    expect(ada.locator("#my-day")).to_contain_text("Gardening for beginners")
+    board = httpx.get(f"{live_server.url}/api/events/demo/board").json()
+    hall = next(r["id"] for r in board["rooms"] if r["name"] == "Main hall")
+    gardening = next(t["id"] for t in board["topics"] if t["title"] == "Gardening for beginners")
+    remote = next(t["id"] for t in board["topics"] if t["title"] == "Remote work, two years on")
+    morning = next(s["id"] for s in board["slots"] if s["label"] == "Morning")
+    auth = demo_event.auth
+    httpx.delete(f"{live_server.url}/api/events/demo/topics/{remote}/placement", headers=auth)
+
+    moved = httpx.put(
+        f"{live_server.url}/api/events/demo/topics/{gardening}/placement",
+        json={"room_id": hall, "slot_id": morning},
+        headers=auth,
+    )
+
+    assert moved.status_code == 200
+    expect(ada.locator("#day-notice")).to_have_text(
+        "“Gardening for beginners” moved: it is now in Main hall at 10:00.", timeout=5000
+    )
+    expect(ada.locator("#live-announcer")).to_have_text(
+        "“Gardening for beginners” moved: it is now in Main hall at 10:00."
+    )
