@@ -8,6 +8,7 @@
   "use strict";
   var sent = null; // the fields' values when the last save left
   var typedSince = false;
+  var synced = null; // the fields' values as the page last filled them (load, a save's answer, a live update)
 
   function form() { return document.getElementById("notes-form"); }
 
@@ -61,7 +62,36 @@
     }
   });
 
+  function untouched() {
+    if (synced === null) return false;
+    var now = fieldValues();
+    return Object.keys(now).every(function (id) { return now[id] === synced[id]; });
+  }
+
+  /* Someone else saved: an editor nobody has typed in since it was filled takes the new text and its version,
+   * so the person starts from the latest; one with typing keeps it (markStale then says a newer one exists). */
+  function takeLatest(current) {
+    var base = document.getElementById("notes-base-version");
+    var version = Number(current.getAttribute("data-version"));
+    if (!form() || !base || version <= Number(base.value) || !untouched()) return;
+    current.querySelectorAll("textarea[data-field]").forEach(function (value) {
+      var field = document.getElementById(value.getAttribute("data-field"));
+      if (field) field.value = value.value;
+    });
+    base.value = String(version);
+    synced = fieldValues();
+  }
+
+  document.addEventListener("htmx:oobAfterSwap", function (evt) {
+    var target = evt.detail.target;
+    // The target swapped out; the one now on the page has the same id.
+    if (target && target.id && target.id.indexOf("notes-current-") === 0) takeLatest(document.getElementById(target.id));
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    // A save's answer has been drawn (with any merged text): that is what the editor now holds as saved.
+    if (evt.detail.elt === form() && evt.detail.successful && !typedSince) synced = fieldValues();
+  });
   document.addEventListener("htmx:afterSettle", markStale);
   document.addEventListener("htmx:oobAfterSwap", markStale);
-  document.addEventListener("DOMContentLoaded", markStale);
+  document.addEventListener("DOMContentLoaded", function () { synced = fieldValues(); markStale(); });
 })();

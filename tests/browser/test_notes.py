@@ -33,11 +33,16 @@ def test_two_people_editing_the_same_notes_both_keep_their_edits(browser: Browse
         ada.goto(notes_url)
         bob.goto(notes_url)  # both start from version 0
 
+        # Bob is typing when Ada saves: his editor keeps his text (an untouched one would take hers).
+        bob.get_by_role("textbox", name="Notes (Markdown").fill("- Bob: companies should pay maintainers")
         ada.get_by_role("textbox", name="Notes (Markdown").fill("- Ada: grants work for small projects")
         ada.get_by_role("button", name="Save").click()
         expect(ada.locator("#notes-save-status")).to_have_text("Saved — version 1.")
+        expect(bob.locator(f"#notes-latest-{topic.id}")).to_contain_text("A newer version (1) was saved by Ada")
+        expect(bob.get_by_role("textbox", name="Notes (Markdown")).to_have_value(
+            "- Bob: companies should pay maintainers"
+        )
 
-        bob.get_by_role("textbox", name="Notes (Markdown").fill("- Bob: companies should pay maintainers")
         bob.get_by_role("button", name="Save").click()
 
         expect(bob.locator("#notes-save-status")).to_contain_text(
@@ -66,3 +71,43 @@ def test_two_people_editing_the_same_notes_both_keep_their_edits(browser: Browse
     finally:
         ada_context.close()
         bob_context.close()
+
+
+@pytest.mark.browser
+def test_an_open_notes_page_follows_a_save_for_a_reader_and_an_untouched_editor(
+    browser: Browser, live_server: LiveServer
+):
+    factory = live_server.factory
+    event = factory.event(slug="notes-day")
+    topic = factory.topic(event, None, title="Community data")
+    factory.place(event, topic, factory.room(event), factory.slot(event))
+    cara = factory.attendee(event, name="Cara")
+    notes_url = f"{live_server.url}/e/notes-day/topics/{topic.id}/notes"
+    reader = browser.new_context(**PHONE).new_page()
+    writer = browser.new_context(**PHONE).new_page()
+    reader.goto(notes_url)  # not joined: reads only
+    _join(writer, live_server.url, "Ada")
+    writer.goto(notes_url)
+    expect(reader.get_by_text("Nothing written yet.")).to_be_visible()
+
+    request = urllib.request.Request(
+        f"{live_server.url}/api/events/notes-day/topics/{topic.id}/notes",
+        data=json.dumps({"body": "**Who owns it?** The people in it.", "base_version": 0}).encode(),
+        headers={"Authorization": f"Bearer {cara.token}", "Content-Type": "application/json"},
+        method="PUT",
+    )
+    with urllib.request.urlopen(request) as answer:
+        assert json.load(answer)["version"] == 1
+
+    expect(reader.locator(f"#notes-reading-{topic.id}")).to_contain_text("Who owns it? The people in it.")
+    expect(reader.locator(f"#notes-reading-{topic.id} strong")).to_have_text("Who owns it?")
+    expect(reader.get_by_text("Nothing written yet.")).to_have_count(0)
+    expect(reader.locator(f"#notes-latest-{topic.id}")).to_contain_text("Saved by Cara")
+    editor = writer.get_by_role("textbox", name="Notes (Markdown")
+    expect(editor).to_have_value("**Who owns it?** The people in it.")
+    expect(writer.locator("#notes-base-version")).to_have_value("1")
+    expect(writer.locator(f"#notes-latest-{topic.id}")).not_to_have_attribute("data-stale", "true")
+
+    editor.fill("**Who owns it?** The people in it.\n- Ada: and who decides?")
+    writer.get_by_role("button", name="Save").click()
+    expect(writer.locator("#notes-save-status")).to_have_text("Saved — version 2.")

@@ -64,6 +64,7 @@ def _page_context(
         "values": values,
         "report_open": any(view.value(n) for n in ("key_points", "actions", "continue_url")),
         "rendered": render_markdown(view.value("body")),
+        "saved_fields": {name: view.value(name) for name in FIELD_NAMES},
         "preview_title": "The notes as saved",
         "editors": notes.editors(revisions),
         "local_time": lambda moment: local_time(event, moment),
