@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 from app.models._base import utcnow
 
 # "cycle" shows the wall, now/next and the marketplace in turn; the others stay on one.
-BOARD_MODES = ("cycle", "wall", "now", "market")
+BOARD_MODES = ("cycle", "wall", "now", "market", "join")
 BOARD_CYCLE_RANGE = (5, 600)  # seconds per mode when cycling
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"

@@ -117,7 +117,9 @@ def event_change(event_id: int) -> BoardChange:
 def _check_board_mode(mode: str) -> None:
     if mode not in BOARD_MODES:
         raise InvalidInput(
-            "The board shows one of: cycle (each mode in turn), wall, now (now and next) or market.", field="board_mode"
+            "The board shows one of: cycle (each mode in turn), wall, now (now and next), market "
+            "or join (the QR code, large).",
+            field="board_mode",
         )
 
 

@@ -2,7 +2,8 @@
 (function () {
   "use strict";
 
-  var MODES = ["wall", "now", "market"];
+  var MODES = ["wall", "now", "market", "join"];
+  var MAX_ROWS = 5; // slots on screen at once: the one running now and the next ones, at a size the back row reads
   var index = 0;
   var timer = null;
 
@@ -29,7 +30,36 @@
     timer = setTimeout(tick, current.every * 1000);
   }
 
-  document.addEventListener("DOMContentLoaded", tick);
+  /* Slots that are over fold away and the one running now is marked, by the venue's clock (the server's, at
+   * load, carried forward: the laptop's own time zone does not matter). After the last slot, all show again. */
+  var clock = document.body.getAttribute("data-venue-clock");
+  var skew = clock ? Date.parse(clock) - Date.now() : 0;
+  function markTime() {
+    var now = Date.now() + skew;
+    var rows = Array.prototype.slice.call(document.querySelectorAll("#board-grid .b-row[data-ends]"));
+    var over = rows.filter(function (row) { return Date.parse(row.getAttribute("data-ends")) <= now; });
+    var allOver = over.length === rows.length;
+    var shown = 0;
+    rows.forEach(function (row) {
+      var past = !allOver && over.indexOf(row) !== -1;
+      var current = Date.parse(row.getAttribute("data-starts")) <= now && Date.parse(row.getAttribute("data-ends")) > now;
+      row.classList.toggle("past", past);
+      row.classList.toggle("current", current);
+      var later = !past && shown >= MAX_ROWS;
+      row.classList.toggle("later", later);
+      if (!past && !later) shown += 1;
+    });
+    var hiddenLater = rows.filter(function (row) { return row.classList.contains("later"); }).length;
+    var note = document.getElementById("board-later");
+    if (note) {
+      note.hidden = hiddenLater === 0;
+      note.textContent = hiddenLater === 1 ? "…and 1 more slot later" : "…and " + hiddenLater + " more slots later";
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { markTime(); tick(); });
+  document.addEventListener("htmx:wsAfterMessage", markTime);
+  setInterval(markTime, 30000);
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "board-config") tick();
   });

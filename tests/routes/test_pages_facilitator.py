@@ -9,6 +9,10 @@ from starlette.testclient import TestClient
 
 from tests.factories import EventWithKey, Factory
 
+BOARD_MODE_REFUSAL = (
+    "The board shows one of: cycle (each mode in turn), wall, now (now and next), market or join (the QR code, large)."
+)
+
 HTMX = {"HX-Request": "true"}
 
 
@@ -243,7 +247,11 @@ def test_board_mode_and_cycle_time_are_saved(client, factory: Factory, backend):
     ("mode", "seconds", "message"),
     [
         ("cycle", "2", "Each board mode shows for 5 to 600 seconds when cycling."),
-        ("spin", "20", "The board shows one of: cycle (each mode in turn), wall, now (now and next) or market."),
+        (
+            "spin",
+            "20",
+            BOARD_MODE_REFUSAL,
+        ),
         ("cycle", "soon", "The seconds per board mode must be a whole number, not &#39;soon&#39;."),
     ],
 )

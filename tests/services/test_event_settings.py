@@ -13,6 +13,10 @@ from app.services.changes import BoardChange
 from app.services.errors import Conflict, InvalidInput, NotFound
 from tests.factories import EventWithKey
 
+BOARD_MODE_REFUSAL = (
+    "The board shows one of: cycle (each mode in turn), wall, now (now and next), market or join (the QR code, large)."
+)
+
 
 def update(database, event: EventWithKey, **settings: object) -> Event:
     with database.write_session() as session:
@@ -118,7 +122,7 @@ def test_update_event_null_for_another_setting_is_refused_and_nothing_changes(fa
         ({"join_code": "x" * 41}, "The join code is too long: 41 characters, at most 40."),
         (
             {"board_mode": "spin"},
-            "The board shows one of: cycle (each mode in turn), wall, now (now and next) or market.",
+            BOARD_MODE_REFUSAL,
         ),
         ({"board_cycle_seconds": 4}, "Each board mode shows for 5 to 600 seconds when cycling."),
         ({"board_cycle_seconds": 601}, "Each board mode shows for 5 to 600 seconds when cycling."),

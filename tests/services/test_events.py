@@ -17,6 +17,10 @@ from app.services.actors import Actor
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tests.factories import EVENT_DATE, EventWithKey
 
+BOARD_MODE_REFUSAL = (
+    "The board shows one of: cycle (each mode in turn), wall, now (now and next), market or join (the QR code, large)."
+)
+
 
 def create(database, name: str = "Autumn Gathering", **values) -> events.NewEvent:
     arguments = {"timezone": "Europe/London", "date": EVENT_DATE} | values
@@ -382,7 +386,7 @@ def test_update_event_to_an_unknown_board_mode_is_refused(factory, database, bac
 
     assert (refused.value.field, refused.value.message) == (
         "board_mode",
-        "The board shows one of: cycle (each mode in turn), wall, now (now and next) or market.",
+        BOARD_MODE_REFUSAL,
     )
     assert stored(database, event.id).board_mode == "cycle"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -41,6 +43,11 @@ def board(request: Request, event: EventDep, session: SessionDep, settings: Sett
         "now_next": loaded.now_next(),
         "live_version": loaded.version,
         **announcement_context(loaded.event, loaded.announcement),
+        # The venue's wall clock now: the screen's script folds the slots that are over by it, whatever
+        # the time zone of the laptop driving the projector.
+        "venue_clock": dt.datetime.now(ZoneInfo(loaded.event.timezone))
+        .replace(tzinfo=None)
+        .isoformat(timespec="seconds"),
         "join_link": f"{settings.public_url}/e/{event.slug}".removeprefix("https://").removeprefix("http://"),
     }
     return render(request, "pages/board.html", ctx)
