@@ -32,10 +32,8 @@
 
   /* Slots that are over fold away and the one running now is marked, by the venue's clock (the server's, at
    * load, carried forward: the laptop's own time zone does not matter). After the last slot, all show again. */
-  var clock = document.body.getAttribute("data-venue-clock");
-  var skew = clock ? Date.parse(clock) - Date.now() : 0;
   function markTime() {
-    var now = Date.now() + skew;
+    var now = window.hallwayLive.venueNow();
     var rows = Array.prototype.slice.call(document.querySelectorAll("#board-grid .b-row[data-ends]"));
     var over = rows.filter(function (row) { return Date.parse(row.getAttribute("data-ends")) <= now; });
     var allOver = over.length === rows.length;

@@ -23,7 +23,12 @@
     var shown = liveVersion();
     return found !== null && !found[2] && shown !== null && Number(found[1]) <= Number(shown);
   }
-  window.hallwayLive = { alreadyShown: alreadyShown };
+  /* The venue's wall clock (slots are stored as wall-clock times there): the server's at page load, carried
+   * forward, so that a phone or a laptop in another time zone still folds and marks the right slots. */
+  var venueClock = document.body ? document.body.getAttribute("data-venue-clock") : null;
+  var venueSkew = venueClock ? Date.parse(venueClock) - Date.now() : 0;
+  function venueNow() { return Date.now() + venueSkew; }
+  window.hallwayLive = { alreadyShown: alreadyShown, venueNow: venueNow };
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     if (alreadyShown(event.detail.message)) event.preventDefault();
   });
@@ -238,6 +243,36 @@
     refreshMyDayIfMoved();
     refreshAfterEventChange();
   });
+  /* The phone wall: the slot running now is marked "Now" (and its time in the jump list), and the page opens
+   * there unless the address asks for another place. */
+  function markNow() {
+    var now = venueNow();
+    var current = null;
+    document.querySelectorAll(".wall-grid .row[data-starts]").forEach(function (row) {
+      var running = Date.parse(row.getAttribute("data-starts")) <= now && now < Date.parse(row.getAttribute("data-ends"));
+      row.classList.toggle("now", running);
+      var mark = row.querySelector(".now-mark");
+      if (mark) mark.hidden = !running;
+      if (running) current = row;
+    });
+    document.querySelectorAll(".slot-jump a").forEach(function (link) {
+      var here = current !== null && link.getAttribute("href") === "#" + current.id;
+      if (here) link.setAttribute("aria-current", "time"); else link.removeAttribute("aria-current");
+    });
+    return current;
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!venueClock) return;
+    var current = markNow();
+    if (current && !location.hash) {
+      current.scrollIntoView({ block: "start" });
+      var pill = document.querySelector('.slot-jump a[aria-current]');
+      if (pill) pill.parentNode.scrollLeft = pill.offsetLeft - pill.parentNode.clientWidth / 2 + pill.offsetWidth / 2;
+    }
+    setInterval(markNow, 30000);
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () { if (venueClock) markNow(); });
+
   document.addEventListener("htmx:afterSettle", markMyChoices);
   document.addEventListener("DOMContentLoaded", markMyChoices);
 })();

@@ -3,6 +3,10 @@ second, and the facilitator's announcement reaches them all at once; each phone 
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -157,3 +161,50 @@ def test_a_session_someone_goes_to_moves_and_their_wall_says_where(
     expect(ada.locator("#live-announcer")).to_have_text(
         "“Gardening for beginners” moved: it is now in Main hall at 10:00."
     )
+
+
+@pytest.mark.browser
+def test_the_phone_wall_opens_at_the_slot_running_now_and_marks_it(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    london_now = datetime.now(ZoneInfo("Europe/London")).replace(tzinfo=None, second=0, microsecond=0)
+    factory = live_server.factory
+    room = factory.room(demo_event, name="Studio", capacity=20)
+    made = {}
+    for name, start, length in (("Earlier", -300, 60), ("Before", -200, 60), ("Current", -30, 60), ("After", 60, 60)):
+        starts = london_now + timedelta(minutes=start)
+        slot = httpx.post(
+            f"{live_server.url}/api/events/demo/slots",
+            json={
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(minutes=length)).isoformat(),
+                "label": name,
+            },
+            headers=demo_event.auth,
+        )
+        assert slot.status_code == 201, slot.text
+        made[name] = slot.json()["id"]
+        topic = factory.topic(demo_event, None, title=f"{name} session")
+        httpx.put(
+            f"{live_server.url}/api/events/demo/topics/{topic.id}/placement",
+            json={"room_id": room.id, "slot_id": made[name]},
+            headers=demo_event.auth,
+        )
+    ada = _join(browser, live_server, "Ada")
+
+    ada.goto(f"{live_server.url}/e/demo/wall")
+
+    current = ada.locator(f"#row-{made['Current']}")
+    expect(current).to_have_class(re.compile(r"\bnow\b"))
+    expect(current.locator(".now-mark")).to_be_visible()
+    expect(ada.locator(f"#row-{made['After']} .now-mark")).to_be_hidden()
+    expect(ada.locator(f'.slot-jump a[href="#row-{made["Current"]}"]')).to_have_attribute("aria-current", "time")
+    top = current.bounding_box()
+    at_bottom = ada.evaluate("() => Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight")
+    assert top is not None and (top["y"] < 120 or at_bottom), top  # opened at now, not at the top of the day
+    assert ada.evaluate("() => scrollY") > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    ada.screenshot(path=str(ARTIFACTS / "phone-wall-now.png"))
+
+    ada.locator(f'.slot-jump a[href="#row-{made["Earlier"]}"]').click()
+    expect(ada.locator(f"#row-{made['Earlier']}")).to_be_in_viewport()

@@ -340,7 +340,10 @@ def test_venue_screen_gets_the_changed_row_and_the_top_topics(client: TestClient
         client.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
         voted = socket.receive_text()
 
-    assert f'<div id="board-row-{morning.id}" class="b-row sessions" hx-swap-oob="true">' in placed
+    assert (
+        f'<div id="board-row-{morning.id}" class="b-row sessions" data-starts="2026-11-24T10:00:00" '
+        'data-ends="2026-11-24T11:00:00" hx-swap-oob="true">'
+    ) in placed
     assert f'id="board-cell-{hall.id}-{morning.id}" class="b-cell taken"' in placed
     assert re.search(
         r'<ol id="board-top" class="b-top" hx-swap-oob="true">\s*<li><span class="b-votes">1</span>', voted

@@ -43,11 +43,7 @@ def board(request: Request, event: EventDep, session: SessionDep, settings: Sett
         "now_next": loaded.now_next(),
         "live_version": loaded.version,
         **announcement_context(loaded.event, loaded.announcement),
-        # The venue's wall clock now: the screen's script folds the slots that are over by it, whatever
-        # the time zone of the laptop driving the projector.
-        "venue_clock": dt.datetime.now(ZoneInfo(loaded.event.timezone))
-        .replace(tzinfo=None)
-        .isoformat(timespec="seconds"),
+        "venue_clock": _venue_clock(loaded.event),
         "join_link": f"{settings.public_url}/e/{event.slug}".removeprefix("https://").removeprefix("http://"),
     }
     return render(request, "pages/board.html", ctx)
@@ -182,6 +178,12 @@ def _going_answer(visit: Visit, slot_id: int, error: DomainError | None) -> Resp
     return render(visit.request, "pages/wall.html", ctx, status_code=status)
 
 
+def _venue_clock(event: Event) -> str:
+    """The venue's wall clock now. The pages' scripts fold, mark and scroll to slots by it (carried forward from
+    page load), whatever the time zone of the device showing them."""
+    return dt.datetime.now(ZoneInfo(event.timezone)).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
 def _placer(visitor: Actor) -> Actor:
     """Who places: the visitor, said plainly when they are nobody known yet (the services decide the rest)."""
     if not visitor.is_known:
@@ -207,6 +209,7 @@ def wall_context(session: Session, event: Event, visitor: Actor, **extra: Any) -
         "day": _day(session, loaded, visitor),
         "live_view": "wall",
         "live_version": loaded.version,
+        "venue_clock": _venue_clock(loaded.event),
         **announcement_context(loaded.event, loaded.announcement),
         "error": None,
         "message": None,
