@@ -59,6 +59,8 @@ if str(ROOT) not in sys.path:
 
 DEFAULT_ADMIN_TOKEN = "bench-admin-token"
 VERSION = re.compile(r'"version":\s*(\d+)')
+# The marketplace page's messages are HTML fragments that end with the version they bring the page to.
+HTML_VERSION = re.compile(r'id="live-version" data-version="(\d+)"')
 BACKOFF_FIRST, BACKOFF_CAP = 0.25, 5.0  # seconds: a client's reconnection delays, doubling, with jitter
 NON_READER_RCVBUF = 4096
 
@@ -331,8 +333,14 @@ class Follower:
             await asyncio.sleep(delay)
 
     def _hear(self, now: float, data: str) -> None:
-        found = VERSION.search(data, 0, 64)
-        version = int(found.group(1)) if found else int(json.loads(data)["version"])
+        if data.startswith("{"):
+            found = VERSION.search(data, 0, 64)
+            version = int(found.group(1)) if found else int(json.loads(data)["version"])
+        else:
+            html = HTML_VERSION.search(data, max(0, len(data) - 200))
+            if html is None:
+                return
+            version = int(html.group(1))
         self.times.append(now)
         self.versions.append(version)
         self.version = version if self.version is None else max(self.version, version)
@@ -480,8 +488,9 @@ class ClientProcess:
         return [f.first_at_least(version) for f in self.followers]
 
     async def counts_check(self, expected: dict[int, int]) -> dict[str, Any]:
-        wrong = [f.counts for f in self.followers if f.counts != expected]
-        return {"exact": len(self.followers) - len(wrong), "wrong": len(wrong), "example": wrong[0] if wrong else None}
+        counting = [f for f in self.followers if f.counts is not None]  # the marketplace pages keep no counts
+        wrong = [f.counts for f in counting if f.counts != expected]
+        return {"exact": len(counting) - len(wrong), "wrong": len(wrong), "example": wrong[0] if wrong else None}
 
     async def rates(self, start: float, end: float) -> list[tuple[int, int]]:
         """Per follower: messages received in [start, end], and the most within any one second."""
@@ -822,8 +831,13 @@ async def real_phases(args: argparse.Namespace, clients: Clients, report: Report
         await asyncio.sleep(1.0)
         idle = rss_kb(server_pid) if server_pid else None
 
-        # 1. Delivery to N readers.
-        connected, seconds = await clients.connect(follow_url, n)
+        # 1. Delivery to N readers: JSON scripts and, with --market-share, marketplace pages (HTML fragments).
+        market = round(n * args.market_share)
+        market_url = f"{ws_base}/ws/events/{board.slug}?view=market"
+        connected, seconds = await clients.connect(follow_url, n - market)
+        if market:
+            more, seconds_more = await clients.connect(market_url, market)
+            connected, seconds = connected + more, seconds + seconds_more
         report.say(f"real: {connected:,} of {n:,} clients had their snapshot after {seconds:.1f} s")
         await asyncio.sleep(1.0)
         with_n = rss_kb(server_pid) if server_pid else None
@@ -1000,7 +1014,13 @@ async def run_storm(args: argparse.Namespace, url: str, ws_base: str, clients: C
     setup = await vote_storm.prepare(url, ns)
     await clients.close()
     listeners = args.storm_listeners or args.clients
-    connected, seconds = await clients.connect(f"{ws_base}/ws/events/{setup.slug}?format=json", listeners, counts=True)
+    market = round(listeners * args.market_share)
+    connected, seconds = await clients.connect(
+        f"{ws_base}/ws/events/{setup.slug}?format=json", listeners - market, counts=True
+    )
+    if market:
+        more, _ = await clients.connect(f"{ws_base}/ws/events/{setup.slug}?view=market", market)
+        connected += more
     await clients.call("mark")
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
@@ -1025,11 +1045,14 @@ async def run_storm(args: argparse.Namespace, url: str, ws_base: str, clients: C
     lat = sorted(result.latencies)
     p99 = lat[int(0.99 * len(lat))] * 1000 if lat else float("nan")
     exact = sum(c["exact"] for c in checks)
+    counting = listeners - market
     report.say(
         f"storm: {connected:,} listeners ({seconds:.1f} s to connect); {requests / result.wall:,.0f} votes/s "
         f"(p99 {p99:.0f} ms, non-2xx {sum(result.non_2xx.values())}, failed {result.failures}) for "
         f"{result.wall:.1f} s; each listener got {rate:.2f} messages/s (busiest second: {most}); "
-        f"final counts exact on {exact:,} of {len(rates):,}; API counts = acknowledged: {stored == acked}"
+        f"final counts exact on {exact:,} of {counting:,} JSON listeners"
+        + (f" ({market:,} marketplace pages too)" if market else "")
+        + f"; API counts = acknowledged: {stored == acked}"
         + (f"; server CPU {server_cpu / (ended - began):.2f} cores" if server_cpu is not None else "")
     )
     for c in checks:
@@ -1037,7 +1060,7 @@ async def run_storm(args: argparse.Namespace, url: str, ws_base: str, clients: C
             diff = {t: (c["example"].get(t), v) for t, v in stored.items() if c["example"].get(t) != v}
             report.say(f"storm: a listener's counts differ (topic: shown, stored): {dict(list(diff.items())[:5])}")
             break
-    return {"rate": rate, "most": most, "exact": exact, "listeners": len(rates), "acked": stored == acked}
+    return {"rate": rate, "most": most, "exact": exact, "listeners": counting, "acked": stored == acked}
 
 
 def main() -> int:
@@ -1067,6 +1090,12 @@ def main() -> int:
                         help="also a bare app that sends from a task a socket, as the hub does")  # fmt: skip
     parser.add_argument("--skip-storm", action="store_true")
     parser.add_argument("--storm-listeners", type=int, help="clients listening during the storm (default --clients)")
+    parser.add_argument(
+        "--market-share",
+        type=float,
+        default=0.0,
+        help="share of the readers that follow the marketplace page (HTML) instead of the JSON feed, e.g. 0.5",
+    )
     parser.add_argument("--storm-attendees", type=int, default=1000)
     parser.add_argument("--storm-concurrency", type=int, default=100)
     parser.add_argument("--storm-duration", type=float, default=10.0)
