@@ -237,7 +237,25 @@
 
   document.addEventListener("htmx:wsOpen", function () { setOffline(false); retryWaiting(); });
   document.addEventListener("htmx:wsClose", function () { setOffline(true); });
+  /* The facilitator's page: topics arriving (and their dots) redraw its topics section, asked for again a
+   * moment after the last change (only facilitators ask, so a hall doesn't), never under a form in use. */
+  var sectionTimer = null;
+  function refreshLiveSections() {
+    clearTimeout(sectionTimer);
+    sectionTimer = setTimeout(function () {
+      document.querySelectorAll("[data-live-refresh-url]").forEach(function (section) {
+        var busy = section.contains(document.activeElement) && document.activeElement !== document.body;
+        var typed = Array.prototype.some.call(section.querySelectorAll("input[type=text], input:not([type]), textarea"), function (field) {
+          return field.value !== field.defaultValue;
+        });
+        if (busy || typed) { refreshLiveSections(); return; }
+        htmx.ajax("GET", section.getAttribute("data-live-refresh-url"), { target: "#" + section.id, swap: "outerHTML" });
+      });
+    }, 1500);
+  }
+
   document.addEventListener("htmx:wsAfterMessage", function () {
+    if (document.querySelector("[data-live-refresh-url]")) refreshLiveSections();
     showAnnouncement(true);
     markMyChoices();
     refreshMyDayIfMoved();

@@ -208,3 +208,21 @@ def test_the_phone_wall_opens_at_the_slot_running_now_and_marks_it(
 
     ada.locator(f'.slot-jump a[href="#row-{made["Earlier"]}"]').click()
     expect(ada.locator(f"#row-{made['Earlier']}")).to_be_in_viewport()
+
+
+@pytest.mark.browser
+def test_a_topic_proposed_on_a_phone_arrives_on_the_open_facilitator_page(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    laptop = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    laptop.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+    laptop.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+    laptop.wait_for_function("() => !document.body.classList.contains('offline')")
+    ada = live_server.factory.attendee(demo_event, name="Ada")
+
+    made = httpx.post(
+        f"{live_server.url}/api/events/demo/topics", json={"title": "Arrived while you watched"}, headers=ada.auth
+    )
+
+    assert made.status_code == 201
+    expect(laptop.locator("#facilitate-topics")).to_contain_text("Arrived while you watched", timeout=5000)

@@ -803,3 +803,37 @@ def test_links_show_the_public_addresses_and_the_join_qr(client, factory: Factor
     assert '<a href="http://testserver/e/autumn/board">' in page
     assert '<a href="http://testserver/e/autumn/wall">' in page
     assert '<img src="/e/autumn/qr.svg"' in page
+
+
+def test_a_section_of_the_facilitator_page_is_given_alone_for_the_live_page(client, factory: Factory, backend):
+    event = factory.event(slug="gathering")
+    factory.topic(event, factory.attendee(event), title="Arrived just now")
+    client.get(f"/e/{event.slug}/facilitate?key={event.key}")
+
+    section = client.get("/e/gathering/facilitate/sections/topics")
+
+    assert section.status_code == 200
+    assert section.text.startswith('<section id="facilitate-topics"')
+    assert "Arrived just now" in section.text
+    assert section.headers["cache-control"] == "no-store"
+
+
+def test_a_section_of_the_facilitator_page_is_for_the_facilitator_only(client, factory: Factory, backend):
+    event = factory.event(slug="gathering")
+
+    refused = client.get("/e/gathering/facilitate/sections/topics")
+    client.get(f"/e/{event.slug}/facilitate?key={event.key}")
+    unknown = client.get("/e/gathering/facilitate/sections/secrets")
+
+    assert refused.status_code == 403
+    assert "Open the facilitator link first." in refused.text
+    assert unknown.status_code == 422
+
+
+def test_the_facilitator_page_is_live(client, factory: Factory, backend):
+    event = factory.event(slug="gathering")
+
+    page = client.get(f"/e/{event.slug}/facilitate?key={event.key}").text
+
+    assert 'ws-connect="/ws/events/gathering?view=market&amp;since=' in page
+    assert 'data-live-refresh-url="/e/gathering/facilitate/sections/topics"' in page

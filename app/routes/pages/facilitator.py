@@ -31,7 +31,8 @@ from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EVENT_SETTINGS, EventUpdate
 from app.realtime.notes_view import local_time
-from app.routes.pages.rendering import fragments, see_other, swapped, wants_fragment
+from app.routes.pages.live import live_context
+from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
 from app.services import announcements, events, topics, wall_setup
 from app.services.actors import Actor
@@ -146,10 +147,17 @@ class Desk(Visit):
             "errors": errors or {},
             "values": values or {},
             "confirmation": confirmation,
+            # Live like the marketplace: topics arriving and their dots redraw the topics section (hallway.js).
+            **live_context(self.session, self.event, "market"),
         }
         for section in SECTIONS:
             context.update(self.section_context(section))
         return templates.TemplateResponse(self.request, PAGE, context, status_code=status, headers=NO_STORE)
+
+    def section(self, section: Section) -> HTMLResponse:
+        """One section as it is now, with nothing typed in its forms: for the page to redraw it live."""
+        context = {"event": self.event, "base": self.base, "errors": {}, "values": {}, **self.section_context(section)}
+        return render(self.request, f"partials/facilitate_{section}.html", context, headers=NO_STORE)
 
     def section_context(self, section: Section) -> dict[str, Any]:
         session, event = self.session, self.event
@@ -234,6 +242,12 @@ def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -
             "when the event was created (it ends in ?key=…); it lets this browser in."
         )
     return visit.extend(Desk, settings=settings).page()
+
+
+@router.get("/e/{slug}/facilitate/sections/{section}", response_class=HTMLResponse)
+def facilitate_section(section: Section, desk: DeskDep) -> Response:
+    """A section of the facilitator's page, for the page to redraw when the marketplace changes."""
+    return desk.section(section)
 
 
 # --- Phases, budget, join code, name -------------------------------------------------------------
