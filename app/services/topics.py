@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -135,6 +136,43 @@ def merge_topics(*, session: Session, event_id: int, source_id: int, target_id: 
     session.add_all([source, target])
     session.flush()
     return Written(target, _retired(event_id, source_id).merge(BoardChange.of(event_id, "topic", topic_ids=target_id)))
+
+
+MERGE_SUGGESTIONS = 8
+
+
+def merge_candidates(*, session: Session, event_id: int, topic_id: int, typed: str) -> list[TopicView]:
+    """Active topics whose title or description has every word typed, most dotted first, for the facilitator
+    choosing what a duplicate merges into: a few at a time, whatever the number of topics."""
+    if not typed.strip():
+        return []
+    try:
+        found = list_topics(session=session, event_id=event_id, search=typed[:SEARCH_MAX])
+    except InvalidInput:
+        return []
+    return [view for view in found if view.topic.id != topic_id][:MERGE_SUGGESTIONS]
+
+
+def merge_target(*, session: Session, event_id: int, topic_id: int, typed: str) -> int:
+    """The topic a merge form names: a suggestion ("Title (#12)") by its number, or a title typed in full."""
+    number = re.search(r"#(\d{1,9})\)?\s*$", typed)
+    if number:
+        return int(number.group(1))
+    title = " ".join(typed.split()).casefold()
+    matches = [
+        id_of(view.topic)
+        for view in list_topics(session=session, event_id=event_id)
+        if view.topic.id != topic_id and view.topic.title.casefold() == title
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    said = typed.strip()[:60]
+    if not matches:
+        raise InvalidInput(
+            f"No topic is called “{said}”: type a few words of its title and pick it from the suggestions.",
+            field="into",
+        )
+    raise InvalidInput(f"Several topics are called “{said}”: pick one from the suggestions.", field="into")
 
 
 def list_topics(

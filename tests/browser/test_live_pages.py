@@ -226,3 +226,24 @@ def test_a_topic_proposed_on_a_phone_arrives_on_the_open_facilitator_page(
 
     assert made.status_code == 201
     expect(laptop.locator("#facilitate-topics")).to_contain_text("Arrived while you watched", timeout=5000)
+
+
+@pytest.mark.browser
+def test_the_facilitator_merges_a_duplicate_by_typing_a_few_words_of_the_other(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    factory = live_server.factory
+    duplicate = factory.topic(demo_event, None, title="Remote working")
+    laptop = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    laptop.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+    field = laptop.get_by_label("Merge “Remote working” into (type a few words of the other topic's title)")
+
+    field.fill("two years")
+    suggestion = laptop.locator(f"#merge-options-{duplicate.id} option")
+    expect(suggestion).to_have_count(1)
+    field.fill(suggestion.get_attribute("value") or "")
+    laptop.locator(f"#topic-{duplicate.id}").get_by_role("button", name="Merge").click()
+
+    expect(laptop.locator(f"#topic-{duplicate.id}")).to_contain_text("merged")
+    titles = [t["title"] for t in httpx.get(f"{live_server.url}/api/events/demo/topics").json()]
+    assert "Remote working" not in titles and "Remote work, two years on" in titles

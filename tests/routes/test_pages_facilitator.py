@@ -718,20 +718,18 @@ def test_topic_merge_moves_votes_without_double_dots(client, factory: Factory, b
     assert ada_vote["votes_left"] == 3
 
 
-def test_topic_merge_select_lists_only_the_other_active_topics(client, factory: Factory, backend):
+def test_topic_merge_suggests_only_the_other_active_topics(client, factory: Factory, backend):
     event = factory.event()
     ada = factory.attendee(event)
-    first = factory.topic(event, ada, title="First")
-    second = factory.topic(event, ada, title="Second")
-    gone = factory.topic(event, ada, title="Gone")
+    first = factory.topic(event, ada, title="Topic first")
+    second = factory.topic(event, ada, title="Topic second")
+    gone = factory.topic(event, ada, title="Topic gone")
     token = enter(client, event)
     post(client, event, f"/topics/{gone.id}/hide", token, {"confirmed": "yes"})
 
-    page = client.get(f"/e/{event.slug}/facilitate").text
-    select = re.search(rf'<select id="topic-{first.id}-merge".*?</select>', page, re.S)
+    suggested = client.get(f"/e/{event.slug}/facilitate/topics/{first.id}/merge-candidates", params={"into": "topic"})
 
-    assert select is not None
-    assert re.findall(r'<option value="(\d*)">', select.group(0)) == ["", str(second.id)]
+    assert re.findall(r'<option value="[^"]*\(#(\d+)\)">', suggested.text) == [str(second.id)]
 
 
 @pytest.mark.parametrize(
@@ -837,3 +835,69 @@ def test_the_facilitator_page_is_live(client, factory: Factory, backend):
 
     assert 'ws-connect="/ws/events/gathering?view=market&amp;since=' in page
     assert 'data-live-refresh-url="/e/gathering/facilitate/sections/topics"' in page
+
+
+def test_the_facilitator_page_grows_with_the_topics_not_their_square(client, factory: Factory, backend):
+    event = factory.event()
+    for n in range(40):
+        factory.topic(event, None, title=f"Topic number {n}")
+    enter(client, event)
+    small = len(client.get(f"/e/{event.slug}/facilitate").text)
+    for n in range(40, 80):
+        factory.topic(event, None, title=f"Topic number {n}")
+
+    large = client.get(f"/e/{event.slug}/facilitate").text
+
+    assert "<option" not in large.split('id="facilitate-topics"', 1)[1]  # no list of every topic in each row
+    assert len(large) < 2.2 * small  # twice the topics, about twice the page
+
+
+def test_merge_suggestions_come_as_the_facilitator_types(client, factory: Factory, backend):
+    event = factory.event()
+    duplicate = factory.topic(event, None, title="Community data")
+    wanted = factory.topic(event, None, title="Who owns community data?")
+    factory.topic(event, None, title="Gardening")
+    for n in range(12):
+        factory.topic(event, None, title=f"Data cooperatives {n}")
+    enter(client, event)
+
+    found = client.get(f"/e/{event.slug}/facilitate/topics/{duplicate.id}/merge-candidates", params={"into": "owns"})
+    many = client.get(f"/e/{event.slug}/facilitate/topics/{duplicate.id}/merge-candidates", params={"into": "data"})
+    nothing = client.get(f"/e/{event.slug}/facilitate/topics/{duplicate.id}/merge-candidates", params={"into": " "})
+
+    assert found.text.startswith(f'<datalist id="merge-options-{duplicate.id}">')
+    assert f'<option value="Who owns community data? (#{wanted.id})">0 dots</option>' in found.text
+    assert many.text.count("<option") == 8  # a few at a time, never the topic itself
+    assert f"(#{duplicate.id})" not in many.text
+    assert "<option" not in nothing.text
+
+
+@pytest.mark.parametrize("typed", ["suggestion", "title"])
+def test_merge_by_what_was_typed_or_picked(client, factory: Factory, backend, typed):
+    event = factory.event()
+    duplicate = factory.topic(event, None, title="Community data")
+    target = factory.topic(event, None, title="Who owns community data?")
+    token = enter(client, event)
+    into = f"Who owns community data? (#{target.id})" if typed == "suggestion" else "  who owns COMMUNITY data? "
+
+    response = post(client, event, f"/topics/{duplicate.id}/merge", token, {"into": into}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert set(topic_votes(client, event)) == {"Who owns community data?"}
+
+
+def test_merge_into_a_title_nobody_has_is_refused_in_place(client, factory: Factory, backend):
+    event = factory.event()
+    duplicate = factory.topic(event, None, title="Community data")
+    factory.topic(event, None, title="Gardening")
+    token = enter(client, event)
+
+    response = post(client, event, f"/topics/{duplicate.id}/merge", token, {"into": "Knitting"}, headers=HTMX)
+
+    assert response.status_code == 422
+    row = re.search(rf'<tr id="topic-{duplicate.id}".*?</tr>', response.text, re.S)
+    assert row is not None
+    assert alerts(row.group(0)) == [
+        "No topic is called “Knitting”: type a few words of its title and pick it from the suggestions."
+    ]
+    assert set(topic_votes(client, event)) == {"Community data", "Gardening"}

@@ -512,17 +512,20 @@ async def merge_topic(
     topic_id: RowId,
     desk: DeskDep,
     into_topic_id: FormField = None,
+    into: FormField = None,
 ) -> Response:
-    """Merge this duplicate into the topic chosen in the select; its dots move along."""
+    """Merge this duplicate into the topic chosen (typed with suggestions, or an id); its dots move along."""
     event_id = desk.event_id
 
     def target() -> int:
-        if not into_topic_id:
-            raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
-        target_id = _whole_number(into_topic_id, field="into_topic_id", label="The topic to merge into")
-        if not 1 <= target_id <= MAX_ROW_ID:  # not an id at all (the database would refuse to look it up)
-            raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
-        return target_id
+        if into_topic_id:
+            target_id = _whole_number(into_topic_id, field="into_topic_id", label="The topic to merge into")
+            if not 1 <= target_id <= MAX_ROW_ID:  # not an id at all (the database would refuse to look it up)
+                raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
+            return target_id
+        if into:
+            return topics.merge_target(session=desk.session, event_id=event_id, topic_id=topic_id, typed=into)
+        raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
 
     return await desk.act(
         section="topics",
@@ -533,6 +536,15 @@ async def merge_topic(
             session=s, event_id=event_id, source_id=topic_id, target_id=target_id
         ),
     )
+
+
+@router.get("/e/{slug}/facilitate/topics/{topic_id}/merge-candidates", response_class=HTMLResponse)
+def merge_candidates(topic_id: RowId, desk: DeskDep, into: str = "") -> Response:
+    """The topics whose title has the words typed so far, as suggestions for the merge field (a few at a time:
+    the page never lists every topic beside every topic)."""
+    found = topics.merge_candidates(session=desk.session, event_id=desk.event_id, topic_id=topic_id, typed=into)
+    context = {"topic_id": topic_id, "candidates": found}
+    return render(desk.request, "partials/merge_candidates.html", context, headers=NO_STORE)
 
 
 def _slot_row(slot: Slot, event_date: date) -> SlotRow:
