@@ -8,12 +8,19 @@ from sqlmodel import Session
 
 from app.models import Attendee, Event, id_of
 from app.services import tokens
+from app.services.actors import FACILITATOR_NAME
 from app.services.changes import Written
-from app.services.errors import NotAllowed, NotAuthenticated
+from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated
 from app.services.lookups import get_event_by_id
 from app.services.text import clean_line
 
 DISPLAY_NAME_MAX = 40
+# Names the pages and exports give to roles: an attendee who took one could pass for the facilitator.
+RESERVED_NAMES = frozenset(
+    name.casefold()
+    for name in (FACILITATOR_NAME, "the facilitator", "facilitators", "organiser", "organizer", "admin", "Hallway",
+                 "a participant", "a former participant", "anonymous")
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,12 @@ class Joined:
 def join_event(*, session: Session, event_id: int, display_name: str, join_code: str | None = None) -> Written[Joined]:
     event = get_event_by_id(session=session, event_id=event_id)
     name = clean_line(display_name, field="display_name", label="Your name", max_length=DISPLAY_NAME_MAX)
+    if name.casefold() in RESERVED_NAMES:
+        raise InvalidInput(
+            f"“{name}” is a name Hallway gives to a role, so people would mistake you for it: "
+            "please join with your own name.",
+            field="display_name",
+        )
     if event.join_code and not tokens.join_codes_match(event.join_code, join_code):
         raise NotAllowed("That join code is not right. It is shown on the screen at the venue.")
     secret = tokens.new_secret()

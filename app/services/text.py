@@ -6,13 +6,20 @@ import unicodedata
 from app.services.errors import InvalidInput
 
 # Control and bidi-override characters (newline and tab are kept) would break layouts, exports and terminals.
-# A lone surrogate (half of a UTF-16 pair, sent escaped in JSON) can't be encoded at all: stored, it is a 500.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+# Invisible ones (zero-width space, word joiner, byte order mark, Mongolian vowel separator) let two names
+# look alike. A lone surrogate (half of a UTF-16 pair, sent escaped in JSON) can't be encoded: stored, a 500.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+# The zero-width joiner is kept only where it joins two emoji (👩‍💻): elsewhere it is invisible.
+_LONE_JOINER = re.compile(
+    r"(?<![\u2600-\u27bf\U0001f000-\U0001faff\ufe0f])\u200d|\u200d(?![\u2600-\u27bf\U0001f000-\U0001faff])"
+)
 
 
 def clean_line(value: str | None, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    """One line of text: control characters dropped, whitespace runs folded, length checked."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value or ""))
+    """One line of text: control and invisible characters dropped, whitespace runs folded, length checked."""
+    text = _LONE_JOINER.sub("", _CONTROL.sub("", unicodedata.normalize("NFC", value or "")))
     text = " ".join(text.split())
     if required and not text:
         raise InvalidInput(f"{label} can't be empty.", field=field)
@@ -24,7 +31,7 @@ def clean_line(value: str | None, *, field: str, label: str, max_length: int, re
 def clean_text(value: str | None, *, field: str, label: str, max_length: int) -> str:
     """Free text that keeps its line breaks."""
     text = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text).strip()
+    text = _LONE_JOINER.sub("", _CONTROL.sub("", text)).strip()
     if len(text) > max_length:
         raise InvalidInput(f"{label} is too long: {len(text)} characters, at most {max_length}.", field=field)
     return text

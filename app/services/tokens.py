@@ -40,7 +40,8 @@ def join_codes_match(expected: str, given: str | None) -> bool:
     """Join codes are read off a projector and typed on a phone: case and spaces don't matter."""
 
     def normalise(code: str | None) -> bytes:
-        return "".join((code or "").split()).upper().encode()
+        # "ignore": what can't be encoded (a lone surrogate) is dropped, as it is from the stored code.
+        return "".join((code or "").split()).upper().encode("utf-8", "ignore")
 
     return hmac.compare_digest(normalise(expected), normalise(given))
 
