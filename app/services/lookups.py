@@ -2,14 +2,27 @@
 
 from sqlmodel import Session
 
-from app.models import Event, Room, Slot, Topic
+from app.models import Event, Room, Slot, Topic, TopicStatus
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.services.actors import Actor
 from app.services.errors import NotFound, TopicNotActive
+
+# A hidden topic was abusive; a merged one lives on in another. Either, and its notes, is the facilitator's alone.
+FACILITATOR_ONLY_STATUSES = frozenset({TopicStatus.hidden, TopicStatus.merged})
 
 
 def get_topic(*, session: Session, event_id: int, topic_id: int) -> Topic:
     topic = session.get(Topic, topic_id)
     if topic is None or topic.event_id != event_id:
+        raise NotFound(f"There is no topic {topic_id} in this event.")
+    return topic
+
+
+def get_readable_topic(*, session: Session, event_id: int, topic_id: int, actor: Actor) -> Topic:
+    """A topic as this actor may read it: a hidden or merged one answers as if it did not exist, but to the
+    facilitator (its title, convener and notes must not leak through a guessed id)."""
+    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    if topic.status in FACILITATOR_ONLY_STATUSES and not actor.is_facilitator:
         raise NotFound(f"There is no topic {topic_id} in this event.")
     return topic
 

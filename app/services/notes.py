@@ -33,7 +33,7 @@ from app.models.note import FIELD_NAMES, MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_U
 from app.services.actors import FACILITATOR_NAME, Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from app.services.lookups import get_event_by_id, get_topic
+from app.services.lookups import FACILITATOR_ONLY_STATUSES, get_event_by_id, get_readable_topic
 
 # NUL and the other C0 controls (tab and newline are kept) break PostgreSQL text, exports and terminals.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -231,12 +231,18 @@ def get_note_row(*, session: Session, topic_id: int) -> Note | None:
 
 
 def latest_notes(*, session: Session, event_id: int, topic_ids: Collection[int]) -> list[Note]:
-    """The notes of these sessions as last saved, by topic id; a session without notes is left out."""
+    """The notes of these sessions as last saved, by topic id, for every open notes page: a session without
+    notes is left out, and so is a hidden or merged one (only its facilitator may read it)."""
     return list(
         exec_select(
             session,
             select(Note)
-            .where(col(Note.event_id) == event_id, col(Note.topic_id).in_(sorted(topic_ids)))
+            .join(Topic, col(Topic.id) == col(Note.topic_id))
+            .where(
+                col(Note.event_id) == event_id,
+                col(Note.topic_id).in_(sorted(topic_ids)),
+                col(Topic.status).not_in(FACILITATOR_ONLY_STATUSES),
+            )
             .order_by(col(Note.topic_id)),
         ).scalars()
     )
@@ -253,9 +259,9 @@ def _placement_id(session: Session, topic_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
-def get_notes(*, session: Session, event_id: int, topic_id: int) -> NotesView:
+def get_notes(*, session: Session, event_id: int, topic_id: int, actor: Actor) -> NotesView:
     """A session's notes (version 0 and empty before the first save), with its room, slot and people."""
-    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    topic = get_readable_topic(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     note = get_note_row(session=session, topic_id=topic_id)
     _check_open(session, topic, note)
     event = get_event_by_id(session=session, event_id=event_id)
@@ -290,9 +296,9 @@ def get_notes(*, session: Session, event_id: int, topic_id: int) -> NotesView:
     )
 
 
-def list_revisions(*, session: Session, event_id: int, topic_id: int) -> list[NoteRevision]:
+def list_revisions(*, session: Session, event_id: int, topic_id: int, actor: Actor) -> list[NoteRevision]:
     """Every revision of a session's notes, oldest first (none before the first save)."""
-    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    topic = get_readable_topic(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     note = get_note_row(session=session, topic_id=topic_id)
     _check_open(session, topic, note)
     if note is None:
@@ -305,8 +311,8 @@ def list_revisions(*, session: Session, event_id: int, topic_id: int) -> list[No
     )
 
 
-def get_revision(*, session: Session, event_id: int, topic_id: int, version: int) -> NoteRevision:
-    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+def get_revision(*, session: Session, event_id: int, topic_id: int, actor: Actor, version: int) -> NoteRevision:
+    topic = get_readable_topic(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     note = get_note_row(session=session, topic_id=topic_id)
     _check_open(session, topic, note)
     revision = _revision(session, note, version) if note else None
@@ -391,9 +397,9 @@ def _fields_of(row: Note | NoteRevision | None) -> Fields:
     return {name: str(getattr(row, name)) if row is not None else "" for name in FIELD_NAMES}
 
 
-def _open_for_writing(session: Session, event_id: int, topic_id: int) -> tuple[Topic, Note | None]:
+def _open_for_writing(session: Session, event_id: int, topic_id: int, actor: Actor) -> tuple[Topic, Note | None]:
     event = get_event_by_id(session=session, event_id=event_id)
-    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+    topic = get_readable_topic(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     if event.notes_locked:
         raise NotesLocked("The facilitator has locked the notes of this event: they are read-only now.")
     note = exec_select(
@@ -409,7 +415,7 @@ def save_notes(
     """Save a session's notes on `base_version`: stored, merged, or kept aside as a conflict (see above)."""
     author = _author(actor, event_id)
     cleaned = clean_input(data)
-    _, note = _open_for_writing(session, event_id, topic_id)
+    _, note = _open_for_writing(session, event_id, topic_id, actor)
     latest = _latest_number(session, note) if note else 0
     if base_version < 0 or base_version > latest:
         raise InvalidInput(
@@ -473,7 +479,7 @@ def restore_revision(
 ) -> Written[SaveResult]:
     """Make an earlier revision's text the notes again, as a new `restore` revision."""
     author = _author(actor, event_id)
-    _, note = _open_for_writing(session, event_id, topic_id)
+    _, note = _open_for_writing(session, event_id, topic_id, actor)
     old = _revision(session, note, version) if note else None
     if note is None or old is None:
         raise NotFound(f"These notes have no version {version}.")

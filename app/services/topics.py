@@ -17,7 +17,7 @@ from app.models.topic import REQUEST_KEY_MAX
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicNotActive
-from app.services.lookups import get_active_topic, get_event_by_id, get_topic
+from app.services.lookups import get_active_topic, get_event_by_id, get_readable_topic, get_topic
 from app.services.placements import unplace_topics
 from app.services.text import clean_line, clean_text
 
@@ -212,9 +212,10 @@ def list_topics(
     return [TopicView(topic=topic, votes=count, convener_name=name) for topic, count, name in rows]
 
 
-def get_topic_view(*, session: Session, event_id: int, topic_id: int) -> TopicView:
-    """One topic as lists show it, with its vote count and convener's name."""
-    topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
+def get_topic_view(*, session: Session, event_id: int, topic_id: int, actor: Actor) -> TopicView:
+    """One topic as lists show it, with its vote count and convener's name (a hidden or merged one: the
+    facilitator's alone)."""
+    topic = get_readable_topic(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     votes = exec_select(session, select(func.count(col(Vote.id))).where(col(Vote.topic_id) == topic_id)).scalar_one()
     convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
     return TopicView(topic=topic, votes=votes, convener_name=convener.display_name if convener else None)

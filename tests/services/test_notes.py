@@ -80,7 +80,12 @@ def _save(database: Database, placed: tuple[int, int], author: str, base: int, b
 
 def _sent_texts(database: Database, placed: tuple[int, int]) -> list[str]:
     with database.read_session() as session:
-        return [r.sent() for r in notes.list_revisions(session=session, event_id=placed[0], topic_id=placed[1])]
+        return [
+            r.sent()
+            for r in notes.list_revisions(
+                session=session, event_id=placed[0], topic_id=placed[1], actor=Actor.facilitator(placed[0])
+            )
+        ]
 
 
 def test_a_conflicting_save_is_kept_and_the_notes_unchanged(database, placed, backend):

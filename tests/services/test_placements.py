@@ -522,7 +522,12 @@ def test_take_off_wall_returns_the_topic_to_the_marketplace_with_its_votes(facto
     assert status_of(database, topic) == TopicStatus.proposed
     assert (day_of(database, ada), day_of(database, bob)) == ({}, {wall.morning.id: stays.id})
     with database.read_session() as session:
-        assert topics.get_topic_view(session=session, event_id=wall.event.id, topic_id=topic.id).votes == 1
+        assert (
+            topics.get_topic_view(
+                session=session, event_id=wall.event.id, topic_id=topic.id, actor=Actor.facilitator(wall.event.id)
+            ).votes
+            == 1
+        )
 
 
 def test_take_off_wall_of_a_topic_not_on_it_changes_nothing(factory, database, backend, wall):

@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from app.deps import ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
+from app.deps import ApiActor, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
 from app.models import NoteRevision, id_of
 from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSave
 from app.services import notes
@@ -45,9 +45,9 @@ def revision_public(revision: NoteRevision) -> NoteRevisionPublic:
 
 
 @router.get("/events/{slug}/topics/{topic_id}/notes")
-def get_notes(topic_id: RowId, event: EventDep, session: SessionDep) -> NotePublic:
+def get_notes(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> NotePublic:
     """A placed session's notes; version 0 and empty before the first save."""
-    return notes_public(notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id))
+    return notes_public(notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor))
 
 
 @router.put("/events/{slug}/topics/{topic_id}/notes", response_model=None)
@@ -61,7 +61,7 @@ async def save_notes(
             session=s, event_id=event_id, topic_id=topic_id, actor=actor, base_version=base, data=data
         )
     )
-    view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
+    view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     if result.outcome == "conflict":
         return JSONResponse(conflict_answer(result, view, body.base_version), status_code=409)
     return {
@@ -95,15 +95,19 @@ def conflict_answer(result: SaveResult, view: notes.NotesView, base_version: int
 
 
 @router.get("/events/{slug}/topics/{topic_id}/notes/revisions")
-def list_revisions(topic_id: RowId, event: EventDep, session: SessionDep) -> list[NoteRevisionPublic]:
+def list_revisions(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> list[NoteRevisionPublic]:
     """Every revision, oldest first: saves, merges, conflicts kept aside, restores."""
-    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
+    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
     return [revision_public(r) for r in revisions]
 
 
 @router.get("/events/{slug}/topics/{topic_id}/notes/revisions/{version}")
-def get_revision(topic_id: RowId, version: RowId, event: EventDep, session: SessionDep) -> NoteRevisionPublic:
-    revision = notes.get_revision(session=session, event_id=id_of(event), topic_id=topic_id, version=version)
+def get_revision(
+    topic_id: RowId, version: RowId, event: EventDep, actor: ApiActor, session: SessionDep
+) -> NoteRevisionPublic:
+    revision = notes.get_revision(
+        session=session, event_id=id_of(event), topic_id=topic_id, actor=actor, version=version
+    )
     return revision_public(revision)
 
 
@@ -116,7 +120,7 @@ async def restore_revision(
     result = await writer.run(
         lambda s: notes.restore_revision(session=s, event_id=event_id, topic_id=topic_id, actor=actor, version=version)
     )
-    view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
+    view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     return {
         **notes_public(view).model_dump(mode="json"),
         "outcome": result.outcome,

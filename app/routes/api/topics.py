@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, status
 from sqlmodel import Session
 
-from app.deps import ApiFacilitator, ApiKnownActor, EventDep, RequestWriter, RowId, SessionDep, WriterDep
+from app.deps import ApiActor, ApiFacilitator, ApiKnownActor, EventDep, RequestWriter, RowId, SessionDep, WriterDep
 from app.models import Topic, id_of
 from app.models.topic import REQUEST_KEY_MAX, TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.services import topics
+from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.topics import TopicView
 
@@ -34,8 +35,9 @@ def list_topics(
 
 
 @router.get("/events/{slug}/topics/{topic_id}")
-def get_topic(topic_id: RowId, event: EventDep, session: SessionDep) -> TopicPublic:
-    return topic_public(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id))
+def get_topic(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> TopicPublic:
+    """One topic with its dots; a hidden or merged one answers 404 but to the facilitator."""
+    return topic_public(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor))
 
 
 @router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED)
@@ -68,6 +70,7 @@ async def edit(
     changes = body.model_dump(exclude_unset=True)
     return await _viewed(
         writer,
+        actor,
         lambda s: topics.edit_topic(session=s, event_id=id_of(event), topic_id=topic_id, actor=actor, **changes),
     )
 
@@ -91,25 +94,26 @@ async def hide(topic_id: RowId, event: EventDep, _: ApiFacilitator, writer: Writ
 
 @router.post("/events/{slug}/topics/{topic_id}/merge")
 async def merge(
-    topic_id: RowId, body: TopicMerge, event: EventDep, _: ApiFacilitator, writer: WriterDep
+    topic_id: RowId, body: TopicMerge, event: EventDep, actor: ApiFacilitator, writer: WriterDep
 ) -> TopicPublic:
     """Merge this (duplicate) topic into another; its dots move along. Answers the merged-into topic."""
     return await _viewed(
         writer,
+        actor,
         lambda s: topics.merge_topics(
             session=s, event_id=id_of(event), source_id=topic_id, target_id=body.into_topic_id
         ),
     )
 
 
-async def _viewed(writer: RequestWriter, work: Callable[[Session], Written[Topic]]) -> TopicPublic:
+async def _viewed(writer: RequestWriter, actor: Actor, work: Callable[[Session], Written[Topic]]) -> TopicPublic:
     """Write, then answer with the topic the write returned as lists show it (its dots, its convener)."""
 
     def write_and_view(session: Session) -> Written[TopicView]:
         written = work(session)
         topic = written.result
         return written.with_result(
-            topics.get_topic_view(session=session, event_id=topic.event_id, topic_id=id_of(topic))
+            topics.get_topic_view(session=session, event_id=topic.event_id, topic_id=id_of(topic), actor=actor)
         )
 
     return topic_public(await writer.run(write_and_view))

@@ -279,7 +279,9 @@ async def _after_vote(
 
 
 def _vote_card_answer(market: Market, result: votes.VoteResult) -> Response:
-    view = topics.get_topic_view(session=market.session, event_id=market.event_id, topic_id=result.topic_id)
+    view = topics.get_topic_view(
+        session=market.session, event_id=market.event_id, topic_id=result.topic_id, actor=market.actor
+    )
     ctx = {
         "event": market.event,
         "listing": market.listing,

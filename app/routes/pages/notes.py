@@ -51,7 +51,7 @@ def _page_context(
     request: Request, session: Session, event: Event, view: NotesView, visitor: Actor, **extra: Any
 ) -> dict[str, Any]:
     topic_id = id_of(view.topic)
-    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
+    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
     values = {name: view.value(name) for name in FIELD_NAMES}
     values["attendees_text"] = view.attendees_or_going
     return {
@@ -105,7 +105,7 @@ def notes_index(request: Request, event: EventDep, session: SessionDep) -> Respo
 def notes_page(
     request: Request, topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep
 ) -> Response:
-    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
     return render(request, "pages/notes.html", _page_context(request, session, event, view, visitor))
 
 
@@ -156,7 +156,7 @@ def _answer(
     result: SaveResult,
     sent: dict[str, str | None],
 ) -> Response:
-    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
     conflict = _conflict(event, view, result) if result.outcome == "conflict" else None
     status = 409 if conflict else 200
     if wants_fragment(request):
@@ -212,7 +212,7 @@ def _refused(
     status = status_for(error)
     if wants_fragment(request):
         return render(request, "partials/notes_save_status.html", {"save_error": error.message}, status_code=status)
-    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
     ctx = _page_context(
         request, session, event, view, visitor, error=error.message, error_field=getattr(error, "field", None)
     )
@@ -233,9 +233,11 @@ async def preview(request: Request, topic_id: RowId, event: EventDep, body: Form
 
 
 @router.get("/e/{slug}/topics/{topic_id}/notes/revisions", response_class=HTMLResponse)
-def revisions_page(request: Request, topic_id: RowId, event: EventDep, session: SessionDep) -> Response:
-    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
-    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
+def revisions_page(
+    request: Request, topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
+    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
     return render(
         request,
         "pages/notes_revisions.html",
@@ -261,9 +263,11 @@ def revision_page(
     against: int | None = None,
 ) -> Response:
     """One revision: its text, rendered, and what changed from another (the previous one by default)."""
-    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id)
-    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id)
-    revision = notes.get_revision(session=session, event_id=id_of(event), topic_id=topic_id, version=version)
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
+    revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
+    revision = notes.get_revision(
+        session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor, version=version
+    )
     earlier = [r for r in revisions if r.version < version]
     other = _other(revisions, earlier, against, revision)
     return render(
@@ -315,7 +319,7 @@ async def restore(
             )
         )
     except DomainError as error:
-        view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id)
+        view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id, actor=visitor)
         ctx = _page_context(request, session, event, view, visitor, error=error.message)
         return render(request, "pages/notes.html", ctx, status_code=status_for(error))
     flash(
