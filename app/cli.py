@@ -112,6 +112,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", help="the file to write, - for standard output (default: the export's name)")
     export.set_defaults(run=_export)
 
+    link = commands.add_parser(
+        "facilitator-link", help="replace an event's facilitator link (a leaked one): print the new one"
+    )
+    link.add_argument("slug", help="the event's slug (the name in its links)")
+    link.add_argument(
+        "--new", action="store_true", required=True, help="make a new key; the old link stops working at once"
+    )
+    link.set_defaults(run=_facilitator_link)
+
     plan = commands.add_parser(
         "schedule", help="auto-schedule an event's wall: print the proposed wall and its figures, and put it up"
     )
@@ -276,6 +285,25 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         ws="websockets-sansio",
         log_config=_log_config(quiet_sockets=not args.access_log),
     )
+    return 0
+
+
+def _facilitator_link(settings: Settings, args: argparse.Namespace) -> int:
+    database = _migrated_database(settings)
+    try:
+        with database.read_session() as session:
+            event = events.get_event(session=session, slug=args.slug)
+        event_id = id_of(event)
+        key = write_now(database, lambda session: events.rotate_facilitator_key(session=session, event_id=event_id))
+    finally:
+        database.dispose()
+    if event.slug == demo.DEMO_SLUG:
+        _keep_secret(settings.data_dir / DEMO_KEY_FILE, key)  # `make run` prints the demo's link from there
+    print(f"The facilitator link of {event.name!r} was replaced: the old one no longer works, in any browser.")
+    print()
+    _print_links(settings, event, key)
+    print()
+    print("Keep the new facilitator link secret: whoever holds it runs the event. It is shown only this once.")
     return 0
 
 

@@ -5,6 +5,7 @@ Existence and permission checks live here once, not as copies in each route.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from typing import Annotated, TypeVar
@@ -228,13 +229,13 @@ AdminDep = Depends(require_admin)
 # --- The HTML pages: who is visiting, from the signed session cookie -------------------------------
 
 ATTENDEES_KEY = "attendees"  # session["attendees"][slug] = attendee token
-FACILITATORS_KEY = "facilitators"  # session["facilitators"][slug] = facilitator key
+FACILITATORS_KEY = "facilitators"  # session["facilitators"][slug] = facilitator pass (see facilitator_pass)
 
 
 async def get_visitor(request: Request, event: EventDep, session: SessionDep) -> Actor:
     """Who is looking at a page of one event, from the session cookie's attendee token and facilitator key."""
     known_attendees: dict[str, str] = request.session.get(ATTENDEES_KEY, {})
-    known_keys: dict[str, str] = request.session.get(FACILITATORS_KEY, {})
+    passes: dict[str, str] = request.session.get(FACILITATORS_KEY, {})
     attendee, forgotten = None, False
     token = known_attendees.get(event.slug)
     if token:
@@ -244,8 +245,9 @@ async def get_visitor(request: Request, event: EventDep, session: SessionDep) ->
             # A stale cookie (the event was reset) or a forged one: forget it, ask to join again.
             forget_attendee(request, event.slug)
             forgotten = True
-    is_facilitator = events.facilitator_key_matches(event, known_keys.get(event.slug))
-    if known_keys.get(event.slug) and not is_facilitator:
+    shown = passes.get(event.slug)
+    is_facilitator = bool(shown) and tokens.secrets_equal(str(shown), facilitator_pass(request, event))
+    if shown and not is_facilitator:  # the key was replaced since (or an old cookie that held the key itself)
         forget_facilitator(request, event.slug)
     return replace(_attendee_actor(event, attendee, is_facilitator=is_facilitator), forgotten=forgotten)
 
@@ -279,8 +281,20 @@ def forget_attendee(request: Request, slug: str) -> None:
     request.session[ATTENDEES_KEY] = {k: v for k, v in request.session.get(ATTENDEES_KEY, {}).items() if k != slug}
 
 
-def remember_facilitator(request: Request, slug: str, key: str) -> None:
-    request.session[FACILITATORS_KEY] = {**request.session.get(FACILITATORS_KEY, {}), slug: key}
+def facilitator_pass(request: Request, event: Event) -> str:
+    """What the session cookie keeps for a facilitator of this event. Not the key: a signed cookie is readable,
+    and the key is a credential for the API and a link to pass on. A MAC of the key's fingerprint under the
+    deployment's secret instead: worthless elsewhere, and dead the moment the key is replaced."""
+    secret = settings_of(request).secret_key.encode()
+    return hmac.new(secret, f"facilitator:{event.slug}:{event.facilitator_key_hash}".encode(), "sha256").hexdigest()
+
+
+def remember_facilitator(request: Request, event: Event) -> None:
+    """This browser is the event's facilitator (the caller checked the key) until the key is replaced."""
+    request.session[FACILITATORS_KEY] = {
+        **request.session.get(FACILITATORS_KEY, {}),
+        event.slug: facilitator_pass(request, event),
+    }
 
 
 def forget_facilitator(request: Request, slug: str) -> None:

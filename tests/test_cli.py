@@ -533,3 +533,28 @@ def test_schedule_with_a_bad_argument_fails_with_a_message(migrated, capsys, arg
 
     assert (code, out) == (2, "")
     assert err.startswith(message)
+
+
+def test_facilitator_link_new_replaces_the_key_and_the_demo_keeps_printing_a_working_link(
+    migrated, data_dir, served, capsys
+):
+    run(capsys, "demo")
+    old = (data_dir / DEMO_KEY_FILE).read_text().strip()
+
+    code, out, _ = run(capsys, "facilitator-link", "demo", "--new")
+
+    new = KEY_IN_LINK.search(out).group(1)  # type: ignore[union-attr]
+    assert code == 0
+    assert "was replaced: the old one no longer works, in any browser." in out
+    assert new != old
+    assert (data_dir / DEMO_KEY_FILE).read_text().strip() == new
+    _, served_out, _ = run(capsys, "serve")
+    assert f"/e/demo/facilitate?key={new}\n" in served_out
+
+
+def test_facilitator_link_of_an_unknown_event_is_one_line(migrated, capsys):
+    code, out, err = run(capsys, "facilitator-link", "nope", "--new")
+
+    assert code == 2
+    assert out == ""
+    assert err == "hallway: There is no event 'nope'. Check the link you were given.\n"

@@ -47,6 +47,17 @@ async def update_event(body: EventUpdate, event: EventDep, _: ApiFacilitator, wr
     return {**event_public(updated).model_dump(), "join_code": updated.join_code}
 
 
+@router.post("/events/{slug}/facilitator-key", status_code=status.HTTP_201_CREATED)
+async def replace_facilitator_key(
+    event: EventDep, _: ApiFacilitator, writer: WriterDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Replace the facilitator key (a leaked link): the new key is answered here, once; the old one is refused
+    from now on, as a bearer token and in every browser that opened the old link."""
+    key = await writer.run(lambda s: events.rotate_facilitator_key(session=s, event_id=id_of(event)))
+    links = event_links(public_url=settings.public_url, event=event, facilitator_key=key)
+    return {"facilitator_key": key, "links": {"facilitator": links["facilitator"]}}
+
+
 @router.get("/events/{slug}/rooms")
 def list_rooms(event: EventDep, session: SessionDep) -> list[RoomPublic]:
     return [RoomPublic.model_validate(r) for r in wall_setup.list_rooms(session=session, event_id=id_of(event))]

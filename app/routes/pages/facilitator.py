@@ -138,8 +138,10 @@ class Desk(Visit):
         values: dict[str, dict[str, str]] | None = None,
         confirmation: Confirmation | None = None,
         status: int = 200,
+        new_facilitator_link: str | None = None,
     ) -> HTMLResponse:
         context: dict[str, Any] = {
+            "new_facilitator_link": new_facilitator_link,
             "event": self.event,
             "base": self.base,
             "links": event_links(public_url=self.settings.public_url, event=self.event),
@@ -232,7 +234,7 @@ def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -
                 "This facilitator link is not valid. Check that you copied all of it, "
                 "or ask whoever created the event for the link again."
             )
-        remember_facilitator(visit.request, event.slug, key)
+        remember_facilitator(visit.request, event)
         response = see_other(_base(event))
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
@@ -248,6 +250,26 @@ def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -
 def facilitate_section(section: Section, desk: DeskDep) -> Response:
     """A section of the facilitator's page, for the page to redraw when the marketplace changes."""
     return desk.section(section)
+
+
+@router.post("/e/{slug}/facilitate/key", dependencies=[CsrfChecked])
+async def replace_facilitator_key(desk: DeskDep, confirmed: FormField = None) -> Response:
+    """Replace a leaked facilitator link: the old key dies at once (every browser holding it is let go), this
+    browser keeps the page, and the new link is shown once."""
+    if confirmed != "yes":
+        return desk.page(
+            confirmation=Confirmation(
+                question="Replace the facilitator link? The old one stops working at once, for everyone who has it "
+                "(co-organisers included): you will have to send them the new one.",
+                action=f"{desk.base}/key",
+                button="Replace the facilitator link",
+            )
+        )
+    event_id = desk.event_id
+    key = await desk.writer.run(lambda s: events.rotate_facilitator_key(session=s, event_id=event_id))
+    remember_facilitator(desk.request, desk.event)  # read again after the write: the new key's fingerprint
+    link = event_links(public_url=desk.settings.public_url, event=desk.event, facilitator_key=key)["facilitator"]
+    return desk.page(new_facilitator_link=link)
 
 
 # --- Phases, budget, join code, name -------------------------------------------------------------
