@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from app.config import Settings
@@ -49,6 +50,7 @@ class CommandError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = Settings()
         return int(args.run(settings, args))
@@ -56,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("; ".join(_setting_problem(e) for e in error.errors()))
     except (CommandError, DomainError, DatabaseNotMigrated) as error:
         return _fail(str(error))
+    except (OperationalError, InterfaceError) as error:
+        # The database is not there (down, a wrong address or password): one line, not a traceback.
+        reason = str(error.orig or error).strip().splitlines()[0]
+        where = f" at {_shown(settings.database_url)}" if settings else ""
+        return _fail(f"Can't reach the database{where}: {reason}. Is it running, and is DATABASE_URL right?")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'hallway.db'}"
+        self.database_url = with_driver(self.database_url)
         if not self.secret_key:
             if self.environment == "production":
                 raise ValueError(
@@ -51,6 +52,15 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def with_driver(url: str) -> str:
+    """PostgreSQL URLs as hosting platforms write them (postgres://, postgresql://) with the driver Hallway
+    installs (psycopg 3): SQLAlchemy alone reads the first as nothing and the second as psycopg2, not here."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
 
 
 def _development_secret(data_dir: Path) -> str:

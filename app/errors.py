@@ -7,7 +7,9 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
@@ -24,6 +26,15 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
 ]
 
 RACE_MESSAGE = "Someone else changed the same thing at the same moment. Look again and retry."
+RETRY_AFTER = {"Retry-After": "5"}  # seconds: a database restarting or failing over is usually back by then
+DATABASE_DOWN = (
+    "Hallway can't reach its database just now, so nothing was read or saved. Try again in a few seconds; "
+    "if it lasts, tell the organisers."
+)
+REDIS_DOWN = (
+    "Hallway can't reach its live-updates service (Redis) just now. Try again in a few seconds; "
+    "if it lasts, tell the organisers."
+)
 
 
 def status_for(error: DomainError) -> int:
@@ -46,6 +57,20 @@ def install(app: FastAPI) -> None:
     async def _race(request: Request, error: IntegrityError) -> Response:
         log.info("integrity error answered as a conflict: %s", error.orig)
         return _answer(request, 409, RACE_MESSAGE)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(request: Request, error: Exception) -> Response:
+        # The connection failed or was lost (a restart, a failover, the network): a fault to wait out, said
+        # in words with when to retry, never a bare 500. (SQLite's "database is locked" lands here too.)
+        log.warning("database unavailable: %s", error)
+        return _answer(request, 503, DATABASE_DOWN, headers=RETRY_AFTER)
+
+    @app.exception_handler(RedisConnectionError)
+    @app.exception_handler(RedisTimeoutError)
+    async def _redis_down(request: Request, error: Exception) -> Response:
+        log.warning("redis unavailable: %s", error)
+        return _answer(request, 503, REDIS_DOWN, headers=RETRY_AFTER)
 
     @app.exception_handler(WriterStopped)
     async def _stopping(request: Request, error: WriterStopped) -> Response:

@@ -558,3 +558,17 @@ def test_facilitator_link_of_an_unknown_event_is_one_line(migrated, capsys):
     assert code == 2
     assert out == ""
     assert err == "hallway: There is no event 'nope'. Check the link you were given.\n"
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve"], ["export", "demo", "--format", "json"], ["demo"]])
+def test_an_unreachable_database_is_one_line_not_a_traceback(data_dir, monkeypatch, served, capsys, command):
+    monkeypatch.setenv("DATABASE_URL", "postgres://hallway@127.0.0.1:1/hallway")  # nothing listens on port 1
+
+    code, out, err = run(capsys, *command)
+
+    assert code == 2
+    assert out == ""
+    assert err.startswith("hallway: Can't reach the database at postgresql+psycopg://hallway@127.0.0.1:1/hallway: ")
+    assert err.endswith(". Is it running, and is DATABASE_URL right?\n")
+    assert err.count("\n") == 1
+    assert served == []

@@ -44,3 +44,16 @@ def test_redis_channel_prefix_is_a_plain_name(tmp_path, monkeypatch):
     assert Settings(environment="development", data_dir=tmp_path).redis_channel_prefix == "venue-b"
     with pytest.raises(ValidationError, match="redis_channel_prefix"):
         Settings(environment="development", data_dir=tmp_path, redis_channel_prefix="has spaces and *")
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://hall:pw@db.example:5432/hallway", "postgresql+psycopg://hall:pw@db.example:5432/hallway"),
+        ("postgresql://hall@db.example/hallway", "postgresql+psycopg://hall@db.example/hallway"),
+        ("postgresql+psycopg://hall@db.example/hallway", "postgresql+psycopg://hall@db.example/hallway"),
+        ("sqlite:///data/hallway.db", "sqlite:///data/hallway.db"),
+    ],
+)
+def test_database_urls_as_hosting_platforms_write_them_use_the_installed_driver(tmp_path, given, used):
+    assert Settings(data_dir=tmp_path, DATABASE_URL=given).database_url == used
