@@ -7,7 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from limits import parse
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -27,6 +28,16 @@ class Settings(BaseSettings):
     redis_url: str = ""
     # Names this deployment's channels on Redis: two deployments sharing one Redis set different ones.
     redis_channel_prefix: str = Field(default="hallway", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    # Rate limits (app/ratelimits.py), as "N/second|minute|hour": per attendee, then per address.
+    limit_proposals: str = "10/minute"
+    limit_edits: str = "30/minute"
+    limit_votes: str = "300/minute"
+    limit_notes_saves: str = "60/minute"
+    limit_attendance: str = "60/minute"
+    # A hall behind one venue address joins at once: 2,000 phones in the opening circle's minute, with room.
+    limit_joins: str = "3000/minute"
+    limit_join_code_tries: str = "100/minute"
+    limit_websockets: str = "6000/minute"
     # Secure cookies need HTTPS; on by default in production.
     cookie_secure: bool | None = None
 
@@ -48,6 +59,18 @@ class Settings(BaseSettings):
             self.cookie_secure = self.environment == "production"
         self.public_url = self.public_url.rstrip("/")
         return self
+
+    @field_validator(
+        "limit_proposals", "limit_edits", "limit_votes", "limit_notes_saves", "limit_attendance", "limit_joins",
+        "limit_join_code_tries", "limit_websockets",
+    )  # fmt: skip
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a rate: write it like 10/minute or 300/hour") from None
+        return value
 
     @property
     def is_sqlite(self) -> bool:

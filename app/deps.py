@@ -6,9 +6,9 @@ Existence and permission checks live here once, not as copies in each route.
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
 from sqlmodel import Session
@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db import Database
 from app.models import Attendee, Event, id_of
 from app.models._base import MAX_ROW_ID
+from app.ratelimits import LimitName, RateLimits
 from app.services import attendees, events, tokens
 from app.services.actors import Actor
 from app.services.changes import Written
@@ -301,3 +302,66 @@ def forget_facilitator(request: Request, slug: str) -> None:
     request.session[FACILITATORS_KEY] = {
         k: v for k, v in request.session.get(FACILITATORS_KEY, {}).items() if k != slug
     }
+
+
+# --- Rate limits (app/ratelimits.py): counted before the work, per attendee or per address -------------
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from (behind a proxy, as uvicorn's --proxy-headers reads it)."""
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limits(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
+
+
+async def count_for(request: Request, name: LimitName, actor: Actor) -> None:
+    """One more `name` for this actor: an attendee by id, anyone else by address; the facilitator is exempt."""
+    if actor.is_facilitator:
+        return
+    who = f"attendee:{actor.attendee_id}" if actor.attendee_id is not None else f"address:{client_address(request)}"
+    await rate_limits(request).hit(name, who)
+
+
+def page_limit(name: LimitName) -> Any:
+    """A page route's limit, counted for the visitor."""
+
+    async def count(request: Request, visitor: VisitorDep) -> None:
+        await count_for(request, name, visitor)
+
+    return Depends(count)
+
+
+def api_limit(name: LimitName) -> Any:
+    """An API route's limit, counted for the caller of the bearer token."""
+
+    async def count(request: Request, actor: ApiActor) -> None:
+        await count_for(request, name, actor)
+
+    return Depends(count)
+
+
+def address_limit(name: LimitName) -> Any:
+    """A limit per address, for what comes before anyone is known (joining)."""
+
+    async def count(request: Request) -> None:
+        await rate_limits(request).hit(name, f"address:{client_address(request)}")
+
+    return Depends(count)
+
+
+async def join_counting_wrong_codes(request: Request, joining: Callable[[], Awaitable[T]]) -> T:
+    """Join, refusing an address that tried too many wrong join codes lately; a wrong one counts against it.
+
+    Only the failures count: a hall of phones behind one address joins with the right code freely, while
+    guessing a code from one place soon has to wait.
+    """
+    address = f"address:{client_address(request)}"
+    await rate_limits(request).check("join_code_tries", address)
+    try:
+        return await joining()
+    except NotAllowed:
+        await rate_limits(request).hit("join_code_tries", address)
+        raise

@@ -12,6 +12,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.ratelimits import TooManyRequests
 from app.services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from app.writer import WriterStopped
 
@@ -71,6 +72,10 @@ def install(app: FastAPI) -> None:
     async def _redis_down(request: Request, error: Exception) -> Response:
         log.warning("redis unavailable: %s", error)
         return _answer(request, 503, REDIS_DOWN, headers=RETRY_AFTER)
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(request: Request, error: TooManyRequests) -> Response:
+        return _answer(request, 429, error.message, headers={"Retry-After": str(error.retry_after)})
 
     @app.exception_handler(WriterStopped)
     async def _stopping(request: Request, error: WriterStopped) -> Response:

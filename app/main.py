@@ -21,6 +21,7 @@ from app.db import WalCheckpointer, check_migrated, connect
 from app.deps import KnownAttendees
 from app.headers import SecurityHeaders
 from app.limits import BodySizeLimit
+from app.ratelimits import RateLimits
 from app.realtime.broadcaster import broadcaster_for
 from app.realtime.hub import Hub
 from app.realtime.render import BoardRenderer
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.writer = writer
     app.state.hub = hub
     app.state.known_attendees = KnownAttendees()
+    app.state.rate_limits = RateLimits.of(settings)
     app.state.scheduler = scheduler
 
     app.add_middleware(GZipMiddleware, minimum_size=500)

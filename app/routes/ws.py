@@ -18,6 +18,7 @@ from starlette.websockets import WebSocketState
 
 from app.config import Settings
 from app.models import id_of
+from app.ratelimits import RateLimits, TooManyRequests
 from app.realtime.hub import Client, EventFeed, Hub
 from app.realtime.render import JSON_VIEW, VIEWS
 from app.services import events
@@ -55,6 +56,13 @@ async def live_board(websocket: WebSocket, slug: str) -> None:
     except ValueError:
         since = -1
     event_id = _event_id(websocket, slug)
+    limits: RateLimits = websocket.app.state.rate_limits
+    try:
+        await limits.hit("websockets", f"address:{websocket.client.host if websocket.client else 'unknown'}")
+    except TooManyRequests as refused:
+        await websocket.accept()  # to say why, and when to come back (the page's reconnection waits anyway)
+        await websocket.close(code=CLOSE_TRY_AGAIN, reason=refused.message[:120])
+        return
     if view not in VIEWS or since == -1 or event_id is None:
         await websocket.accept()  # to say why: a refused handshake can't carry a reason
         if event_id is None:

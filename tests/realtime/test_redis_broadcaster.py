@@ -62,3 +62,17 @@ def test_redis_that_cannot_be_reached_stops_the_app_with_a_clear_message(setting
         TestClient(create_app(unreachable)),
     ):
         pass
+
+
+def test_rate_limits_are_shared_by_the_workers_through_redis(redis_settings, factory, backend):
+    event = factory.event(slug=f"limits-{uuid.uuid4().hex[:8]}")
+    ada = factory.attendee(event, name="Ada")
+    tight = redis_settings.model_copy(update={"limit_proposals": "3/minute"})
+    url = f"/api/events/{event.slug}/topics"
+
+    with TestClient(create_app(tight)) as one, TestClient(create_app(tight)) as other:
+        answers = [
+            (one if n % 2 == 0 else other).post(url, json={"title": f"Topic {n}"}, headers=ada.auth) for n in range(4)
+        ]
+
+    assert [a.status_code for a in answers] == [201, 201, 201, 429]

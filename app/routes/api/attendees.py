@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
-from app.deps import ApiAttendee, EventDep, SessionDep, WriterDep
+from app.deps import ApiAttendee, EventDep, SessionDep, WriterDep, address_limit, join_counting_wrong_codes
 from app.models import id_of
 from app.models.attendee import AttendeeCreate, AttendeeJoined
 from app.services import attendance, attendees, votes
@@ -12,13 +12,16 @@ from app.services import attendance, attendees, votes
 router = APIRouter(tags=["attendees"])
 
 
-@router.post("/events/{slug}/attendees", status_code=status.HTTP_201_CREATED)
+@router.post("/events/{slug}/attendees", status_code=status.HTTP_201_CREATED, dependencies=[address_limit("joins")])
 async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: WriterDep) -> AttendeeJoined:
     """Join with a display name (and the join code, when the event has one); keep the token it returns."""
-    joined = await writer.run(
-        lambda s: attendees.join_event(
-            session=s, event_id=id_of(event), display_name=body.display_name, join_code=body.join_code
-        )
+    joined = await join_counting_wrong_codes(
+        request,
+        lambda: writer.run(
+            lambda s: attendees.join_event(
+                session=s, event_id=id_of(event), display_name=body.display_name, join_code=body.join_code
+            )
+        ),
     )
     # The server knows the token it just issued: the attendee's first vote needs no database read.
     request.app.state.known_attendees.remember(event.slug, joined.attendee)

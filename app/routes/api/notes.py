@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from app.deps import ApiActor, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
+from app.deps import ApiActor, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep, api_limit
 from app.models import NoteRevision, id_of
 from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSave
 from app.services import notes
@@ -50,7 +50,7 @@ def get_notes(topic_id: RowId, event: EventDep, actor: ApiActor, session: Sessio
     return notes_public(notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor))
 
 
-@router.put("/events/{slug}/topics/{topic_id}/notes", response_model=None)
+@router.put("/events/{slug}/topics/{topic_id}/notes", response_model=None, dependencies=[api_limit("notes_saves")])
 async def save_notes(
     topic_id: RowId, body: NoteSave, event: EventDep, actor: ApiKnownActor, writer: WriterDep, session: SessionDep
 ) -> dict[str, Any] | JSONResponse:
@@ -111,7 +111,9 @@ def get_revision(
     return revision_public(revision)
 
 
-@router.post("/events/{slug}/topics/{topic_id}/notes/revisions/{version}/restore")
+@router.post(
+    "/events/{slug}/topics/{topic_id}/notes/revisions/{version}/restore", dependencies=[api_limit("notes_saves")]
+)
 async def restore_revision(
     topic_id: RowId, version: RowId, event: EventDep, actor: ApiKnownActor, writer: WriterDep, session: SessionDep
 ) -> dict[str, Any]:

@@ -8,7 +8,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, status
 from sqlmodel import Session
 
-from app.deps import ApiActor, ApiFacilitator, ApiKnownActor, EventDep, RequestWriter, RowId, SessionDep, WriterDep
+from app.deps import (
+    ApiActor,
+    ApiFacilitator,
+    ApiKnownActor,
+    EventDep,
+    RequestWriter,
+    RowId,
+    SessionDep,
+    WriterDep,
+    api_limit,
+)
 from app.models import Topic, id_of
 from app.models.topic import REQUEST_KEY_MAX, TopicCreate, TopicMerge, TopicPublic, TopicUpdate
 from app.services import topics
@@ -40,7 +50,7 @@ def get_topic(topic_id: RowId, event: EventDep, actor: ApiActor, session: Sessio
     return topic_public(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor))
 
 
-@router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED)
+@router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED, dependencies=[api_limit("proposals")])
 async def propose(
     body: TopicCreate,
     event: EventDep,
@@ -63,7 +73,7 @@ async def propose(
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": actor.attendee_name})
 
 
-@router.patch("/events/{slug}/topics/{topic_id}")
+@router.patch("/events/{slug}/topics/{topic_id}", dependencies=[api_limit("edits")])
 async def edit(
     topic_id: RowId, body: TopicUpdate, event: EventDep, actor: ApiKnownActor, writer: WriterDep
 ) -> TopicPublic:
@@ -75,7 +85,7 @@ async def edit(
     )
 
 
-@router.delete("/events/{slug}/topics/{topic_id}")
+@router.delete("/events/{slug}/topics/{topic_id}", dependencies=[api_limit("edits")])
 async def withdraw(topic_id: RowId, event: EventDep, actor: ApiKnownActor, writer: WriterDep) -> TopicPublic:
     """Withdraw a topic (its convener or the facilitator); the dots on it go back to their owners."""
     topic = await writer.run(

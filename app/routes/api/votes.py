@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.deps import get_api_voter
+from app.deps import get_api_voter, rate_limits
 from app.models._base import MAX_ROW_ID
 from app.models.vote import VotePublic
 from app.services import votes
@@ -42,6 +42,7 @@ async def delete_vote(request: Request) -> Response:
 async def _vote(request: Request, change: VoteChange) -> Response:
     slug, topic_id = _path(request)
     voter = await get_api_voter(request, slug)
+    await rate_limits(request).hit("votes", f"attendee:{voter.attendee_id}")
     result = await request.app.state.writer.run(
         lambda s: change(session=s, attendee_id=voter.attendee_id, topic_id=topic_id),
         savepoint=False,  # both vote services raise before they write

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from app.deps import ApiAttendee, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
+from app.deps import ApiAttendee, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep, api_limit
 from app.models import id_of
 from app.models.attendance import AttendancePublic, AttendanceSet
 from app.models.placement import PinSet, PlacementPublic, PlacementSet
@@ -56,7 +56,7 @@ async def pin(
     return PlacementPublic.model_validate(placement, from_attributes=True)
 
 
-@router.put("/events/{slug}/slots/{slot_id}/attendance")
+@router.put("/events/{slug}/slots/{slot_id}/attendance", dependencies=[api_limit("attendance")])
 async def attend(
     slot_id: RowId, body: AttendanceSet, event: EventDep, attendee: ApiAttendee, writer: WriterDep
 ) -> AttendancePublic:
@@ -67,7 +67,7 @@ async def attend(
     return AttendancePublic.model_validate(result, from_attributes=True)
 
 
-@router.delete("/events/{slug}/slots/{slot_id}/attendance")
+@router.delete("/events/{slug}/slots/{slot_id}/attendance", dependencies=[api_limit("attendance")])
 async def leave(slot_id: RowId, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> AttendancePublic:
     result = await writer.run(lambda s: attendance.leave(session=s, attendee_id=id_of(attendee), slot_id=slot_id))
     return AttendancePublic.model_validate(result, from_attributes=True)

@@ -26,6 +26,9 @@ from app.deps import (
     RowId,
     SettingsDep,
     WriterDep,
+    address_limit,
+    join_counting_wrong_codes,
+    page_limit,
     remember_attendee,
     settings_of,
 )
@@ -187,7 +190,7 @@ def marketplace(visit: VisitDep, listing: ListingDep) -> Response:
     return response
 
 
-@router.post("/e/{slug}/join", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/join", dependencies=[CsrfChecked, address_limit("joins")])
 async def join(
     request: Request,
     slug: str,
@@ -198,10 +201,13 @@ async def join(
 ) -> Response:
     event_id = id_of(event)
     try:
-        joined = await writer.run(
-            lambda s: attendees.join_event(
-                session=s, event_id=event_id, display_name=display_name, join_code=join_code or None
-            )
+        joined = await join_counting_wrong_codes(
+            request,
+            lambda: writer.run(
+                lambda s: attendees.join_event(
+                    session=s, event_id=event_id, display_name=display_name, join_code=join_code or None
+                )
+            ),
         )
     except DomainError as error:
         wrong_code = isinstance(error, NotAllowed)
@@ -217,7 +223,7 @@ async def join(
     return see_other(f"/e/{slug}")
 
 
-@router.post("/e/{slug}/topics", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/topics", dependencies=[CsrfChecked, page_limit("proposals")])
 async def propose(
     market: MarketDep, title: FormText = "", description: FormText = "", request_key: FormText = ""
 ) -> Response:
@@ -243,14 +249,14 @@ async def propose(
     return await market.refused([PROPOSE_FORM], page_error, status_for(error))
 
 
-@router.post("/e/{slug}/topics/{topic_id}/vote", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/topics/{topic_id}/vote", dependencies=[CsrfChecked, page_limit("votes")])
 async def vote(topic_id: RowId, market: MarketDep) -> Response:
     attendee_id = id_of(market.attendee)
     result, error = await market.write(lambda s: votes.cast_vote(session=s, attendee_id=attendee_id, topic_id=topic_id))
     return await _after_vote(market, topic_id, result, error)
 
 
-@router.post("/e/{slug}/topics/{topic_id}/unvote", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/topics/{topic_id}/unvote", dependencies=[CsrfChecked, page_limit("votes")])
 async def unvote(topic_id: RowId, market: MarketDep) -> Response:
     attendee_id = id_of(market.attendee)
     result, error = await market.write(
@@ -292,7 +298,7 @@ def _vote_card_answer(market: Market, result: votes.VoteResult) -> Response:
     return fragments(market.request, swapped("partials/topic_card.html", DOTS_LEFT, context=ctx))
 
 
-@router.post("/e/{slug}/topics/{topic_id}/edit", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/topics/{topic_id}/edit", dependencies=[CsrfChecked, page_limit("edits")])
 async def edit(topic_id: RowId, market: MarketDep, title: FormText = "", description: FormText = "") -> Response:
     event_id, actor = market.event_id, market.actor
     topic, error = await market.write(
@@ -304,7 +310,7 @@ async def edit(topic_id: RowId, market: MarketDep, title: FormText = "", descrip
     return await _after_my_topic(market, topic_id, error, message, {"title": title, "description": description})
 
 
-@router.post("/e/{slug}/topics/{topic_id}/withdraw", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/topics/{topic_id}/withdraw", dependencies=[CsrfChecked, page_limit("edits")])
 async def withdraw(topic_id: RowId, market: MarketDep, confirmed: FormText = "") -> Response:
     """Withdraw one's own topic. htmx asks with hx-confirm; a plain form gets a page that asks first."""
     if confirmed != "yes":

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.csrf import CsrfChecked
-from app.deps import EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep
+from app.deps import EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep, page_limit
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
@@ -140,7 +140,7 @@ async def _placing(visit: Visit, work: Callable[[Session], Written[Any]], done: 
 # --- "I'm going" ----------------------------------------------------------------------------------
 
 
-@router.post("/e/{slug}/slots/{slot_id}/attend", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/slots/{slot_id}/attend", dependencies=[CsrfChecked, page_limit("attendance")])
 async def attend(slot_id: RowId, visit: VisitDep, attendee: PageAttendee, topic_id: IdField) -> Response:
     """ "I'm going": replaces the earlier choice in the slot (the law of two feet)."""
     attendee_id = id_of(attendee)
@@ -151,7 +151,7 @@ async def attend(slot_id: RowId, visit: VisitDep, attendee: PageAttendee, topic_
     )
 
 
-@router.post("/e/{slug}/slots/{slot_id}/leave", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/slots/{slot_id}/leave", dependencies=[CsrfChecked, page_limit("attendance")])
 async def leave(slot_id: RowId, visit: VisitDep, attendee: PageAttendee) -> Response:
     attendee_id = id_of(attendee)
     return await _going(visit, slot_id, lambda s: attendance.leave(session=s, attendee_id=attendee_id, slot_id=slot_id))

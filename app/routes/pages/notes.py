@@ -18,7 +18,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.csrf import CsrfChecked
-from app.deps import EventDep, RowId, SessionDep, VisitorDep, WriterDep
+from app.deps import EventDep, RowId, SessionDep, VisitorDep, WriterDep, page_limit
 from app.errors import status_for
 from app.markdown import preview_of, render_markdown
 from app.models import Event, NoteRevision, id_of
@@ -123,7 +123,7 @@ class NotesForm(BaseModel):
         return NoteInput(**{**self.model_dump(exclude={"base_version"}), "body": self.body or ""})
 
 
-@router.post("/e/{slug}/topics/{topic_id}/notes", dependencies=[CsrfChecked])
+@router.post("/e/{slug}/topics/{topic_id}/notes", dependencies=[CsrfChecked, page_limit("notes_saves")])
 async def save_notes(topic_id: RowId, visit: VisitDep, form: Annotated[NotesForm, Form()]) -> Response:
     request, event, visitor, session, writer = visit.request, visit.event, visit.visitor, visit.session, visit.writer
     sent: dict[str, str | None] = {**form.model_dump(exclude={"base_version"}), "body": form.body or ""}
@@ -300,7 +300,10 @@ def _other(
     return earlier[-1] if earlier else None
 
 
-@router.post("/e/{slug}/topics/{topic_id}/notes/revisions/{version}/restore", dependencies=[CsrfChecked])
+@router.post(
+    "/e/{slug}/topics/{topic_id}/notes/revisions/{version}/restore",
+    dependencies=[CsrfChecked, page_limit("notes_saves")],
+)
 async def restore(
     request: Request,
     topic_id: RowId,

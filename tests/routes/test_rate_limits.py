@@ -1,0 +1,127 @@
+"""One person cannot take the day down: proposals, dots, notes saves and "I'm going" are limited per attendee,
+joining and wrong join codes per address; a 429 says when to come back, in words, on the API and the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from app.config import Settings
+from app.main import create_app
+from tests.routes.pages_helpers import HTMX, join
+
+
+@pytest.fixture
+def tight(settings: Settings) -> Iterator[TestClient]:
+    """The app with small limits, so that a test reaches them in a few requests."""
+    small = {
+        "limit_proposals": "3/minute",
+        "limit_votes": "4/minute",
+        "limit_notes_saves": "2/minute",
+        "limit_attendance": "2/minute",
+        "limit_joins": "3/minute",
+        "limit_join_code_tries": "2/minute",
+        "limit_websockets": "2/minute",
+    }
+    with TestClient(create_app(settings.model_copy(update=small))) as client:
+        yield client
+
+
+def test_proposals_past_the_limit_are_429_with_when_to_come_back(tight: TestClient, factory, backend):
+    event = factory.event(slug="gathering")
+    ada, bo = factory.attendee(event, name="Ada"), factory.attendee(event, name="Bo")
+
+    made = [
+        tight.post("/api/events/gathering/topics", json={"title": f"Topic {n}"}, headers=ada.auth) for n in range(4)
+    ]
+    other = tight.post("/api/events/gathering/topics", json={"title": "Bo's"}, headers=bo.auth)
+    facilitator = [
+        tight.post("/api/events/gathering/topics", json={"title": f"F{n}"}, headers=event.auth) for n in range(5)
+    ]
+
+    assert [m.status_code for m in made] == [201, 201, 201, 429]
+    assert made[3].json() == {
+        "detail": "You have proposed a lot of topics in a short time: please wait a minute and try again."
+    }
+    assert 1 <= int(made[3].headers["retry-after"]) <= 60
+    assert other.status_code == 201  # counted per person
+    assert {f.status_code for f in facilitator} == {201}  # the facilitator is never limited
+    titles = [t["title"] for t in tight.get("/api/events/gathering/topics").json()]
+    assert "Topic 3" not in titles
+
+
+def test_votes_past_the_limit_are_429_on_the_api(tight: TestClient, factory, backend):
+    event = factory.event(slug="gathering")
+    ada = factory.attendee(event)
+    topic = factory.topic(event, None)
+    url = f"/api/events/gathering/topics/{topic.id}/vote"
+
+    answers = [
+        tight.put(url, headers=ada.auth) if n % 2 == 0 else tight.delete(url, headers=ada.auth) for n in range(5)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
+    assert "You have moved your dots very often in a short time" in answers[4].json()["detail"]
+
+
+def test_a_vote_past_the_limit_is_said_in_place_on_the_marketplace(tight: TestClient, factory, backend):
+    event = factory.event(slug="gathering")
+    topic = factory.topic(event, None, title="Lightning talks")
+    token = join(tight, "gathering")
+    headers = {**HTMX, "X-CSRF-Token": token}
+
+    answers = [
+        tight.post(f"/e/gathering/topics/{topic.id}/{'vote' if n % 2 == 0 else 'unvote'}", headers=headers)
+        for n in range(5)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
+    assert "<!doctype" not in answers[4].text  # a fragment for htmx to swap in place, not a whole page
+    assert "You have moved your dots very often in a short time: please wait a minute and try again." in answers[4].text
+    assert answers[4].headers["retry-after"]
+
+
+def test_joining_is_limited_per_address_and_wrong_codes_count_only_when_wrong(tight: TestClient, factory, backend):
+    factory.event(slug="gathering", join_code="FOX")
+    url = "/api/events/gathering/attendees"
+
+    wrong = [tight.post(url, json={"display_name": f"Guess {n}", "join_code": f"X{n}"}) for n in range(3)]
+    right = tight.post(url, json={"display_name": "Ada", "join_code": "FOX"})
+
+    assert [w.status_code for w in wrong] == [403, 403, 429]
+    assert wrong[2].json()["detail"] == (
+        "Too many wrong join codes were tried from this network: please wait a minute and try again."
+    )
+    assert right.status_code == 429  # guessing from here waits, whatever the guess
+
+
+def test_many_joins_from_one_address_reach_the_limit(tight: TestClient, factory, backend):
+    factory.event(slug="gathering")
+
+    joins = [tight.post("/api/events/gathering/attendees", json={"display_name": f"P{n}"}) for n in range(4)]
+
+    assert [j.status_code for j in joins] == [201, 201, 201, 429]
+
+
+def test_live_connections_past_the_limit_are_closed_with_try_again(tight: TestClient, factory, backend):
+    factory.event(slug="gathering")
+
+    for _ in range(2):
+        with tight.websocket_connect("/ws/events/gathering?format=json"):
+            pass
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        tight.websocket_connect("/ws/events/gathering?format=json") as ws,
+    ):
+        ws.receive_text()
+
+    assert closed.value.code == 1013
+    assert "Too many live pages were opened from this network" in closed.value.reason
+
+
+def test_a_limit_that_is_not_a_rate_is_refused_at_start(tmp_path):
+    with pytest.raises(ValueError, match="'lots' is not a rate: write it like 10/minute or 300/hour"):
+        Settings(data_dir=tmp_path, limit_votes="lots")
