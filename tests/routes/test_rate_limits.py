@@ -11,6 +11,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.config import Settings
 from app.main import create_app
+from app.ratelimits import SweptMemoryStorage
 from tests.routes.pages_helpers import HTMX, join
 
 
@@ -125,3 +126,14 @@ def test_live_connections_past_the_limit_are_closed_with_try_again(tight: TestCl
 def test_a_limit_that_is_not_a_rate_is_refused_at_start(tmp_path):
     with pytest.raises(ValueError, match="'lots' is not a rate: write it like 10/minute or 300/hour"):
         Settings(data_dir=tmp_path, limit_votes="lots")
+
+
+def test_the_memory_counts_forget_a_window_once_it_is_over():
+    storage = SweptMemoryStorage()
+
+    assert [storage.incr("a", expiry=60) for _ in range(3)] == [1, 2, 3]
+    assert storage.incr("b", expiry=0.0) == 1  # a window over at once
+    assert storage.get("b") == 0
+    storage.until_sweep = 1  # the next count sweeps what is over
+    assert storage.incr("a", expiry=60) == 4
+    assert "b" not in storage.counts
