@@ -1,12 +1,11 @@
 """The notes pages' live part: the latest saved version of each changed session's notes, as fragments.
 
 Rendered once per change and sent to every notes page of the event (app/realtime/render.py): nothing
-personal is in it. For each changed session, by id on the page showing it:
-- `notes-latest-{topic_id}`, the "saved by … — version N" line; static/js/notes.js compares its version
-  with the editor's base and, when the page holds an older one, says "A newer version (N) was saved by
-  … — your text is kept; save to merge";
-- `notes-reading-{topic_id}`, the text rendered and the report's fields, for readers;
-- `notes-current-{topic_id}`, the saved text itself, which notes.js puts in an editor nobody has typed in.
+personal is in it. For each changed session, the `notes-latest-{topic_id}` line ("saved by … — version N"),
+which only the page showing that session has. Its static/js/notes.js then asks for the new text itself
+(`saved_fragments`, from GET …/notes/latest): the text goes to the few pages of that session only, never to
+every notes page of the event on every autosave. With an older base in the editor, the line says "A newer
+version (N) was saved by … — your text is kept; save to merge".
 """
 
 from __future__ import annotations
@@ -48,15 +47,17 @@ def render_notes_update(*, session: Session, event: Event, topic_ids: frozenset[
     if not topic_ids:
         return ""
     rows = latest_notes(session=session, event_id=id_of(event), topic_ids=topic_ids)
-    latest, reading, current = (
-        templates.get_template(f"partials/{name}.html") for name in ("notes_latest", "notes_reading", "notes_current")
+    template = templates.get_template("partials/notes_latest.html")
+    return "".join(template.render(oob=True, **latest_context(event, note.topic_id, note)) for note in rows)
+
+
+def saved_fragments(*, topic_id: int, note: Note | None) -> str:
+    """One session's saved notes, out of band: rendered for readers, and as text for an editor nobody has typed
+    in (static/js/notes.js decides). Asked for by that session's pages only, when its latest line changes."""
+    fields = {name: str(getattr(note, name)) if note else "" for name in FIELD_NAMES}
+    shown = {"topic_id": topic_id, "fields": fields, "oob": True}
+    reading = templates.get_template("partials/notes_reading.html").render(
+        **shown, rendered=render_markdown(fields["body"]), preview_title="The notes as saved"
     )
-    parts = []
-    for note in rows:
-        fields = {name: str(getattr(note, name)) for name in FIELD_NAMES}
-        shown = {"topic_id": note.topic_id, "fields": fields, "oob": True}
-        parts.append(latest.render(oob=True, **latest_context(event, note.topic_id, note)))
-        # Readers see the new text at once; writers' editors take it if nobody has typed in them.
-        parts.append(reading.render(**shown, rendered=render_markdown(note.body), preview_title="The notes as saved"))
-        parts.append(current.render(**shown, version=note.version))
-    return "".join(parts)
+    current = templates.get_template("partials/notes_current.html").render(**shown, version=note.version if note else 0)
+    return reading + current

@@ -82,10 +82,30 @@
     synced = fieldValues();
   }
 
+  /* The live line of this page's session says a newer version was saved: ask for it (only this session's
+   * pages ask; the event's other notes pages don't get the text). Readers see it redrawn; an untouched
+   * editor takes it (takeLatest). */
+  var asked = null;
+  function fetchLatestIfNewer() {
+    var page = document.querySelector("[data-latest-url]");
+    if (!page) return;
+    var latest = document.getElementById("notes-latest-" + page.getAttribute("data-topic-id"));
+    var version = latest ? latest.getAttribute("data-version") : null;
+    if (version === null || version === asked) return;
+    if (asked === null) { asked = version; return; } // the page as loaded already shows this version
+    asked = version;
+    var base = document.getElementById("notes-base-version");
+    if (base && Number(version) <= Number(base.value)) return; // this page's own save: it holds that version
+    htmx.ajax("GET", page.getAttribute("data-latest-url"), { target: "#" + latest.id, swap: "none" });
+  }
+  document.addEventListener("DOMContentLoaded", fetchLatestIfNewer);
+
   document.addEventListener("htmx:oobAfterSwap", function (evt) {
     var target = evt.detail.target;
+    if (!target || !target.id) return;
     // The target swapped out; the one now on the page has the same id.
-    if (target && target.id && target.id.indexOf("notes-current-") === 0) takeLatest(document.getElementById(target.id));
+    if (target.id.indexOf("notes-current-") === 0) takeLatest(document.getElementById(target.id));
+    if (target.id.indexOf("notes-latest-") === 0) fetchLatestIfNewer();
   });
   document.addEventListener("htmx:afterRequest", function (evt) {
     // A save's answer has been drawn (with any merged text): that is what the editor now holds as saved.

@@ -53,3 +53,24 @@ def test_render_notes_update_escapes_names(factory, database, backend):
         html = render_notes_update(session=session, event=event.event, topic_ids=frozenset({topic.id}))
 
     assert "&lt;b&gt;Eve&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_render_notes_update_carries_no_text_to_the_events_other_notes_pages(factory, database, backend):
+    event = factory.event()
+    topic = factory.topic(event, None)
+    factory.place(event, topic, factory.room(event), factory.slot(event))
+    with database.write_session() as session:
+        notes.save_notes(
+            session=session,
+            event_id=event.id,
+            topic_id=topic.id,
+            actor=Actor(event_id=event.id, attendee_name="Ana"),
+            base_version=0,
+            data=NoteInput(body="a long text, sent only to the pages of this session"),
+        )
+
+    with database.read_session() as session:
+        html = render_notes_update(session=session, event=event.event, topic_ids=frozenset({topic.id}))
+
+    assert f'id="notes-latest-{topic.id}"' in html
+    assert "a long text" not in html  # its pages ask for it (GET …/notes/latest); the others never get it

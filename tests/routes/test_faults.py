@@ -8,14 +8,20 @@ import socket
 import socketserver
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 from starlette.testclient import TestClient
 
 from app.config import Settings
+from app.db import connect
 from app.errors import DATABASE_DOWN
 from app.main import create_app
+from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
+from tests.factories import Factory
 
 
 def _close(*sockets: socket.socket) -> None:
@@ -65,21 +71,35 @@ class Link:
                     each.shutdown(socket.SHUT_RDWR)
 
 
+# A database over the network is PostgreSQL's case (SQLite is a file beside the server): CI sets it up.
+pytestmark = pytest.mark.skipif(
+    not (POSTGRES_URL or REQUIRE_POSTGRES), reason="TEST_DATABASE_URL is not set (CI sets it)"
+)
+
+
 @pytest.fixture
-def cut_off(settings: Settings, backend: str) -> Iterator[tuple[TestClient, Link]]:
-    if backend != "postgresql":
-        pytest.skip("a database over the network is PostgreSQL's case; SQLite is a file beside the server")
-    url = make_url(settings.database_url)
+def cut_off(migrated_postgres: str, tmp_path: Path) -> Iterator[tuple[TestClient, Link, Factory]]:
+    database = connect(migrated_postgres)
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with database.write_engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    url = make_url(migrated_postgres)
     link = Link(url.host or "127.0.0.1", url.port or 5432)
-    through = settings.model_copy(
-        update={"database_url": url.set(host="127.0.0.1", port=link.port).render_as_string(hide_password=False)}
+    through = url.set(host="127.0.0.1", port=link.port).render_as_string(hide_password=False)
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        DATABASE_URL=through,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        public_url="http://testserver",
     )
-    with TestClient(create_app(through)) as client:
-        yield client, link
+    with TestClient(create_app(settings)) as client:
+        yield client, link, Factory(database)
+    database.dispose()
 
 
-def test_the_database_gone_is_a_503_in_words_for_the_api_and_the_pages(cut_off, factory):
-    client, link = cut_off
+def test_the_database_gone_is_a_503_in_words_for_the_api_and_the_pages(cut_off):
+    client, link, factory = cut_off
     factory.event(slug="gathering")
     assert client.get("/api/events/gathering").status_code == 200
 

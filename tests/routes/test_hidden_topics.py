@@ -79,7 +79,7 @@ def test_the_notes_pages_of_a_hidden_topic_are_not_found_for_attendees(client: T
     _retire(client, event, abusive, duplicate, target)
     join(client, "gathering", "Bo")
 
-    for path in ("notes", "notes/revisions", "notes/revisions/1"):
+    for path in ("notes", "notes/latest", "notes/revisions", "notes/revisions/1"):
         page = client.get(f"/e/gathering/topics/{abusive.id}/{path}")
         assert page.status_code == 404, path
         assert "Something abusive" not in page.text

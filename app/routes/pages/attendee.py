@@ -136,7 +136,6 @@ class Market(Visit):
             "voted": held.voted,
             "votes_left": held.left,
             "invite_url": f"{settings_of(self.request).public_url}/e/{event.slug}",
-            **live_context(session, event, "market"),
             "request_key": uuid.uuid4().hex,  # the next proposal's name (see propose_form.html)
             "error": error,
             **extra,
@@ -151,6 +150,12 @@ class Market(Visit):
         ctx = self.context(**extra)
         if wants_fragment(self.request):
             return fragments(self.request, swapped(*names, context=ctx), status_code=status_code)
+        return self.page(ctx, status_code)
+
+    def page(self, ctx: dict[str, Any], status_code: int) -> HTMLResponse:
+        """The whole marketplace: only a whole page follows the live feed and shows the announcement (two
+        more reads, which the partial answers to a hall's taps don't need)."""
+        ctx = {**ctx, **live_context(self.session, self.event, "market")}
         return render(self.request, "pages/marketplace.html", ctx, status_code=status_code)
 
     async def refused(self, names: list[str], error: PageError, status_code: int) -> Response:
@@ -183,8 +188,12 @@ def marketplace(visit: VisitDep, listing: ListingDep) -> Response:
     else:
         market = visit.extend(Market, attendee=attendee, listing=listing)
         ctx = market.context(flash=pop_flash(request))
-        template = TOPIC_LIST if wants_fragment(request) else "pages/marketplace.html"
-        response = render(request, template, ctx, status_code=422 if ctx["error"] is not None else 200)
+        status = 422 if ctx["error"] is not None else 200
+        response = (
+            render(request, TOPIC_LIST, ctx, status_code=status)
+            if wants_fragment(request)
+            else market.page(ctx, status)
+        )
     # The same URL answers a page or (to htmx) a fragment: caches and the back button must not mix them.
     response.headers["Vary"] = "HX-Request"
     return response

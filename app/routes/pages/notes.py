@@ -23,7 +23,7 @@ from app.errors import status_for
 from app.markdown import preview_of, render_markdown
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES
-from app.realtime.notes_view import latest_context, local_time
+from app.realtime.notes_view import latest_context, local_time, saved_fragments
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import flash, fragments, pop_flash, render, see_other, wants_fragment
 from app.routes.pages.visit import VisitDep
@@ -221,6 +221,13 @@ def _refused(
     if base_version and base_version.strip().isdigit() and len(base_version.strip()) <= 9:
         ctx["base_version"] = int(base_version)
     return render(request, "pages/notes.html", ctx, status_code=status)
+
+
+@router.get("/e/{slug}/topics/{topic_id}/notes/latest", response_class=HTMLResponse)
+def latest_notes(topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
+    """The saved notes of one session as fragments, for its open pages to take when its latest line changes."""
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
+    return HTMLResponse(saved_fragments(topic_id=topic_id, note=view.note), headers={"Cache-Control": "no-store"})
 
 
 @router.post("/e/{slug}/topics/{topic_id}/notes/preview", dependencies=[CsrfChecked])
