@@ -22,7 +22,7 @@ from app.ratelimits import LimitName, RateLimits
 from app.services import attendees, events, tokens
 from app.services.actors import Actor
 from app.services.changes import Written
-from app.services.errors import NotAllowed, NotAuthenticated
+from app.services.errors import Banned, NotAllowed, NotAuthenticated
 from app.writer import Writer
 
 T = TypeVar("T")
@@ -177,7 +177,8 @@ class Voter:
 class KnownAttendees:
     """Attendees recently authenticated, so that a vote needs no database read before the writer.
 
-    Safe to keep: tokens never change and attendees are never deleted one by one. Every entry is
+    Safe to keep: tokens never change and attendees are never deleted one by one (a ban is checked again
+    inside the vote's transaction). Every entry is
     re-proved on each use (the token's hash is compared in constant time, the slug must match), and
     the write transaction still checks that the attendee exists. Only identities are kept here, never
     phase switches or budgets: those are read inside the write transaction. A bounded dict: the oldest
@@ -194,6 +195,11 @@ class KnownAttendees:
         if parsed is None or known is None or known[0] != slug or not tokens.secret_matches(parsed[1], known[2]):
             return None
         return Voter(attendee_id=parsed[0], event_id=known[1])
+
+    def forget(self, attendee_id: int) -> None:
+        """The attendee was banned: this worker stops trusting their token at once (the vote's own
+        transaction refuses them on every worker anyway)."""
+        self._known.pop(attendee_id, None)
 
     def remember(self, slug: str, attendee: Attendee) -> Voter:
         if len(self._known) >= self._max_size:
@@ -237,7 +243,7 @@ async def get_visitor(request: Request, event: EventDep, session: SessionDep) ->
     """Who is looking at a page of one event, from the session cookie's attendee token and facilitator key."""
     known_attendees: dict[str, str] = request.session.get(ATTENDEES_KEY, {})
     passes: dict[str, str] = request.session.get(FACILITATORS_KEY, {})
-    attendee, forgotten = None, False
+    attendee, forgotten, banned = None, False, False
     token = known_attendees.get(event.slug)
     if token:
         try:
@@ -246,11 +252,15 @@ async def get_visitor(request: Request, event: EventDep, session: SessionDep) ->
             # A stale cookie (the event was reset) or a forged one: forget it, ask to join again.
             forget_attendee(request, event.slug)
             forgotten = True
+        except Banned:
+            # Kept in the cookie: the pages read as for anyone, but this device can't join again.
+            banned = True
     shown = passes.get(event.slug)
     is_facilitator = bool(shown) and tokens.secrets_equal(str(shown), facilitator_pass(request, event))
     if shown and not is_facilitator:  # the key was replaced since (or an old cookie that held the key itself)
         forget_facilitator(request, event.slug)
-    return replace(_attendee_actor(event, attendee, is_facilitator=is_facilitator), forgotten=forgotten)
+    actor = _attendee_actor(event, attendee, is_facilitator=is_facilitator)
+    return replace(actor, forgotten=forgotten, banned=banned)
 
 
 VisitorDep = Annotated[Actor, Depends(get_visitor)]

@@ -29,6 +29,7 @@ class EventInfo:
     notes_locked: bool = False
     board_mode: str = "cycle"
     board_cycle_seconds: int = 20
+    topic_limit: int = 300
 
 
 @dataclass(frozen=True)

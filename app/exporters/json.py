@@ -48,6 +48,7 @@ class EventPart(_Part):
     notes_locked: bool = False
     board_mode: str = "cycle"
     board_cycle_seconds: Version = 20
+    topic_limit: Version = 300
 
 
 class RoomPart(_Part):

@@ -14,6 +14,8 @@ class Attendee(SQLModel, table=True):
     # SHA-256 of the secret part of the token; the token itself is never stored.
     token_hash: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
+    # Set when the facilitator bans the attendee: their token is refused from then on, their topics hidden.
+    banned_at: datetime | None = None
 
 
 class AttendeeCreate(SQLModel):

@@ -10,6 +10,10 @@ from app.models._base import utcnow
 # "cycle" shows the wall, now/next and the marketplace in turn; the others stay on one.
 BOARD_MODES = ("cycle", "wall", "now", "market", "join")
 BOARD_CYCLE_RANGE = (5, 600)  # seconds per mode when cycling
+# How many topics one event takes (withdrawn ones don't count). The default keeps every page of a big
+# gathering light; a facilitator raises it for a gathering that needs more.
+TOPIC_LIMIT_DEFAULT = 300
+TOPIC_LIMIT_RANGE = (1, 5000)
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"
 
@@ -38,6 +42,7 @@ class Event(EventBase, table=True):
     # The venue screen: one of BOARD_MODES, and how long each mode shows when it cycles.
     board_mode: str = Field(default="cycle", max_length=16, sa_column_kwargs={"server_default": "cycle"})
     board_cycle_seconds: int = Field(default=20, sa_column_kwargs={"server_default": "20"})
+    topic_limit: int = Field(default=TOPIC_LIMIT_DEFAULT, sa_column_kwargs={"server_default": str(TOPIC_LIMIT_DEFAULT)})
 
 
 class EventCreate(SQLModel):
@@ -68,6 +73,7 @@ class EventUpdate(SQLModel):
     notes_locked: bool | None = None
     board_mode: str | None = None
     board_cycle_seconds: int | None = None
+    topic_limit: int | None = None
 
 
 # The event's settings, listed once: EventUpdate's fields, in its order. What a facilitator can change, and
@@ -95,3 +101,4 @@ class EventPublic(SQLModel):
     notes_locked: bool
     board_mode: str
     board_cycle_seconds: int
+    topic_limit: int

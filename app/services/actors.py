@@ -23,6 +23,8 @@ class Actor:
     is_facilitator: bool = False
     # The device held an attendee token this event no longer knows (it was reset): the join page says so.
     forgotten: bool = False
+    # The device holds the token of an attendee the facilitator banned: no joining again from it.
+    banned: bool = False
 
     @classmethod
     def facilitator(cls, event_id: int) -> Actor:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import delete, select
+from sqlmodel import Session, col
 
-from app.models import Attendee, Event, id_of
+from app.db import exec_select
+from app.models import Attendance, Attendee, Event, Topic, Vote, id_of
+from app.models._base import utcnow
+from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services import tokens
 from app.services.actors import FACILITATOR_NAME
-from app.services.changes import Written
-from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated
+from app.services.changes import BoardChange, Written
+from app.services.errors import Banned, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from app.services.lookups import get_event_by_id
 from app.services.text import clean_line
+from app.services.topics import hide_topic
 
 DISPLAY_NAME_MAX = 40
 # Names the pages and exports give to roles: an attendee who took one could pass for the facilitator.
@@ -59,4 +64,62 @@ def authenticate(*, session: Session, event: Event, token: str | None) -> Attend
         or not tokens.secret_matches(parsed[1], attendee.token_hash)
     ):
         raise NotAuthenticated("We don't recognise you in this event. Join with your name first.")
+    if attendee.banned_at is not None:
+        raise Banned()
     return attendee
+
+
+@dataclass(frozen=True)
+class BanResult:
+    attendee: Attendee
+    hidden_topic_ids: tuple[int, ...]
+
+
+def display_name_of(*, session: Session, event_id: int, attendee_id: int) -> str | None:
+    attendee = session.get(Attendee, attendee_id)
+    return attendee.display_name if attendee is not None and attendee.event_id == event_id else None
+
+
+def banned_ids(*, session: Session, event_id: int) -> set[int]:
+    """The event's banned attendees, for the facilitator's list of topics."""
+    query = select(col(Attendee.id)).where(col(Attendee.event_id) == event_id, col(Attendee.banned_at).is_not(None))
+    return {attendee_id for attendee_id in exec_select(session, query).scalars() if attendee_id is not None}
+
+
+def ban_attendee(*, session: Session, event_id: int, attendee_id: int) -> Written[BanResult]:
+    """Moderation: someone who abuses the event is sent away. Their token is refused from now on, their
+    topics are hidden (as the facilitator's hide does: dots back to their owners, off the wall), and
+    their dots and "I'm going"s are taken back, so nothing they did still counts. Their notes revisions
+    stay: no text is ever lost, and the facilitator can still read what was written."""
+    attendee = session.get(Attendee, attendee_id)
+    if attendee is None or attendee.event_id != event_id:
+        raise NotFound("There is no such attendee in this event.")
+    if attendee.banned_at is not None:
+        return Written(BanResult(attendee=attendee, hidden_topic_ids=()), None)
+    attendee.banned_at = utcnow()
+    session.add(attendee)
+    their_topics = tuple(
+        id_of(topic)
+        for topic in exec_select(
+            session,
+            select(Topic).where(
+                col(Topic.event_id) == event_id,
+                col(Topic.convener_id) == attendee_id,
+                col(Topic.status).in_(ACTIVE_TOPIC_STATUSES),
+            ),
+        ).scalars()
+    )
+    voted = list(exec_select(session, select(col(Vote.topic_id)).where(col(Vote.attendee_id) == attendee_id)).scalars())
+    going = list(
+        exec_select(
+            session, select(col(Attendance.slot_id)).where(col(Attendance.attendee_id) == attendee_id)
+        ).scalars()
+    )
+    change = BoardChange.of(event_id, "attendee", topic_ids=voted, slot_ids=going)
+    for topic_id in their_topics:
+        hidden = hide_topic(session=session, event_id=event_id, topic_id=topic_id).change
+        change = change.merge(hidden) if hidden is not None else change
+    session.exec(delete(Vote).where(col(Vote.attendee_id) == attendee_id))
+    session.exec(delete(Attendance).where(col(Attendance.attendee_id) == attendee_id))
+    session.flush()
+    return Written(BanResult(attendee=attendee, hidden_topic_ids=their_topics), change)

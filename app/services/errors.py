@@ -29,6 +29,16 @@ class NotAuthenticated(NotAllowed):
     """No valid attendee token or facilitator key was presented."""
 
 
+class Banned(NotAllowed):
+    """The facilitator banned this attendee: their token is refused."""
+
+    def __init__(
+        self,
+        message: str = "The facilitator has removed you from this event. If you think it's a mistake, talk to them.",
+    ) -> None:
+        super().__init__(message)
+
+
 class PhaseClosed(NotAllowed):
     """Proposals or voting are closed for this event."""
 
@@ -55,6 +65,10 @@ class SlotOverlap(Conflict):
 
 class SlotNotForSessions(Conflict):
     pass
+
+
+class TopicLimitReached(Conflict):
+    """The event holds as many topics as its facilitator allows."""
 
 
 class TopicNotActive(Conflict):

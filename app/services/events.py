@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Attendee, Event, Topic, TopicStatus, Vote
-from app.models.event import BOARD_CYCLE_RANGE, BOARD_MODES, SLUG_PATTERN, EventUpdate
+from app.models.event import BOARD_CYCLE_RANGE, BOARD_MODES, SLUG_PATTERN, TOPIC_LIMIT_RANGE, EventUpdate
 from app.services import tokens
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -102,6 +102,8 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate) -> Wri
         _check_board_mode(update.board_mode)
     if update.board_cycle_seconds is not None:
         _check_board_cycle_seconds(update.board_cycle_seconds)
+    if update.topic_limit is not None:
+        _check_topic_limit(update.topic_limit)
     # A dict, not the model: given a model, sqlmodel_update copies its unset fields (None) too.
     event.sqlmodel_update(changes)
     session.add(event)
@@ -129,6 +131,12 @@ def _check_board_cycle_seconds(seconds: int) -> None:
         raise InvalidInput(
             f"Each board mode shows for {low} to {high} seconds when cycling.", field="board_cycle_seconds"
         )
+
+
+def _check_topic_limit(limit: int) -> None:
+    low, high = TOPIC_LIMIT_RANGE
+    if not low <= limit <= high:
+        raise InvalidInput(f"An event takes between {low} and {high} topics.", field="topic_limit")
 
 
 def rotate_facilitator_key(*, session: Session, event_id: int) -> Written[str]:

@@ -10,13 +10,13 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendee, Topic, TopicStatus, Vote, id_of
+from app.models import Attendee, Event, Topic, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.topic import REQUEST_KEY_MAX
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
-from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicNotActive
+from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicLimitReached, TopicNotActive
 from app.services.lookups import get_active_topic, get_event_by_id, get_readable_topic, get_topic
 from app.services.placements import unplace_topics
 from app.services.text import clean_line, clean_text
@@ -63,8 +63,10 @@ def propose_topic(
                 raise InvalidInput("This request key was used for another proposal.", field="request_key")
             return Written(made, None)  # already proposed and announced: nothing changes
     event = get_event_by_id(session=session, event_id=event_id)
-    if convener_id is not None and not event.proposals_open:
-        raise PhaseClosed("Proposals are closed for this event.")
+    if convener_id is not None:
+        if not event.proposals_open:
+            raise PhaseClosed("Proposals are closed for this event.")
+        _check_room_for_a_topic(session, event_id)
     topic = Topic(
         event_id=event_id,
         convener_id=convener_id,
@@ -75,6 +77,29 @@ def propose_topic(
     session.add(topic)
     session.flush()
     return Written(topic, BoardChange.of(event_id, "topic", topic_ids=id_of(topic), new_topics=True))
+
+
+def _check_room_for_a_topic(session: Session, event_id: int) -> None:
+    """The event's cap on topics: many people proposing at once can't make every page of the day heavy.
+
+    Counts what is on the marketplace (hidden, merged and withdrawn topics don't count). The facilitator
+    is not held to it. On PostgreSQL the event's row is locked first, so that workers proposing at once
+    take turns and the cap is exact; SQLite's write transactions take turns already.
+    """
+    limit = exec_select(
+        session, select(col(Event.topic_limit)).where(col(Event.id) == event_id).with_for_update()
+    ).scalar_one()
+    on_the_marketplace = exec_select(
+        session,
+        select(func.count())
+        .select_from(Topic)
+        .where(col(Topic.event_id) == event_id, col(Topic.status).in_(ACTIVE_TOPIC_STATUSES)),
+    ).scalar_one()
+    if on_the_marketplace >= limit:
+        raise TopicLimitReached(
+            f"This event has reached its limit of {limit} topics. Give your dots to a topic already "
+            "proposed, or ask the facilitator to make room for more."
+        )
 
 
 def edit_topic(

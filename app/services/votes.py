@@ -12,7 +12,7 @@ from app.models import Attendee, Event, Topic, Vote
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services.changes import BoardChange, Written
-from app.services.errors import BudgetSpent, NotAuthenticated, NotFound, PhaseClosed, TopicNotActive
+from app.services.errors import Banned, BudgetSpent, NotAuthenticated, NotFound, PhaseClosed, TopicNotActive
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class _VoteState:
     votes: int  # the topic's vote count
 
 
-def _build_vote_state_query() -> Select[tuple[int, bool, int, str | None, int, bool, int]]:
+def _build_vote_state_query() -> Select[tuple[int, bool, int, str | None, int, bool, int, bool]]:
     attendee_id: BindParameter[int] = bindparam("attendee_id")
     topic_id: BindParameter[int] = bindparam("topic_id")
     # OR of equalities, not IN: an IN list is re-expanded at every execution.
@@ -125,8 +125,20 @@ def _build_vote_state_query() -> Select[tuple[int, bool, int, str | None, int, b
     )
     has_dot = exists().where(col(Vote.attendee_id) == attendee_id, col(Vote.topic_id) == topic_id)
     votes = select(func.count()).select_from(Vote).where(col(Vote.topic_id) == topic_id).scalar_subquery()
+    # Banned is read here, not only when the token is checked: the vote path trusts a cache of tokens
+    # (app/deps.py, KnownAttendees) that another worker's ban does not reach.
+    banned = col(Attendee.banned_at).is_not(None)
     return (
-        select(col(Event.id), col(Event.voting_open), col(Event.votes_per_attendee), topic_status, held, has_dot, votes)
+        select(
+            col(Event.id),
+            col(Event.voting_open),
+            col(Event.votes_per_attendee),
+            topic_status,
+            held,
+            has_dot,
+            votes,
+            banned,
+        )
         .join(Attendee, col(Attendee.event_id) == col(Event.id))
         .where(col(Attendee.id) == attendee_id)
     )
@@ -156,6 +168,8 @@ def _vote_state(session: Session, attendee_id: int, topic_id: int) -> _VoteState
     row = connection.execute(_VOTE_STATE, {"attendee_id": attendee_id, "topic_id": topic_id}).first()
     if row is None:
         raise NotAuthenticated("We don't know you in this event any more. Please join again.")
+    if row[7]:
+        raise Banned()
     return _VoteState(
         event_id=row[0],
         voting_open=bool(row[1]),

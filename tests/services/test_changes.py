@@ -156,6 +156,11 @@ CASES: dict[str, Case] = {
         attendance.leave(session=s, attendee_id=d.ada.id, slot_id=d.morning_id),
         _change(d, "attendance", slot_ids=d.morning_id),
     ),
+    "attendees.ban_attendee": lambda s, d: (
+        attendees.ban_attendee(session=s, event_id=d.id, attendee_id=d.ada.id),
+        # Ada's topics leave the marketplace and the wall (she had no dots or "I'm going" to take back).
+        _change(d, "attendee").merge(_change(d, "topic", topic_ids={d.placed_id, d.loose_id}, wall=True)),
+    ),
     "attendees.join_event": lambda s, d: (
         attendees.join_event(session=s, event_id=d.id, display_name="Bo"),
         None,  # nobody's page lists who joined

@@ -4,7 +4,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
-from app.deps import ApiAttendee, EventDep, SessionDep, WriterDep, address_limit, join_counting_wrong_codes
+from app.deps import (
+    ApiAttendee,
+    ApiFacilitator,
+    EventDep,
+    RowId,
+    SessionDep,
+    WriterDep,
+    address_limit,
+    join_counting_wrong_codes,
+)
 from app.models import id_of
 from app.models.attendee import AttendeeCreate, AttendeeJoined
 from app.services import attendance, attendees, votes
@@ -40,4 +49,21 @@ def me(event: EventDep, attendee: ApiAttendee, session: SessionDep) -> dict[str,
         "going": {
             str(slot): topic for slot, topic in attendance.my_day(session=session, attendee_id=id_of(attendee)).items()
         },
+    }
+
+
+@router.post("/events/{slug}/attendees/{attendee_id}/ban")
+async def ban(
+    request: Request, attendee_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep
+) -> dict[str, Any]:
+    """Moderation: the attendee's token is refused from now on, their topics hidden, their dots and
+    attendance taken back. Banning someone banned already changes nothing."""
+    event_id = id_of(event)
+    banned = await writer.run(lambda s: attendees.ban_attendee(session=s, event_id=event_id, attendee_id=attendee_id))
+    request.app.state.known_attendees.forget(attendee_id)
+    return {
+        "id": attendee_id,
+        "display_name": banned.attendee.display_name,
+        "banned": True,
+        "hidden_topic_ids": list(banned.hidden_topic_ids),
     }

@@ -25,6 +25,7 @@ from app.deps import (
     PageAttendee,
     RowId,
     SettingsDep,
+    VisitorDep,
     WriterDep,
     address_limit,
     join_counting_wrong_codes,
@@ -47,7 +48,7 @@ from app.routes.pages.rendering import (
 from app.routes.pages.visit import Visit, VisitDep
 from app.services import attendees, lookups, topics, votes
 from app.services.actors import Actor
-from app.services.errors import DomainError, InvalidInput, NotAllowed
+from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed
 from app.services.topics import TopicSort
 
 router = APIRouter()
@@ -184,7 +185,8 @@ def marketplace(visit: VisitDep, listing: ListingDep) -> Response:
     request, visitor = visit.request, visit.visitor
     attendee = visit.session.get(Attendee, visitor.attendee_id) if visitor.attendee_id is not None else None
     if attendee is None:
-        response = render(request, "pages/join.html", {"event": visit.event, "forgotten": visitor.forgotten})
+        context = {"event": visit.event, "forgotten": visitor.forgotten, "banned": visitor.banned}
+        response = render(request, "pages/join.html", context, status_code=403 if visitor.banned else 200)
     else:
         market = visit.extend(Market, attendee=attendee, listing=listing)
         ctx = market.context(flash=pop_flash(request))
@@ -204,12 +206,15 @@ async def join(
     request: Request,
     slug: str,
     event: EventDep,
+    visitor: VisitorDep,
     writer: WriterDep,
     display_name: FormText = "",
     join_code: FormText = "",
 ) -> Response:
     event_id = id_of(event)
     try:
+        if visitor.banned:
+            raise Banned()
         joined = await join_counting_wrong_codes(
             request,
             lambda: writer.run(
@@ -224,6 +229,7 @@ async def join(
             at="join", message=error.message, field="join_code" if wrong_code else getattr(error, "field", None)
         )
         ctx = {"event": event, "error": page_error, "display_name": display_name, "join_code": join_code}
+        ctx["banned"] = isinstance(error, Banned)
         template = "partials/join_form.html" if wants_fragment(request) else "pages/join.html"
         return await run_in_threadpool(render, request, template, ctx, status_code=status_for(error))
     remember_attendee(request, slug, joined.token)

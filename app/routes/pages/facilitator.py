@@ -29,12 +29,12 @@ from app.errors import status_for
 from app.models import Event, Slot, SlotKind
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.models.event import EVENT_SETTINGS, EventUpdate
+from app.models.event import EVENT_SETTINGS, TOPIC_LIMIT_RANGE, EventUpdate
 from app.realtime.notes_view import local_time
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import announcements, events, topics, wall_setup
+from app.services import announcements, attendees, events, topics, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -163,6 +163,8 @@ class Desk(Visit):
 
     def section_context(self, section: Section) -> dict[str, Any]:
         session, event = self.session, self.event
+        if section == "event":
+            return {"topic_limit_range": TOPIC_LIMIT_RANGE}
         if section == "rooms":
             return {"rooms": wall_setup.list_rooms(session=session, event_id=self.event_id)}
         if section == "announcements":
@@ -177,6 +179,7 @@ class Desk(Visit):
         if section == "topics":
             views = topics.list_topics(session=session, event_id=self.event_id, include_retired=True)
             return {
+                "banned_ids": attendees.banned_ids(session=session, event_id=self.event_id),
                 "topics": views,
                 "active_topics": [v for v in views if v.topic.status in ACTIVE_TOPIC_STATUSES],
                 "titles": {v.topic.id: v.topic.title for v in views},
@@ -218,7 +221,11 @@ SECTIONS: tuple[Section, ...] = ("event", "announcements", "rooms", "slots", "to
 # can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
 # only how the messages name each number is written here.
 EVENT_FIELDS = tuple(name for name in EVENT_SETTINGS if name not in ("timezone", "date"))
-NUMBER_LABELS = {"votes_per_attendee": "The dot budget", "board_cycle_seconds": "The seconds per board mode"}
+NUMBER_LABELS = {
+    "votes_per_attendee": "The dot budget",
+    "board_cycle_seconds": "The seconds per board mode",
+    "topic_limit": "The most topics",
+}
 
 
 # --- The page and the secret link -----------------------------------------------------------------
@@ -529,6 +536,35 @@ async def hide_topic(topic_id: RowId, desk: DeskDep, confirmed: FormField = None
     )
 
 
+@router.post("/e/{slug}/facilitate/attendees/{attendee_id}/ban", dependencies=[CsrfChecked])
+async def ban_attendee(attendee_id: RowId, desk: DeskDep, confirmed: FormField = None) -> Response:
+    """Send away someone who abuses the event: asked once more, as hiding is, because it can't be undone here."""
+
+    def ask() -> Confirmation | None:
+        name = attendees.display_name_of(session=desk.session, event_id=desk.event_id, attendee_id=attendee_id)
+        return (
+            None
+            if name is None
+            else Confirmation(
+                question=f"Ban {name}? Their topics are hidden, their dots and “I'm going”s taken back, "
+                "and their link stops working on every device.",
+                action=f"{desk.base}/attendees/{attendee_id}/ban",
+                button=f"Ban {name}",
+            )
+        )
+
+    event_id = desk.event_id
+    response = await desk.act_once_sure(
+        confirmed=confirmed,
+        ask=ask,
+        section="topics",
+        form="section",
+        work=lambda s: attendees.ban_attendee(session=s, event_id=event_id, attendee_id=attendee_id),
+    )
+    desk.request.app.state.known_attendees.forget(attendee_id)
+    return response
+
+
 @router.post("/e/{slug}/facilitate/topics/{topic_id}/merge", dependencies=[CsrfChecked])
 async def merge_topic(
     topic_id: RowId,
@@ -590,6 +626,7 @@ def _event_form(sent: dict[str, str]) -> str:
     """Which of the section's forms was posted, to show a message next to it."""
     for field, form in (
         ("votes_per_attendee", "budget"),
+        ("topic_limit", "topic_limit"),
         ("board_mode", "board"),
         ("join_code", "join_code"),
         ("name", "name"),
