@@ -137,7 +137,7 @@ class NotesView:
 @dataclass(frozen=True)
 class Editor:
     name: str
-    saves: int
+    revisions: int  # not saves: a person's saves within the fold window are one revision
     last_at: datetime
 
 
@@ -359,12 +359,14 @@ def _no_version(session: Session, note: Note | None, version: int) -> NotFound:
 
 
 def editors(revisions: list[NoteRevision]) -> list[Editor]:
-    """Who has edited, most recent first, with how many saves."""
+    """Who has edited, most recent first, with how many revisions."""
     seen: dict[str, Editor] = {}
     for revision in revisions:
         earlier = seen.get(revision.author_name)
         seen[revision.author_name] = Editor(
-            name=revision.author_name, saves=(earlier.saves if earlier else 0) + 1, last_at=revision.created_at
+            name=revision.author_name,
+            revisions=(earlier.revisions if earlier else 0) + 1,
+            last_at=revision.created_at,
         )
     return sorted(seen.values(), key=lambda e: e.last_at, reverse=True)
 

@@ -47,7 +47,7 @@ def test_attendee_saves_with_a_plain_post_and_sees_it(client, placed, backend):
     assert (response.status_code, response.headers["location"]) == (303, _url(placed))
     assert '<p class="note" role="status">Saved — version 1.</p>' in html
     assert "<li><strong>async</strong></li>" in element(html, "notes-preview")
-    assert "Ada — 1 save, last at" in html
+    assert "Ada — 1 revision, last at" in html
     assert 'id="notes-base-version" name="base_version" value="1"' in html
 
 
@@ -207,7 +207,9 @@ def test_history_and_diff_after_a_burst_show_its_last_text_against_the_version_i
     history = client.get(f"{_url(placed)}/revisions").text
     revision = client.get(f"{_url(placed)}/revisions/3").text
     folded = client.get(f"{_url(placed)}/revisions/2")
+    page = client.get(_url(placed)).text
 
+    assert "Ada — 1 revision, last at" in page and "Bob — 1 revision, last at" in page
     assert re.findall(r">Version (\d+)</a>", history) == ["3", "1"]
     assert "by Ada at" in history and "<strong>(current)</strong>" in history
     assert '<h2 id="notes-diff-heading">Changes from version 1</h2>' in revision
