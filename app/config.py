@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -38,6 +39,9 @@ class Settings(BaseSettings):
     limit_joins: str = "3000/minute"
     limit_join_code_tries: str = "100/minute"
     limit_websockets: str = "6000/minute"
+    # Notes saves by one person within this many seconds of their previous one, with nobody else saving
+    # between, update that revision instead of adding one (app/services/notes.py); 0 keeps every save.
+    notes_fold_seconds: int = Field(default=60, ge=0, le=3600)
     # Secure cookies need HTTPS; on by default in production.
     cookie_secure: bool | None = None
 
@@ -71,6 +75,10 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError(f"'{value}' is not a rate: write it like 10/minute or 300/hour") from None
         return value
+
+    @property
+    def notes_fold_window(self) -> timedelta:
+        return timedelta(seconds=self.notes_fold_seconds)
 
     @property
     def is_sqlite(self) -> bool:

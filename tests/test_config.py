@@ -1,5 +1,7 @@
 """Settings: development makes and keeps a secret key; production refuses to run without a real one."""
 
+from datetime import timedelta
+
 import pytest
 from pydantic import ValidationError
 
@@ -57,3 +59,12 @@ def test_redis_channel_prefix_is_a_plain_name(tmp_path, monkeypatch):
 )
 def test_database_urls_as_hosting_platforms_write_them_use_the_installed_driver(tmp_path, given, used):
     assert Settings(data_dir=tmp_path, DATABASE_URL=given).database_url == used
+
+
+def test_the_notes_fold_window_comes_from_the_environment_and_is_never_negative(tmp_path, monkeypatch):
+    assert Settings(data_dir=tmp_path).notes_fold_window == timedelta(seconds=60)
+    monkeypatch.setenv("HALLWAY_NOTES_FOLD_SECONDS", "15")
+    assert Settings(data_dir=tmp_path).notes_fold_window == timedelta(seconds=15)
+    monkeypatch.setenv("HALLWAY_NOTES_FOLD_SECONDS", "-1")
+    with pytest.raises(ValidationError, match="notes_fold_seconds"):
+        Settings(data_dir=tmp_path)

@@ -6,7 +6,7 @@ from app.models.attendance import Attendance
 from app.models.attendee import Attendee
 from app.models.enums import SlotKind, TopicStatus
 from app.models.event import Event
-from app.models.note import Note, NoteRevision, RevisionKind
+from app.models.note import FoldedVersion, Note, NoteRevision, RevisionKind
 from app.models.placement import Placement
 from app.models.room import Room
 from app.models.slot import Slot
@@ -19,6 +19,7 @@ __all__ = [
     "Attendance",
     "Attendee",
     "Event",
+    "FoldedVersion",
     "Note",
     "NoteRevision",
     "Placement",

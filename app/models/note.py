@@ -1,8 +1,14 @@
 """A Note: the notes of one placed session, and every NoteRevision of them, kept forever.
 
-Versions count revisions: each save is one revision with the next number. The note's `version` is the
-revision whose text the notes show now; a `conflict` revision takes a number too but does not become
-current, so current versions may skip a number (the skipped one is a text kept aside, never lost).
+Every save that changes the notes takes the next version number, and a revision is named by the version
+it holds. Mostly each save is a revision of its own. A save by the author of the latest revision, soon
+after it, is folded into it instead (app/services/notes.py): that revision takes the new text, time and
+number, so a burst of autosaves is one revision named by its last version, and the numbers it passed
+through are no revision any more. The note's `version` is the revision whose text the notes show now; a
+`conflict` revision takes a number too but does not become current. So current versions skip numbers.
+
+A version folded away may still be the base of someone's editor: its text is kept for a while as a
+FoldedVersion, only to merge such a stale save on what its author really saw.
 """
 
 from datetime import datetime
@@ -76,6 +82,20 @@ class NoteRevision(NoteFields, table=True):
         if self.submitted is not None and field in self.submitted:
             return str(self.submitted[field])
         return str(getattr(self, field))
+
+
+class FoldedVersion(NoteFields, table=True):
+    """The text of a version that a fold replaced: a merge base for editors still on it, not history.
+
+    The service keeps the last few of each note (see `FOLDED_VERSIONS_KEPT`) and deletes older ones.
+    """
+
+    __table_args__ = (UniqueConstraint("note_id", "version", name="uq_foldedversion_note_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # No index of its own: the unique constraint's index starts with note_id.
+    note_id: int = Field(foreign_key="note.id", ondelete="CASCADE")
+    version: int
 
 
 class NoteSave(SQLModel):

@@ -7,6 +7,14 @@ that clash keep the notes as they are and store the text sent as a `conflict` re
 to resolve. Either way every text sent is in the revisions (a merge keeps it in `submitted`), so no
 keystroke that reached the server is lost. A save that changes nothing adds no revision.
 
+The fold rule: a plain save by the author of the latest revision (the same attendee, or the facilitator),
+within `fold_within` of it, updates that revision in place (text, time and number) instead of adding one,
+so that a person's autosaves make one revision a burst, not one a few seconds. The save still takes the
+next version number, so that an editor on the previous one is stale and merges. A save by someone else in
+between, a merge, a conflict or a restore starts a new revision: the history keeps each person's last
+text of each burst, and every other revision as before. The text a fold replaces is kept a while
+(FoldedVersion) for the editors still based on it, so that their next save merges on what they saw.
+
 Notes exist for topics that are placed; once written they are kept (and stay writable) if the topic is
 later unplaced, withdrawn or merged, so that nothing written in a session disappears with a move.
 """
@@ -17,16 +25,28 @@ import difflib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal, cast
 from urllib.parse import urlsplit
 
 from merge3 import Merge3
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendance, Attendee, Note, NoteRevision, Placement, RevisionKind, Room, Slot, Topic, id_of
+from app.models import (
+    Attendance,
+    Attendee,
+    FoldedVersion,
+    Note,
+    NoteRevision,
+    Placement,
+    RevisionKind,
+    Room,
+    Slot,
+    Topic,
+    id_of,
+)
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.note import FIELD_NAMES, MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
@@ -39,6 +59,12 @@ from app.services.lookups import FACILITATOR_ONLY_STATUSES, get_event_by_id, get
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 Outcome = Literal["saved", "merged", "unchanged", "conflict", "restored"]
+
+# How many folded-away versions of one note are kept as merge bases. An editor further behind than this
+# (someone else folded this many saves since it loaded) merges on the text that burst started from: its
+# author's earlier lines may then come twice, but nothing is lost. Bounded, because the fold exists to
+# stop one person's autosaves from filling the disk: at most this many 200 KB texts a note.
+FOLDED_VERSIONS_KEPT = 20
 
 
 class NotesLocked(NotAllowed):
@@ -111,7 +137,7 @@ class NotesView:
 @dataclass(frozen=True)
 class Editor:
     name: str
-    saves: int
+    revisions: int  # not saves: a person's saves within the fold window are one revision
     last_at: datetime
 
 
@@ -317,17 +343,30 @@ def get_revision(*, session: Session, event_id: int, topic_id: int, actor: Actor
     _check_open(session, topic, note)
     revision = _revision(session, note, version) if note else None
     if revision is None:
-        raise NotFound(f"These notes have no version {version}.")
+        raise _no_version(session, note, version)
     return revision
 
 
+def _no_version(session: Session, note: Note | None, version: int) -> NotFound:
+    """The answer for a version that is no revision, naming the one it was folded into if it was."""
+    later = _revision_after(session, note, version) if note and 0 < version <= _latest_number(session, note) else None
+    if later is not None and later.kind == RevisionKind.save:
+        return NotFound(
+            f"Version {version} was folded into version {later.version}: "
+            f"{later.author_name} saved again soon after, and one revision keeps the last text of those saves."
+        )
+    return NotFound(f"These notes have no version {version}.")
+
+
 def editors(revisions: list[NoteRevision]) -> list[Editor]:
-    """Who has edited, most recent first, with how many saves."""
+    """Who has edited, most recent first, with how many revisions."""
     seen: dict[str, Editor] = {}
     for revision in revisions:
         earlier = seen.get(revision.author_name)
         seen[revision.author_name] = Editor(
-            name=revision.author_name, saves=(earlier.saves if earlier else 0) + 1, last_at=revision.created_at
+            name=revision.author_name,
+            revisions=(earlier.revisions if earlier else 0) + 1,
+            last_at=revision.created_at,
         )
     return sorted(seen.values(), key=lambda e: e.last_at, reverse=True)
 
@@ -336,6 +375,17 @@ def _revision(session: Session, note: Note, version: int) -> NoteRevision | None
     return exec_select(
         session,
         select(NoteRevision).where(col(NoteRevision.note_id) == id_of(note), col(NoteRevision.version) == version),
+    ).scalar_one_or_none()
+
+
+def _revision_after(session: Session, note: Note, version: int) -> NoteRevision | None:
+    """The first revision numbered after `version`: for a version folded away, the one it was folded into."""
+    return exec_select(
+        session,
+        select(NoteRevision)
+        .where(col(NoteRevision.note_id) == id_of(note), col(NoteRevision.version) > version)
+        .order_by(col(NoteRevision.version))
+        .limit(1),
     ).scalar_one_or_none()
 
 
@@ -393,7 +443,7 @@ def _clean_url(value: str) -> str:
     return url
 
 
-def _fields_of(row: Note | NoteRevision | None) -> Fields:
+def _fields_of(row: Note | NoteRevision | FoldedVersion | None) -> Fields:
     return {name: str(getattr(row, name)) if row is not None else "" for name in FIELD_NAMES}
 
 
@@ -410,9 +460,22 @@ def _open_for_writing(session: Session, event_id: int, topic_id: int, actor: Act
 
 
 def save_notes(
-    *, session: Session, event_id: int, topic_id: int, actor: Actor, base_version: int, data: NoteInput
+    *,
+    session: Session,
+    event_id: int,
+    topic_id: int,
+    actor: Actor,
+    base_version: int,
+    data: NoteInput,
+    fold_within: timedelta | None = None,
+    now: datetime | None = None,
 ) -> Written[SaveResult]:
-    """Save a session's notes on `base_version`: stored, merged, or kept aside as a conflict (see above)."""
+    """Save a session's notes on `base_version`: stored, merged, or kept aside as a conflict (see above).
+
+    `fold_within` is the fold rule's window (the `notes_fold_seconds` setting); None folds nothing, every
+    save a revision of its own. `now` is the time of the save (the clock, unless a test sets it).
+    """
+    now = now or utcnow()
     author = _author(actor, event_id)
     cleaned = clean_input(data)
     _, note = _open_for_writing(session, event_id, topic_id, actor)
@@ -423,11 +486,7 @@ def save_notes(
             field="base_version",
         )
     current = _fields_of(note)
-    base = (
-        current
-        if note is None or base_version == note.version
-        else _fields_of(_base_revision(session, note, base_version))
-    )
+    base = current if note is None or base_version == note.version else _base_fields(session, note, base_version)
     sent = {name: value if (value := cleaned[name]) is not None else base[name] for name in FIELD_NAMES}
 
     conflicts: tuple[str, ...] = ()
@@ -452,6 +511,11 @@ def save_notes(
         note = Note(event_id=event_id, topic_id=topic_id)
         session.add(note)
         session.flush()
+    elif kind == RevisionKind.save and (burst := _foldable(session, note, latest, author, now, fold_within)):
+        _fold(session, note, burst, result, latest + 1, now)
+        _apply(note, result, burst, author, now)
+        session.flush()
+        return _written(event_id, SaveResult(outcome="saved", note=note, revision=burst, sent=sent))
     revision = NoteRevision(
         note_id=id_of(note),
         version=latest + 1,
@@ -460,6 +524,7 @@ def save_notes(
         author_name=author.name,
         author_id=author.attendee_id,
         submitted=sent if kind == RevisionKind.merge and result != sent else None,
+        created_at=now,
     )
     _set_fields(revision, sent if kind == RevisionKind.conflict else result)
     session.add(revision)
@@ -468,7 +533,7 @@ def save_notes(
         return _written(
             event_id, SaveResult(outcome="conflict", note=note, revision=revision, sent=sent, conflicts=conflicts)
         )
-    _apply(note, result, revision, author)
+    _apply(note, result, revision, author, now)
     session.flush()
     outcome: Outcome = "merged" if kind == RevisionKind.merge else "saved"
     return _written(event_id, SaveResult(outcome=outcome, note=note, revision=revision, sent=sent))
@@ -482,7 +547,7 @@ def restore_revision(
     _, note = _open_for_writing(session, event_id, topic_id, actor)
     old = _revision(session, note, version) if note else None
     if note is None or old is None:
-        raise NotFound(f"These notes have no version {version}.")
+        raise _no_version(session, note, version)
     restored = _fields_of(old)
     if restored == _fields_of(note):
         return _written(event_id, SaveResult(outcome="unchanged", note=note, revision=None, sent=restored))
@@ -496,7 +561,7 @@ def restore_revision(
     )
     _set_fields(revision, restored)
     session.add(revision)
-    _apply(note, restored, revision, author)
+    _apply(note, restored, revision, author, utcnow())
     session.flush()
     return _written(event_id, SaveResult(outcome="restored", note=note, revision=revision, sent=restored))
 
@@ -522,19 +587,91 @@ def _written(event_id: int, result: SaveResult) -> Written[SaveResult]:
     return Written(result, BoardChange.of(event_id, "notes", notes_topic_ids={result.note.topic_id}))
 
 
-def _base_revision(session: Session, note: Note, version: int) -> NoteRevision | None:
-    return None if version == 0 else _revision(session, note, version)
+def _base_fields(session: Session, note: Note, version: int) -> Fields:
+    """The text a stale save was based on: that revision's, or, for a version folded away since, its text as
+    kept; past FOLDED_VERSIONS_KEPT, the text the burst it was folded into started from."""
+    if version == 0:
+        return _fields_of(None)
+    if (revision := _revision(session, note, version)) is not None:
+        return _fields_of(revision)
+    folded = exec_select(
+        session,
+        select(FoldedVersion).where(col(FoldedVersion.note_id) == id_of(note), col(FoldedVersion.version) == version),
+    ).scalar_one_or_none()
+    if folded is not None:
+        return _fields_of(folded)
+    # An older base than the one the editor saw: lines its author added in that burst may come twice in the
+    # merge, but none is dropped (a base newer than what the editor saw would overwrite them instead).
+    burst = _revision_after(session, note, version)
+    if burst is None or burst.base_version >= version:
+        return _fields_of(None)
+    return _base_fields(session, note, burst.base_version)
 
 
-def _set_fields(row: Note | NoteRevision, fields: Fields) -> None:
+# --- The fold rule ----------------------------------------------------------------------------------
+
+
+def _foldable(
+    session: Session, note: Note, latest: int, author: _Author, now: datetime, within: timedelta | None
+) -> NoteRevision | None:
+    """The revision this plain save folds into: the latest, a plain save too, by the same author, recent."""
+    if not within or note.version != latest:  # folding off, or a conflict was kept aside after the notes
+        return None
+    revision = _revision(session, note, latest)
+    if revision is None or revision.kind != RevisionKind.save or not _same_author(revision, author):
+        return None
+    return revision if now - _aware(revision.created_at) <= within else None
+
+
+def _same_author(revision: NoteRevision, author: _Author) -> bool:
+    """The same attendee (by id: names are not unique), or the facilitator again (who has no attendee id)."""
+    if author.attendee_id is not None:
+        return revision.author_id == author.attendee_id
+    # author_id is also None once an attendee is removed: their revisions keep their own name, never this one.
+    return author.name == FACILITATOR_NAME and revision.author_id is None and revision.author_name == FACILITATOR_NAME
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def _fold(session: Session, note: Note, revision: NoteRevision, fields: Fields, version: int, now: datetime) -> None:
+    """Put the new text into the burst's revision under the new number; keep the text it had as a merge base.
+
+    The revision keeps its kind and its `base_version` (the version the burst started on), so its diff shows
+    the whole burst.
+    """
+    note_id = id_of(note)
+    kept = FoldedVersion(note_id=note_id, version=revision.version)
+    _set_fields(kept, _fields_of(revision))
+    session.add(kept)
+    revision.version = version
+    _set_fields(revision, fields)
+    revision.created_at = now
+    session.flush()
+    oldest_kept = exec_select(
+        session,
+        select(col(FoldedVersion.version))
+        .where(col(FoldedVersion.note_id) == note_id)
+        .order_by(col(FoldedVersion.version).desc())
+        .offset(FOLDED_VERSIONS_KEPT - 1)
+        .limit(1),
+    ).scalar_one_or_none()
+    if oldest_kept is not None:
+        session.exec(
+            delete(FoldedVersion).where(col(FoldedVersion.note_id) == note_id, col(FoldedVersion.version) < oldest_kept)
+        )
+
+
+def _set_fields(row: Note | NoteRevision | FoldedVersion, fields: Fields) -> None:
     for name in FIELD_NAMES:
         setattr(row, name, fields[name])
 
 
-def _apply(note: Note, fields: Fields, revision: NoteRevision, author: _Author) -> None:
+def _apply(note: Note, fields: Fields, revision: NoteRevision, author: _Author, now: datetime) -> None:
     _set_fields(note, fields)
     note.version = revision.version
-    note.updated_at = utcnow()
+    note.updated_at = now
     note.updated_by = author.name
 
 

@@ -47,7 +47,7 @@ def test_attendee_saves_with_a_plain_post_and_sees_it(client, placed, backend):
     assert (response.status_code, response.headers["location"]) == (303, _url(placed))
     assert '<p class="note" role="status">Saved — version 1.</p>' in html
     assert "<li><strong>async</strong></li>" in element(html, "notes-preview")
-    assert "Ada — 1 save, last at" in html
+    assert "Ada — 1 revision, last at" in html
     assert 'id="notes-base-version" name="base_version" value="1"' in html
 
 
@@ -187,9 +187,8 @@ def test_notes_of_an_unplaced_topic_say_why_there_are_none(client, factory, plac
 
 
 def test_history_lists_every_revision_and_a_revision_shows_its_diff(client, placed, backend):
-    token = join(client, "gathering", "Ada")
-    _save(client, placed, token, "first line", 0)
-    _save(client, placed, token, "first line\nsecond line", 1)
+    _save(client, placed, join(client, "gathering", "Ada"), "first line", 0)
+    _save(client, placed, join(client, "gathering", "Bob"), "first line\nsecond line", 1)
 
     history = client.get(f"{_url(placed)}/revisions").text
     revision = client.get(f"{_url(placed)}/revisions/2").text
@@ -199,9 +198,30 @@ def test_history_lists_every_revision_and_a_revision_shows_its_diff(client, plac
     assert '<ins class="notes-diff-line"><span class="sr-only">added: </span>second line</ins>' in revision
 
 
-def test_restore_brings_an_old_version_back_as_a_new_one(client, placed, backend):
+def test_history_and_diff_after_a_burst_show_its_last_text_against_the_version_it_started_on(client, placed, backend):
+    _save(client, placed, join(client, "gathering", "Bob"), "first line", 0)
     token = join(client, "gathering", "Ada")
-    _save(client, placed, token, "good", 0)
+    _save(client, placed, token, "first line\nsecond line", 1)
+    _save(client, placed, token, "first line\nsecond line\nthird line", 2)  # folded into Ada's revision: 3
+
+    history = client.get(f"{_url(placed)}/revisions").text
+    revision = client.get(f"{_url(placed)}/revisions/3").text
+    folded = client.get(f"{_url(placed)}/revisions/2")
+    page = client.get(_url(placed)).text
+
+    assert "Ada — 1 revision, last at" in page and "Bob — 1 revision, last at" in page
+    assert re.findall(r">Version (\d+)</a>", history) == ["3", "1"]
+    assert "by Ada at" in history and "<strong>(current)</strong>" in history
+    assert '<h2 id="notes-diff-heading">Changes from version 1</h2>' in revision
+    added = re.findall(r'<ins class="notes-diff-line"><span class="sr-only">added: </span>([^<]*)</ins>', revision)
+    assert added == ["second line", "third line"]
+    assert folded.status_code == 404
+    assert "Version 2 was folded into version 3" in folded.text
+
+
+def test_restore_brings_an_old_version_back_as_a_new_one(client, placed, backend):
+    _save(client, placed, join(client, "gathering", "Bob"), "good", 0)
+    token = join(client, "gathering", "Ada")
     _save(client, placed, token, "bad", 1)
 
     response = client.post(f"{_url(placed)}/revisions/1/restore", data={"csrf_token": token}, follow_redirects=False)

@@ -3,14 +3,20 @@ with generated edits, that both texts of any pair of concurrent saves are recove
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import select
 
 from app.db import Database
-from app.models import RevisionKind
+from app.models import FoldedVersion, RevisionKind
 from app.services import notes
 from app.services.actors import Actor
+from app.services.changes import BoardChange, Written
+from app.services.errors import NotFound
 from app.services.notes import NoteInput, merge_text
 from tests.factories import Factory
 
@@ -207,3 +213,210 @@ def test_latest_notes_are_those_saved_for_the_asked_topics(factory, database, ba
         latest = notes.latest_notes(session=session, event_id=event.id, topic_ids={asked.id, unwritten.id, 999})
 
     assert [(n.topic_id, n.version, n.body, n.updated_by) for n in latest] == [(asked.id, 2, "asked, second", "Bob")]
+
+
+# --- The fold rule: one person's saves within the window are one revision ----------------------------
+
+WINDOW = timedelta(seconds=60)
+T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class Room:
+    """A placed session with three people who write in its notes."""
+
+    database: Database
+    event_id: int
+    topic_id: int
+    ada: Actor
+    bob: Actor
+    cy: Actor
+
+    @property
+    def facilitator(self) -> Actor:
+        return Actor.facilitator(self.event_id)
+
+    def save(self, actor: Actor, base: int, body: str, seconds: float) -> Written[notes.SaveResult]:
+        """`actor` saves `body` on `base`, `seconds` after T0, with the fold window on."""
+        with self.database.write_session() as session:
+            return notes.save_notes(
+                session=session,
+                event_id=self.event_id,
+                topic_id=self.topic_id,
+                actor=actor,
+                base_version=base,
+                data=NoteInput(body=body),
+                fold_within=WINDOW,
+                now=T0 + timedelta(seconds=seconds),
+            )
+
+    def history(self) -> list[tuple[int, str, str, str, int]]:
+        """(version, kind, author, body, base version) of every revision, oldest first."""
+        with self.database.read_session() as session:
+            revisions = notes.list_revisions(
+                session=session, event_id=self.event_id, topic_id=self.topic_id, actor=self.facilitator
+            )
+        return [(r.version, str(r.kind), r.author_name, r.body, r.base_version) for r in revisions]
+
+    def current(self) -> tuple[int, str]:
+        with self.database.read_session() as session:
+            note = notes.get_note_row(session=session, topic_id=self.topic_id)
+        assert note is not None
+        return note.version, note.body
+
+
+@pytest.fixture
+def room(factory: Factory) -> Room:
+    event = factory.event()
+    people = [factory.attendee(event, name=name) for name in ("Ada", "Bob", "Cy")]
+    topic = factory.topic(event, people[0])
+    factory.place(event, topic, factory.room(event), factory.slot(event))
+    ada, bob, cy = (Actor(event_id=event.id, attendee_id=p.id, attendee_name=p.attendee.display_name) for p in people)
+    return Room(factory.database, event.id, topic.id, ada, bob, cy)  # type: ignore[arg-type]
+
+
+def test_a_save_59_seconds_after_the_same_attendees_revision_is_folded_into_it(room, backend):
+    room.save(room.ada, 0, "- first", 0)
+
+    written = room.save(room.ada, 1, "- first\n- second", 59)
+
+    assert room.history() == [(2, "save", "Ada", "- first\n- second", 0)]
+    assert room.current() == (2, "- first\n- second")
+    assert written.result.outcome == "saved"
+    assert written.result.revision is not None
+    assert (written.result.revision.version, _utc(written.result.revision.created_at)) == (
+        2,
+        T0 + timedelta(seconds=59),
+    )
+    # Still announced: the other pages learn of version 2 as of any save.
+    assert written.change == BoardChange.of(room.event_id, "notes", notes_topic_ids={room.topic_id})
+
+
+def test_a_save_61_seconds_after_the_same_attendees_revision_is_a_new_revision(room, backend):
+    room.save(room.ada, 0, "- first", 0)
+
+    room.save(room.ada, 1, "- first\n- second", 61)
+
+    assert room.history() == [(1, "save", "Ada", "- first", 0), (2, "save", "Ada", "- first\n- second", 1)]
+
+
+def test_the_window_runs_from_the_last_save_folded_in(room, backend):
+    room.save(room.ada, 0, "a", 0)
+    room.save(room.ada, 1, "ab", 50)
+
+    room.save(room.ada, 2, "abc", 100)  # 100 s after the first save, 50 s after the last
+
+    assert room.history() == [(3, "save", "Ada", "abc", 0)]
+
+
+def test_the_facilitators_saves_fold_too(room, backend):
+    room.save(room.facilitator, 0, "agenda", 0)
+
+    room.save(room.facilitator, 1, "agenda, amended", 30)
+
+    assert room.history() == [(2, "save", "Facilitator", "agenda, amended", 0)]
+
+
+def test_without_a_window_every_save_is_a_revision(room, backend):
+    with room.database.write_session() as session:
+        for base, body in ((0, "one"), (1, "two")):
+            notes.save_notes(
+                session=session,
+                event_id=room.event_id,
+                topic_id=room.topic_id,
+                actor=room.ada,
+                base_version=base,
+                data=NoteInput(body=body),
+                now=T0,
+            )
+
+    assert [r[:4] for r in room.history()] == [(1, "save", "Ada", "one"), (2, "save", "Ada", "two")]
+
+
+def test_another_persons_save_in_between_starts_a_new_revision(room, backend):
+    room.save(room.ada, 0, "Ada's line", 0)
+    room.save(room.bob, 1, "Ada's line\nBob's line", 10)
+
+    room.save(room.ada, 2, "Ada's line\nBob's line\nAda again", 20)
+
+    assert [r[:3] for r in room.history()] == [(1, "save", "Ada"), (2, "save", "Bob"), (3, "save", "Ada")]
+    assert [r[3] for r in room.history()] == [
+        "Ada's line",
+        "Ada's line\nBob's line",
+        "Ada's line\nBob's line\nAda again",
+    ]
+
+
+def test_a_merged_save_is_a_revision_of_its_own_and_nothing_folds_into_it(room, backend):
+    room.save(room.ada, 0, "a\n\nb", 0)
+    room.save(room.bob, 1, "A\n\nb", 5)
+    merged = room.save(room.ada, 1, "a\n\nB", 10).result  # Ada's editor was still on version 1
+
+    room.save(room.ada, 3, "A\n\nB\n\nc", 15)
+
+    assert merged.outcome == "merged"
+    assert [r[:3] for r in room.history()] == [
+        (1, "save", "Ada"),
+        (2, "save", "Bob"),
+        (3, "merge", "Ada"),
+        (4, "save", "Ada"),
+    ]
+    assert room.current() == (4, "A\n\nB\n\nc")
+
+
+def test_a_conflict_kept_aside_after_a_revision_stops_it_folding(room, backend):
+    room.save(room.ada, 0, "the plan", 0)
+    room.save(room.ada, 1, "Ada's plan", 5)  # folded: version 2
+    conflict = room.save(room.bob, 1, "Bob's plan", 6).result
+
+    room.save(room.ada, 2, "Ada's plan, final", 10)
+
+    assert conflict.outcome == "conflict"
+    assert [r[:4] for r in room.history()] == [
+        (2, "save", "Ada", "Ada's plan"),
+        (3, "conflict", "Bob", "Bob's plan"),
+        (4, "save", "Ada", "Ada's plan, final"),
+    ]
+
+
+def test_a_stale_save_on_a_version_folded_away_merges_on_the_text_its_editor_saw(room, backend):
+    room.save(room.ada, 0, "- a", 0)  # Bob's editor loads version 1
+    room.save(room.ada, 1, "- a\n- from Ada", 5)
+    room.save(room.ada, 2, "- a\n- from Ada\n- more from Ada", 10)  # versions 1 and 2 folded into 3
+
+    result = room.save(room.bob, 1, "- a\n- from Bob", 12).result
+
+    assert (result.outcome, result.note.body) == ("merged", "- a\n- from Ada\n- more from Ada\n- from Bob")
+    assert [r[:3] for r in room.history()] == [(3, "save", "Ada"), (4, "merge", "Bob")]
+
+
+def test_past_the_kept_folded_versions_a_stale_save_loses_no_line(room, backend):
+    room.save(room.bob, 0, "intro", 0)
+    lines = ["intro"]
+    for n in range(notes.FOLDED_VERSIONS_KEPT + 2):  # Cy's editor loads Ada's first version, 2
+        lines.append(f"- Ada {n}")
+        room.save(room.ada, len(lines) - 1, "\n".join(lines), 1 + n)
+    cys = "intro\n- Ada 0\n- from Cy"
+
+    result = room.save(room.cy, 2, cys, 30).result
+
+    assert result.outcome == "merged"
+    merged_lines = result.note.body.splitlines()
+    assert set(lines) | set(cys.splitlines()) <= set(merged_lines)
+    with room.database.read_session() as session:
+        kept = session.exec(select(FoldedVersion)).all()
+    assert len(kept) == notes.FOLDED_VERSIONS_KEPT  # bounded, however long the burst
+
+
+def test_a_version_folded_away_is_not_found_naming_the_revision_it_went_into(room, backend):
+    room.save(room.ada, 0, "one", 0)
+    room.save(room.ada, 1, "two", 5)
+
+    with room.database.read_session() as session, pytest.raises(NotFound, match="Version 1 was folded into version 2"):
+        notes.get_revision(
+            session=session, event_id=room.event_id, topic_id=room.topic_id, actor=room.facilitator, version=1
+        )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

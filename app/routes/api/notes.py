@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from app.deps import ApiActor, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep, api_limit
+from app.deps import ApiActor, ApiKnownActor, EventDep, RowId, SessionDep, SettingsDep, WriterDep, api_limit
 from app.models import NoteRevision, id_of
 from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSave
 from app.services import notes
@@ -52,13 +52,30 @@ def get_notes(topic_id: RowId, event: EventDep, actor: ApiActor, session: Sessio
 
 @router.put("/events/{slug}/topics/{topic_id}/notes", response_model=None, dependencies=[api_limit("notes_saves")])
 async def save_notes(
-    topic_id: RowId, body: NoteSave, event: EventDep, actor: ApiKnownActor, writer: WriterDep, session: SessionDep
+    topic_id: RowId,
+    body: NoteSave,
+    event: EventDep,
+    actor: ApiKnownActor,
+    writer: WriterDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> dict[str, Any] | JSONResponse:
-    """Save on `base_version`: stored, merged with saves made since, or 409 with both texts (kept as a revision)."""
+    """Save on `base_version`: stored, merged with saves made since, or 409 with both texts (kept as a revision).
+
+    A save soon after the same person's previous one updates that revision (its number becomes the new
+    version): `revision` in the answer is then that revision, not a new one.
+    """
     event_id, base, data = id_of(event), body.base_version, NoteInput(**body.model_dump(exclude={"base_version"}))
+    fold_within = settings.notes_fold_window
     result = await writer.run(
         lambda s: notes.save_notes(
-            session=s, event_id=event_id, topic_id=topic_id, actor=actor, base_version=base, data=data
+            session=s,
+            event_id=event_id,
+            topic_id=topic_id,
+            actor=actor,
+            base_version=base,
+            data=data,
+            fold_within=fold_within,
         )
     )
     view = notes.get_notes(session=session, event_id=event_id, topic_id=topic_id, actor=actor)

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.csrf import CsrfChecked
-from app.deps import EventDep, RowId, SessionDep, VisitorDep, WriterDep, page_limit
+from app.deps import EventDep, RowId, SessionDep, VisitorDep, WriterDep, page_limit, settings_of
 from app.errors import status_for
 from app.markdown import preview_of, render_markdown
 from app.models import Event, NoteRevision, id_of
@@ -128,11 +128,18 @@ async def save_notes(topic_id: RowId, visit: VisitDep, form: Annotated[NotesForm
     request, event, visitor, session, writer = visit.request, visit.event, visit.visitor, visit.session, visit.writer
     sent: dict[str, str | None] = {**form.model_dump(exclude={"base_version"}), "body": form.body or ""}
     base_version, data, event_id = form.base_version, form.note_input(), id_of(event)
+    fold_within = settings_of(request).notes_fold_window
     try:
         author, base = _author(visitor), _version(base_version)
         result = await writer.run(
             lambda s: notes.save_notes(
-                session=s, event_id=event_id, topic_id=topic_id, actor=author, base_version=base, data=data
+                session=s,
+                event_id=event_id,
+                topic_id=topic_id,
+                actor=author,
+                base_version=base,
+                data=data,
+                fold_within=fold_within,
             )
         )
     except DomainError as error:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 
 import pytest
+from starlette.testclient import TestClient
 
+from app.main import create_app
 from app.models.note import MAX_NOTES_BYTES
 from app.services.changes import board_version
 from tests.factories import AttendeeWithToken, EventWithKey, Factory
@@ -51,6 +55,7 @@ def test_save_on_the_current_version_is_stored_as_sent(client, placed, backend):
 
 def test_stale_save_on_other_lines_is_merged_and_both_edits_kept(client, placed, backend):
     client.put(placed.url, json={"body": "one\n\ntwo\n\nthree", "base_version": 0}, headers=placed.ada.auth)
+    # Ada's second save, at once, is folded into her first: one revision, now numbered 2.
     client.put(placed.url, json={"body": "ONE\n\ntwo\n\nthree", "base_version": 1}, headers=placed.ada.auth)
 
     response = client.put(placed.url, json={"body": "one\n\ntwo\n\nTHREE", "base_version": 1}, headers=placed.bob.auth)
@@ -60,12 +65,8 @@ def test_stale_save_on_other_lines_is_merged_and_both_edits_kept(client, placed,
     assert (answer["outcome"], answer["merged"], answer["version"]) == ("merged", True, 3)
     assert answer["body"] == "ONE\n\ntwo\n\nTHREE"
     revisions = client.get(f"{placed.url}/revisions").json()
-    assert [(r["version"], r["kind"], r["base_version"]) for r in revisions] == [
-        (1, "save", 0),
-        (2, "save", 1),
-        (3, "merge", 1),
-    ]
-    assert revisions[2]["submitted"]["body"] == "one\n\ntwo\n\nTHREE"
+    assert [(r["version"], r["kind"], r["base_version"]) for r in revisions] == [(2, "save", 0), (3, "merge", 1)]
+    assert revisions[1]["submitted"]["body"] == "one\n\ntwo\n\nTHREE"
 
 
 def test_clashing_save_is_409_with_both_texts_and_kept_as_a_revision(client, placed, backend):
@@ -133,6 +134,57 @@ def test_restore_is_a_new_revision_with_the_old_text(client, placed, backend):
         "first",
     )
     assert [r["kind"] for r in client.get(f"{placed.url}/revisions").json()] == ["save", "save", "restore"]
+
+
+def test_a_burst_of_saves_by_one_person_is_one_revision_named_by_its_last_version(client, placed, backend):
+    answers = [
+        client.put(placed.url, json={"body": body, "base_version": base}, headers=placed.ada.auth).json()
+        for base, body in ((0, "a"), (1, "a\nb"), (2, "a\nb\nc"))
+    ]
+
+    revisions = client.get(f"{placed.url}/revisions").json()
+    folded = client.get(f"{placed.url}/revisions/1")
+
+    # Each save still advances the version, and answers the revision that now holds it.
+    assert [(a["outcome"], a["version"], a["revision"]) for a in answers] == [
+        ("saved", 1, 1),
+        ("saved", 2, 2),
+        ("saved", 3, 3),
+    ]
+    assert [(r["version"], r["kind"], r["base_version"], r["body"], r["author_name"]) for r in revisions] == [
+        (3, "save", 0, "a\nb\nc", "Ada")
+    ]
+    assert (folded.status_code, folded.json()["detail"]) == (
+        404,
+        "Version 1 was folded into version 3: Ada saved again soon after, and one revision keeps the last text "
+        "of those saves.",
+    )
+
+
+def test_with_folding_off_every_save_is_a_revision(settings, placed, backend):
+    with TestClient(create_app(settings.model_copy(update={"notes_fold_seconds": 0}))) as client:
+        for base, body in ((0, "a"), (1, "a\nb")):
+            client.put(placed.url, json={"body": body, "base_version": base}, headers=placed.ada.auth)
+
+        revisions = client.get(f"{placed.url}/revisions").json()
+
+    assert [(r["version"], r["body"]) for r in revisions] == [(1, "a"), (2, "a\nb")]
+
+
+def test_the_export_shows_the_notes_a_burst_left(client, placed, backend):
+    for base, body in ((0, "- a"), (1, "- a\n- b")):
+        client.put(placed.url, json={"body": body, "base_version": base}, headers=placed.ada.auth)
+    export_url = f"/api/events/{placed.event.slug}/export"
+
+    markdown = client.get(export_url, params={"format": "md"}, headers=placed.event.auth)
+    document = client.get(export_url, params={"format": "json"}, headers=placed.event.auth).json()
+
+    with zipfile.ZipFile(io.BytesIO(markdown.content)) as archive:
+        session_file = archive.read("gathering/01-remote-work.md").decode()
+    assert "\n- a\n- b\n" in session_file
+    [topic] = document["topics"]
+    assert topic["notes"]["body"] == "- a\n- b"
+    assert [(r["version"], r["body"]) for r in topic["notes"]["revisions"]] == [(2, "- a\n- b")]
 
 
 def test_facilitator_saves_as_facilitator(client, placed, backend):
