@@ -1,7 +1,7 @@
 """foldedversion: the text of a notes version folded into its author's next save, kept a while as a merge base
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 10:00:00
 """
 
@@ -12,9 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0009"
-# 0008 (topic limit and bans) is being written on another branch, not committed where this one started:
-# when both land, this becomes "0008" so that the chain stays one line.
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
