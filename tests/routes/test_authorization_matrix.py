@@ -22,10 +22,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,9 @@ class Case:
     query: Build | None = None
     writes: bool | None = None  # whether an allowed call changes the database; by default, all but GET
     refused: Mapping[Caller, int | str] = field(default_factory=dict)  # where a refusal differs from the usual
+    # Sent by the facilitator or an attendee of another event to that event's address, with this event's rows:
+    # 404 (no such row there) unless this says otherwise; False leaves the route out (it reads no row).
+    across: int | bool = 404
 
 
 # fmt: off
@@ -243,13 +247,13 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/e/{slug}/facilitate/export.{export_format}"): Case(Policy.FACILITATOR),
     ("GET", "/e/{slug}/schedule"): Case(Policy.FACILITATOR),
     ("POST", "/e/{slug}/schedule/propose"): Case(Policy.FACILITATOR, form=lambda w: {**PROPOSE_DEFAULTS, "time_limit": "1"}, writes=False),
-    ("POST", "/e/{slug}/schedule/apply"): Case(Policy.FACILITATOR, form=lambda w: {"placements": w.wall(moved=True), "based_on": w.wall()}),
+    ("POST", "/e/{slug}/schedule/apply"): Case(Policy.FACILITATOR, form=lambda w: {"placements": w.wall(moved=True), "based_on": w.wall()}, across=409),  # not the wall there
     # --- Pages: notes ---
     ("GET", "/e/{slug}/notes"): Case(Policy.PUBLIC),
     ("GET", "/e/{slug}/topics/{topic_id}/notes"): Case(Policy.PUBLIC),
     ("POST", "/e/{slug}/topics/{topic_id}/notes"): Case(Policy.KNOWN, form=lambda w: {"body": "Third thoughts", "base_version": "2"}),
     ("GET", "/e/{slug}/topics/{topic_id}/notes/latest"): Case(Policy.PUBLIC),
-    ("POST", "/e/{slug}/topics/{topic_id}/notes/preview"): Case(Policy.PUBLIC, form=lambda w: {"body": "# Draft"}, writes=False),
+    ("POST", "/e/{slug}/topics/{topic_id}/notes/preview"): Case(Policy.PUBLIC, form=lambda w: {"body": "# Draft"}, writes=False, across=False),  # renders the text sent, nothing of the topic
     ("GET", "/e/{slug}/topics/{topic_id}/notes/revisions"): Case(Policy.PUBLIC),
     ("GET", "/e/{slug}/topics/{topic_id}/notes/revisions/{version}"): Case(Policy.PUBLIC),
     ("POST", "/e/{slug}/topics/{topic_id}/notes/revisions/{version}/restore"): Case(Policy.KNOWN),
@@ -260,6 +264,11 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/e/{slug}/calendar/{token}.ics"): Case(Policy.PUBLIC),  # the link is the key: calendar apps send no cookie
 }
 # fmt: on
+
+# The websockets: the live board is public (it checks the page's Origin instead, tests/realtime/test_live_board.py).
+WEBSOCKETS: dict[str, Policy] = {
+    "/ws/events/{slug}": Policy.PUBLIC,
+}
 
 
 def usual_refusal(policy: Policy, caller: Caller, *, api: bool) -> int | str:
@@ -476,8 +485,8 @@ def http_routes(app: Any) -> Iterator[tuple[str, str]]:
             yield method, str(context.path)
 
 
-def websocket_paths(app: Any) -> list[str]:
-    return [str(c.path) for c in iter_route_contexts(app.routes) if c.methods is None and c.path is not None]
+def websocket_paths(app: Any) -> set[str]:
+    return {str(c.path) for c in iter_route_contexts(app.routes) if isinstance(c.original_route, WebSocketRoute)}
 
 
 def test_every_route_has_an_entry(stage: Stage) -> None:
@@ -492,6 +501,38 @@ def test_every_route_has_an_entry(stage: Stage) -> None:
         ]
     )
     assert not stale, f"Entries in ROUTES for routes the app no longer has: {stale}"
+    assert websocket_paths(stage.client.app) == WEBSOCKETS.keys(), "WEBSOCKETS must list the app's websocket routes"
+
+
+@pytest.mark.parametrize("caller", list(Caller), ids=[c.value for c in Caller])
+def test_the_live_board_opens_to_each_caller(stage: Stage, caller: Caller) -> None:
+    """Public: every caller, whatever they hold, gets the board's snapshot at its current version."""
+    assert WEBSOCKETS["/ws/events/{slug}"] is Policy.PUBLIC
+    stage.restore()
+    identity = stage.callers[caller]
+    version = stage.client.get(f"/api/events/{SLUG}/board").json()["version"]
+    stage.client.cookies.clear()
+    for name, value in identity.cookies.items():
+        stage.client.cookies.set(name, value)
+    headers = {"Authorization": f"Bearer {identity.bearer}"} if identity.bearer else {}
+
+    with stage.client.websocket_connect(f"/ws/events/{SLUG}?format=json", headers=headers) as socket:
+        message = json.loads(socket.receive_text())
+
+    assert (message["type"], message["version"], message["board"]["event"]["slug"]) == ("snapshot", version, SLUG)
+
+
+def test_a_schedule_naming_another_events_rows_is_refused(stage: Stage) -> None:
+    """Applied at the address of the stranger's own event, on that event's (empty) wall, a proposal naming this
+    event's topic, room and slot fits none of that event's: refused, and nothing is written anywhere."""
+    stage.restore()
+    case = Case(Policy.FACILITATOR, form=lambda w: {"placements": w.wall(moved=True), "based_on": "[]"})
+    before = stage.fingerprint()
+
+    response = stage.send(Caller.STRANGER_FACILITATOR, "POST", f"/e/{OTHER_SLUG}/schedule/apply", case)
+
+    assert (response.status_code, "no longer fits" in response.text) == (409, True), response.text[:500]
+    assert stage.fingerprint() == before
 
 
 CASES = [(key, caller) for key in ROUTES for caller in Caller]
@@ -501,10 +542,57 @@ CASES = [(key, caller) for key in ROUTES for caller in Caller]
     ("key", "caller"), CASES, ids=[f"{method} {path} as {caller.value}" for (method, path), caller in CASES]
 )
 def test_route_answers_each_caller(stage: Stage, key: tuple[str, str], caller: Caller) -> None:
+    answer_is(stage, key, caller, SLUG, expected(key, caller))
+
+
+# The path parameters that name a row of one event. A body names rows when it is built from the world's ids.
+ROW_PARAMS = {"topic_id", "room_id", "slot_id", "token"}
+PROBE_ID = 987_654_321
+PROBE = World(**{f.name: PROBE_ID for f in fields(World)})
+
+
+def names_rows(key: tuple[str, str]) -> bool:
+    case = ROUTES[key]
+    if case.across is False:
+        return False
+    body = case.json or case.form
+    return bool(set(re.findall(r"{(\w+)}", key[1])) & ROW_PARAMS) or (
+        body is not None and str(PROBE_ID) in json.dumps(body(PROBE))
+    )
+
+
+# A stranger as the role they have in their own event, where they are let in.
+ROLE_AT_HOME = {Caller.STRANGER_ATTENDEE: Caller.ATTENDEE, Caller.STRANGER_FACILITATOR: Caller.FACILITATOR}
+CROSSING = [(key, caller) for key in ROUTES if "{slug}" in key[1] and names_rows(key) for caller in ROLE_AT_HOME]
+
+
+def expected_across(key: tuple[str, str], stranger: Caller) -> int | str:
+    """Rows of this event, asked for at the address of the stranger's own event: not found there, once the
+    stranger's role there lets them as far as the lookup (an attendee gets as far as a topic's convener would)."""
+    case, role = ROUTES[key], ROLE_AT_HOME[stranger]
+    conveners = (Policy.CONVENER, Policy.CONVENER_OR_FACILITATOR)
+    if role in ALLOWED[case.policy] or (role is Caller.ATTENDEE and case.policy in conveners):
+        return int(case.across)
+    return case.refused.get(role, usual_refusal(case.policy, role, api=key[1].startswith("/api/")))
+
+
+@pytest.mark.parametrize(
+    ("key", "caller"),
+    CROSSING,
+    ids=[f"{method} {path} as {caller.value} at its own event" for (method, path), caller in CROSSING],
+)
+def test_rows_of_an_event_are_out_of_reach_from_another(stage: Stage, key: tuple[str, str], caller: Caller) -> None:
+    """Nothing of one event is reachable with another event's keys or tokens (DESIGN.md), not even through
+    the address of the event those keys are good for."""
+    answer_is(stage, key, caller, OTHER_SLUG, expected_across(key, caller))
+
+
+def answer_is(stage: Stage, key: tuple[str, str], caller: Caller, slug: str, outcome: int | str | None) -> None:
+    """Send the route's request as the caller, to the event `slug`, and check the answer and the database."""
     method, template = key
     case = ROUTES[key]
     stage.restore()
-    params = {**stage.world.path_params(), **(case.path(stage.world) if case.path else {})}
+    params = {**stage.world.path_params(), **(case.path(stage.world) if case.path else {}), "slug": slug}
     url = template.format(**params)
     if case.query:
         url += "?" + "&".join(f"{name}={value}" for name, value in case.query(stage.world).items())
@@ -513,7 +601,6 @@ def test_route_answers_each_caller(stage: Stage, key: tuple[str, str], caller: C
     response = stage.send(caller, method, url, case)
 
     written = stage.fingerprint() != before
-    outcome = expected(key, caller)
     said = (
         f"{method} {url} as {caller.value} ({case.policy.value}) answered {response.status_code}: {response.text[:300]}"
     )
