@@ -8,8 +8,13 @@ what to send (path parameters resolved to rows of the world below, and a body th
 - a refused caller gets the refusal it should (401, 403, the join form…), never a 2xx, and nothing in the
   database changes (a fingerprint of every table, the board's version included, is equal before and after).
 
+`test_rows_of_an_event_are_out_of_reach_from_another` sends every route that names a row (in its path or
+its body) as the facilitator and an attendee of another event, at their own event's address, with this
+event's rows: not found there (404), and nothing written. The live board's websocket is public: each caller
+gets its snapshot.
+
 Adding a route is one line in `ROUTES`; a route whose refusals differ from its policy's usual ones says so
-with `refused={caller: status}`.
+with `refused={caller: status}`, and one that answers otherwise from another event's address with `across`.
 
 Speed: one app and one world for the module. The world's database is saved once and put back before each
 request, so a write allowed in one case (a room removed, the facilitator key replaced) never leaks into
