@@ -168,7 +168,11 @@ MERGE_SUGGESTIONS = 8
 
 def merge_candidates(*, session: Session, event_id: int, topic_id: int, typed: str) -> list[TopicView]:
     """Active topics whose title or description has every word typed, most dotted first, for the facilitator
-    choosing what a duplicate merges into: a few at a time, whatever the number of topics."""
+    choosing what a duplicate merges into: a few at a time, whatever the number of topics.
+
+    The duplicate must be this event's (404 otherwise): asked at another event's address with this one's
+    topic, the suggestions would be that event's topics, offered for a merge that cannot happen."""
+    get_topic(session=session, event_id=event_id, topic_id=topic_id)
     if not typed.strip():
         return []
     try:
