@@ -115,6 +115,7 @@ class World:
     second_slot: int
     spare_slot: int  # empty: changed, removed, placed into
     calendar_token: str  # the attendee's private calendar feed
+    attendee: int  # Ada, the attendee caller: the one banned
 
     def path_params(self) -> dict[str, str | int]:
         return {
@@ -126,6 +127,7 @@ class World:
             "section": "rooms",
             "export_format": "csv",
             "token": self.calendar_token,
+            "attendee_id": self.attendee,
         }
 
     def wall(self, *, moved: bool = False) -> str:
@@ -191,6 +193,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("PATCH", "/api/events/{slug}/topics/{topic_id}"): Case(Policy.CONVENER_OR_FACILITATOR, json=lambda w: {"title": "Remote work, again"}),
     ("DELETE", "/api/events/{slug}/topics/{topic_id}"): Case(Policy.CONVENER_OR_FACILITATOR),
     ("POST", "/api/events/{slug}/topics/{topic_id}/hide"): Case(Policy.FACILITATOR),
+    ("POST", "/api/events/{slug}/attendees/{attendee_id}/ban"): Case(Policy.FACILITATOR),
     ("POST", "/api/events/{slug}/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, json=lambda w: {"into_topic_id": w.other_topic}),
     ("PUT", "/api/events/{slug}/topics/{topic_id}/vote"): Case(Policy.ATTENDEE, path=lambda w: {"topic_id": w.other_topic}),
     ("DELETE", "/api/events/{slug}/topics/{topic_id}/vote"): Case(Policy.ATTENDEE),
@@ -247,6 +250,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/facilitate/slots/{slot_id}/remove"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/topics"): Case(Policy.FACILITATOR, form=lambda w: {"title": "Open questions"}),
     ("POST", "/e/{slug}/facilitate/topics/{topic_id}/hide"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
+    ("POST", "/e/{slug}/facilitate/attendees/{attendee_id}/ban"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, form=lambda w: {"into_topic_id": str(w.other_topic)}),
     ("GET", "/e/{slug}/facilitate/topics/{topic_id}/merge-candidates"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, query=lambda w: {"into": "remote"}),
     ("GET", "/e/{slug}/facilitate/export.{export_format}"): Case(Policy.FACILITATOR),
@@ -450,8 +454,9 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             factory.vote(person, topic)
             factory.attend(person, second_slot, second)
         notes_url = f"/api/events/{SLUG}/topics/{topic.id}/notes"
-        for base, text in enumerate(("First thoughts", "Second thoughts")):
-            saved = client.put(notes_url, json={"body": text, "base_version": base}, headers=event.auth)
+        # Two people: one person's saves within a minute fold into one revision.
+        for base, (text, author) in enumerate((("First thoughts", event), ("Second thoughts", ada))):
+            saved = client.put(notes_url, json={"body": text, "base_version": base}, headers=author.auth)
             assert saved.status_code == 200, saved.text
 
         world = World(
@@ -466,6 +471,7 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             second_slot=second_slot.id,  # type: ignore[arg-type]
             spare_slot=spare_slot.id,  # type: ignore[arg-type]
             calendar_token=calendar_url.rsplit("/", 1)[1].removesuffix(".ics"),
+            attendee=ada.id,
         )
         snapshot = sqlite3.connect(folder / "snapshot.db")
         live = sqlite3.connect(path)
