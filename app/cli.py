@@ -11,6 +11,7 @@ import copy
 import errno
 import logging
 import os
+import re
 import socket
 import sys
 from collections.abc import Sequence
@@ -227,12 +228,26 @@ class QuietSockets(logging.Filter):
         return not any(part in message for part in self.NOISE)
 
 
+class HiddenKeys(logging.Filter):
+    """The access log never shows a facilitator key: links made before the key moved after the # (which
+    browsers never send) still carry it as ?key=…, and an access log is read by more people than the key's."""
+
+    KEY = re.compile(r"([?&]key=)[^&\s\"]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.KEY.sub(r"\1(hidden)", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
 def _log_config(*, quiet_sockets: bool) -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"hidden_keys": {"()": "app.cli.HiddenKeys"}}
+    config["handlers"]["access"]["filters"] = ["hidden_keys"]
     if quiet_sockets:
-        config["filters"] = {"quiet_sockets": {"()": "app.cli.QuietSockets"}}
+        config["filters"]["quiet_sockets"] = {"()": "app.cli.QuietSockets"}
         config["handlers"]["default"]["filters"] = ["quiet_sockets"]
     return config
 

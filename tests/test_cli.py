@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 import os
 import re
 import socket
@@ -23,7 +24,7 @@ from app.services import events
 from app.services.demo import DEMO_SLUG
 
 PUBLIC_URL = "http://hallway.test"
-KEY_IN_LINK = re.compile(r"/facilitate\?key=(\S+)")
+KEY_IN_LINK = re.compile(r"/facilitate#key=(\S+)")
 
 
 @pytest.fixture
@@ -237,7 +238,7 @@ def test_demo_keeps_its_key_in_a_private_file(migrated, backend, data_dir, capsy
     key_file = data_dir / DEMO_KEY_FILE
     key = key_file.read_text().strip()
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert f"{PUBLIC_URL}/e/demo/facilitate?key={key}\n" in out
+    assert f"{PUBLIC_URL}/e/demo/facilitate#key={key}\n" in out
     assert events.facilitator_key_matches(load_event(migrated, DEMO_SLUG), key) is True
 
 
@@ -249,11 +250,11 @@ def test_demo_without_its_key_file_offers_a_new_key(migrated, backend, data_dir,
     _, unknown, _ = run(capsys, "demo")
     code, rotated, _ = run(capsys, "demo", "--new-key")
 
-    assert "facilitate?key=" not in unknown
+    assert "key=" not in unknown
     assert "Run `hallway demo --new-key` to get a new one." in unknown
     assert code == 0
     new_key = (data_dir / DEMO_KEY_FILE).read_text().strip()
-    assert f"facilitate?key={new_key}\n" in rotated
+    assert f"facilitate#key={new_key}\n" in rotated
     event = load_event(migrated, DEMO_SLUG)
     assert events.facilitator_key_matches(event, new_key) is True
     assert events.facilitator_key_matches(event, old_key) is False
@@ -275,7 +276,7 @@ def test_serve_prints_the_demo_links_and_runs_the_app_factory(migrated, backend,
     code, out, _ = run(capsys, "serve", "--port", "8123")
 
     assert code == 0
-    assert f"Facilitator:  {PUBLIC_URL}/e/demo/facilitate?key={key}\n" in out
+    assert f"Facilitator:  {PUBLIC_URL}/e/demo/facilitate#key={key}\n" in out
     assert served == [
         {
             "app": "app.main:create_app",
@@ -374,7 +375,7 @@ def test_serve_with_demo_seeds_it_on_the_first_run_only(migrated, data_dir, serv
     assert "Seeded the demo event" in first and "Attendees:" in first
     assert "Seeded the demo event" not in second and "Attendees:" in second
     key = (data_dir / DEMO_KEY_FILE).read_text().strip()
-    assert f"/e/demo/facilitate?key={key}\n" in second
+    assert f"/e/demo/facilitate#key={key}\n" in second
 
 
 # --- export and import -----------------------------------------------------------------------------
@@ -476,6 +477,21 @@ def test_serve_logs_no_line_per_websocket_unless_asked():
     assert _log_config(quiet_sockets=False)["handlers"]["default"].get("filters") is None
 
 
+def test_the_access_log_never_shows_a_facilitator_key():
+    """Old links carry the key as ?key=…: with --access-log on, the line shows where, never the key."""
+    config = _log_config(quiet_sockets=False)
+    logging.config.dictConfig(config)
+    access = logging.getLogger("uvicorn.access")
+    handler = access.handlers[0]
+    line = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("10.0.0.7:5123", "GET", "/e/demo/facilitate?key=s3cr3t-KEY_value&x=1", "1.1", 303), None,
+    )  # fmt: skip
+
+    assert all(f.filter(line) for f in handler.filters)
+    assert line.getMessage() == '10.0.0.7:5123 - "GET /e/demo/facilitate?key=(hidden)&x=1 HTTP/1.1" 303'
+
+
 # --- schedule --------------------------------------------------------------------------------------
 
 
@@ -549,7 +565,7 @@ def test_facilitator_link_new_replaces_the_key_and_the_demo_keeps_printing_a_wor
     assert new != old
     assert (data_dir / DEMO_KEY_FILE).read_text().strip() == new
     _, served_out, _ = run(capsys, "serve")
-    assert f"/e/demo/facilitate?key={new}\n" in served_out
+    assert f"/e/demo/facilitate#key={new}\n" in served_out
 
 
 def test_facilitator_link_of_an_unknown_event_is_one_line(migrated, capsys):

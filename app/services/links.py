@@ -8,7 +8,9 @@ def event_links(*, public_url: str, event: Event, facilitator_key: str | None = 
     base = f"{public_url}/e/{event.slug}"
     links = {"attendee": base, "board": f"{base}/board", "wall": f"{base}/wall"}
     if facilitator_key:
-        links["facilitator"] = f"{base}/facilitate?key={facilitator_key}"
+        # After the #: browsers never send it to a server, so the key stays out of logs and proxies
+        # (the page's sign-in form posts it; app/routes/pages/facilitator.py).
+        links["facilitator"] = f"{base}/facilitate#key={facilitator_key}"
     return links
 
 

@@ -116,6 +116,7 @@ class World:
     spare_slot: int  # empty: changed, removed, placed into
     calendar_token: str  # the attendee's private calendar feed
     attendee: int  # Ada, the attendee caller: the one banned
+    facilitator_key: str  # what the facilitator link carries after its #
 
     def path_params(self) -> dict[str, str | int]:
         return {
@@ -250,6 +251,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/facilitate/slots/{slot_id}/remove"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/topics"): Case(Policy.FACILITATOR, form=lambda w: {"title": "Open questions"}),
     ("POST", "/e/{slug}/facilitate/topics/{topic_id}/hide"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
+    # Whoever holds the key becomes the facilitator: the key is the permission (a wrong one: tests/routes/test_facilitator_key.py).
+    ("POST", "/e/{slug}/facilitate/enter"): Case(Policy.PUBLIC, form=lambda w: {"key": w.facilitator_key}, writes=False, across=False),
     ("POST", "/e/{slug}/facilitate/attendees/{attendee_id}/ban"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, form=lambda w: {"into_topic_id": str(w.other_topic)}),
     ("GET", "/e/{slug}/facilitate/topics/{topic_id}/merge-candidates"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, query=lambda w: {"into": "remote"}),
@@ -472,6 +475,7 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             spare_slot=spare_slot.id,  # type: ignore[arg-type]
             calendar_token=calendar_url.rsplit("/", 1)[1].removesuffix(".ics"),
             attendee=ada.id,
+            facilitator_key=event.key,
         )
         snapshot = sqlite3.connect(folder / "snapshot.db")
         live = sqlite3.connect(path)

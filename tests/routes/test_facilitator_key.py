@@ -37,7 +37,7 @@ def test_the_api_replaces_the_key_and_the_old_one_is_refused(client: TestClient,
     new_key = answer.json()["facilitator_key"]
 
     assert answer.status_code == 201
-    assert answer.json()["links"]["facilitator"].endswith(f"/e/gathering/facilitate?key={new_key}")
+    assert answer.json()["links"]["facilitator"].endswith(f"/e/gathering/facilitate#key={new_key}")
     assert client.patch("/api/events/gathering", json={"name": "Renamed"}, headers=event.auth).status_code == 401
     renamed = client.patch(
         "/api/events/gathering", json={"name": "Renamed"}, headers={"Authorization": f"Bearer {new_key}"}
@@ -72,3 +72,74 @@ def test_replacing_the_link_on_the_page_lets_every_other_browser_go(settings, fa
         assert mine.get("/e/gathering/facilitate").status_code == 200  # this browser stays in
         assert leaked.get("/e/gathering/facilitate").status_code == 403  # the other is let go at once
         assert leaked.get(f"/e/gathering/facilitate?key={event.key}").status_code == 403
+
+
+# --- The key out of the address bar: after the # of the link, then in a POST body --------------------
+
+
+def test_the_printed_link_carries_the_key_after_the_hash_never_in_the_query(client: TestClient, factory, backend):
+    made = client.post(
+        "/api/events",
+        json={"name": "Hash Gathering", "date": "2026-12-05"},
+        headers={"Authorization": "Bearer test-admin-token"},
+    ).json()
+
+    link = made["links"]["facilitator"]
+
+    assert link == f"http://testserver/e/hash-gathering/facilitate#key={made['facilitator_key']}"
+    assert "?" not in link  # browsers never send what follows the #: no server or proxy log sees the key
+
+
+def test_the_page_without_a_cookie_is_a_sign_in_form_that_takes_the_key_from_the_link(client: TestClient, factory):
+    factory.event(slug="gathering")
+
+    page = client.get("/e/gathering/facilitate")
+
+    assert page.status_code == 403
+    assert 'action="/e/gathering/facilitate/enter"' in page.text
+    assert 'name="key" type="password"' in page.text
+    assert '<script src="/static/js/enter.js" defer></script>' in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_the_key_posted_lets_this_browser_in_and_a_wrong_one_is_said_in_place(client: TestClient, factory, backend):
+    event = factory.event(slug="gathering")
+    token = page_csrf(client, "/e/gathering/facilitate")
+
+    wrong = client.post("/e/gathering/facilitate/enter", data={"csrf_token": token, "key": "not-the-key"})
+    right = client.post(
+        "/e/gathering/facilitate/enter", data={"csrf_token": token, "key": f" {event.key} "}, follow_redirects=False
+    )
+
+    assert wrong.status_code == 403
+    assert "This facilitator link is not valid" in wrong.text
+    assert 'aria-invalid="true"' in wrong.text
+    assert right.status_code == 303
+    assert right.headers["location"] == "/e/gathering/facilitate"
+    assert event.key not in right.headers["location"]
+    assert event.key not in _cookie_data(client)
+    assert client.get("/e/gathering/facilitate").status_code == 200
+
+
+def test_the_key_post_needs_the_page_csrf_token(client: TestClient, factory, backend):
+    event = factory.event(slug="gathering")
+
+    forged = client.post("/e/gathering/facilitate/enter", data={"key": event.key})
+
+    assert forged.status_code == 403
+    assert client.get("/e/gathering/facilitate").status_code == 403
+
+
+def test_wrong_keys_from_one_address_soon_have_to_wait(settings, factory, backend):
+    factory.event(slug="gathering")
+    limited = settings.model_copy(update={"limit_join_code_tries": "3/minute"})
+    with TestClient(create_app(limited)) as client:
+        token = page_csrf(client, "/e/gathering/facilitate")
+        answers = [
+            client.post("/e/gathering/facilitate/enter", data={"csrf_token": token, "key": f"guess-{n}"}).status_code
+            for n in range(5)
+        ]
+
+    assert answers[:3] == [403, 403, 403]
+    assert answers[3:] == [429, 429]

@@ -23,6 +23,8 @@ from app.deps import (
     PageFacilitator,
     RowId,
     SettingsDep,
+    client_address,
+    rate_limits,
     remember_facilitator,
 )
 from app.errors import status_for
@@ -233,24 +235,56 @@ NUMBER_LABELS = {
 
 @router.get("/e/{slug}/facilitate", response_class=HTMLResponse)
 def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -> Response:
-    """The secret link (?key=…) lets this browser in, then the key leaves the address bar and history."""
+    """The facilitator's page; anyone else gets the sign-in form, which takes a link's #key=… by itself.
+
+    `?key=…` is how links were printed before the key moved after the #: still let in, and taken out of
+    the address bar at once, but it did travel in a URL (serve's access log hides it).
+    """
     event = visit.event
     if key is not None:
         if not events.facilitator_key_matches(event, key):
-            raise NotAllowed(
-                "This facilitator link is not valid. Check that you copied all of it, "
-                "or ask whoever created the event for the link again."
-            )
+            raise NotAllowed(WRONG_KEY)
         remember_facilitator(visit.request, event)
-        response = see_other(_base(event))
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        return _no_referrer(see_other(_base(event)))
     if not visit.visitor.is_facilitator:
-        raise NotAllowed(
-            "This page is for the event's facilitator. Open the secret facilitator link you were given "
-            "when the event was created (it ends in ?key=…); it lets this browser in."
-        )
+        return _signing_in(visit, error=None, status=403)
     return visit.extend(Desk, settings=settings).page()
+
+
+WRONG_KEY = (
+    "This facilitator link is not valid. Check that you copied all of it, or ask whoever runs the event "
+    "for it again (it may have been replaced)."
+)
+
+
+@router.post("/e/{slug}/facilitate/enter", dependencies=[CsrfChecked])
+async def enter_with_key(visit: VisitDep, key: FormField = None) -> Response:
+    """The key in a POST body, never in a URL: this browser becomes the event's facilitator.
+
+    Wrong keys count against the address like wrong join codes do (keys are long random secrets, so this
+    is about a script hammering the server rather than about guessing).
+    """
+    request, event = visit.request, visit.event
+    address = f"address:{client_address(request)}"
+    await rate_limits(request).check("join_code_tries", address)
+    if not events.facilitator_key_matches(event, (key or "").strip()):
+        await rate_limits(request).hit("join_code_tries", address)
+        return _signing_in(visit, error=WRONG_KEY, status=403)
+    remember_facilitator(request, event)
+    return _no_referrer(see_other(_base(event)))
+
+
+def _signing_in(visit: Visit, *, error: str | None, status: int) -> Response:
+    context = {"event": visit.event, "error": error}
+    return _no_referrer(
+        render(visit.request, "pages/facilitate_enter.html", context, status_code=status, headers=NO_STORE)
+    )
+
+
+def _no_referrer(response: Response) -> Response:
+    """Pages on the way in send no Referer anywhere: the address they were reached by may hold the key."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @router.get("/e/{slug}/facilitate/sections/{section}", response_class=HTMLResponse)

@@ -20,7 +20,7 @@ def test_create_event_with_admin_token_returns_key_and_links(client):
     assert body["links"]["attendee"] == "http://testserver/e/autumn-gathering"
     assert body["links"]["board"] == "http://testserver/e/autumn-gathering/board"
     assert (
-        body["links"]["facilitator"] == f"http://testserver/e/autumn-gathering/facilitate?key={body['facilitator_key']}"
+        body["links"]["facilitator"] == f"http://testserver/e/autumn-gathering/facilitate#key={body['facilitator_key']}"
     )
     assert body["join_code"] is None
 
