@@ -128,6 +128,18 @@ async def get_api_actor(request: Request, event: EventDep, session: SessionDep) 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]
 
 
+async def get_api_reader(request: Request, event: EventDep, session: SessionDep) -> Actor:
+    """Who reads something anyone may read: the token, if it is good, only decides whether names show
+    (app/services/privacy.py); a missing, stale or foreign one reads as anyone does, never refused."""
+    try:
+        return await get_api_actor(request, event, session)
+    except NotAllowed:
+        return Actor(event_id=id_of(event))
+
+
+ApiReader = Annotated[Actor, Depends(get_api_reader)]
+
+
 async def require_api_known(actor: ApiActor) -> Actor:
     """An attendee or the facilitator: whoever may change a topic or the wall, the services decide."""
     if not actor.is_known:
@@ -296,8 +308,12 @@ def facilitator_pass(request: Request, event: Event) -> str:
     """What the session cookie keeps for a facilitator of this event. Not the key: a signed cookie is readable,
     and the key is a credential for the API and a link to pass on. A MAC of the key's fingerprint under the
     deployment's secret instead: worthless elsewhere, and dead the moment the key is replaced."""
-    secret = settings_of(request).secret_key.encode()
-    return hmac.new(secret, f"facilitator:{event.slug}:{event.facilitator_key_hash}".encode(), "sha256").hexdigest()
+    return facilitator_pass_for(settings_of(request).secret_key, event)
+
+
+def facilitator_pass_for(secret_key: str, event: Event) -> str:
+    message = f"facilitator:{event.slug}:{event.facilitator_key_hash}".encode()
+    return hmac.new(secret_key.encode(), message, "sha256").hexdigest()
 
 
 def remember_facilitator(request: Request, event: Event) -> None:

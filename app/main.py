@@ -27,13 +27,11 @@ from app.realtime.hub import Hub
 from app.realtime.render import BoardRenderer
 from app.routes import api, pages, ws
 from app.schedule_runner import LocalLocks, RedisLocks, ScheduleRunner
-from app.sessions import PageSessions
+from app.sessions import SESSION_COOKIE, SESSION_MAX_AGE, PageSessions
 from app.writer import Writer
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SWAGGER_UI_VERSION = "5.35.0"  # static/vendor/VERSIONS.md
-SESSION_COOKIE = "hallway_session"
-SESSION_MAX_AGE = 60 * 60 * 24 * 60  # an event and its write-up fit in two months
 
 log = logging.getLogger(__name__)
 

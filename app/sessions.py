@@ -8,12 +8,32 @@ skipping the middleware there saves a wrapper on every message to every socket.
 
 from __future__ import annotations
 
+import json
+from base64 import b64decode
 from typing import Any
 
+import itsdangerous
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 API_PREFIX = "/api/"
+SESSION_COOKIE = "hallway_session"
+SESSION_MAX_AGE = 60 * 60 * 24 * 60  # an event and its write-up fit in two months
+
+
+def read_page_session(scope: Scope, *, secret_key: str) -> dict[str, Any]:
+    """The page session of a websocket's handshake, read as SessionMiddleware reads it, for the few sockets
+    that need to know who is there (a live page that names people, on an event with a join code)."""
+    cookie = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return {}
+    try:
+        data = itsdangerous.TimestampSigner(secret_key).unsign(cookie.encode(), max_age=SESSION_MAX_AGE)
+        session = json.loads(b64decode(data))
+    except (itsdangerous.BadSignature, ValueError):
+        return {}
+    return session if isinstance(session, dict) else {}
 
 
 class PageSessions:

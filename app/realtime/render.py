@@ -31,6 +31,7 @@ from app.templating import templates
 JSON_VIEW = "json"
 HTML_VIEWS = frozenset({"market", "wall", "board", "notes"})
 VIEWS = HTML_VIEWS | {JSON_VIEW}
+PUBLIC_VIEWS = frozenset({"board", JSON_VIEW})  # followed by anyone, with or without joining
 
 
 class BoardRenderer(Renderer):
@@ -48,7 +49,13 @@ class BoardRenderer(Renderer):
                 # Only the wall shows who is torn between two sessions, and only its redrawn rows need it.
                 redrawn = None if change is None or change.wall or change.event else _dirty_slots(board, change)
                 add_clashes(session=session, board=board, slot_ids=redrawn)
-            messages = {view: _render_view(session, board, view, change, version) for view in views & VIEWS}
+            # The board's and the JSON feed's followers need not have joined: on an event with a join code
+            # they get the wall without names (app/services/privacy.py); ws.py admits the others.
+            nameless = board.without_names() if board.event.join_code else board
+            messages = {
+                view: _render_view(session, nameless if view in PUBLIC_VIEWS else board, view, change, version)
+                for view in views & VIEWS
+            }
         return Rendered(version=version, messages={v: m for v, m in messages.items() if m})
 
 

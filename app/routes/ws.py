@@ -17,12 +17,14 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
 from app.config import Settings
+from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, facilitator_pass_for
 from app.models import id_of
 from app.ratelimits import RateLimits, TooManyRequests
 from app.realtime.hub import Client, EventFeed, Hub
 from app.realtime.render import JSON_VIEW, VIEWS
-from app.services import events
-from app.services.errors import NotFound
+from app.services import attendees, events, tokens
+from app.services.errors import NotAllowed, NotFound
+from app.sessions import read_page_session
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,10 @@ async def live_board(websocket: WebSocket, slug: str) -> None:
             await websocket.close(code=CLOSE_NO_EVENT, reason="No event at this address.")
         else:
             await websocket.close(code=CLOSE_POLICY, reason="Unknown view or since: see the API docs.")
+        return
+    if view in NAMING_VIEWS and not _may_read_names(websocket, slug):
+        await websocket.accept()
+        await websocket.close(code=CLOSE_POLICY, reason="This event is for the people who joined it: join first.")
         return
     # Follow the feed before the handshake completes: once the client sees the socket open, no
     # change can fall between what it was sent to catch up and the live messages.
@@ -170,6 +176,35 @@ def _since(value: str | None) -> int | None:
     if not value.isdigit() or len(value) > 18:
         raise ValueError(value)
     return int(value)
+
+
+# The pages whose live fragments name people; the board's and the JSON feed's never do on an event with a
+# join code (app/realtime/render.py), so anyone may follow those.
+NAMING_VIEWS = frozenset({"market", "wall", "notes"})
+
+
+def _may_read_names(websocket: WebSocket, slug: str) -> bool:
+    """Whether this browser may follow a page that names people: always without a join code; with one, if
+    its session cookie is an attendee's or the facilitator's (as the pages decide, app/deps.py)."""
+    database = websocket.app.state.database
+    with database.read_session() as session:
+        try:
+            event = events.get_event(session=session, slug=slug)
+        except NotFound:
+            return False
+        if not event.join_code:
+            return True
+        settings: Settings = websocket.app.state.settings
+        cookie = read_page_session(websocket.scope, secret_key=settings.secret_key)
+        token = cookie.get(ATTENDEES_KEY, {}).get(slug)
+        if token:
+            try:
+                attendees.authenticate(session=session, event=event, token=token)
+                return True
+            except NotAllowed:
+                pass
+        shown = cookie.get(FACILITATORS_KEY, {}).get(slug)
+        return bool(shown) and tokens.secrets_equal(str(shown), facilitator_pass_for(settings.secret_key, event))
 
 
 def _event_id(websocket: WebSocket, slug: str) -> int | None:

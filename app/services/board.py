@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -23,6 +23,7 @@ from app.services import announcements, wall_setup
 from app.services.attendance import room_is_full
 from app.services.changes import board_version
 from app.services.lookups import get_event_by_id
+from app.services.privacy import shown_name
 
 TOP_COUNT = 12  # the most dotted topics the venue screen shows
 
@@ -125,6 +126,16 @@ class Board:
 
     def topic(self, topic_id: int) -> BoardTopic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
+
+    def without_names(self) -> Board:
+        """The same wall with every attendee's name replaced (app/services/privacy.py): for the venue screen
+        and the feeds anyone can read on an event with a join code. Clashes are not carried over."""
+        nameless = {t.id: replace(t, convener_name=shown_name(t.convener_name, shown=False)) for t in self.topics}
+        rows = [
+            replace(row, cells=[replace(c, topic=nameless[c.topic.id] if c.topic else None) for c in row.cells])
+            for row in self.rows
+        ]
+        return replace(self, topics=list(nameless.values()), rows=rows)
 
     def row(self, slot_id: int) -> BoardRow | None:
         return next((r for r in self.rows if r.slot.id == slot_id), None)

@@ -1,5 +1,8 @@
 """The links people are handed: attendee, board, the secret facilitator link, and an attendee's calendar feed."""
 
+import hashlib
+import hmac
+
 from app.models import Attendee, Event
 from app.services.export_data import calendar_token
 
@@ -19,3 +22,18 @@ def calendar_links(*, public_url: str, secret_key: str, event: Event, attendee: 
     token = calendar_token(secret_key=secret_key, event=event, attendee=attendee)
     url = f"{public_url}/e/{event.slug}/calendar/{token}.ics"
     return {"url": url, "webcal_url": "webcal://" + url.partition("://")[2]}
+
+
+def display_token(*, secret_key: str, event: Event) -> str:
+    """What the venue screen's link carries so that the board shows the join code, which the public board
+    link keeps to itself. Made from the facilitator key's fingerprint: replacing a leaked key ends it too."""
+    message = f"display:{event.slug}:{event.facilitator_key_hash}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def display_token_matches(token: str | None, *, secret_key: str, event: Event) -> bool:
+    return bool(token) and hmac.compare_digest(str(token), display_token(secret_key=secret_key, event=event))
+
+
+def display_link(*, public_url: str, secret_key: str, event: Event) -> str:
+    return f"{public_url}/e/{event.slug}/board?display={display_token(secret_key=secret_key, event=event)}"

@@ -23,31 +23,36 @@ from app.models import NoteRevision, id_of
 from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSave
 from app.services import notes
 from app.services.notes import NoteInput, SaveResult
+from app.services.privacy import names_shown, shown_name
 
 router = APIRouter(tags=["notes"])
 
 
-def notes_public(view: notes.NotesView) -> NotePublic:
+def notes_public(view: notes.NotesView, *, names: bool = True) -> NotePublic:
+    """The notes as this reader may see them: on an event with a join code, who is going and who saved
+    are named only to the people in it (app/services/privacy.py)."""
     note = view.note
     return NotePublic(
         topic_id=id_of(view.topic),
         version=view.version,
         **{name: view.value(name) for name in FIELD_NAMES},
-        going=view.going,
+        going=view.going if names else [],
         updated_at=note.updated_at if note and note.version else None,
-        updated_by=note.updated_by if note and note.version else None,
+        updated_by=shown_name(note.updated_by, shown=names) if note and note.version else None,
         locked=view.locked,
     )
 
 
-def revision_public(revision: NoteRevision) -> NoteRevisionPublic:
-    return NoteRevisionPublic.model_validate(revision)
+def revision_public(revision: NoteRevision, *, names: bool = True) -> NoteRevisionPublic:
+    public = NoteRevisionPublic.model_validate(revision)
+    return public if names else public.model_copy(update={"author_name": shown_name(public.author_name, shown=False)})
 
 
 @router.get("/events/{slug}/topics/{topic_id}/notes")
 def get_notes(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> NotePublic:
     """A placed session's notes; version 0 and empty before the first save."""
-    return notes_public(notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor))
+    view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
+    return notes_public(view, names=names_shown(event, actor))
 
 
 @router.put("/events/{slug}/topics/{topic_id}/notes", response_model=None, dependencies=[api_limit("notes_saves")])
@@ -115,7 +120,7 @@ def conflict_answer(result: SaveResult, view: notes.NotesView, base_version: int
 def list_revisions(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> list[NoteRevisionPublic]:
     """Every revision, oldest first: saves, merges, conflicts kept aside, restores."""
     revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
-    return [revision_public(r) for r in revisions]
+    return [revision_public(r, names=names_shown(event, actor)) for r in revisions]
 
 
 @router.get("/events/{slug}/topics/{topic_id}/notes/revisions/{version}")
@@ -125,7 +130,7 @@ def get_revision(
     revision = notes.get_revision(
         session=session, event_id=id_of(event), topic_id=topic_id, actor=actor, version=version
     )
-    return revision_public(revision)
+    return revision_public(revision, names=names_shown(event, actor))
 
 
 @router.post(

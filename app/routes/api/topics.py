@@ -12,6 +12,7 @@ from app.deps import (
     ApiActor,
     ApiFacilitator,
     ApiKnownActor,
+    ApiReader,
     EventDep,
     RequestWriter,
     RowId,
@@ -24,30 +25,36 @@ from app.models.topic import REQUEST_KEY_MAX, TopicCreate, TopicMerge, TopicPubl
 from app.services import topics
 from app.services.actors import Actor
 from app.services.changes import Written
+from app.services.privacy import names_shown, shown_name
 from app.services.topics import TopicView
 
 router = APIRouter(tags=["topics"])
 
 
-def topic_public(view: TopicView) -> TopicPublic:
-    return TopicPublic.model_validate(view.topic, update={"votes": view.votes, "convener_name": view.convener_name})
+def topic_public(view: TopicView, *, names: bool = True) -> TopicPublic:
+    name = shown_name(view.convener_name, shown=names)
+    return TopicPublic.model_validate(view.topic, update={"votes": view.votes, "convener_name": name})
 
 
 @router.get("/events/{slug}/topics")
 def list_topics(
     event: EventDep,
+    reader: ApiReader,
     session: SessionDep,
     sort: Literal["votes", "newest"] = "votes",
     q: str | None = Query(default=None, max_length=100, description="words that must all appear"),
 ) -> list[TopicPublic]:
     """The marketplace: every topic still on offer with its vote count."""
-    return [topic_public(v) for v in topics.list_topics(session=session, event_id=id_of(event), sort=sort, search=q)]
+    views = topics.list_topics(session=session, event_id=id_of(event), sort=sort, search=q)
+    names = names_shown(event, reader)
+    return [topic_public(v, names=names) for v in views]
 
 
 @router.get("/events/{slug}/topics/{topic_id}")
 def get_topic(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> TopicPublic:
     """One topic with its dots; a hidden or merged one answers 404 but to the facilitator."""
-    return topic_public(topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor))
+    view = topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
+    return topic_public(view, names=names_shown(event, actor))
 
 
 @router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED, dependencies=[api_limit("proposals")])

@@ -6,20 +6,23 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from app.deps import ApiAttendee, ApiKnownActor, EventDep, RowId, SessionDep, WriterDep, api_limit
+from app.deps import ApiAttendee, ApiKnownActor, ApiReader, EventDep, RowId, SessionDep, WriterDep, api_limit
 from app.models import id_of
 from app.models.attendance import AttendancePublic, AttendanceSet
 from app.models.placement import PinSet, PlacementPublic, PlacementSet
 from app.services import attendance, placements
 from app.services.board import board_json, load_board
+from app.services.privacy import names_shown
 
 router = APIRouter(tags=["wall"])
 
 
 @router.get("/events/{slug}/board")
-def get_board(event: EventDep, session: SessionDep) -> dict[str, Any]:
-    """The whole wall with a `version` that grows with every change; the websocket's snapshots are the same."""
-    return board_json(load_board(session=session, event_id=id_of(event), with_clashes=False))
+def get_board(event: EventDep, reader: ApiReader, session: SessionDep) -> dict[str, Any]:
+    """The whole wall with a `version` that grows with every change; the websocket's snapshots are the same.
+    On an event with a join code, conveners are named only to the people in it (a token)."""
+    board = load_board(session=session, event_id=id_of(event), with_clashes=False)
+    return board_json(board if names_shown(event, reader) else board.without_names())
 
 
 @router.put("/events/{slug}/topics/{topic_id}/placement")

@@ -19,12 +19,13 @@ from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.live import announcement_context
 from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
-from app.routes.pages.visit import Visit, VisitDep
+from app.routes.pages.visit import JoinedWhenCoded, Visit, VisitDep
 from app.services import attendance, placements
 from app.services.actors import Actor
 from app.services.board import Board, DaySlot, load_board
 from app.services.changes import Written
 from app.services.errors import DomainError, NotAllowed
+from app.services.links import display_token_matches
 
 router = APIRouter()
 
@@ -33,9 +34,24 @@ PLACING_PARTS = ("wall_message", "wall_grid", "wall_tray", "live_version")
 
 
 @router.get("/e/{slug}/board", response_class=HTMLResponse)
-def board(request: Request, event: EventDep, session: SessionDep, settings: SettingsDep) -> Response:
-    """The venue screen: no login, large type, the join code always on it; live over the websocket."""
+def board(
+    request: Request,
+    event: EventDep,
+    visitor: VisitorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    display: str | None = None,
+) -> Response:
+    """The venue screen: no login, large type; live over the websocket.
+
+    With a join code, the screen shows the code only when opened with the facilitator's display link (or by
+    the facilitator): the public /board link is shared online, the code is for the people in the room. It
+    then names nobody either (app/services/privacy.py): counts only.
+    """
     loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)  # the screen shows none
+    shows_code = visitor.is_facilitator or display_token_matches(display, secret_key=settings.secret_key, event=event)
+    if event.join_code:
+        loaded = loaded.without_names()
     ctx = {
         "event": loaded.event,
         "board": loaded,
@@ -45,8 +61,10 @@ def board(request: Request, event: EventDep, session: SessionDep, settings: Sett
         **announcement_context(loaded.event, loaded.announcement),
         "venue_clock": _venue_clock(loaded.event),
         "join_link": f"{settings.public_url}/e/{event.slug}".removeprefix("https://").removeprefix("http://"),
+        "join_code": event.join_code if shows_code else None,
     }
-    return render(request, "pages/board.html", ctx)
+    # The display link's token must not travel on to other sites in a Referer.
+    return render(request, "pages/board.html", ctx, headers={"Referrer-Policy": "no-referrer"})
 
 
 @router.get("/e/{slug}/board/now", response_class=HTMLResponse)
@@ -56,7 +74,7 @@ def board_now(request: Request, event: EventDep, session: SessionDep) -> Respons
     return render(request, "partials/board_now.html", {"event": loaded.event, "now_next": loaded.now_next()})
 
 
-@router.get("/e/{slug}/wall", response_class=HTMLResponse)
+@router.get("/e/{slug}/wall", response_class=HTMLResponse, dependencies=[JoinedWhenCoded])
 def wall(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
     """The agenda wall: everyone reads it, attendees say where they go, placers place."""
     return render(request, "pages/wall.html", wall_context(session, event, visitor))

@@ -40,7 +40,7 @@ from app.services import announcements, attendees, events, topics, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from app.services.links import event_links
+from app.services.links import display_link, event_links
 from app.templating import templates
 
 router = APIRouter()
@@ -147,6 +147,9 @@ class Desk(Visit):
             "event": self.event,
             "base": self.base,
             "links": event_links(public_url=self.settings.public_url, event=self.event),
+            "display_link": display_link(
+                public_url=self.settings.public_url, secret_key=self.settings.secret_key, event=self.event
+            ),
             "qr_url": f"/e/{self.event.slug}/qr.svg",
             "errors": errors or {},
             "values": values or {},

@@ -26,7 +26,7 @@ from app.models.note import FIELD_NAMES
 from app.realtime.notes_view import latest_context, local_time, saved_fragments
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import flash, fragments, pop_flash, render, see_other, wants_fragment
-from app.routes.pages.visit import VisitDep
+from app.routes.pages.visit import JoinedWhenCoded, VisitDep
 from app.services import notes
 from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput, NotAuthenticated
@@ -87,7 +87,7 @@ class _NotesGroup:
     entries: list[notes.NotesEntry]
 
 
-@router.get("/e/{slug}/notes", response_class=HTMLResponse)
+@router.get("/e/{slug}/notes", response_class=HTMLResponse, dependencies=[JoinedWhenCoded])
 def notes_index(request: Request, event: EventDep, session: SessionDep) -> Response:
     """Every session's notes, by slot: to read a session one left or missed, and for the write-up."""
     groups: list[_NotesGroup] = []
@@ -101,7 +101,7 @@ def notes_index(request: Request, event: EventDep, session: SessionDep) -> Respo
     return render(request, "pages/notes_index.html", ctx)
 
 
-@router.get("/e/{slug}/topics/{topic_id}/notes", response_class=HTMLResponse)
+@router.get("/e/{slug}/topics/{topic_id}/notes", response_class=HTMLResponse, dependencies=[JoinedWhenCoded])
 def notes_page(
     request: Request, topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep
 ) -> Response:
@@ -230,7 +230,7 @@ def _refused(
     return render(request, "pages/notes.html", ctx, status_code=status)
 
 
-@router.get("/e/{slug}/topics/{topic_id}/notes/latest", response_class=HTMLResponse)
+@router.get("/e/{slug}/topics/{topic_id}/notes/latest", response_class=HTMLResponse, dependencies=[JoinedWhenCoded])
 def latest_notes(topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
     """The saved notes of one session as fragments, for its open pages to take when its latest line changes."""
     view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
@@ -246,7 +246,7 @@ async def preview(request: Request, topic_id: RowId, event: EventDep, body: Form
     return render(request, "partials/notes_preview.html", {"rendered": preview_of(text), "preview_title": "Preview"})
 
 
-@router.get("/e/{slug}/topics/{topic_id}/notes/revisions", response_class=HTMLResponse)
+@router.get("/e/{slug}/topics/{topic_id}/notes/revisions", response_class=HTMLResponse, dependencies=[JoinedWhenCoded])
 def revisions_page(
     request: Request, topic_id: RowId, event: EventDep, visitor: VisitorDep, session: SessionDep
 ) -> Response:
@@ -266,7 +266,9 @@ def revisions_page(
     )
 
 
-@router.get("/e/{slug}/topics/{topic_id}/notes/revisions/{version}", response_class=HTMLResponse)
+@router.get(
+    "/e/{slug}/topics/{topic_id}/notes/revisions/{version}", response_class=HTMLResponse, dependencies=[JoinedWhenCoded]
+)
 def revision_page(
     request: Request,
     topic_id: RowId,

@@ -17,7 +17,8 @@ from app.deps import EventDep, RequestWriter, SessionDep, VisitorDep, WriterDep
 from app.models import Event, id_of
 from app.services.actors import Actor
 from app.services.changes import Written
-from app.services.errors import DomainError
+from app.services.errors import DomainError, NotAuthenticated
+from app.services.privacy import names_shown
 
 T = TypeVar("T")
 V = TypeVar("V", bound="Visit")
@@ -58,3 +59,16 @@ async def get_visit(
 
 
 VisitDep = Annotated[Visit, Depends(get_visit)]
+
+
+async def require_names_visible(event: EventDep, visitor: VisitorDep) -> None:
+    """On an event with a join code, the pages that name people (the wall, the notes) are for those who
+    joined (app/services/privacy.py); the venue screen stays open to all, with counts and no names."""
+    if not names_shown(event, visitor):
+        raise NotAuthenticated(
+            f"{event.name} is for the people who joined it. Join at /e/{event.slug} with the code shown at the "
+            "venue, then this page opens."
+        )
+
+
+JoinedWhenCoded = Depends(require_names_visible)
