@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.models import Attendee, Event, id_of
+from app.models.attendee import DISPLAY_NAME_MAX
 from app.services import tokens
 from app.services.actors import FACILITATOR_NAME
 from app.services.changes import Written
@@ -14,7 +15,6 @@ from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated
 from app.services.lookups import get_event_by_id
 from app.services.text import clean_line
 
-DISPLAY_NAME_MAX = 40
 # Names the pages and exports give to roles: an attendee who took one could pass for the facilitator.
 RESERVED_NAMES = frozenset(
     name.casefold()
