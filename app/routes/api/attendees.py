@@ -7,12 +7,18 @@ from fastapi import APIRouter, Request, status
 from app.deps import ApiAttendee, EventDep, SessionDep, WriterDep, address_limit, join_counting_wrong_codes
 from app.models import id_of
 from app.models.attendee import AttendeeCreate, AttendeeJoined
+from app.routes.api.answers import answers
 from app.services import attendance, attendees, votes
 
 router = APIRouter(tags=["attendees"])
 
 
-@router.post("/events/{slug}/attendees", status_code=status.HTTP_201_CREATED, dependencies=[address_limit("joins")])
+@router.post(
+    "/events/{slug}/attendees",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[address_limit("joins")],
+    responses=answers(403, 404, 409, 400, 413, 429),
+)
 async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: WriterDep) -> AttendeeJoined:
     """Join with a display name (and the join code, when the event has one); keep the token it returns."""
     joined = await join_counting_wrong_codes(
@@ -28,7 +34,7 @@ async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: 
     return AttendeeJoined(id=id_of(joined.attendee), display_name=joined.attendee.display_name, token=joined.token)
 
 
-@router.get("/events/{slug}/me")
+@router.get("/events/{slug}/me", responses=answers(401, 404))
 def me(event: EventDep, attendee: ApiAttendee, session: SessionDep) -> dict[str, Any]:
     """The calling attendee: dots left, the topics they put dots on, and their day (slot id → topic id)."""
     held = votes.dots(session=session, event=event, attendee_id=id_of(attendee))
