@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Annotated, Any, Protocol
 
-from pydantic import Field, JsonValue, Strict, WithJsonSchema
+from pydantic import BeforeValidator, Field, JsonValue, WithJsonSchema
 
 
 def said(**rules: JsonValue) -> Any:
@@ -40,18 +40,26 @@ MAX_ROW_ID = 2**31 - 1
 
 # Slot times (and the auto-scheduler's constraints) are wall-clock times at the venue, in the event's time zone,
 # without an offset: "2026-11-24T10:00:00". The API's document says so with a pattern, not `format: date-time`,
-# which (RFC 3339) promises an offset these never carry. Strict: a number is not taken as a Unix time.
+# which (RFC 3339) promises an offset these never carry. A number is refused, not taken as a Unix time.
 WALL_CLOCK_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"
 WALL_CLOCK_SAID = "A wall-clock time at the venue, in the event's time zone, without an offset."
+
+
+def _written_out(value: object) -> object:
+    if isinstance(value, int | float):
+        raise ValueError("write the time out, like 2026-11-24T10:00")
+    return value
+
+
 WallClock = Annotated[
     datetime,
-    Strict(),
+    BeforeValidator(_written_out),
     WithJsonSchema({"type": "string", "pattern": WALL_CLOCK_PATTERN, "description": WALL_CLOCK_SAID}),
 ]
 # What a slot is given: the same, and an offset sent along is dropped, not converted (app/services/wall_setup.py).
 WallClockIn = Annotated[
     datetime,
-    Strict(),
+    BeforeValidator(_written_out),
     WithJsonSchema(
         {
             "type": "string",
