@@ -11,6 +11,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.ratelimits import TooManyRequests
 from app.services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
@@ -90,7 +91,30 @@ def install(app: FastAPI) -> None:
         detail = error.detail if isinstance(error.detail, str) else "That request could not be answered."
         if error.status_code == 404 and detail == "Not Found":
             detail = "There is nothing at this address."
+        elif error.status_code == 400 and detail == "There was an error parsing the body":
+            detail = "The request's body could not be read: send JSON, encoded as UTF-8."
+        elif error.status_code == 405:
+            allowed = allowed_methods(request)
+            return _answer(
+                request, 405, f"This address answers {', '.join(allowed)} only.", headers={"Allow": ", ".join(allowed)}
+            )
         return _answer(request, error.status_code, detail, headers=getattr(error, "headers", None))
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the request's path answers. Starlette's 405 names only the first route matching the path,
+    while FastAPI (and the vote routes) give each method a route of its own: PATCH on a topic was told
+    `Allow: GET` though PATCH and DELETE are there too. Each method is asked of the whole router (its routes
+    may be nested routers), so the answer holds whatever routes exist."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+
+
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 def describe_validation_error(error: RequestValidationError) -> str:

@@ -8,7 +8,17 @@ from datetime import date, datetime
 from app.db import Database
 from app.models import Attendee, Event, Room, Slot, SlotKind, Topic
 from app.models.event import EventUpdate
-from app.services import attendance, attendees, events, placements, topic_constraints, topics, votes, wall_setup
+from app.services import (
+    attendance,
+    attendees,
+    events,
+    notes,
+    placements,
+    topic_constraints,
+    topics,
+    votes,
+    wall_setup,
+)
 from app.services.actors import Actor
 
 EVENT_DATE = date(2026, 11, 24)
@@ -148,6 +158,22 @@ class Factory:
         """The attendee says "I'm going" to a topic placed in that slot."""
         with self.database.write_session() as session:
             attendance.attend(session=session, attendee_id=attendee.id, slot_id=slot.id, topic_id=topic.id)  # type: ignore[arg-type]
+
+    def notes(self, event: EventWithKey, topic: Topic, *, body: str) -> int:
+        """Save a placed topic's notes as the facilitator, on the latest version; answers the new version."""
+        with self.database.write_session() as session:
+            actor = Actor.facilitator(event.id)
+            latest = notes.get_notes(session=session, event_id=event.id, topic_id=topic.id, actor=actor).version  # type: ignore[arg-type]
+            saved = notes.save_notes(
+                session=session,
+                event_id=event.id,
+                topic_id=topic.id,  # type: ignore[arg-type]
+                actor=actor,
+                base_version=latest,
+                data=notes.NoteInput(body=body),
+            ).result
+        assert saved.revision is not None
+        return saved.revision.version
 
     def pin(self, event: EventWithKey, topic: Topic, *, pinned: bool = True) -> None:
         with self.database.write_session() as session:

@@ -1,10 +1,11 @@
 """An Announcement: a short message from the facilitator to the board and every open page."""
 
 from datetime import datetime
+from typing import Annotated
 
 from sqlmodel import Field, SQLModel
 
-from app.models._base import utcnow
+from app.models._base import said, utcnow
 
 ANNOUNCEMENT_MAX = 280
 
@@ -17,7 +18,9 @@ class Announcement(SQLModel, table=True):
 
 
 class AnnouncementCreate(SQLModel):
-    text: str = Field(description=f"what everyone should know now, up to {ANNOUNCEMENT_MAX} characters")
+    text: Annotated[str, said(minLength=1, maxLength=ANNOUNCEMENT_MAX)] = Field(
+        description=f"what everyone should know now, up to {ANNOUNCEMENT_MAX} characters"
+    )
 
 
 class AnnouncementPublic(SQLModel):

@@ -1,11 +1,11 @@
 """An Event: one gathering, addressed by its slug in every URL."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from sqlmodel import Field, SQLModel
 
-from app.models._base import utcnow
+from app.models._base import said, utcnow
 
 # "cycle" shows the wall, now/next and the marketplace in turn; the others stay on one.
 BOARD_MODES = ("cycle", "wall", "now", "market", "join")
@@ -15,6 +15,9 @@ BOARD_CYCLE_RANGE = (5, 600)  # seconds per mode when cycling
 TOPIC_LIMIT_DEFAULT = 300
 TOPIC_LIMIT_RANGE = (1, 5000)
 
+EVENT_NAME_MAX = 120
+JOIN_CODE_MAX = 40
+MAX_VOTES_PER_ATTENDEE = 100
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"
 
 
@@ -46,12 +49,12 @@ class Event(EventBase, table=True):
 
 
 class EventCreate(SQLModel):
-    name: str
-    slug: str | None = None
-    timezone: str = "UTC"
+    name: Annotated[str, said(minLength=1, maxLength=EVENT_NAME_MAX)]
+    slug: Annotated[str | None, said(maxLength=60)] = None
+    timezone: Annotated[str, said(minLength=1, maxLength=64)] = "UTC"
     date: dt.date
-    join_code: str | None = None
-    votes_per_attendee: int = 5
+    join_code: Annotated[str | None, said(maxLength=JOIN_CODE_MAX)] = None
+    votes_per_attendee: Annotated[int, said(minimum=1, maximum=MAX_VOTES_PER_ATTENDEE)] = 5
 
 
 class EventUpdate(SQLModel):
@@ -62,18 +65,18 @@ class EventUpdate(SQLModel):
     app/services/events.py: update_event, with the same messages for the API and the pages.
     """
 
-    name: str | None = None
-    timezone: str | None = None
+    name: Annotated[str | None, said(minLength=1, maxLength=EVENT_NAME_MAX)] = None
+    timezone: Annotated[str | None, said(minLength=1, maxLength=64)] = None
     date: dt.date | None = None
     proposals_open: bool | None = None
     voting_open: bool | None = None
     self_placement: bool | None = None
-    votes_per_attendee: int | None = None
-    join_code: str | None = None
+    votes_per_attendee: Annotated[int | None, said(minimum=1, maximum=MAX_VOTES_PER_ATTENDEE)] = None
+    join_code: Annotated[str | None, said(maxLength=JOIN_CODE_MAX)] = None
     notes_locked: bool | None = None
-    board_mode: str | None = None
-    board_cycle_seconds: int | None = None
-    topic_limit: int | None = None
+    board_mode: Annotated[str | None, said(enum=list(BOARD_MODES))] = None
+    board_cycle_seconds: Annotated[int | None, said(minimum=BOARD_CYCLE_RANGE[0], maximum=BOARD_CYCLE_RANGE[1])] = None
+    topic_limit: Annotated[int | None, said(minimum=TOPIC_LIMIT_RANGE[0], maximum=TOPIC_LIMIT_RANGE[1])] = None
 
 
 # The event's settings, listed once: EventUpdate's fields, in its order. What a facilitator can change, and

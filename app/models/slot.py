@@ -1,11 +1,15 @@
 """A Slot: a time block, a row of the agenda wall."""
 
 from datetime import datetime
+from typing import Annotated
 
 from sqlalchemy import DateTime, String
 from sqlmodel import Field, SQLModel
 
+from app.models._base import WallClock, WallClockIn, said
 from app.models.enums import SlotKind
+
+SLOT_LABEL_MAX = 60
 
 
 class Slot(SQLModel, table=True):
@@ -15,27 +19,27 @@ class Slot(SQLModel, table=True):
     # a timetable, and it stays right if the event's date or zone is corrected later.
     starts_at: datetime = Field(sa_type=DateTime())
     ends_at: datetime = Field(sa_type=DateTime())
-    label: str = Field(default="", max_length=60)
+    label: str = Field(default="", max_length=SLOT_LABEL_MAX)
     kind: SlotKind = Field(default=SlotKind.sessions, sa_type=String(16))
 
 
 class SlotCreate(SQLModel):
-    starts_at: datetime
-    ends_at: datetime
-    label: str = ""
+    starts_at: WallClockIn
+    ends_at: WallClockIn
+    label: Annotated[str, said(maxLength=SLOT_LABEL_MAX)] = ""
     kind: SlotKind = SlotKind.sessions
 
 
 class SlotUpdate(SQLModel):
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    label: str | None = None
+    starts_at: WallClockIn | None = None
+    ends_at: WallClockIn | None = None
+    label: Annotated[str | None, said(maxLength=SLOT_LABEL_MAX)] = None
     kind: SlotKind | None = None
 
 
 class SlotPublic(SQLModel):
     id: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: WallClock
+    ends_at: WallClock
     label: str
     kind: SlotKind

@@ -6,10 +6,13 @@ from typing import Annotated
 from sqlalchemy import DateTime, Index, String
 from sqlmodel import Field, SQLModel
 
-from app.models._base import MAX_ROW_ID, utcnow
+from app.models._base import MAX_ROW_ID, WallClock, said, utcnow
 from app.models.enums import TopicStatus
 
 REQUEST_KEY_MAX = 64
+TITLE_MAX = 120
+DESCRIPTION_MAX = 2000
+SEARCH_MAX = 100
 
 
 class Topic(SQLModel, table=True):
@@ -18,8 +21,8 @@ class Topic(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
-    title: str = Field(max_length=120)
-    description: str = Field(default="", max_length=2000)
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
     # None: convened by the facilitator.
     convener_id: int | None = Field(default=None, foreign_key="attendee.id", index=True, ondelete="SET NULL")
     status: TopicStatus = Field(default=TopicStatus.proposed, sa_type=String(16), index=True)
@@ -37,13 +40,13 @@ class Topic(SQLModel, table=True):
 
 
 class TopicCreate(SQLModel):
-    title: str
-    description: str = ""
+    title: Annotated[str, said(minLength=1, maxLength=TITLE_MAX)]
+    description: Annotated[str, said(maxLength=DESCRIPTION_MAX)] = ""
 
 
 class TopicUpdate(SQLModel):
-    title: str | None = None
-    description: str | None = None
+    title: Annotated[str | None, said(minLength=1, maxLength=TITLE_MAX)] = None
+    description: Annotated[str | None, said(maxLength=DESCRIPTION_MAX)] = None
 
 
 class TopicMerge(SQLModel):
@@ -65,15 +68,15 @@ class TopicPublic(SQLModel):
 class TopicConstraintsSet(SQLModel):
     """What the auto-scheduler must respect for a topic; every field left out means "no constraint"."""
 
-    not_before: datetime | None = None
-    not_after: datetime | None = None
+    not_before: WallClock | None = None
+    not_after: WallClock | None = None
     min_room_capacity: int | None = None
     apart_from: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] = []
 
 
 class TopicConstraintsPublic(SQLModel):
     topic_id: int
-    not_before: datetime | None
-    not_after: datetime | None
+    not_before: WallClock | None
+    not_after: WallClock | None
     min_room_capacity: int | None
     apart_from: list[int]

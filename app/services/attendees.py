@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 from app.db import exec_select
 from app.models import Attendance, Attendee, Event, Topic, Vote, id_of
 from app.models._base import utcnow
+from app.models.attendee import DISPLAY_NAME_MAX
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services import tokens
 from app.services.actors import FACILITATOR_NAME
@@ -19,7 +20,6 @@ from app.services.lookups import get_event_by_id
 from app.services.text import clean_line
 from app.services.topics import hide_topic
 
-DISPLAY_NAME_MAX = 40
 # Names the pages and exports give to roles: an attendee who took one could pass for the facilitator.
 RESERVED_NAMES = frozenset(
     name.casefold()

@@ -25,15 +25,15 @@ from sqlmodel import Session
 
 from app.exporters.json import FORMAT, READABLE_VERSIONS, EventDocument, NoteFieldsPart, TopicPart
 from app.models import Attendee, Event, Note, NoteRevision, RevisionKind, Topic, TopicStatus, Vote, id_of
+from app.models.attendee import DISPLAY_NAME_MAX
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventUpdate, settings_of
 from app.models.note import MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
+from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
 from app.services import attendance, events, placements, tokens, topic_constraints, wall_setup
 from app.services.actors import Actor
-from app.services.attendees import DISPLAY_NAME_MAX
 from app.services.errors import DomainError, InvalidInput
 from app.services.text import clean_line, clean_text
-from app.services.topics import DESCRIPTION_MAX, TITLE_MAX
 
 NAME_MAX = 40  # a revision's author and the notes' last editor: display names
 

@@ -13,13 +13,20 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Attendee, Event, Topic, TopicStatus, Vote
-from app.models.event import BOARD_CYCLE_RANGE, BOARD_MODES, SLUG_PATTERN, TOPIC_LIMIT_RANGE, EventUpdate
+from app.models.event import (
+    BOARD_CYCLE_RANGE,
+    BOARD_MODES,
+    EVENT_NAME_MAX,
+    JOIN_CODE_MAX,
+    MAX_VOTES_PER_ATTENDEE,
+    SLUG_PATTERN,
+    TOPIC_LIMIT_RANGE,
+    EventUpdate,
+)
 from app.services import tokens
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.services.text import clean_line
-
-MAX_VOTES_PER_ATTENDEE = 100
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ def create_event(
     join_code: str | None = None,
     votes_per_attendee: int = 5,
 ) -> Written[NewEvent]:
-    name = clean_line(name, field="name", label="The event's name", max_length=120)
+    name = clean_line(name, field="name", label="The event's name", max_length=EVENT_NAME_MAX)
     _check_timezone(timezone)
     _check_budget(votes_per_attendee)
     if slug:
@@ -85,7 +92,7 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate) -> Wri
         raise InvalidInput(f"These can't be empty: {', '.join(cleared)}. Only the join code can be cleared.")
     # From here a setting other than the join code is None exactly when the update leaves it alone.
     if update.name is not None:
-        changes["name"] = clean_line(update.name, field="name", label="The event's name", max_length=120)
+        changes["name"] = clean_line(update.name, field="name", label="The event's name", max_length=EVENT_NAME_MAX)
     if update.timezone is not None:
         _check_timezone(update.timezone)
     if update.votes_per_attendee is not None:
@@ -200,7 +207,7 @@ def _check_budget(budget: int) -> None:
 def _clean_join_code(code: str | None) -> str | None:
     if code is None:
         return None
-    code = clean_line(code, field="join_code", label="The join code", max_length=40, required=False)
+    code = clean_line(code, field="join_code", label="The join code", max_length=JOIN_CODE_MAX, required=False)
     return code or None
 
 

@@ -13,17 +13,13 @@ from app.db import exec_select
 from app.models import Attendee, Event, Topic, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.models.topic import REQUEST_KEY_MAX
+from app.models.topic import DESCRIPTION_MAX, REQUEST_KEY_MAX, SEARCH_MAX, TITLE_MAX
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicLimitReached, TopicNotActive
 from app.services.lookups import get_active_topic, get_event_by_id, get_readable_topic, get_topic
 from app.services.placements import unplace_topics
 from app.services.text import clean_line, clean_text
-
-TITLE_MAX = 120
-DESCRIPTION_MAX = 2000
-SEARCH_MAX = 100
 
 TopicSort = Literal["votes", "newest"]
 

@@ -9,13 +9,13 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import Placement, Room, Slot, SlotKind
+from app.models.room import LOCATION_NOTES_MAX, MAX_ROOM_CAPACITY, ROOM_NAME_MAX
+from app.models.slot import SLOT_LABEL_MAX
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, SlotOverlap
 from app.services.lookups import get_room, get_slot
 from app.services.placements import unplace_topics
 from app.services.text import clean_line
-
-MAX_ROOM_CAPACITY = 100_000
 
 
 def list_rooms(*, session: Session, event_id: int) -> list[Room]:
@@ -200,15 +200,17 @@ def _wall_clock(moment: datetime) -> datetime:
 
 
 def _room_name(name: str) -> str:
-    return clean_line(name, field="name", label="The room's name", max_length=60)
+    return clean_line(name, field="name", label="The room's name", max_length=ROOM_NAME_MAX)
 
 
 def _location_notes(notes: str) -> str:
-    return clean_line(notes, field="location_notes", label="The location notes", max_length=500, required=False)
+    return clean_line(
+        notes, field="location_notes", label="The location notes", max_length=LOCATION_NOTES_MAX, required=False
+    )
 
 
 def _slot_label(label: str) -> str:
-    return clean_line(label, field="label", label="The slot's label", max_length=60, required=False)
+    return clean_line(label, field="label", label="The slot's label", max_length=SLOT_LABEL_MAX, required=False)
 
 
 def _capacity(capacity: int) -> int:

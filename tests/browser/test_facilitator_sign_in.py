@@ -37,7 +37,9 @@ def test_the_facilitator_link_signs_in_without_the_key_ever_in_a_url(
 
 
 @pytest.mark.browser
-def test_a_wrong_key_in_the_link_is_said_on_the_form(browser: Browser, live_server: LiveServer, demo_event: EventWithKey):
+def test_a_wrong_key_in_the_link_is_said_on_the_form(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
     laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
 
     laptop.goto(f"{live_server.url}/e/demo/facilitate#key=not-the-key")

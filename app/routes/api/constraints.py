@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from app.deps import ApiKnownActor, EventDep, RowId, SessionDep, WriterDep
 from app.models import id_of
 from app.models.topic import TopicConstraintsPublic, TopicConstraintsSet
+from app.routes.api.answers import answers
 from app.services import topic_constraints
 from app.services.topic_constraints import TopicConstraints
 
@@ -23,7 +24,7 @@ def constraints_public(topic_id: int, constraints: TopicConstraints) -> TopicCon
     )
 
 
-@router.get("/events/{slug}/topics/{topic_id}/constraints")
+@router.get("/events/{slug}/topics/{topic_id}/constraints", responses=answers(404))
 def get_constraints(topic_id: RowId, event: EventDep, session: SessionDep) -> TopicConstraintsPublic:
     """A topic's constraints; `apart_from` holds both sides of every pair (A apart from B lists B, and B lists A)."""
     return constraints_public(
@@ -31,7 +32,7 @@ def get_constraints(topic_id: RowId, event: EventDep, session: SessionDep) -> To
     )
 
 
-@router.put("/events/{slug}/topics/{topic_id}/constraints")
+@router.put("/events/{slug}/topics/{topic_id}/constraints", responses=answers(401, 403, 404, 409, 400, 413))
 async def set_constraints(
     topic_id: RowId, body: TopicConstraintsSet, event: EventDep, actor: ApiKnownActor, writer: WriterDep
 ) -> TopicConstraintsPublic:

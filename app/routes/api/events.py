@@ -11,6 +11,7 @@ from app.models import Event, Room, Slot, id_of
 from app.models.event import EventCreate, EventPublic, EventUpdate
 from app.models.room import RoomCreate, RoomPublic, RoomUpdate
 from app.models.slot import SlotCreate, SlotPublic, SlotUpdate
+from app.routes.api.answers import answers
 from app.services import events, wall_setup
 from app.services.links import event_links
 
@@ -21,7 +22,9 @@ def event_public(event: Event) -> EventPublic:
     return EventPublic.model_validate(event, update={"has_join_code": bool(event.join_code)})
 
 
-@router.post("/events", status_code=status.HTTP_201_CREATED, dependencies=[AdminDep])
+@router.post(
+    "/events", status_code=status.HTTP_201_CREATED, dependencies=[AdminDep], responses=answers(401, 403, 409, 400, 413)
+)
 async def create_event(body: EventCreate, writer: WriterDep, settings: SettingsDep) -> dict[str, Any]:
     """Create an event (admin token). The facilitator key is shown once, here."""
     created = await writer.run(lambda s: events.create_event(session=s, **body.model_dump()))
@@ -35,19 +38,21 @@ async def create_event(body: EventCreate, writer: WriterDep, settings: SettingsD
     }
 
 
-@router.get("/events/{slug}")
+@router.get("/events/{slug}", responses=answers(404))
 def get_event(event: EventDep) -> EventPublic:
     return event_public(event)
 
 
-@router.patch("/events/{slug}")
+@router.patch("/events/{slug}", responses=answers(401, 403, 404, 409, 400, 413))
 async def update_event(body: EventUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> dict[str, Any]:
     """Switch phases, change the dot budget, set or clear the join code (null clears it)."""
     updated = await writer.run(lambda s: events.update_event(session=s, event_id=id_of(event), update=body))
     return {**event_public(updated).model_dump(), "join_code": updated.join_code}
 
 
-@router.post("/events/{slug}/facilitator-key", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/events/{slug}/facilitator-key", status_code=status.HTTP_201_CREATED, responses=answers(401, 403, 404, 409)
+)
 async def replace_facilitator_key(
     event: EventDep, _: ApiFacilitator, writer: WriterDep, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -58,18 +63,20 @@ async def replace_facilitator_key(
     return {"facilitator_key": key, "links": {"facilitator": links["facilitator"]}}
 
 
-@router.get("/events/{slug}/rooms")
+@router.get("/events/{slug}/rooms", responses=answers(404))
 def list_rooms(event: EventDep, session: SessionDep) -> list[RoomPublic]:
     return [RoomPublic.model_validate(r) for r in wall_setup.list_rooms(session=session, event_id=id_of(event))]
 
 
-@router.post("/events/{slug}/rooms", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/events/{slug}/rooms", status_code=status.HTTP_201_CREATED, responses=answers(401, 403, 404, 409, 400, 413)
+)
 async def add_room(body: RoomCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> RoomPublic:
     room = await writer.run(lambda s: wall_setup.add_room(session=s, event_id=id_of(event), **body.model_dump()))
     return RoomPublic.model_validate(room)
 
 
-@router.patch("/events/{slug}/rooms/{room_id}")
+@router.patch("/events/{slug}/rooms/{room_id}", responses=answers(401, 403, 404, 409, 400, 413))
 async def update_room(
     room_id: RowId, body: RoomUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
 ) -> RoomPublic:
@@ -81,24 +88,28 @@ async def update_room(
     return RoomPublic.model_validate(room)
 
 
-@router.delete("/events/{slug}/rooms/{room_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/events/{slug}/rooms/{room_id}", status_code=status.HTTP_204_NO_CONTENT, responses=answers(401, 403, 404, 409)
+)
 async def remove_room(room_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
     await writer.run(lambda s: wall_setup.remove_room(session=s, event_id=id_of(event), room_id=room_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/events/{slug}/slots")
+@router.get("/events/{slug}/slots", responses=answers(404))
 def list_slots(event: EventDep, session: SessionDep) -> list[SlotPublic]:
     return [SlotPublic.model_validate(s) for s in wall_setup.list_slots(session=session, event_id=id_of(event))]
 
 
-@router.post("/events/{slug}/slots", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/events/{slug}/slots", status_code=status.HTTP_201_CREATED, responses=answers(401, 403, 404, 409, 400, 413)
+)
 async def add_slot(body: SlotCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> SlotPublic:
     slot = await writer.run(lambda s: wall_setup.add_slot(session=s, event_id=id_of(event), **body.model_dump()))
     return SlotPublic.model_validate(slot)
 
 
-@router.patch("/events/{slug}/slots/{slot_id}")
+@router.patch("/events/{slug}/slots/{slot_id}", responses=answers(401, 403, 404, 409, 400, 413))
 async def update_slot(
     slot_id: RowId, body: SlotUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
 ) -> SlotPublic:
@@ -109,7 +120,9 @@ async def update_slot(
     return SlotPublic.model_validate(slot)
 
 
-@router.delete("/events/{slug}/slots/{slot_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/events/{slug}/slots/{slot_id}", status_code=status.HTTP_204_NO_CONTENT, responses=answers(401, 403, 404, 409)
+)
 async def remove_slot(slot_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
     await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=id_of(event), slot_id=slot_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.deps import ApiAttendee, ApiFacilitator, EventDep, SessionDep, SettingsDep
+from app.routes.api.answers import answers
 from app.routes.common import export_response, run_export
 from app.services.links import calendar_links
 
@@ -27,12 +28,13 @@ FormatQuery = Annotated[
     "/events/{slug}/export",
     response_class=Response,
     responses={
+        **answers(401, 403, 404),
         200: {
             "description": "The exported file, with Content-Disposition naming it.",
             "content": {
                 t: {} for t in ("application/zip", "text/html", "text/csv", "application/json", "text/calendar")
             },
-        }
+        },
     },
 )
 def export_event(
@@ -42,7 +44,7 @@ def export_event(
     return export_response(run_export(session=session, event=event, settings=settings, export_format=export_format))
 
 
-@router.get("/events/{slug}/me/calendar")
+@router.get("/events/{slug}/me/calendar", responses=answers(401, 404))
 def my_calendar(event: EventDep, attendee: ApiAttendee, settings: SettingsDep) -> dict[str, str]:
     """The private link of the caller's calendar feed: the sessions they said they are going to."""
     return calendar_links(

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from app.deps import ApiActor, ApiKnownActor, EventDep, RowId, SessionDep, SettingsDep, WriterDep, api_limit
 from app.models import NoteRevision, id_of
 from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSave
+from app.routes.api.answers import answers
 from app.services import notes
 from app.services.notes import NoteInput, SaveResult
 from app.services.privacy import names_shown, shown_name
@@ -48,14 +49,19 @@ def revision_public(revision: NoteRevision, *, names: bool = True) -> NoteRevisi
     return public if names else public.model_copy(update={"author_name": shown_name(public.author_name, shown=False)})
 
 
-@router.get("/events/{slug}/topics/{topic_id}/notes")
+@router.get("/events/{slug}/topics/{topic_id}/notes", responses=answers(401, 404))
 def get_notes(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> NotePublic:
     """A placed session's notes; version 0 and empty before the first save."""
     view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
     return notes_public(view, names=names_shown(event, actor))
 
 
-@router.put("/events/{slug}/topics/{topic_id}/notes", response_model=None, dependencies=[api_limit("notes_saves")])
+@router.put(
+    "/events/{slug}/topics/{topic_id}/notes",
+    response_model=None,
+    dependencies=[api_limit("notes_saves")],
+    responses=answers(401, 403, 404, 409, 400, 413, 429),
+)
 async def save_notes(
     topic_id: RowId,
     body: NoteSave,
@@ -116,14 +122,14 @@ def conflict_answer(result: SaveResult, view: notes.NotesView, base_version: int
     }
 
 
-@router.get("/events/{slug}/topics/{topic_id}/notes/revisions")
+@router.get("/events/{slug}/topics/{topic_id}/notes/revisions", responses=answers(401, 404))
 def list_revisions(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> list[NoteRevisionPublic]:
     """Every revision, oldest first: saves, merges, conflicts kept aside, restores."""
     revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
     return [revision_public(r, names=names_shown(event, actor)) for r in revisions]
 
 
-@router.get("/events/{slug}/topics/{topic_id}/notes/revisions/{version}")
+@router.get("/events/{slug}/topics/{topic_id}/notes/revisions/{version}", responses=answers(401, 404))
 def get_revision(
     topic_id: RowId, version: RowId, event: EventDep, actor: ApiActor, session: SessionDep
 ) -> NoteRevisionPublic:
@@ -134,7 +140,9 @@ def get_revision(
 
 
 @router.post(
-    "/events/{slug}/topics/{topic_id}/notes/revisions/{version}/restore", dependencies=[api_limit("notes_saves")]
+    "/events/{slug}/topics/{topic_id}/notes/revisions/{version}/restore",
+    dependencies=[api_limit("notes_saves")],
+    responses=answers(401, 403, 404, 409, 429),
 )
 async def restore_revision(
     topic_id: RowId, version: RowId, event: EventDep, actor: ApiKnownActor, writer: WriterDep, session: SessionDep

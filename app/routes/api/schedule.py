@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.deps import ApiFacilitator, EventDep, SessionDep, WriterDep
 from app.models import id_of
+from app.routes.api.answers import answers
 from app.routes.common import work_out
 from app.scheduling import Weights
 from app.services import scheduling
@@ -87,7 +88,7 @@ def proposal_json(proposal: scheduling.Proposal, *, applied: bool) -> dict[str, 
     }
 
 
-@router.post("/events/{slug}/schedule")
+@router.post("/events/{slug}/schedule", responses=answers(401, 403, 404, 409, 400, 413))
 async def schedule(
     request: Request, body: ScheduleAsk, event: EventDep, _: ApiFacilitator, session: SessionDep, writer: WriterDep
 ) -> dict[str, Any]:

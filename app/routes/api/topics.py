@@ -21,7 +21,8 @@ from app.deps import (
     api_limit,
 )
 from app.models import Topic, id_of
-from app.models.topic import REQUEST_KEY_MAX, TopicCreate, TopicMerge, TopicPublic, TopicUpdate
+from app.models.topic import REQUEST_KEY_MAX, SEARCH_MAX, TopicCreate, TopicMerge, TopicPublic, TopicUpdate
+from app.routes.api.answers import answers
 from app.services import topics
 from app.services.actors import Actor
 from app.services.changes import Written
@@ -36,13 +37,13 @@ def topic_public(view: TopicView, *, names: bool = True) -> TopicPublic:
     return TopicPublic.model_validate(view.topic, update={"votes": view.votes, "convener_name": name})
 
 
-@router.get("/events/{slug}/topics")
+@router.get("/events/{slug}/topics", responses=answers(404))
 def list_topics(
     event: EventDep,
     reader: ApiReader,
     session: SessionDep,
     sort: Literal["votes", "newest"] = "votes",
-    q: str | None = Query(default=None, max_length=100, description="words that must all appear"),
+    q: str | None = Query(default=None, max_length=SEARCH_MAX, description="words that must all appear"),
 ) -> list[TopicPublic]:
     """The marketplace: every topic still on offer with its vote count."""
     views = topics.list_topics(session=session, event_id=id_of(event), sort=sort, search=q)
@@ -50,14 +51,19 @@ def list_topics(
     return [topic_public(v, names=names) for v in views]
 
 
-@router.get("/events/{slug}/topics/{topic_id}")
+@router.get("/events/{slug}/topics/{topic_id}", responses=answers(401, 404))
 def get_topic(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> TopicPublic:
     """One topic with its dots; a hidden or merged one answers 404 but to the facilitator."""
     view = topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
     return topic_public(view, names=names_shown(event, actor))
 
 
-@router.post("/events/{slug}/topics", status_code=status.HTTP_201_CREATED, dependencies=[api_limit("proposals")])
+@router.post(
+    "/events/{slug}/topics",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[api_limit("proposals")],
+    responses=answers(401, 403, 404, 409, 400, 413, 429),
+)
 async def propose(
     body: TopicCreate,
     event: EventDep,
@@ -80,7 +86,11 @@ async def propose(
     return TopicPublic.model_validate(topic, update={"votes": 0, "convener_name": actor.attendee_name})
 
 
-@router.patch("/events/{slug}/topics/{topic_id}", dependencies=[api_limit("edits")])
+@router.patch(
+    "/events/{slug}/topics/{topic_id}",
+    dependencies=[api_limit("edits")],
+    responses=answers(401, 403, 404, 409, 400, 413, 429),
+)
 async def edit(
     topic_id: RowId, body: TopicUpdate, event: EventDep, actor: ApiKnownActor, writer: WriterDep
 ) -> TopicPublic:
@@ -92,7 +102,9 @@ async def edit(
     )
 
 
-@router.delete("/events/{slug}/topics/{topic_id}", dependencies=[api_limit("edits")])
+@router.delete(
+    "/events/{slug}/topics/{topic_id}", dependencies=[api_limit("edits")], responses=answers(401, 403, 404, 409, 429)
+)
 async def withdraw(topic_id: RowId, event: EventDep, actor: ApiKnownActor, writer: WriterDep) -> TopicPublic:
     """Withdraw a topic (its convener or the facilitator); the dots on it go back to their owners."""
     topic = await writer.run(
@@ -101,7 +113,7 @@ async def withdraw(topic_id: RowId, event: EventDep, actor: ApiKnownActor, write
     return _retired_public(topic)
 
 
-@router.post("/events/{slug}/topics/{topic_id}/hide")
+@router.post("/events/{slug}/topics/{topic_id}/hide", responses=answers(401, 403, 404, 409))
 async def hide(topic_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
     """Moderation: hide an abusive topic from every page."""
     return _retired_public(
@@ -109,7 +121,7 @@ async def hide(topic_id: RowId, event: EventDep, _: ApiFacilitator, writer: Writ
     )
 
 
-@router.post("/events/{slug}/topics/{topic_id}/merge")
+@router.post("/events/{slug}/topics/{topic_id}/merge", responses=answers(401, 403, 404, 409, 400, 413))
 async def merge(
     topic_id: RowId, body: TopicMerge, event: EventDep, actor: ApiFacilitator, writer: WriterDep
 ) -> TopicPublic:

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from app.deps import get_api_voter, rate_limits
 from app.models._base import MAX_ROW_ID
 from app.models.vote import VotePublic
+from app.routes.api.answers import RETRY_AFTER, SAID, Problem
 from app.services import votes
 from app.services.changes import Written
 from app.services.errors import InvalidInput
@@ -76,20 +77,35 @@ def document(schema: dict[str, Any]) -> None:
     schema.setdefault("components", {}).setdefault("schemas", {})["VotePublic"] = VotePublic.model_json_schema(
         ref_template="#/components/schemas/{model}"
     )
+    schemas = schema["components"]["schemas"]
+    schemas.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
     parameters = [
         {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
-        {"name": "topic_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+        {
+            "name": "topic_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
+        },
     ]
-    answers = {
+    problem = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    said = {
+        **SAID,
+        403: "Voting is closed",
+        404: "No such event, or no such topic in it",
+        409: "All dots spent (PUT), or the topic was withdrawn, hidden or merged",
+        422: f"topic_id is not a whole number from 1 to {MAX_ROW_ID}",
+    }
+    answers: dict[str, Any] = {
         "200": {
             "description": "The topic's vote count and the attendee's dots left after the change",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VotePublic"}}},
         },
-        "401": {"description": "No valid attendee token for this event"},
-        "403": {"description": "Voting is closed"},
-        "404": {"description": "No such topic in this event"},
-        "409": {"description": "All dots spent (PUT), or the topic was withdrawn, hidden or merged"},
     }
+    for status in (401, 403, 404, 409, 422, 429, 503):
+        answers[str(status)] = {"description": said[status], "content": problem}
+        if status in (429, 503):
+            answers[str(status)]["headers"] = RETRY_AFTER
     common = {"tags": ["topics"], "parameters": parameters, "responses": answers, "security": [{"bearer": []}]}
     schema.setdefault("paths", {})[VOTE_PATH] = {
         "put": {"summary": "Vote", "description": put_vote.__doc__, "operationId": "vote", **common},

@@ -241,7 +241,7 @@ def test_invalid_utf8_json_is_400_and_nothing_stored(client, placed, backend):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "There was an error parsing the body"}
+    assert response.json() == {"detail": "The request's body could not be read: send JSON, encoded as UTF-8."}
     assert client.get(f"{placed.url}/revisions").json() == []
 
 
