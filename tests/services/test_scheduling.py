@@ -98,7 +98,7 @@ def test_apply_after_the_morning_started_leaves_its_session_and_fills_the_aftern
 
 
 def test_apply_keeps_the_people_going_to_a_session_moved_to_another_room_at_the_same_time(database, factory, backend):
-    # Found by tests/services/test_stateful_rules.py: a move within the slot dropped every "I'm going" to it.
+    # Found while writing tests/services/test_stateful_rules.py: a move within the slot dropped every "I'm going" to it.
     event, hall, morning, afternoon, ada, tests, types = setup(factory)
     attic = factory.room(event, name="Attic", capacity=10)
     factory.place(event, types, attic, afternoon)

@@ -15,11 +15,12 @@ public read.
 It runs derandomised (the same walks on every run, so CI is deterministic) in about half a minute. To
 search longer and off the beaten path, locally:
 
-    HALLWAY_STATEFUL_EXAMPLES=2000 HALLWAY_STATEFUL_STEPS=80 \
-        .venv/bin/python -m pytest tests/services/test_stateful_rules.py --hypothesis-show-statistics
+    HALLWAY_STATEFUL_EXAMPLES=1000 HALLWAY_STATEFUL_STEPS=60 \
+        .venv/bin/python -m pytest -s tests/services/test_stateful_rules.py
 
-Setting HALLWAY_STATEFUL_EXAMPLES also turns derandomisation off: each such run walks new paths, and a
-failure prints the steps that reproduce it (and `@reproduce_failure` to replay it exactly).
+(about 10 minutes). Setting HALLWAY_STATEFUL_EXAMPLES also turns derandomisation off, so each such run
+walks new paths; it prints how often each write succeeded and was refused with which error, and a
+failure prints the steps that reproduce it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import itertools
 import json
 import os
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -44,6 +46,7 @@ from hypothesis.stateful import (
     initialize,
     invariant,
     multiple,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -54,7 +57,19 @@ from app.db import Database, connect, exec_select
 from app.models import Attendance, Event, Placement, Room, Slot, SlotKind, Topic, TopicStatus, Vote
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventUpdate
-from app.services import attendance, attendees, board, events, notes, placements, topics, votes, wall_setup
+from app.scheduling import ProblemError, Weights, solve
+from app.services import (
+    attendance,
+    attendees,
+    board,
+    events,
+    notes,
+    placements,
+    scheduling,
+    topics,
+    votes,
+    wall_setup,
+)
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import BudgetSpent, DomainError, NotFound, PhaseClosed, TopicNotActive
@@ -145,14 +160,14 @@ class ServiceRules(RuleBasedStateMachine):
 
     def _try(self, name: str, work: Callable[[Session], Written[T]], *, must_succeed: bool = False) -> Done[T] | None:
         """Run one write: Done with its result, or None when the service refused it with a domain error (rolled
-        back). Refusals and successes are counted by name: --hypothesis-show-statistics lists them."""
+        back). Each outcome is counted by name (see `_saw`)."""
         try:
             result = self._write(work)
         except DomainError as error:
-            event(f"{name}: {type(error).__name__}")
+            _saw(f"{name}: {type(error).__name__}")
             assert not must_succeed, f"{name} was refused though the state allows it: {error.message}"
             return None
-        event(f"{name}: done")
+        _saw(f"{name}: done")
         return Done(result)
 
     def _actor(self, index: int | None) -> Actor:
@@ -243,6 +258,8 @@ class ServiceRules(RuleBasedStateMachine):
         )
         return multiple() if room is None else room.value.id
 
+    # The last room stays, so that a walk goes on placing topics after removing the others.
+    @precondition(lambda self: len(self.bundle("rooms")) > 1)
     @rule(room_id=consumes(rooms))
     def remove_room(self, room_id):
         self._try(
@@ -269,6 +286,8 @@ class ServiceRules(RuleBasedStateMachine):
             lambda s: wall_setup.update_slot(session=s, event_id=self.event_id, slot_id=slot_id, kind=kind),
         )
 
+    # The last slot stays, so that a walk goes on placing topics after removing the others.
+    @precondition(lambda self: len(self.bundle("slots")) > 1)
     @rule(slot_id=consumes(slots))
     def remove_slot(self, slot_id):
         self._try(
@@ -398,10 +417,10 @@ class ServiceRules(RuleBasedStateMachine):
         try:
             result = self._write(lambda s: votes.cast_vote(session=s, attendee_id=attendee_id, topic_id=topic_id))
         except DomainError as error:
-            event(f"vote: {type(error).__name__}")
+            _saw(f"vote: {type(error).__name__}")
             assert type(error) is expected, f"vote refused with {error!r}, expected {expected}"
             return
-        event("vote: done")
+        _saw("vote: done")
         assert expected is None, f"vote accepted, expected {expected.__name__}"
         assert (result.voted, result.votes, result.votes_left) == (
             True,
@@ -437,7 +456,7 @@ class ServiceRules(RuleBasedStateMachine):
         the rules about "I'm going", swaps and notes need topics on the wall."""
         cell = self._first_free_cell(topic_id)
         if cell is None:
-            event("place_in_a_free_cell: none")
+            _saw("place_in_a_free_cell: none")
             return
         self._place(topic_id, *cell, as_convener=False)
 
@@ -465,9 +484,18 @@ class ServiceRules(RuleBasedStateMachine):
         if placed is not None:
             assert self._cell_of(topic_id) == (room_id, slot_id)
 
-    @rule(topic_id=topics, other_id=topics)
-    def swap(self, topic_id, other_id):
+    @rule(topic_id=topics, other_id=topics, with_a_placed_one=st.booleans())
+    def swap(self, topic_id, other_id, with_a_placed_one):
+        """Exchange two topics' cells: two on the wall when there are, or any two (mostly refused)."""
+        if with_a_placed_one:
+            placed = [
+                p.topic_id for p in self._read(lambda s: placements.list_placements(session=s, event_id=self.event_id))
+            ]
+            if topic_id not in placed and placed:
+                topic_id = placed[0]
+            other_id = next((placed_id for placed_id in placed if placed_id != topic_id), other_id)
         cells = (self._cell_of(topic_id), self._cell_of(other_id))
+        allowed = self._swap_allowed(topic_id, other_id)
         done = self._try(
             "swap",
             lambda s: placements.swap_topics(
@@ -477,33 +505,78 @@ class ServiceRules(RuleBasedStateMachine):
                 topic_id=topic_id,
                 other_topic_id=other_id,
             ),
+            must_succeed=allowed,
         )
-        if topic_id == other_id or cells[0] is None or cells[1] is None:
-            return
-        expected = cells if done is None else (cells[1], cells[0])
-        assert (self._cell_of(topic_id), self._cell_of(other_id)) == expected
+        assert (done is not None) == allowed
+        if allowed:
+            assert (self._cell_of(topic_id), self._cell_of(other_id)) == (cells[1], cells[0])
+        elif topic_id != other_id:
+            assert (self._cell_of(topic_id), self._cell_of(other_id)) == cells, "a refused swap moved a topic"
 
-    @rule(topic_id=topics, by=who)
-    def take_off_wall(self, topic_id, by):
-        status = self._topic(topic_id).status
-        self._try(
+    @rule(topic_id=topics, as_convener=st.booleans())
+    def take_off_wall(self, topic_id, as_convener):
+        """The facilitator, or the topic's convener (allowed only with self-placement on)."""
+        topic = self._topic(topic_id)
+        by = self.people.index(topic.convener_id) if as_convener and topic.convener_id is not None else None
+        allowed = topic.status in ACTIVE_TOPIC_STATUSES and (by is None or self._event().self_placement)
+        done = self._try(
             "take_off_wall",
             lambda s: placements.take_off_wall(
                 session=s, event_id=self.event_id, actor=self._actor(by), topic_id=topic_id
             ),
-            must_succeed=by is None and status in ACTIVE_TOPIC_STATUSES,
+            must_succeed=allowed,
         )
-        if by is None and status in ACTIVE_TOPIC_STATUSES:
+        assert (done is not None) == allowed
+        if allowed:
             assert self._cell_of(topic_id) is None
+            assert self._topic(topic_id).status == TopicStatus.proposed
+
+    @rule(moves_cost=st.sampled_from((0, 100)))
+    def auto_schedule(self, moves_cost):
+        """The facilitator puts up the auto-scheduler's wall (moves free, or at their default price).
+
+        Whoever was going to a session keeps their place while it stays in its slot (in whatever room), follows
+        it to another slot unless they already go to something then, and loses it when it leaves the wall.
+        """
+        with self.database.read_session() as s:
+            planning = scheduling.plan(
+                session=s, event_id=self.event_id, time_limit=0, weights=Weights(move=moves_cost)
+            )
+        try:
+            proposal = solve(planning.problem).placements
+        except ProblemError:  # no rooms or session slots: the scheduler's own refusal, which the route answers
+            _saw("auto_schedule: ProblemError")
+            return
+        before = self._going()
+        self._try(
+            "auto_schedule",
+            lambda s: scheduling.apply_schedule(
+                session=s, event_id=self.event_id, placements=proposal, based_on=planning.wall
+            ),
+            must_succeed=True,
+        )
+        after = self._going()
+        for (attendee_id, topic_id), slot_id in before.items():
+            cell = proposal.get(topic_id, planning.wall.get(topic_id))  # stranded topics stay where they are
+            if cell is None:
+                assert (attendee_id, topic_id) not in after
+            elif cell.slot_id == slot_id:
+                assert after.get((attendee_id, topic_id)) == slot_id, 'an "I\'m going" was lost in a room move'
+            else:
+                busy = any(a == attendee_id and slot == cell.slot_id for (a, _), slot in after.items())
+                assert busy, "someone going to a session that changed slot neither followed it nor goes elsewhere"
 
     # --- "I'm going" ---------------------------------------------------------------------------------
 
     @rule(topic_id=topics, goer=person, slot_id=slots, its_own_slot=st.booleans())
     def attend(self, topic_id, goer, slot_id, its_own_slot):
-        """Mostly to the slot the topic is placed in (a random slot is mostly refused), sometimes to any."""
+        """Mostly to a topic on the wall, in its slot (a random pair is mostly refused), sometimes to any."""
+        if its_own_slot:
+            placed = self._read(lambda s: placements.list_placements(session=s, event_id=self.event_id))
+            mine = next((p for p in placed if p.topic_id == topic_id), placed[0] if placed else None)
+            if mine is not None:
+                topic_id, slot_id = mine.topic_id, mine.slot_id
         cell = self._cell_of(topic_id)
-        if its_own_slot and cell is not None:
-            slot_id = cell[1]
         self._try(
             "attend",
             lambda s: attendance.attend(session=s, attendee_id=self.people[goer], slot_id=slot_id, topic_id=topic_id),
@@ -707,6 +780,33 @@ class ServiceRules(RuleBasedStateMachine):
             ).scalar_one()
         )
 
+    def _going(self) -> dict[tuple[int, int], int]:
+        """(attendee id, topic id) → slot id of every "I'm going"."""
+        rows = self._read(
+            lambda s: (
+                exec_select(s, select(col(Attendance.attendee_id), col(Attendance.topic_id), col(Attendance.slot_id)))
+                .tuples()
+                .all()
+            )
+        )
+        return {(attendee_id, topic_id): slot_id for attendee_id, topic_id, slot_id in rows}
+
+    def _swap_allowed(self, topic_id: int, other_id: int) -> bool:
+        """Two different topics, both on the wall, and neither convener already in a third cell of the other's slot."""
+        first, second = self._cell_of(topic_id), self._cell_of(other_id)
+        if topic_id == other_id or first is None or second is None:
+            return False
+        with self.database.read_session() as s:
+            wall = placements.list_placements(session=s, event_id=self.event_id)
+        swapping = {topic_id, other_id}
+        for moving, into in ((topic_id, second[1]), (other_id, first[1])):
+            convener = self._topic(moving).convener_id
+            if convener is not None and any(
+                p.slot_id == into and p.convener_id == convener and p.topic_id not in swapping for p in wall
+            ):
+                return False
+        return True
+
     def _first_free_cell(self, topic_id: int) -> tuple[int, int] | None:
         with self.database.read_session() as s:
             rooms = wall_setup.list_rooms(session=s, event_id=self.event_id)
@@ -740,7 +840,17 @@ def _at(hour: int) -> datetime:
 
 
 _EXAMPLES = itertools.count()
+_OUTCOMES: Counter[str] = Counter()
+
+
+def _saw(outcome: str) -> None:
+    """Count a rule's outcome ("vote: done", "place: CellTaken"): a longer run prints the counts, which show
+    whether the walks reach each write's success and each of its refusals."""
+    _OUTCOMES[outcome] += 1
 
 
 def test_service_rules_hold_after_any_sequence_of_writes(migrated_sqlite: Path, tmp_path: Path) -> None:
+    _OUTCOMES.clear()
     run_state_machine_as_test(lambda: ServiceRules(migrated_sqlite, tmp_path), settings=SETTINGS)
+    if _LONGER:  # shown with -s
+        print("\n".join(f"{count:7d}  {outcome}" for outcome, count in sorted(_OUTCOMES.items())))
