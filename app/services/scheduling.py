@@ -187,7 +187,10 @@ def apply_schedule(
             ),
         ).tuples()
     )
-    session.exec(delete(Attendance).where(col(Attendance.topic_id).in_(leaving)))
+    # Only those leaving their slot lose their "I'm going"s here: a session moved to another room at the same
+    # time keeps its people (an "I'm going" names the topic and the slot, not the room), as a move by hand does.
+    leaving_slot = [t for t in leaving if t not in arriving or arriving[t].slot_id != current[t].slot_id]
+    session.exec(delete(Attendance).where(col(Attendance.topic_id).in_(leaving_slot)))
     pins = {
         p.topic_id: p.pinned
         for p in exec_select(session, select(Placement).where(col(Placement.topic_id).in_(leaving))).scalars()

@@ -8,7 +8,7 @@ import pytest
 
 from app.models import SlotKind
 from app.scheduling import Cell, solve
-from app.services import scheduling, topic_constraints, topics, wall_setup
+from app.services import attendance, scheduling, topic_constraints, topics, wall_setup
 from app.services.actors import Actor
 from tests.factories import EVENT_DATE
 
@@ -95,6 +95,24 @@ def test_apply_after_the_morning_started_leaves_its_session_and_fills_the_aftern
     assert (change.wall, sorted(change.kinds)) == (True, ["schedule"])
     with database.read_session() as session:
         assert scheduling.plan(session=session, event_id=event.id).problem.current == schedule.placements
+
+
+def test_apply_keeps_the_people_going_to_a_session_moved_to_another_room_at_the_same_time(database, factory, backend):
+    # Found while writing tests/services/test_stateful_rules.py: a move within the slot dropped every "I'm going" to it.
+    event, hall, morning, afternoon, ada, tests, types = setup(factory)
+    attic = factory.room(event, name="Attic", capacity=10)
+    factory.place(event, types, attic, afternoon)
+    factory.attend(ada, morning, tests)
+    factory.attend(ada, afternoon, types)
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=at("08:00"))
+    moved = {tests.id: Cell(attic.id, morning.id), types.id: Cell(hall.id, afternoon.id)}
+
+    with database.write_session() as session:
+        scheduling.apply_schedule(session=session, event_id=event.id, placements=moved, based_on=planning.wall)
+
+    with database.read_session() as session:
+        assert attendance.my_day(session=session, attendee_id=ada.id) == {morning.id: tests.id, afternoon.id: types.id}
 
 
 def test_apply_is_refused_when_a_session_it_moves_was_pinned_meanwhile(database, factory, backend):
