@@ -54,6 +54,7 @@ from app.services.actors import FACILITATOR_NAME, Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from app.services.lookups import FACILITATOR_ONLY_STATUSES, get_event_by_id, get_readable_topic
+from app.services.text import drop_invisible
 
 # NUL and the other C0 controls (tab and newline are kept) break PostgreSQL text, exports and terminals.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -427,7 +428,9 @@ def _clean_text(value: str) -> str:
 
 
 def _clean_url(value: str) -> str:
-    url = _CONTROL.sub("", value).strip()
+    # Stricter than the free text: a lone surrogate can't be stored (it was a 500), and a zero-width or
+    # bidi character in a link makes it look like another address.
+    url = drop_invisible(value).strip()
     if not url:
         return ""
     if len(url) > MAX_URL_CHARS:

@@ -17,6 +17,11 @@ _LONE_JOINER = re.compile(
 )
 
 
+def drop_invisible(value: str) -> str:
+    """Control, invisible and bidi characters and lone surrogates dropped; nothing else changed (a link, say)."""
+    return _LONE_JOINER.sub("", _CONTROL.sub("", value))
+
+
 def clean_line(value: str | None, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     """One line of text: control and invisible characters dropped, whitespace runs folded, length checked."""
     text = _LONE_JOINER.sub("", _CONTROL.sub("", unicodedata.normalize("NFC", value or "")))

@@ -324,3 +324,22 @@ def test_every_save_advances_the_board_version(client, database, placed, backend
 
     with database.read_session() as session:
         assert board_version(session=session, event_id=placed.event.id) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("https://example.org/p\\ud800", "https://example.org/p"),  # a lone surrogate: was a 500
+        ("https://exa\\u200bmple.org/\\u202eevil", "https://example.org/evil"),  # zero-width and bidi override
+    ],
+)
+def test_continue_url_drops_lone_surrogates_and_invisible_characters(client, placed, backend, sent, stored):
+    response = client.put(
+        placed.url,
+        content=f'{{"body": "x", "base_version": 0, "continue_url": "{sent}"}}'.encode(),
+        headers={**placed.ada.auth, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 200
+    assert response.json()["continue_url"] == stored
+    assert client.get(placed.url).json()["continue_url"] == stored
