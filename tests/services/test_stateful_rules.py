@@ -19,9 +19,10 @@ search longer and off the beaten path, locally:
     HALLWAY_STATEFUL_EXAMPLES=300 HALLWAY_STATEFUL_STEPS=60 \
         .venv/bin/python -m pytest -s tests/services/test_stateful_rules.py
 
-(300 walks of 40 steps took 14 minutes on the 2-core machine while other suites ran). Setting HALLWAY_STATEFUL_EXAMPLES also turns derandomisation off, so each such run
-walks new paths; it prints how often each write succeeded and was refused with which error, and a
-failure prints the steps that reproduce it.
+(300 walks of 40 steps took 14 minutes on the 2-core machine while other suites ran). Setting
+HALLWAY_STATEFUL_EXAMPLES also turns derandomisation off, so each such run walks new paths; it prints
+how often each write succeeded and was refused with which error, and a failure prints the steps that
+reproduce it.
 """
 
 from __future__ import annotations
