@@ -366,6 +366,7 @@ def api_limit(name: LimitName) -> Any:
     async def count(request: Request, actor: ApiActor) -> None:
         await count_for(request, name, actor)
 
+    count.hallway_limit = (name, "attendee")  # type: ignore[attr-defined]  # read by ratelimits.FastRefusals
     return Depends(count)
 
 
@@ -375,6 +376,7 @@ def address_limit(name: LimitName) -> Any:
     async def count(request: Request) -> None:
         await rate_limits(request).hit(name, f"address:{client_address(request)}")
 
+    count.hallway_limit = (name, "address")  # type: ignore[attr-defined]  # read by ratelimits.FastRefusals
     return Depends(count)
 
 

@@ -21,7 +21,7 @@ from app.db import WalCheckpointer, check_migrated, connect
 from app.deps import KnownAttendees
 from app.headers import SecurityHeaders
 from app.limits import BodySizeLimit
-from app.ratelimits import RateLimits
+from app.ratelimits import FastRefusals, RateLimits
 from app.realtime.broadcaster import broadcaster_for
 from app.realtime.hub import Hub
 from app.realtime.render import BoardRenderer
@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limits = RateLimits.of(settings)
     app.state.scheduler = scheduler
 
+    # Innermost, so that its answers still get the security headers; it runs before any routing.
+    app.add_middleware(FastRefusals)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(

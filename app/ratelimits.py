@@ -9,16 +9,22 @@ setting (HALLWAY_LIMIT_…, e.g. "10/minute"). The facilitator is never limited.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import time
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
+from fastapi.routing import iter_route_contexts
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage as AsyncStorage
 from limits.aio.strategies import FixedWindowRateLimiter as AsyncFixedWindowRateLimiter
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
 
@@ -109,6 +115,9 @@ class RateLimits:
     shared: AsyncFixedWindowRateLimiter | None
     items: dict[str, RateLimitItem]
     scope: str  # this deployment's name on a shared Redis (HALLWAY_REDIS_CHANNEL_PREFIX)
+    # Who was refused what, until when, and in which words: FastRefusals answers their next tries before
+    # any routing or database read (a flood of refused requests must cost the others next to nothing).
+    refused: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, settings: Settings) -> RateLimits:
@@ -151,4 +160,110 @@ class RateLimits:
             stats = await self.shared.get_window_stats(item, self.scope, name, who)
         wait = max(1, math.ceil(stats.reset_time - time.time()))
         minutes = "a minute" if wait <= 60 else f"{math.ceil(wait / 60)} minutes"
-        raise TooManyRequests(f"{SAID[name]}: please wait {minutes} and try again.", retry_after=wait)
+        message = f"{SAID[name]}: please wait {minutes} and try again."
+        if len(self.refused) >= MAX_REMEMBERED_REFUSALS:
+            now = time.time()
+            for key in [key for key, (until, _) in self.refused.items() if until <= now]:
+                del self.refused[key]
+        if len(self.refused) < MAX_REMEMBERED_REFUSALS:
+            self.refused[(name, who)] = (stats.reset_time, message)
+        raise TooManyRequests(message, retry_after=wait)
+
+    def still_refused(self, names: Iterable[str], who: str) -> TooManyRequests | None:
+        """The refusal `who` got for one of these limits, while its window lasts (without counting)."""
+        for name in names:
+            entry = self.refused.get((name, who))
+            if entry is None:
+                continue
+            until, message = entry
+            wait = math.ceil(until - time.time())
+            if wait > 0:
+                return TooManyRequests(message, retry_after=wait)
+            del self.refused[(name, who)]
+        return None
+
+
+MAX_REMEMBERED_REFUSALS = 100_000
+# Checked together with a route's own limit: joining also refuses an address that tried too many wrong codes.
+CHECKED_WITH: dict[str, tuple[str, ...]] = {"joins": ("join_code_tries",)}
+ATTENDEE_ID = re.compile(rb"^bearer\s+(\d{1,18})\.", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LimitedRoute:
+    methods: frozenset[str]
+    path: re.Pattern[str]
+    names: tuple[str, ...]
+    per: Literal["attendee", "address"]
+
+
+class FastRefusals:
+    """Answers 429 at once, before routing, to an attendee or address already refused by a limit in this window.
+
+    Without it, each refused request of a flood still went through the whole app (the event and the token
+    read from the database, the dependencies, the error handler): about 1.5 ms, against 0.2 ms for a
+    vote (bench/abuse.py). Here it is a dictionary lookup. Only the JSON API: a page's refusal is shown in
+    place by the page. Only refusals already made are repeated: an identity enters only once a limit
+    counted it (an attendee after their token was checked), so a forged token can't get someone else
+    refused, and the count itself stays where it was (app/deps.py: api_limit, address_limit).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.routes: list[LimitedRoute] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limits: RateLimits | None = None
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            limits = scope["app"].state.rate_limits
+        if limits is None or not limits.refused:
+            await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope, limits)
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps({"detail": refusal.message}).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"retry-after", str(refusal.retry_after).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _refusal(self, scope: Scope, limits: RateLimits) -> TooManyRequests | None:
+        if self.routes is None:
+            self.routes = list(limited_routes(scope["app"].routes))
+        for route in self.routes:
+            if scope["method"] in route.methods and route.path.match(scope["path"]):
+                who = _who(scope, route.per)
+                return None if who is None else limits.still_refused(route.names, who)
+        return None
+
+
+def _who(scope: Scope, per: str) -> str | None:
+    """The identity a limit counted, read from the raw request as app/deps.py reads it from the parsed one."""
+    if per == "address":
+        client = scope.get("client")
+        return f"address:{client[0] if client else 'unknown'}"
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            match = ATTENDEE_ID.match(value)
+            return f"attendee:{int(match.group(1))}" if match else None
+    return None
+
+
+def limited_routes(routes: Iterable[Any]) -> Iterable[LimitedRoute]:
+    """The API routes with a limit, from the marks app/deps.py puts on its limit dependencies (the routes of
+    included routers are read with their full paths, as FastAPI resolves them)."""
+    for context in iter_route_contexts(list(routes)):
+        path, dependant = str(context.path), getattr(context.route, "dependant", None)
+        if dependant is None or not path.startswith("/api/"):
+            continue
+        for dependency in dependant.dependencies:
+            mark = getattr(dependency.call, "hallway_limit", None)
+            if mark is not None:
+                name, per = mark
+                names = (name, *CHECKED_WITH.get(name, ()))
+                yield LimitedRoute(frozenset(context.methods or ()), compile_path(path)[0], names, per)

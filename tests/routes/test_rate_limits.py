@@ -137,3 +137,34 @@ def test_the_memory_counts_forget_a_window_once_it_is_over():
     storage.until_sweep = 1  # the next count sweeps what is over
     assert storage.incr("a", expiry=60) == 4
     assert "b" not in storage.counts
+
+
+def test_once_refused_the_next_tries_are_answered_before_any_database_read(
+    tight: TestClient, factory, backend, monkeypatch
+):
+    """A flood of refused requests must cost the others next to nothing (bench/abuse.py): after the first
+    429, the same attendee's tries of that limit are answered before routing, with the same words."""
+    from app.services import events
+
+    event = factory.event(slug="gathering")
+    ada, bo = factory.attendee(event, name="Ada"), factory.attendee(event, name="Bo")
+    for n in range(3):
+        tight.post("/api/events/gathering/topics", json={"title": f"Topic {n}"}, headers=ada.auth)
+    first = tight.post("/api/events/gathering/topics", json={"title": "One more"}, headers=ada.auth)
+    reads: list[str] = []
+    real_get_event = events.get_event
+    monkeypatch.setattr(events, "get_event", lambda **kw: reads.append(kw["slug"]) or real_get_event(**kw))
+
+    again = [tight.post("/api/events/gathering/topics", json={"title": "x"}, headers=ada.auth) for _ in range(5)]
+    assert reads == []  # none of those reached the app
+    bo_proposes = tight.post("/api/events/gathering/topics", json={"title": "Bo's"}, headers=bo.auth)
+    ada_votes = tight.get("/api/events/gathering/me", headers=ada.auth)
+
+    assert first.status_code == 429
+    assert {a.status_code for a in again} == {429}
+    assert again[-1].json() == first.json()
+    assert 1 <= int(again[-1].headers["retry-after"]) <= 60
+    assert again[-1].headers["x-content-type-options"] == "nosniff"
+    assert bo_proposes.status_code == 201  # someone else is not refused
+    assert ada_votes.status_code == 200  # nor is Ada, for what is not limited
+    assert reads  # those did reach the app
