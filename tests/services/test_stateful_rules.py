@@ -74,7 +74,7 @@ from app.services import (
 )
 from app.services.actors import Actor
 from app.services.changes import Written
-from app.services.errors import BudgetSpent, DomainError, NotFound, PhaseClosed, TopicNotActive
+from app.services.errors import Banned, BudgetSpent, DomainError, NotFound, PhaseClosed, TopicNotActive
 from app.services.lookups import FACILITATOR_ONLY_STATUSES
 from app.writer import write_now
 from tests.factories import EVENT_DATE
@@ -378,6 +378,42 @@ class ServiceRules(RuleBasedStateMachine):
         if hidden is not None:
             self._check_gone(topic_id)
 
+    @rule(index=person)
+    def ban(self, index):
+        """The facilitator bans someone: their topics go, their dots and "I'm going"s with them. (The routes
+        refuse a banned person's token; here someone new takes their place among the people who act.)"""
+        banned_id = self.people[index]
+        theirs = self._read(
+            lambda s: set(
+                exec_select(
+                    s,
+                    select(col(Topic.id)).where(
+                        col(Topic.convener_id) == banned_id, col(Topic.status).in_(ACTIVE_TOPIC_STATUSES)
+                    ),
+                ).scalars()
+            )
+        )
+        done = self._try(
+            "ban",
+            lambda s: attendees.ban_attendee(session=s, event_id=self.event_id, attendee_id=banned_id),
+            must_succeed=True,
+        )
+        assert done is not None and set(done.value.hidden_topic_ids) == theirs
+        assert self._held(banned_id) == 0
+        going = self._read(
+            lambda s: exec_select(
+                s, select(func.count()).select_from(Attendance).where(col(Attendance.attendee_id) == banned_id)
+            ).scalar_one()
+        )
+        assert going == 0
+        for topic_id in theirs:
+            self._check_gone(topic_id)
+        with pytest.raises(Banned):
+            self._write(lambda s: votes.cast_vote(session=s, attendee_id=banned_id, topic_id=next(iter(theirs), 1)))
+        self.people[index] = self._ok(
+            lambda s: attendees.join_event(session=s, event_id=self.event_id, display_name=f"{PEOPLE[index]} II")
+        ).attendee.id
+
     @rule(source_id=topics, target_id=topics)
     def merge(self, source_id, target_id):
         """The source's dots move to the target; whoever had a dot on both gets one back."""
@@ -469,7 +505,7 @@ class ServiceRules(RuleBasedStateMachine):
 
     def _place(self, topic_id: int, room_id: int, slot_id: int, *, as_convener: bool) -> None:
         topic = self._topic(topic_id)
-        by = self.people.index(topic.convener_id) if as_convener and topic.convener_id is not None else None
+        by = self.people.index(topic.convener_id) if as_convener and topic.convener_id in self.people else None
         may = by is None or self._event().self_placement
         placed = self._try(
             "move" if self._cell_of(topic_id) else "place",
@@ -519,7 +555,7 @@ class ServiceRules(RuleBasedStateMachine):
     def take_off_wall(self, topic_id, as_convener):
         """The facilitator, or the topic's convener (allowed only with self-placement on)."""
         topic = self._topic(topic_id)
-        by = self.people.index(topic.convener_id) if as_convener and topic.convener_id is not None else None
+        by = self.people.index(topic.convener_id) if as_convener and topic.convener_id in self.people else None
         allowed = topic.status in ACTIVE_TOPIC_STATUSES and (by is None or self._event().self_placement)
         done = self._try(
             "take_off_wall",
