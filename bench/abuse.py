@@ -181,7 +181,11 @@ async def prepare(url: str, args: argparse.Namespace, loopback: bool) -> Venue:
         admin = {"Authorization": f"Bearer {args.admin_token}"}
         created = await expect(http.post("/api/events", json=body, headers=admin), 201)
         auth = {"Authorization": f"Bearer {created['facilitator_key']}"}
-        await expect(http.patch(f"/api/events/{slug}", json={"voting_open": True}, headers=auth), 200)
+        # The floods run one after another on this one event: its cap on topics (300 by default) would stop
+        # the later ones at their first proposal once the sybil flood has filled it. Raised to the most a
+        # facilitator can set, so that each row measures the per-attendee limits it is about.
+        await expect(http.patch(f"/api/events/{slug}", json={"voting_open": True, "topic_limit": 5000}, headers=auth),
+                     200)  # fmt: skip
         topic_ids = [
             (await expect(http.post(f"/api/events/{slug}/topics", json={"title": f"Topic {n + 1}"}, headers=auth),
                           201))["id"]
