@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     limit_joins: str = "3000/minute"
     limit_join_code_tries: str = "100/minute"
     limit_websockets: str = "6000/minute"
+    # Someone refused by a limit who tries again within its window waits this long for the 429: a script
+    # hammering the server then gets a few answers a second instead of thousands (app/ratelimits.py).
+    refusal_hold_seconds: float = Field(default=1.0, ge=0, le=10)
     # Notes saves by one person within this many seconds of their previous one, with nobody else saving
     # between, update that revision instead of adding one (app/services/notes.py); 0 keeps every save.
     notes_fold_seconds: int = Field(default=60, ge=0, le=3600)

@@ -9,6 +9,7 @@ setting (HALLWAY_LIMIT_…, e.g. "10/minute"). The facilitator is never limited.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -118,16 +119,20 @@ class RateLimits:
     # Who was refused what, until when, and in which words: FastRefusals answers their next tries before
     # any routing or database read (a flood of refused requests must cost the others next to nothing).
     refused: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    hold_seconds: float = 1.0  # how long FastRefusals holds a repeated refusal before answering it
 
     @classmethod
     def of(cls, settings: Settings) -> RateLimits:
         items = {name: parse(getattr(settings, f"limit_{name}")) for name in SAID}
         scope = settings.redis_channel_prefix
+        hold = settings.refusal_hold_seconds
         if not settings.redis_url:
-            return cls(local=FixedWindowRateLimiter(SweptMemoryStorage()), shared=None, items=items, scope=scope)
+            local = FixedWindowRateLimiter(SweptMemoryStorage())
+            return cls(local=local, shared=None, items=items, scope=scope, hold_seconds=hold)
         storage = storage_from_string(f"async+{settings.redis_url}", implementation="redispy")
         assert isinstance(storage, AsyncStorage)  # an asyncio storage: the scheme says so
-        return cls(local=None, shared=AsyncFixedWindowRateLimiter(storage), items=items, scope=scope)
+        shared = AsyncFixedWindowRateLimiter(storage)
+        return cls(local=None, shared=shared, items=items, scope=scope, hold_seconds=hold)
 
     async def hit(self, name: LimitName, who: str) -> None:
         """Count one more for `who` (an attendee or an address); refused in words once the limit is reached."""
@@ -198,7 +203,7 @@ class LimitedRoute:
 
 
 class FastRefusals:
-    """Answers 429 at once, before routing, to an attendee or address already refused by a limit in this window.
+    """Answers 429 before routing to an attendee or address already refused by a limit in this window.
 
     Without it, each refused request of a flood still went through the whole app (the event and the token
     read from the database, the dependencies, the error handler): about 1.5 ms, against 0.2 ms for a
@@ -206,11 +211,19 @@ class FastRefusals:
     place by the page. Only refusals already made are repeated: an identity enters only once a limit
     counted it (an attendee after their token was checked), so a forged token can't get someone else
     refused, and the count itself stays where it was (app/deps.py: api_limit, address_limit).
+
+    A repeated refusal is held for a moment (HALLWAY_REFUSAL_HOLD_SECONDS) before it is answered: even a
+    cheap answer costs the worker the reading of the request (about 150 µs), and a script that asks again
+    the instant it is refused would make thousands a second. Held, it gets a few a second per connection,
+    while a sleeping request costs nothing. At most MAX_HELD are held at once; past that, answered at once.
     """
+
+    MAX_HELD = 2000
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.routes: list[LimitedRoute] | None = None
+        self.held = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         limits: RateLimits | None = None
@@ -223,6 +236,12 @@ class FastRefusals:
         if refusal is None:
             await self.app(scope, receive, send)
             return
+        if limits.hold_seconds > 0 and self.held < self.MAX_HELD:
+            self.held += 1
+            try:
+                await hold(limits.hold_seconds)
+            finally:
+                self.held -= 1
         body = json.dumps({"detail": refusal.message}).encode()
         headers = [
             (b"content-type", b"application/json"),
@@ -240,6 +259,11 @@ class FastRefusals:
                 who = _who(scope, route.per)
                 return None if who is None else limits.still_refused(route.names, who)
         return None
+
+
+async def hold(seconds: float) -> None:
+    """A repeated refusal's wait (its own function, so that a test can see it asked without waiting)."""
+    await asyncio.sleep(seconds)
 
 
 def _who(scope: Scope, per: str) -> str | None:

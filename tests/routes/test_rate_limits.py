@@ -26,6 +26,7 @@ def tight(settings: Settings) -> Iterator[TestClient]:
         "limit_joins": "3/minute",
         "limit_join_code_tries": "2/minute",
         "limit_websockets": "2/minute",
+        "refusal_hold_seconds": 0,  # a repeated refusal is answered at once here (its hold has a test below)
     }
     with TestClient(create_app(settings.model_copy(update=small))) as client:
         yield client
@@ -168,3 +169,26 @@ def test_once_refused_the_next_tries_are_answered_before_any_database_read(
     assert bo_proposes.status_code == 201  # someone else is not refused
     assert ada_votes.status_code == 200  # nor is Ada, for what is not limited
     assert reads  # those did reach the app
+
+
+def test_a_repeated_refusal_is_held_before_it_is_answered(settings: Settings, factory, backend, monkeypatch):
+    """A script asking again the instant it is refused gets a few answers a second, not thousands."""
+    from app import ratelimits
+
+    held: list[float] = []
+
+    async def note(seconds: float) -> None:
+        held.append(seconds)
+
+    monkeypatch.setattr(ratelimits, "hold", note)
+    tight = settings.model_copy(update={"limit_proposals": "1/minute", "refusal_hold_seconds": 1.5})
+    event = factory.event(slug="gathering")
+    ada = factory.attendee(event)
+    with TestClient(create_app(tight)) as client:
+        answers = [
+            client.post("/api/events/gathering/topics", json={"title": f"T{n}"}, headers=ada.auth).status_code
+            for n in range(4)
+        ]
+
+    assert answers == [201, 429, 429, 429]
+    assert held == [1.5, 1.5]  # the first refusal comes from the limit itself, the next two are repeated
