@@ -8,6 +8,7 @@ Create Date: 2026-12-01 22:10:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0008"
@@ -21,7 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table("event", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("topic_limit", sa.Integer(), nullable=False, server_default="300"))
     with op.batch_alter_table("attendee", schema=None, recreate="never") as batch_op:
-        batch_op.add_column(sa.Column("banned_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("banned_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
