@@ -51,7 +51,8 @@ class BoardRenderer(Renderer):
                 add_clashes(session=session, board=board, slot_ids=redrawn)
             # The board's and the JSON feed's followers need not have joined: on an event with a join code
             # they get the wall without names (app/services/privacy.py); ws.py admits the others.
-            nameless = board.without_names() if board.event.join_code else board
+            # Copied only when someone follows one of those views: the broadcast path does nothing it needn't.
+            nameless = board.without_names() if board.event.join_code and views & PUBLIC_VIEWS else board
             messages = {
                 view: _render_view(session, nameless if view in PUBLIC_VIEWS else board, view, change, version)
                 for view in views & VIEWS
