@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.db import Database
-from app.models import Attendee, Event, Room, Slot, SlotKind, Topic
+from app.models import Attendee, Event, Room, Slot, SlotKind, Theme, Topic
 from app.models.event import EventUpdate
 from app.services import (
     attendance,
@@ -14,6 +14,7 @@ from app.services import (
     events,
     notes,
     placements,
+    themes,
     topic_constraints,
     topics,
     votes,
@@ -104,6 +105,7 @@ class Factory:
         *,
         title: str = "Remote work",
         description: str = "",
+        theme: Theme | None = None,
     ) -> Topic:
         with self.database.write_session() as session:
             actor = (
@@ -112,8 +114,17 @@ class Factory:
                 else Actor.facilitator(event.id)
             )
             return topics.propose_topic(
-                session=session, event_id=event.id, actor=actor, title=title, description=description
+                session=session,
+                event_id=event.id,
+                actor=actor,
+                title=title,
+                description=description,
+                theme_id=theme.id if theme else None,
             ).result
+
+    def theme(self, event: EventWithKey, *, name: str = "Tech for humans", description: str = "") -> Theme:
+        with self.database.write_session() as session:
+            return themes.add_theme(session=session, event_id=event.id, name=name, description=description).result
 
     def room(self, event: EventWithKey, *, name: str = "Main hall", capacity: int = 50) -> Room:
         with self.database.write_session() as session:

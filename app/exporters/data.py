@@ -30,6 +30,8 @@ class EventInfo:
     board_mode: str = "cycle"
     board_cycle_seconds: int = 20
     topic_limit: int = 300
+    theme_required: bool = False
+    harvest_published: bool = False
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ class EventPart(_Part):
     board_mode: str = "cycle"
     board_cycle_seconds: Version = 20
     topic_limit: Version = 300
+    theme_required: bool = False
+    harvest_published: bool = False
 
 
 class RoomPart(_Part):

@@ -6,10 +6,12 @@ from app.models.attendance import Attendance
 from app.models.attendee import Attendee
 from app.models.enums import SlotKind, TopicStatus
 from app.models.event import Event
+from app.models.not_duplicate import NotDuplicate
 from app.models.note import FoldedVersion, Note, NoteRevision, RevisionKind
 from app.models.placement import Placement
 from app.models.room import Room
 from app.models.slot import Slot
+from app.models.theme import Theme
 from app.models.topic import Topic
 from app.models.topic_apart import TopicApart
 from app.models.vote import Vote
@@ -20,6 +22,7 @@ __all__ = [
     "Attendee",
     "Event",
     "FoldedVersion",
+    "NotDuplicate",
     "Note",
     "NoteRevision",
     "Placement",
@@ -27,6 +30,7 @@ __all__ = [
     "Room",
     "Slot",
     "SlotKind",
+    "Theme",
     "Topic",
     "TopicApart",
     "TopicStatus",

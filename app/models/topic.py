@@ -25,6 +25,9 @@ class Topic(SQLModel, table=True):
     description: str = Field(default="", max_length=DESCRIPTION_MAX)
     # None: convened by the facilitator.
     convener_id: int | None = Field(default=None, foreign_key="attendee.id", index=True, ondelete="SET NULL")
+    # None: no theme. Removing a theme leaves its topics unthemed: app/services/themes.py clears them first.
+    # (Not ON DELETE SET NULL: SQLite adds this column in place, where it can't reflect that clause back.)
+    theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)
     status: TopicStatus = Field(default=TopicStatus.proposed, sa_type=String(16), index=True)
     merged_into_id: int | None = Field(default=None, foreign_key="topic.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
@@ -42,11 +45,14 @@ class Topic(SQLModel, table=True):
 class TopicCreate(SQLModel):
     title: Annotated[str, said(minLength=1, maxLength=TITLE_MAX)]
     description: Annotated[str, said(maxLength=DESCRIPTION_MAX)] = ""
+    theme_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
 
 
 class TopicUpdate(SQLModel):
     title: Annotated[str | None, said(minLength=1, maxLength=TITLE_MAX)] = None
     description: Annotated[str | None, said(maxLength=DESCRIPTION_MAX)] = None
+    # An explicit null takes the topic out of its theme; left out, the theme stays.
+    theme_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
 
 
 class TopicMerge(SQLModel):
@@ -59,6 +65,7 @@ class TopicPublic(SQLModel):
     description: str
     convener_id: int | None
     convener_name: str | None
+    theme_id: int | None
     status: TopicStatus
     votes: int
     merged_into_id: int | None

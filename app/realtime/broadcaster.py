@@ -109,7 +109,7 @@ class RedisBroadcaster:
             try:
                 await pubsub.unsubscribe(channel)
             finally:
-                await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+                await pubsub.aclose()
 
 
 async def _listen(pubsub: redis.client.PubSub) -> AsyncIterator[str]:

@@ -20,8 +20,16 @@ from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicLimi
 from app.services.lookups import get_active_topic, get_event_by_id, get_readable_topic, get_topic
 from app.services.placements import unplace_topics
 from app.services.text import clean_line, clean_text
+from app.services.themes import check_theme_given, checked_theme_id
 
 TopicSort = Literal["votes", "newest"]
+
+
+class _Unchanged:
+    """An edit that leaves a field alone (None means something for a field that can be cleared)."""
+
+
+UNCHANGED = _Unchanged()
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ def propose_topic(
     actor: Actor,
     title: str,
     description: str = "",
+    theme_id: int | None = None,
     request_key: str | None = None,
 ) -> Written[Topic]:
     """A new topic, convened by the attendee who proposes it, or by the facilitator (even when proposals are closed).
@@ -62,12 +71,14 @@ def propose_topic(
     if convener_id is not None:
         if not event.proposals_open:
             raise PhaseClosed("Proposals are closed for this event.")
+        check_theme_given(session=session, event_id=event_id, theme_required=event.theme_required, theme_id=theme_id)
         _check_room_for_a_topic(session, event_id)
     topic = Topic(
         event_id=event_id,
         convener_id=convener_id,
         title=_title(title),
         description=_description(description),
+        theme_id=checked_theme_id(session=session, event_id=event_id, theme_id=theme_id),
         request_key=key,
     )
     session.add(topic)
@@ -106,13 +117,17 @@ def edit_topic(
     actor: Actor,
     title: str | None = None,
     description: str | None = None,
+    theme_id: int | _Unchanged | None = UNCHANGED,
 ) -> Written[Topic]:
+    """The convener (or the facilitator) changes a topic's title, description or theme (None: no theme)."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_convener_or_facilitator(topic, actor, "edit")
     if title is not None:
         topic.title = _title(title)
     if description is not None:
         topic.description = _description(description)
+    if not isinstance(theme_id, _Unchanged):
+        topic.theme_id = checked_theme_id(session=session, event_id=event_id, theme_id=theme_id)
     topic.updated_at = utcnow()
     session.add(topic)
     session.flush()

@@ -116,6 +116,7 @@ class World:
     spare_slot: int  # empty: changed, removed, placed into
     calendar_token: str  # the attendee's private calendar feed
     attendee: int  # Ada, the attendee caller: the one banned
+    theme: int  # the topic's theme: renamed, removed
     facilitator_key: str  # what the facilitator link carries after its #
 
     def path_params(self) -> dict[str, str | int]:
@@ -129,6 +130,7 @@ class World:
             "export_format": "csv",
             "token": self.calendar_token,
             "attendee_id": self.attendee,
+            "theme_id": self.theme,
         }
 
     def wall(self, *, moved: bool = False) -> str:
@@ -172,6 +174,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/events/{slug}"): Case(Policy.PUBLIC),
     ("PATCH", "/api/events/{slug}"): Case(Policy.FACILITATOR, json=lambda w: {"name": "The Hall"}),
     ("POST", "/api/events/{slug}/facilitator-key"): Case(Policy.FACILITATOR),
+    ("GET", "/api/events/{slug}/themes"): Case(Policy.PUBLIC),
+    ("POST", "/api/events/{slug}/themes"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Data", "mark": "moon"}),
+    ("PATCH", "/api/events/{slug}/themes/{theme_id}"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Care"}),
+    ("DELETE", "/api/events/{slug}/themes/{theme_id}"): Case(Policy.FACILITATOR),
     ("GET", "/api/events/{slug}/rooms"): Case(Policy.PUBLIC),
     ("POST", "/api/events/{slug}/rooms"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Cellar", "capacity": 8}),
     ("PATCH", "/api/events/{slug}/rooms/{room_id}"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Loft"}),
@@ -447,7 +453,8 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         first_slot = factory.slot(event, starts="10:00", ends="11:00")
         second_slot = factory.slot(event, starts="11:00", ends="12:00")
         spare_slot = factory.slot(event, starts="15:00", ends="16:00")
-        topic = factory.topic(event, cleo, title="Remote work")
+        theme = factory.theme(event, name="Work and life")
+        topic = factory.topic(event, cleo, title="Remote work", theme=theme)
         second = factory.topic(event, cleo, title="Gardening")
         other_topic = factory.topic(event, cleo, title="Cooking")
         duplicate = factory.topic(event, None, title="Cooking together")
@@ -475,6 +482,7 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             spare_slot=spare_slot.id,  # type: ignore[arg-type]
             calendar_token=calendar_url.rsplit("/", 1)[1].removesuffix(".ics"),
             attendee=ada.id,
+            theme=theme.id,  # type: ignore[arg-type]
             facilitator_key=event.key,
         )
         snapshot = sqlite3.connect(folder / "snapshot.db")

@@ -31,6 +31,7 @@ from app.services import (
     notes,
     placements,
     scheduling,
+    themes,
     topic_constraints,
     topics,
     votes,
@@ -143,7 +144,35 @@ def _scheduled(s: Session, d: Day) -> Outcome:
     return written, _change(d, "schedule", topic_ids={d.placed_id, d.loose_id}, wall=True)
 
 
+def _a_theme(s: Session, d: Day) -> int:
+    return id_of(themes.add_theme(session=s, event_id=d.id, name="Care").result)
+
+
+def _themed(s: Session, d: Day) -> Outcome:
+    written = themes.set_topic_theme(
+        session=s, event_id=d.id, topic_id=d.loose_id, actor=d.as_ada, theme_id=_a_theme(s, d)
+    )
+    return written, _change(d, "topic", topic_ids=d.loose_id)
+
+
 CASES: dict[str, Case] = {
+    "themes.add_theme": lambda s, d: (
+        themes.add_theme(session=s, event_id=d.id, name="Data"),
+        _change(d, "theme", wall=True, event=True),
+    ),
+    "themes.update_theme": lambda s, d: (
+        themes.update_theme(session=s, event_id=d.id, theme_id=_a_theme(s, d), name="Kindness"),
+        _change(d, "theme", wall=True, event=True),
+    ),
+    "themes.move_theme": lambda s, d: (
+        themes.move_theme(session=s, event_id=d.id, theme_id=_a_theme(s, d), by=-1),
+        _change(d, "theme", wall=True, event=True),
+    ),
+    "themes.remove_theme": lambda s, d: (
+        themes.remove_theme(session=s, event_id=d.id, theme_id=_a_theme(s, d)),
+        _change(d, "theme", wall=True, event=True),
+    ),
+    "themes.set_topic_theme": _themed,
     "announcements.announce": lambda s, d: (
         announcements.announce(session=s, event_id=d.id, actor=d.facilitator, text="Lunch is in the garden"),
         _change(d, "announcement", announcement=True),

@@ -2,12 +2,24 @@
 
 from fastapi import APIRouter
 
-from app.routes.api import announcements, attendees, constraints, events, export, notes, schedule, topics, votes, wall
+from app.routes.api import (
+    announcements,
+    attendees,
+    constraints,
+    events,
+    export,
+    notes,
+    schedule,
+    themes,
+    topics,
+    votes,
+    wall,
+)
 from app.routes.api.answers import answers
 
 __all__ = ["router", "votes"]
 
 # Every operation may refuse its input (422, in words) or meet the database gone (503): said once, here.
 router = APIRouter(prefix="/api", responses=answers(422, 503))
-for module in (events, attendees, topics, wall, constraints, notes, export, schedule, announcements):
+for module in (events, themes, attendees, topics, wall, constraints, notes, export, schedule, announcements):
     router.include_router(module.router)

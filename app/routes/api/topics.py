@@ -80,6 +80,7 @@ async def propose(
             actor=actor,
             title=body.title,
             description=body.description,
+            theme_id=body.theme_id,
             request_key=idempotency_key,
         )
     )
