@@ -7,8 +7,9 @@ from sqlmodel import Field, SQLModel
 
 from app.models._base import said, utcnow
 
-# "cycle" shows the wall, now/next and the marketplace in turn; the others stay on one.
-BOARD_MODES = ("cycle", "wall", "now", "market", "join")
+# "cycle" shows the wall, now/next (and by theme, when the event has themes), the marketplace and how to join in
+# turn; the others stay on one.
+BOARD_MODES = ("cycle", "wall", "now", "themes", "market", "join")
 BOARD_CYCLE_RANGE = (5, 600)  # seconds per mode when cycling
 # How many topics one event takes (withdrawn ones don't count). The default keeps every page of a big
 # gathering light; a facilitator raises it for a gathering that needs more.

@@ -142,7 +142,9 @@ def _board(board: Board, change: BoardChange | None) -> list[str]:
             _fragment("partials/board_grid.html", event=event, board=board),
             _fragment("partials/board_top.html", event=event, board=board, top=board.top()),
             _fragment("partials/board_now.html", event=event, board=board, now_next=board.now_next()),
-            _fragment("partials/board_config.html", event=event),
+            _fragment("partials/board_themes.html", event=event, board=board, now_next=board.now_next()),
+            _fragment("partials/board_config.html", event=event, board=board),
+            _fragment("partials/board_theme_key.html", event=event, board=board),
         ]
     parts = [
         _fragment("partials/board_row.html", event=event, board=board, row=row)
@@ -152,7 +154,9 @@ def _board(board: Board, change: BoardChange | None) -> list[str]:
     if change.topic_ids or change.new_topics:
         parts.append(_fragment("partials/board_top.html", event=event, board=board, top=board.top()))
     if parts:
-        parts.append(_fragment("partials/board_now.html", event=event, board=board, now_next=board.now_next()))
+        now_next = board.now_next()
+        parts.append(_fragment("partials/board_now.html", event=event, board=board, now_next=now_next))
+        parts.append(_fragment("partials/board_themes.html", event=event, board=board, now_next=now_next))
     return parts
 
 

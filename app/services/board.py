@@ -16,10 +16,23 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Announcement, Attendance, Attendee, Event, Placement, Room, Slot, SlotKind, Topic, Vote, id_of
+from app.models import (
+    Announcement,
+    Attendance,
+    Attendee,
+    Event,
+    Placement,
+    Room,
+    Slot,
+    SlotKind,
+    Theme,
+    Topic,
+    Vote,
+    id_of,
+)
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventPublic
-from app.services import announcements, wall_setup
+from app.services import announcements, themes, wall_setup
 from app.services.attendance import room_is_full
 from app.services.changes import board_version
 from app.services.lookups import get_event_by_id
@@ -38,6 +51,7 @@ class BoardTopic:
     status: str
     votes: int
     created_at: dt.datetime
+    theme: Theme | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,15 @@ class NowNext:
     minutes_left: int | None  # of the slot running now
 
 
+@dataclass(frozen=True)
+class ThemeSessions:
+    """One theme's sessions running now and next, for the venue screen's "by theme" mode."""
+
+    theme: Theme | None  # None: the topics with no theme
+    now: list[BoardCell]
+    next: list[BoardCell]
+
+
 @dataclass
 class Board:
     version: int
@@ -123,6 +146,7 @@ class Board:
     pinned: set[int] = field(default_factory=set)  # topic ids whose placement the auto-scheduler keeps
     rows: list[BoardRow] = field(default_factory=list)
     announcement: Announcement | None = None  # the facilitator's latest word to everyone
+    themes: list[Theme] = field(default_factory=list)  # in the facilitator's order
 
     def topic(self, topic_id: int) -> BoardTopic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -139,6 +163,20 @@ class Board:
 
     def row(self, slot_id: int) -> BoardRow | None:
         return next((r for r in self.rows if r.slot.id == slot_id), None)
+
+    def theme_of(self, theme_id: int | None) -> Theme | None:
+        return next((theme for theme in self.themes if theme.id == theme_id), None) if theme_id else None
+
+    def by_theme(self, now_next: NowNext) -> list[ThemeSessions]:
+        """Each theme's sessions now and next, in the themes' order, then the unthemed ones; a theme with
+        nothing now or next is left out (the screen has no room for empty headings)."""
+        groups: list[Theme | None] = [*self.themes, None]
+        sessions = []
+        for theme in groups:
+            now, upcoming = _of_theme(now_next.now, theme), _of_theme(now_next.next, theme)
+            if now or upcoming:
+                sessions.append(ThemeSessions(theme=theme, now=now, next=upcoming))
+        return sessions
 
     @property
     def unplaced(self) -> list[BoardTopic]:
@@ -170,13 +208,24 @@ class Board:
         return NowNext(now=now, next=upcoming[0] if upcoming else None, minutes_left=minutes_left)
 
 
+def _of_theme(row: BoardRow | None, theme: Theme | None) -> list[BoardCell]:
+    """The sessions of a row in this theme (None: in no theme)."""
+    if row is None:
+        return []
+    theme_id = theme.id if theme else None
+    return [
+        cell for cell in row.placed if cell.topic and (cell.topic.theme.id if cell.topic.theme else None) == theme_id
+    ]
+
+
 def load_board(*, session: Session, event_id: int, with_clashes: bool = True) -> Board:
     """The event's wall in one read. The version is read first: the rest is at least that new."""
     version = board_version(session=session, event_id=event_id)
     event = get_event_by_id(session=session, event_id=event_id)
     rooms = wall_setup.list_rooms(session=session, event_id=event_id)
     slots = wall_setup.list_slots(session=session, event_id=event_id)
-    topics = _active_topics(session, event_id)
+    theme_list = themes.list_themes(session=session, event_id=event_id)
+    topics = _active_topics(session, event_id, {id_of(theme): theme for theme in theme_list})
     placed = (
         exec_select(
             session,
@@ -200,6 +249,7 @@ def load_board(*, session: Session, event_id: int, with_clashes: bool = True) ->
         going=going,
         pinned=pinned,
         announcement=announcements.latest(session=session, event_id=event_id),
+        themes=theme_list,
     )
     board.rows = [_row(board, slot, {}, {}) for slot in slots]
     if with_clashes:
@@ -250,7 +300,7 @@ def _co_votes(session: Session, slot_ids: set[int]) -> tuple[dict[tuple[int, int
     return shared, torn
 
 
-def _active_topics(session: Session, event_id: int) -> list[BoardTopic]:
+def _active_topics(session: Session, event_id: int, theme_by_id: dict[int, Theme]) -> list[BoardTopic]:
     votes = func.count(col(Vote.id)).label("votes")
     rows = (
         exec_select(
@@ -275,6 +325,7 @@ def _active_topics(session: Session, event_id: int) -> list[BoardTopic]:
             status=str(topic.status.value if hasattr(topic.status, "value") else topic.status),
             votes=count,
             created_at=topic.created_at,
+            theme=theme_by_id.get(topic.theme_id) if topic.theme_id else None,
         )
         for topic, count, name in rows
     ]
@@ -352,6 +403,7 @@ def board_json(board: Board) -> dict[str, object]:
             }
             for s in board.slots
         ],
+        "themes": [theme_json(t) for t in board.themes],
         "topics": [topic_json(t) for t in board.topics],
         "placements": [placement_json(board, topic_id) for topic_id in sorted(board.placements)],
         "announcement": announcement_json(board.announcement),
@@ -365,6 +417,17 @@ def announcement_json(announcement: Announcement | None) -> dict[str, object] | 
     return {"id": announcement.id, "text": announcement.text, "created_at": at.isoformat()}
 
 
+def theme_json(theme: Theme) -> dict[str, object]:
+    return {
+        "id": theme.id,
+        "name": theme.name,
+        "description": theme.description,
+        "mark": theme.mark,
+        "symbol": theme.symbol,
+        "position": theme.position,
+    }
+
+
 def topic_json(topic: BoardTopic) -> dict[str, object]:
     return {
         "id": topic.id,
@@ -372,6 +435,7 @@ def topic_json(topic: BoardTopic) -> dict[str, object]:
         "description": topic.description,
         "convener_id": topic.convener_id,
         "convener_name": topic.convener_name,
+        "theme_id": topic.theme.id if topic.theme else None,
         "status": topic.status,
         "votes": topic.votes,
         "created_at": topic.created_at.isoformat(),

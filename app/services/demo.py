@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.models import Room, Slot, SlotKind, Topic, id_of
 from app.models.event import EventUpdate
-from app.services import attendance, attendees, events, placements, topics, votes, wall_setup
+from app.services import attendance, attendees, events, placements, themes, topics, votes, wall_setup
 from app.services.actors import Actor
 from app.services.errors import NotFound
 
@@ -207,6 +207,21 @@ TOPICS = [
 ]
 
 
+# The gathering's themes: (name, one line, the indexes in TOPICS of the topics proposed under it). The last
+# topic, about the next open space, is left without a theme, as some always are.
+THEMES = [
+    ("Healthy teams", "Rest, safety and looking after each other at work.", [1, 4, 6, 13, 23]),
+    ("Remote and async work", "Working apart, across time zones, without drowning in calls.", [0, 3, 8, 11, 14]),
+    ("Growing people", "Joining, learning, mentoring and the careers that follow.", [7, 15, 16, 21]),
+    ("How we decide", "Decisions, estimates, retrospectives and the shape of the week.", [5, 9, 12, 17, 20]),
+    (
+        "Tech and the wider world",
+        "What our work does beyond the team: AI, the planet, open source, access.",
+        [2, 10, 18, 19, 22],
+    ),
+]
+
+
 def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_SEED) -> events.NewEvent | None:
     """Create the demo event with rooms, a day of slots, attendees, topics, votes, a few placements and
     some attendance. Returns the new event and its facilitator key, or None when the demo exists already.
@@ -245,6 +260,10 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
         ).result
         for starts, ends, label, kind in SLOTS
     ]
+    theme_of: dict[int, int] = {}
+    for name, line, indexes in THEMES:
+        theme = themes.add_theme(session=session, event_id=event_id, name=name, description=line).result
+        theme_of.update(dict.fromkeys(indexes, id_of(theme)))
     joined = [attendees.join_event(session=session, event_id=event_id, display_name=name).result for name in ATTENDEES]
     people = [id_of(each.attendee) for each in joined]
     # Proposed in a shuffled order, so that "newest first" doesn't mirror popularity.
@@ -254,7 +273,12 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
         proposer = joined[convener].attendee
         actor = Actor(event_id=event_id, attendee_id=id_of(proposer), attendee_name=proposer.display_name)
         topic = topics.propose_topic(
-            session=session, event_id=event_id, actor=actor, title=title, description=description
+            session=session,
+            event_id=event_id,
+            actor=actor,
+            title=title,
+            description=description,
+            theme_id=theme_of.get(index),
         ).result
         appeal[id_of(topic)] = 1 / (index + 1) ** 0.9
 

@@ -126,8 +126,8 @@ def event_change(event_id: int) -> BoardChange:
 def _check_board_mode(mode: str) -> None:
     if mode not in BOARD_MODES:
         raise InvalidInput(
-            "The board shows one of: cycle (each mode in turn), wall, now (now and next), market "
-            "or join (the QR code, large).",
+            "The board shows one of: cycle (each mode in turn), wall, now (now and next), themes (the sessions of "
+            "each theme, now and next), market or join (the QR code, large).",
             field="board_mode",
         )
 

@@ -46,7 +46,7 @@ def add_theme(
         event_id=event_id,
         name=cleaned,
         description=_description(description),
-        mark=_mark(mark) if mark is not None else next(m for m in THEME_MARKS if m not in taken),
+        mark=_free_mark(themes, mark) if mark is not None else next(m for m in THEME_MARKS if m not in taken),
         position=len(themes),
     )
     session.add(theme)
@@ -73,7 +73,7 @@ def update_theme(
     if description is not None:
         theme.description = _description(description)
     if mark is not None:
-        theme.mark = _mark(mark)
+        theme.mark = _free_mark([t for t in themes if t.id != theme.id], mark)
     session.add(theme)
     if position is not None:
         _reorder(session, themes, theme, position)
@@ -167,7 +167,12 @@ def _description(description: str) -> str:
     )
 
 
-def _mark(mark: str) -> str:
+def _free_mark(others: list[Theme], mark: str) -> str:
+    """A mark from the set that no other theme of the event has: two themes with one mark can't be told apart."""
     if mark not in THEME_MARKS:
         raise InvalidInput(f"A theme's mark is one of: {', '.join(THEME_MARKS)}.", field="mark")
+    holder = next((theme for theme in others if theme.mark == mark), None)
+    if holder is not None:
+        symbol, spoken = THEME_MARKS[mark]
+        raise InvalidInput(f"The {spoken} {symbol} is the mark of “{holder.name}” already.", field="mark")
     return mark

@@ -23,6 +23,7 @@ from app.services.text import clean_line, clean_text
 from app.services.themes import check_theme_given, checked_theme_id
 
 TopicSort = Literal["votes", "newest"]
+ThemeFilter = int | Literal["none"] | None
 
 
 class _Unchanged:
@@ -222,9 +223,11 @@ def list_topics(
     sort: TopicSort = "votes",
     search: str | None = None,
     convener_id: int | None = None,
+    theme: ThemeFilter = None,
     include_retired: bool = False,
 ) -> list[TopicView]:
-    """Topics with their vote counts, most voted (or newest) first, optionally filtered by a search."""
+    """Topics with their vote counts, most voted (or newest) first, optionally filtered by a search and a theme
+    (a theme's id, or "none": the topics in no theme)."""
     votes = func.count(col(Vote.id)).label("votes")
     query = (
         select(Topic, votes, col(Attendee.display_name))
@@ -237,6 +240,10 @@ def list_topics(
         query = query.where(col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
     if convener_id is not None:
         query = query.where(col(Topic.convener_id) == convener_id)
+    if theme == "none":
+        query = query.where(col(Topic.theme_id).is_(None))
+    elif theme is not None:
+        query = query.where(col(Topic.theme_id) == theme)
     words = clean_line(search, field="q", label="The search", max_length=SEARCH_MAX, required=False).split()
     for word in words:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

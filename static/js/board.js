@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  var MODES = ["wall", "now", "market", "join"];
+  var MODES = ["wall", "now", "market", "join"]; // unless #board-config says (it adds "themes" when there are themes)
   var MAX_ROWS = 5; // slots on screen at once: the one running now and the next ones, at a size the back row reads
   var index = 0;
   var timer = null;
@@ -10,7 +10,8 @@
   function config() {
     var element = document.getElementById("board-config");
     var every = element ? parseInt(element.getAttribute("data-every"), 10) : 20;
-    return { mode: element ? element.getAttribute("data-mode") : "cycle", every: isNaN(every) ? 20 : every };
+    var cycle = element && element.getAttribute("data-cycle") ? element.getAttribute("data-cycle").split(" ") : MODES;
+    return { mode: element ? element.getAttribute("data-mode") : "cycle", every: isNaN(every) ? 20 : every, cycle: cycle };
   }
 
   function show(mode) {
@@ -25,7 +26,7 @@
       timer = setTimeout(tick, 2000); // notice when the facilitator switches back to cycling
       return;
     }
-    show(MODES[index % MODES.length]);
+    show(current.cycle[index % current.cycle.length]);
     index += 1;
     timer = setTimeout(tick, current.every * 1000);
   }

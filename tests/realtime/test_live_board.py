@@ -395,3 +395,28 @@ def test_notes_pages_hear_when_the_facilitator_locks_the_notes(client: TestClien
 
     assert message.startswith('<p id="notes-lock" class="note" role="status" hx-swap-oob="true">')
     assert "The facilitator has locked these notes" in message
+
+
+def test_a_renamed_theme_reaches_the_venue_screen_and_scripts(client: TestClient, factory, backend):
+    event, hall, _, morning, _, ada, topic = _setup(factory)
+    theme = factory.theme(event, name="Care")
+    client.patch(f"/api/events/{event.slug}/topics/{topic.id}", json={"theme_id": theme.id}, headers=ada.auth)
+    factory.place(event, topic, hall, morning)
+    page = client.get(f"/e/{event.slug}/board").text
+    since = re.search(r"view=board&amp;since=(\d+)", page).group(1)
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?view=board&since={since}") as screen:
+        with client.websocket_connect(f"/ws/events/{event.slug}{JSON}&since={since}") as script:
+            client.patch(
+                f"/api/events/{event.slug}/themes/{theme.id}",
+                json={"name": "Kindness", "mark": "heart"},
+                headers=event.auth,
+            )
+            shown = screen.receive_text()
+            sent = json.loads(script.receive_text())
+
+    assert '<span class="b-mark" title="Kindness" aria-hidden="true">♥</span>' in shown
+    assert '<p id="board-theme-key" class="b-legend b-theme-key" hx-swap-oob="true">' in shown
+    assert sent["type"] == "snapshot"
+    assert sent["board"]["themes"][0]["name"] == "Kindness"
+    assert sent["board"]["topics"][0]["theme_id"] == theme.id

@@ -233,6 +233,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     # --- Pages: the venue screen and the wall ---
     ("GET", "/e/{slug}/board"): Case(Policy.PUBLIC),
     ("GET", "/e/{slug}/board/now"): Case(Policy.PUBLIC),
+    ("GET", "/e/{slug}/board/themes"): Case(Policy.PUBLIC),
     ("GET", "/e/{slug}/wall"): Case(Policy.PUBLIC),
     # Not a PageAttendee route: it says "join to have a day of your own" as a 403.
     ("GET", "/e/{slug}/wall/my-day"): Case(Policy.ATTENDEE, refused={c: 403 for c in Caller}),
@@ -248,6 +249,11 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/facilitate/key"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/event"): Case(Policy.FACILITATOR, form=lambda w: {"name": "The Hall"}),
     ("POST", "/e/{slug}/facilitate/announcements"): Case(Policy.FACILITATOR, form=lambda w: {"text": "Lunch is served"}),
+    ("POST", "/e/{slug}/facilitate/themes"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Joy"}),
+    ("POST", "/e/{slug}/facilitate/themes/{theme_id}"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Care", "mark": "moon"}),
+    ("POST", "/e/{slug}/facilitate/themes/{theme_id}/move"): Case(Policy.FACILITATOR, form=lambda w: {"direction": "down"}),
+    ("POST", "/e/{slug}/facilitate/themes/{theme_id}/remove"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
+    ("POST", "/e/{slug}/facilitate/topics/{topic_id}/theme"): Case(Policy.FACILITATOR, form=lambda w: {"theme_id": ""}),
     ("POST", "/e/{slug}/facilitate/rooms"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Cellar", "capacity": "8"}),
     ("POST", "/e/{slug}/facilitate/rooms/{room_id}"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Loft", "capacity": "12"}),
     ("POST", "/e/{slug}/facilitate/rooms/{room_id}/move"): Case(Policy.FACILITATOR, form=lambda w: {"direction": "left"}),

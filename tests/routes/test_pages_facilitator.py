@@ -10,7 +10,8 @@ from starlette.testclient import TestClient
 from tests.factories import EventWithKey, Factory
 
 BOARD_MODE_REFUSAL = (
-    "The board shows one of: cycle (each mode in turn), wall, now (now and next), market or join (the QR code, large)."
+    "The board shows one of: cycle (each mode in turn), wall, now (now and next), themes (the sessions of "
+    "each theme, now and next), market or join (the QR code, large)."
 )
 
 HTMX = {"HX-Request": "true"}

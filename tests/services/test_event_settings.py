@@ -14,7 +14,8 @@ from app.services.errors import Conflict, InvalidInput, NotFound
 from tests.factories import EventWithKey
 
 BOARD_MODE_REFUSAL = (
-    "The board shows one of: cycle (each mode in turn), wall, now (now and next), market or join (the QR code, large)."
+    "The board shows one of: cycle (each mode in turn), wall, now (now and next), themes (the sessions of "
+    "each theme, now and next), market or join (the QR code, large)."
 )
 
 

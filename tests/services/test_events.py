@@ -18,7 +18,8 @@ from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tests.factories import EVENT_DATE, EventWithKey
 
 BOARD_MODE_REFUSAL = (
-    "The board shows one of: cycle (each mode in turn), wall, now (now and next), market or join (the QR code, large)."
+    "The board shows one of: cycle (each mode in turn), wall, now (now and next), themes (the sessions of "
+    "each theme, now and next), market or join (the QR code, large)."
 )
 
 

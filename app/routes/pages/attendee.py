@@ -34,7 +34,7 @@ from app.deps import (
     settings_of,
 )
 from app.errors import status_for
-from app.models import Attendee, id_of
+from app.models import Attendee, Theme, id_of
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import (
     flash,
@@ -46,10 +46,10 @@ from app.routes.pages.rendering import (
     wants_fragment,
 )
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import attendees, lookups, topics, votes
+from app.services import attendees, lookups, themes, topics, votes
 from app.services.actors import Actor
 from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed
-from app.services.topics import TopicSort
+from app.services.topics import ThemeFilter, TopicSort
 
 router = APIRouter()
 
@@ -62,23 +62,38 @@ class Listing:
 
     sort: TopicSort = "votes"
     q: str = ""
+    theme: ThemeFilter = None  # one theme's topics (its id), those in none ("none"), or all
 
     @property
     def query(self) -> str:
         """The query string (with its "?") that shows this listing; empty for the default one."""
-        params = {k: v for k, v in (("sort", self.sort if self.sort != "votes" else ""), ("q", self.q)) if v}
+        pairs = (("sort", self.sort if self.sort != "votes" else ""), ("q", self.q), ("theme", self.theme or ""))
+        params = {k: str(v) for k, v in pairs if v}
         return "?" + urlencode(params) if params else ""
 
 
-async def get_listing(request: Request, sort: Literal["votes", "newest"] = "votes", q: str = "") -> Listing:
+def _theme_filter(value: str) -> ThemeFilter:
+    """The theme a listing shows: an id or "none"; anything else (a stale or mangled link) shows every topic."""
+    if value == "none":
+        return "none"
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+async def get_listing(
+    request: Request, sort: Literal["votes", "newest"] = "votes", q: str = "", theme: str = ""
+) -> Listing:
     """The listing a form was posted from: its action's query string, or with htmx the page's current URL
     (an htmx search pushes a new URL without re-rendering the forms outside the list)."""
     current = request.headers.get("hx-current-url")
     if request.method == "POST" and wants_fragment(request) and current:
         params = parse_qs(urlsplit(current).query)
         shown = params.get("sort", ["votes"])[0]
-        return Listing(sort="newest" if shown == "newest" else "votes", q=params.get("q", [""])[0])
-    return Listing(sort=sort, q=q)
+        return Listing(
+            sort="newest" if shown == "newest" else "votes",
+            q=params.get("q", [""])[0],
+            theme=_theme_filter(params.get("theme", [""])[0]),
+        )
+    return Listing(sort=sort, q=q, theme=_theme_filter(theme))
 
 
 ListingDep = Annotated[Listing, Depends(get_listing)]
@@ -118,7 +133,9 @@ class Market(Visit):
         session, event, listing = self.session, self.event, self.listing
         error = extra.pop("error", None)
         try:
-            listed = topics.list_topics(session=session, event_id=self.event_id, sort=listing.sort, search=listing.q)
+            listed = topics.list_topics(
+                session=session, event_id=self.event_id, sort=listing.sort, search=listing.q, theme=listing.theme
+            )
         except InvalidInput as invalid:
             listed, error = [], PageError(at="topics", message=invalid.message, field="q")
         mine = topics.list_topics(session=session, event_id=self.event_id, sort="newest", convener_id=self.attendee.id)
@@ -128,10 +145,13 @@ class Market(Visit):
         if error is not None and error.at == "my-topic" and all(v.topic.id != error.topic_id for v in mine):
             error = PageError(at="my-topics", message=error.message)
         held = votes.dots(session=session, event=event, attendee_id=id_of(self.attendee))
+        theme_list = themes.list_themes(session=session, event_id=self.event_id)
         return {
             "event": event,
             "attendee": self.attendee,
             "listing": listing,
+            "themes": theme_list,
+            "theme_by_id": {theme.id: theme for theme in theme_list},
             "topics": listed,
             "my_topics": mine,
             "voted": held.voted,
@@ -299,6 +319,11 @@ async def _after_vote(
     return response
 
 
+def _theme_of(market: Market, theme_id: int | None) -> dict[int, Theme]:
+    theme = market.session.get(Theme, theme_id) if theme_id is not None else None
+    return {theme_id: theme} if theme is not None and theme_id is not None else {}
+
+
 def _vote_card_answer(market: Market, result: votes.VoteResult) -> Response:
     view = topics.get_topic_view(
         session=market.session, event_id=market.event_id, topic_id=result.topic_id, actor=market.actor
@@ -309,6 +334,8 @@ def _vote_card_answer(market: Market, result: votes.VoteResult) -> Response:
         "view": view,
         "voted": {result.topic_id} if result.voted else set(),
         "votes_left": result.votes_left,
+        # The card's own theme only: one lookup by key, not the event's list, on the path a hall votes on.
+        "theme_by_id": _theme_of(market, view.topic.theme_id),
     }
     return fragments(market.request, swapped("partials/topic_card.html", DOTS_LEFT, context=ctx))
 

@@ -74,10 +74,22 @@ def board_now(request: Request, event: EventDep, session: SessionDep) -> Respons
     return render(request, "partials/board_now.html", {"event": loaded.event, "now_next": loaded.now_next()})
 
 
+@router.get("/e/{slug}/board/themes", response_class=HTMLResponse)
+def board_themes(request: Request, event: EventDep, session: SessionDep) -> Response:
+    """Each theme's sessions now and next: like now and next, asked every half minute. Names no one."""
+    loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)
+    context = {"event": loaded.event, "board": loaded, "now_next": loaded.now_next()}
+    return render(request, "partials/board_themes.html", context)
+
+
 @router.get("/e/{slug}/wall", response_class=HTMLResponse, dependencies=[JoinedWhenCoded])
-def wall(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
-    """The agenda wall: everyone reads it, attendees say where they go, placers place."""
-    return render(request, "pages/wall.html", wall_context(session, event, visitor))
+def wall(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep, theme: str = "") -> Response:
+    """The agenda wall: everyone reads it, attendees say where they go, placers place. With `?theme=` (a theme's
+    id) it shows that theme's sessions only; an unknown theme shows them all."""
+    ctx = wall_context(session, event, visitor)
+    board: Board = ctx["board"]
+    ctx["showing_theme"] = board.theme_of(int(theme)) if theme.isdigit() and len(theme) < 10 else None
+    return render(request, "pages/wall.html", ctx)
 
 
 @router.get("/e/{slug}/wall/my-day", response_class=HTMLResponse)

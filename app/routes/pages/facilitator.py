@@ -32,11 +32,12 @@ from app.models import Event, Slot, SlotKind
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EVENT_SETTINGS, TOPIC_LIMIT_RANGE, EventUpdate
+from app.models.theme import THEME_MARKS
 from app.realtime.notes_view import local_time
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import announcements, attendees, events, topics, wall_setup
+from app.services import announcements, attendees, events, themes, topics, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -45,7 +46,7 @@ from app.templating import templates
 
 router = APIRouter()
 
-Section = Literal["event", "announcements", "rooms", "slots", "topics"]
+Section = Literal["event", "announcements", "themes", "rooms", "slots", "topics"]
 FormField = Annotated[str | None, Form()]
 
 PAGE = "pages/facilitate.html"
@@ -172,6 +173,8 @@ class Desk(Visit):
             return {"topic_limit_range": TOPIC_LIMIT_RANGE}
         if section == "rooms":
             return {"rooms": wall_setup.list_rooms(session=session, event_id=self.event_id)}
+        if section == "themes":
+            return {"themes": themes.list_themes(session=session, event_id=self.event_id), "theme_marks": THEME_MARKS}
         if section == "announcements":
             said = announcements.recent(session=session, event_id=self.event_id)
             return {
@@ -188,6 +191,7 @@ class Desk(Visit):
                 "topics": views,
                 "active_topics": [v for v in views if v.topic.status in ACTIVE_TOPIC_STATUSES],
                 "titles": {v.topic.id: v.topic.title for v in views},
+                "themes": themes.list_themes(session=session, event_id=self.event_id),
             }
         return {}
 
@@ -213,6 +217,8 @@ class Desk(Visit):
             return any(room.id == int(ident) for room in context["rooms"])
         if kind == "slot":
             return any(row.slot.id == int(ident) for row in context["slots"])
+        if kind == "theme":
+            return any(theme.id == int(ident) for theme in context["themes"])
         return any(view.topic.id == int(ident) for view in context["topics"])
 
 
@@ -221,7 +227,7 @@ def get_desk(visit: VisitDep, _: PageFacilitator, settings: SettingsDep) -> Desk
 
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
-SECTIONS: tuple[Section, ...] = ("event", "announcements", "rooms", "slots", "topics")
+SECTIONS: tuple[Section, ...] = ("event", "announcements", "themes", "rooms", "slots", "topics")
 # The event's settings but the time zone and the date: the page has no form for those, so a hand-made post
 # can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
 # only how the messages name each number is written here.
@@ -363,6 +369,99 @@ async def announce(desk: DeskDep, text: FormField = None) -> Response:
         values={"text": said},
         parse=lambda: None,
         work=lambda s, _: announcements.announce(session=s, event_id=event_id, actor=actor, text=said),
+    )
+
+
+# --- Themes ---------------------------------------------------------------------------------------
+
+
+@router.post("/e/{slug}/facilitate/themes", dependencies=[CsrfChecked])
+async def add_theme(desk: DeskDep, name: FormField = None, description: FormField = None) -> Response:
+    event_id = desk.event_id
+    values = {"name": name or "", "description": description or ""}
+    return await desk.act(
+        section="themes",
+        form="add",
+        values=values,
+        parse=lambda: None,
+        work=lambda s, _: themes.add_theme(
+            session=s, event_id=event_id, name=values["name"], description=values["description"]
+        ),
+    )
+
+
+@router.post("/e/{slug}/facilitate/themes/{theme_id}", dependencies=[CsrfChecked])
+async def update_theme(
+    theme_id: RowId, desk: DeskDep, name: FormField = None, description: FormField = None, mark: FormField = None
+) -> Response:
+    event_id = desk.event_id
+    values = {"name": name or "", "description": description or "", "mark": mark or ""}
+    return await desk.act(
+        section="themes",
+        form=f"theme-{theme_id}",
+        values=values,
+        parse=lambda: None,
+        work=lambda s, _: themes.update_theme(
+            session=s,
+            event_id=event_id,
+            theme_id=theme_id,
+            name=values["name"],
+            description=values["description"],
+            mark=values["mark"] or None,
+        ),
+    )
+
+
+@router.post("/e/{slug}/facilitate/themes/{theme_id}/move", dependencies=[CsrfChecked])
+async def move_theme(theme_id: RowId, desk: DeskDep, direction: FormField = None) -> Response:
+    event_id = desk.event_id
+
+    def by() -> int:
+        if direction in ("up", "down"):
+            return -1 if direction == "up" else 1
+        raise InvalidInput("A theme moves 'up' or 'down'.", field="direction")
+
+    return await desk.act(
+        section="themes",
+        form=f"theme-{theme_id}",
+        values={},
+        parse=by,
+        work=lambda s, step: themes.move_theme(session=s, event_id=event_id, theme_id=theme_id, by=step),
+    )
+
+
+@router.post("/e/{slug}/facilitate/themes/{theme_id}/remove", dependencies=[CsrfChecked])
+async def remove_theme(theme_id: RowId, desk: DeskDep, confirmed: FormField = None) -> Response:
+    def ask() -> Confirmation | None:
+        theme = next((t for t in desk.section_context("themes")["themes"] if t.id == theme_id), None)
+        return theme and Confirmation(
+            question=f"Remove the theme '{theme.name}'? Its topics stay, without a theme.",
+            action=f"{desk.base}/themes/{theme_id}/remove",
+            button=f"Remove {theme.name}",
+        )
+
+    event_id = desk.event_id
+    return await desk.act_once_sure(
+        confirmed=confirmed,
+        ask=ask,
+        section="themes",
+        form=f"theme-{theme_id}",
+        work=lambda s: themes.remove_theme(session=s, event_id=event_id, theme_id=theme_id),
+    )
+
+
+@router.post("/e/{slug}/facilitate/topics/{topic_id}/theme", dependencies=[CsrfChecked])
+async def set_topic_theme(topic_id: RowId, desk: DeskDep, theme_id: FormField = None) -> Response:
+    """Move a topic to another theme, or out of any (an empty choice)."""
+    event_id, actor = desk.event_id, desk.actor
+    return await desk.act(
+        section="topics",
+        form=f"topic-{topic_id}",
+        values={},
+        parse=lambda: _chosen_theme(theme_id),
+        work=lambda s, theme: themes.set_topic_theme(
+            session=s, event_id=event_id, topic_id=topic_id, actor=actor, theme_id=theme
+        ),
     )
 
 
@@ -538,17 +637,23 @@ async def propose_topic(
     desk: DeskDep,
     title: FormField = None,
     description: FormField = None,
+    theme_id: FormField = None,
 ) -> Response:
     """The facilitator convenes a topic (no convener attendee), even when proposals are closed."""
     event_id, actor = desk.event_id, desk.actor
-    values = {"title": title or "", "description": description or ""}
+    values = {"title": title or "", "description": description or "", "theme_id": theme_id or ""}
     return await desk.act(
         section="topics",
         form="add",
         values=values,
-        parse=lambda: None,
-        work=lambda s, _: topics.propose_topic(
-            session=s, event_id=event_id, actor=actor, title=values["title"], description=values["description"]
+        parse=lambda: _chosen_theme(theme_id),
+        work=lambda s, theme: topics.propose_topic(
+            session=s,
+            event_id=event_id,
+            actor=actor,
+            title=values["title"],
+            description=values["description"],
+            theme_id=theme,
         ),
     )
 
@@ -671,6 +776,16 @@ def _event_form(sent: dict[str, str]) -> str:
         if field in sent:
             return form
     return "phases"
+
+
+def _chosen_theme(value: str | None) -> int | None:
+    """A theme picked in a select: its id, or None for the empty choice ("no theme")."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise InvalidInput("Choose one of this event's themes.", field="theme_id")
+    return int(text)
 
 
 def _whole_number(value: str | None, *, field: str, label: str) -> int:

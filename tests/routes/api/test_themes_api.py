@@ -136,3 +136,18 @@ def test_an_event_takes_one_theme_per_mark(client, factory):
 
     assert one_more.status_code == 409 and f"at most {THEMES_MAX} themes" in one_more.json()["detail"]
     assert len({t["mark"] for t in client.get(url).json()}) == THEMES_MAX
+
+
+def test_two_themes_never_share_a_mark(client, factory):
+    event = factory.event()
+    url = f"/api/events/{event.slug}/themes"
+    first = client.post(url, json={"name": "Data", "mark": "star"}, headers=event.auth).json()
+    second = client.post(url, json={"name": "Care"}, headers=event.auth).json()
+
+    taken = client.post(url, json={"name": "Joy", "mark": "star"}, headers=event.auth)
+    moved = client.patch(f"{url}/{second['id']}", json={"mark": "star"}, headers=event.auth)
+    kept = client.patch(f"{url}/{first['id']}", json={"mark": "star"}, headers=event.auth)
+
+    assert second["mark"] == "circle"
+    assert taken.json() == {"detail": "The star ★ is the mark of “Data” already."}
+    assert moved.status_code == 422 and kept.status_code == 200
