@@ -405,15 +405,14 @@ def test_a_renamed_theme_reaches_the_venue_screen_and_scripts(client: TestClient
     page = client.get(f"/e/{event.slug}/board").text
     since = re.search(r"view=board&amp;since=(\d+)", page).group(1)
 
-    with client.websocket_connect(f"/ws/events/{event.slug}?view=board&since={since}") as screen:
-        with client.websocket_connect(f"/ws/events/{event.slug}{JSON}&since={since}") as script:
-            client.patch(
-                f"/api/events/{event.slug}/themes/{theme.id}",
-                json={"name": "Kindness", "mark": "heart"},
-                headers=event.auth,
-            )
-            shown = screen.receive_text()
-            sent = json.loads(script.receive_text())
+    with (
+        client.websocket_connect(f"/ws/events/{event.slug}?view=board&since={since}") as screen,
+        client.websocket_connect(f"/ws/events/{event.slug}{JSON}&since={since}") as script,
+    ):
+        renamed = {"name": "Kindness", "mark": "heart"}
+        client.patch(f"/api/events/{event.slug}/themes/{theme.id}", json=renamed, headers=event.auth)
+        shown = screen.receive_text()
+        sent = json.loads(script.receive_text())
 
     assert '<span class="b-mark" title="Kindness" aria-hidden="true">♥</span>' in shown
     assert '<p id="board-theme-key" class="b-legend b-theme-key" hx-swap-oob="true">' in shown
