@@ -56,7 +56,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from app.db import Database, connect, exec_select
-from app.models import Attendance, Event, Placement, Room, Slot, SlotKind, Topic, TopicStatus, Vote
+from app.models import Attendance, Event, Placement, Room, Slot, SlotKind, Theme, Topic, TopicStatus, Vote
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventUpdate
 from app.scheduling import ProblemError, Weights, solve
@@ -68,6 +68,7 @@ from app.services import (
     notes,
     placements,
     scheduling,
+    themes,
     topics,
     votes,
     wall_setup,
@@ -124,6 +125,7 @@ class ServiceRules(RuleBasedStateMachine):
     topics = Bundle("topics")
     rooms = Bundle("rooms")
     slots = Bundle("slots")
+    themes = Bundle("themes")
 
     def __init__(self, template: Path, workdir: Path) -> None:
         super().__init__()
@@ -414,6 +416,33 @@ class ServiceRules(RuleBasedStateMachine):
             lambda s: attendees.join_event(session=s, event_id=self.event_id, display_name=f"{PEOPLE[index]} II")
         ).attendee.id
 
+    # --- Themes ---------------------------------------------------------------------------------------
+
+    @rule(target=themes, name=st.sampled_from(("Data", "Care", "care", "")))
+    def add_theme(self, name):
+        theme = self._try("add_theme", lambda s: themes.add_theme(session=s, event_id=self.event_id, name=name))
+        return multiple() if theme is None else theme.value.id
+
+    @rule(theme_id=consumes(themes))
+    def remove_theme(self, theme_id):
+        self._try(
+            "remove_theme",
+            lambda s: themes.remove_theme(session=s, event_id=self.event_id, theme_id=theme_id),
+            must_succeed=True,
+        )
+        assert self._read(lambda s: s.get(Theme, theme_id)) is None
+
+    @rule(topic_id=topics, theme_id=st.one_of(st.none(), themes), by=who)
+    def theme_a_topic(self, topic_id, theme_id, by):
+        done = self._try(
+            "theme_a_topic",
+            lambda s: themes.set_topic_theme(
+                session=s, event_id=self.event_id, topic_id=topic_id, actor=self._actor(by), theme_id=theme_id
+            ),
+        )
+        if done is not None:
+            assert self._topic(topic_id).theme_id == theme_id
+
     @rule(source_id=topics, target_id=topics)
     def merge(self, source_id, target_id):
         """The source's dots move to the target; whoever had a dot on both gets one back."""
@@ -649,6 +678,20 @@ class ServiceRules(RuleBasedStateMachine):
         )
 
     # --- Invariants, read from the database after every step ----------------------------------------
+
+    @invariant()
+    def topics_carry_only_this_events_themes(self) -> None:
+        """A removed theme leaves no topic pointing at it, and the board shows each topic's stored theme."""
+        with self.database.read_session() as s:
+            theme_ids = set(exec_select(s, select(col(Theme.id)).where(col(Theme.event_id) == self.event_id)).scalars())
+            themed = dict(
+                exec_select(s, select(col(Topic.id), col(Topic.theme_id)).where(col(Topic.event_id) == self.event_id))
+                .tuples()
+                .all()
+            )
+        assert {theme_id for theme_id in themed.values() if theme_id is not None} <= theme_ids
+        shown = {t["id"]: t["theme_id"] for t in self._public().board_json["topics"]}
+        assert all(themed[topic_id] == theme_id for topic_id, theme_id in shown.items())
 
     @invariant()
     def nobody_over_budget(self) -> None:
