@@ -16,7 +16,7 @@ from app.exporters.data import (
     SlotData,
     TopicData,
 )
-from app.models import Room, Slot, SlotKind, Topic
+from app.models import Room, Slot, SlotKind, Theme, Topic
 from app.services import attendance, notes, topics
 from app.services.actors import Actor
 from tests.factories import AttendeeWithToken, EventWithKey, Factory
@@ -117,6 +117,63 @@ def lively_event(factory: Factory, *, slug: str = "ete") -> Lively:
         event, ada, zoe, bob, hall, library, opening, first, coffee, second, brews, formula, remote, remote_again,
         withdrawn, hidden,
     )  # fmt: skip
+
+
+@dataclass
+class ThemedDay:
+    """Three themes (the last with no session), four sessions on the wall, two with notes, one topic unplaced."""
+
+    event: EventWithKey
+    ada: AttendeeWithToken
+    zoe: AttendeeWithToken
+    care: Theme  # first in the order
+    data: Theme  # second
+    quiet: Theme  # third: no session at all
+    hall: Room
+    attic: Room
+    morning: Slot
+    afternoon: Slot
+    kettle: Topic  # data, placed in the afternoon, with notes
+    owners: Topic  # care, placed in the attic in the morning, no notes
+    rest: Topic  # care, placed in the hall in the morning, with notes
+    loose: Topic  # no theme, placed in the attic in the afternoon
+    waiting: Topic  # care, still on the marketplace: not a session
+
+
+def themed_day(factory: Factory, *, slug: str | None = None) -> ThemedDay:
+    event = factory.event(name="Community Tech", slug=slug)
+    ada, zoe = factory.attendee(event, name="Ada"), factory.attendee(event, name="Zoë")
+    care = factory.theme(event, name="Care", description="Looking after each other")
+    data = factory.theme(event, name="Community data")
+    quiet = factory.theme(event, name="Quiet")
+    hall, attic = factory.room(event, name="Hall"), factory.room(event, name="Attic", capacity=8)
+    morning = factory.slot(event, starts="10:00", ends="11:00", label="Morning")
+    afternoon = factory.slot(event, starts="14:00", ends="15:00")
+    kettle = factory.topic(event, ada, title="Who owns the kettle data?", theme=data)
+    owners = factory.topic(event, zoe, title="Owners", theme=care)
+    rest = factory.topic(event, ada, title="Rest", theme=care)
+    loose = factory.topic(event, None, title="Loose ends")
+    waiting = factory.topic(event, zoe, title="Waiting", theme=care)
+    factory.place(event, kettle, hall, afternoon)
+    factory.place(event, owners, attic, morning)
+    factory.place(event, rest, hall, morning)
+    factory.place(event, loose, attic, afternoon)
+    factory.attend(ada, morning, rest)
+    factory.attend(zoe, morning, rest)
+    factory.attend(ada, afternoon, kettle)
+    factory.notes(
+        event,
+        kettle,
+        body="We talked.",
+        key_points="- Data **belongs** to the people it describes",
+        actions="- Draft a data charter — Ada\nAsk the council\nFollow-up call – Zoë & Bob",
+        continue_url="https://chat.example/kettle",
+        attendees_text="Ada\nZoë\n\nBob\n",
+    )
+    factory.notes(event, rest, body="Breaks matter.", actions="Book a quiet room - Zoë")
+    return ThemedDay(
+        event, ada, zoe, care, data, quiet, hall, attic, morning, afternoon, kettle, owners, rest, loose, waiting
+    )
 
 
 # --- Hand-made data for the pure exporter tests ------------------------------------------------------

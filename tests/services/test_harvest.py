@@ -2,73 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from app.exporters.harvest import Action, build_harvest, parse_actions
-from app.models import Room, Slot, Theme, Topic
 from app.models.event import EventUpdate
 from app.services import events, harvest, placements, topics
 from app.services.actors import Actor
 from app.services.errors import NotAllowed
-from tests.exporters.events import export_data, topic, written
-from tests.factories import AttendeeWithToken, EventWithKey, Factory
-
-
-@dataclass
-class Day:
-    event: EventWithKey
-    ada: AttendeeWithToken
-    zoe: AttendeeWithToken
-    care: Theme  # first in the order
-    data: Theme  # second
-    quiet: Theme  # third: no session at all
-    hall: Room
-    attic: Room
-    morning: Slot
-    afternoon: Slot
-    kettle: Topic  # data, placed in the afternoon, with notes
-    owners: Topic  # care, placed in the attic in the morning, no notes
-    rest: Topic  # care, placed in the hall in the morning, with notes
-    loose: Topic  # no theme, placed in the attic in the afternoon
-    waiting: Topic  # care, still on the marketplace: not a session
-
-
-def day(factory: Factory) -> Day:
-    event = factory.event(name="Community Tech")
-    ada, zoe = factory.attendee(event, name="Ada"), factory.attendee(event, name="Zoë")
-    care = factory.theme(event, name="Care", description="Looking after each other")
-    data = factory.theme(event, name="Community data")
-    quiet = factory.theme(event, name="Quiet")
-    hall, attic = factory.room(event, name="Hall"), factory.room(event, name="Attic", capacity=8)
-    morning = factory.slot(event, starts="10:00", ends="11:00", label="Morning")
-    afternoon = factory.slot(event, starts="14:00", ends="15:00")
-    kettle = factory.topic(event, ada, title="Who owns the kettle data?", theme=data)
-    owners = factory.topic(event, zoe, title="Owners", theme=care)
-    rest = factory.topic(event, ada, title="Rest", theme=care)
-    loose = factory.topic(event, None, title="Loose ends")
-    waiting = factory.topic(event, zoe, title="Waiting", theme=care)
-    factory.place(event, kettle, hall, afternoon)
-    factory.place(event, owners, attic, morning)
-    factory.place(event, rest, hall, morning)
-    factory.place(event, loose, attic, afternoon)
-    factory.attend(ada, morning, rest)
-    factory.attend(zoe, morning, rest)
-    factory.attend(ada, afternoon, kettle)
-    factory.notes(
-        event,
-        kettle,
-        body="We talked.",
-        key_points="- Data **belongs** to the people it describes",
-        actions="- Draft a data charter — Ada\nAsk the council\nFollow-up call – Zoë & Bob",
-        continue_url="https://chat.example/kettle",
-        attendees_text="Ada\nZoë\n\nBob\n",
-    )
-    factory.notes(event, rest, body="Breaks matter.", actions="Book a quiet room - Zoë")
-    return Day(
-        event, ada, zoe, care, data, quiet, hall, attic, morning, afternoon, kettle, owners, rest, loose, waiting
-    )
+from tests.exporters.events import export_data, themed_day, topic, written
+from tests.factories import EventWithKey, Factory
 
 
 def load(factory: Factory, event: EventWithKey, *, names: bool = True) -> harvest.Harvest:
@@ -77,7 +19,7 @@ def load(factory: Factory, event: EventWithKey, *, names: bool = True) -> harves
 
 
 def test_sessions_are_grouped_per_theme_in_the_themes_order_then_agenda_order(factory):
-    d = day(factory)
+    d = themed_day(factory)
 
     found = load(factory, d.event)
 
@@ -96,7 +38,7 @@ def test_sessions_are_grouped_per_theme_in_the_themes_order_then_agenda_order(fa
 
 
 def test_a_session_has_its_room_time_convener_and_what_it_found(factory):
-    d = day(factory)
+    d = themed_day(factory)
 
     kettle = load(factory, d.event).themes[1].sessions[0]
 
@@ -116,7 +58,7 @@ def test_a_session_has_its_room_time_convener_and_what_it_found(factory):
 
 
 def test_how_many_came_is_the_notes_who_came_lines_else_those_going(factory):
-    d = day(factory)
+    d = themed_day(factory)
 
     found = load(factory, d.event)
 
@@ -130,7 +72,7 @@ def test_how_many_came_is_the_notes_who_came_lines_else_those_going(factory):
 
 
 def test_the_events_actions_are_gathered_with_their_session_and_theme(factory):
-    d = day(factory)
+    d = themed_day(factory)
 
     found = load(factory, d.event)
 
@@ -143,7 +85,7 @@ def test_the_events_actions_are_gathered_with_their_session_and_theme(factory):
 
 
 def test_without_names_no_convener_is_named(factory):
-    d = day(factory)
+    d = themed_day(factory)
 
     found = load(factory, d.event, names=False)
 
@@ -152,7 +94,7 @@ def test_without_names_no_convener_is_named(factory):
 
 
 def test_a_session_taken_off_the_wall_keeps_its_notes_in_the_harvest_and_one_without_notes_leaves(factory):
-    d = day(factory)
+    d = themed_day(factory)
     with factory.database.write_session() as session:
         for moved in (d.kettle, d.owners):
             placements.take_off_wall(
@@ -167,7 +109,7 @@ def test_a_session_taken_off_the_wall_keeps_its_notes_in_the_harvest_and_one_wit
 
 
 def test_hidden_and_merged_topics_are_left_out(factory):
-    d = day(factory)
+    d = themed_day(factory)
     with factory.database.write_session() as session:
         topics.hide_topic(session=session, event_id=d.event.id, topic_id=d.rest.id)  # type: ignore[arg-type]
         topics.merge_topics(session=session, event_id=d.event.id, source_id=d.kettle.id, target_id=d.waiting.id)  # type: ignore[arg-type]
@@ -230,7 +172,7 @@ def test_a_continue_link_that_is_not_a_web_address_is_left_out():
 
 
 def test_the_facilitator_reads_the_harvest_always_anyone_once_published(factory):
-    d = day(factory)
+    d = themed_day(factory)
     anyone, attendee = Actor(event_id=d.event.id), Actor(event_id=d.event.id, attendee_id=d.ada.id)
 
     harvest.check_readable(event=d.event.event, actor=Actor.facilitator(d.event.id))
