@@ -458,7 +458,7 @@ def test_import_refuses_a_taken_slug_and_a_broken_file(migrated, factory, tmp_pa
         "hallway: An event with the slug 'ete' is already here; nothing was imported. "
         "Import it under another slug with --slug NEW.\n"
     )
-    assert bad[0] == 2 and "this Hallway reads versions 1 and 2" in bad[2]
+    assert bad[0] == 2 and "this Hallway reads versions 1, 2 and 3" in bad[2]
     assert missing[0] == 2 and missing[2].startswith("hallway: Can't read ")
     assert count(migrated, Event) == 1
 

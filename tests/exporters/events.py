@@ -14,6 +14,7 @@ from app.exporters.data import (
     RevisionData,
     RoomData,
     SlotData,
+    ThemeData,
     TopicData,
 )
 from app.models import Room, Slot, SlotKind, Theme, Topic
@@ -198,6 +199,7 @@ def topic(
     going_ids: tuple[int, ...] = (),
     description: str = "",
     notes: NotesData | None = None,
+    theme_id: int | None = None,
 ) -> TopicData:
     created = dt.datetime(2026, 11, 24, 9, topic_id % 60, tzinfo=dt.UTC)
     return TopicData(
@@ -213,6 +215,7 @@ def topic(
         slot_id=slot_id,
         going_ids=going_ids,
         notes=notes,
+        theme_id=theme_id,
     )
 
 
@@ -248,6 +251,7 @@ def export_data(
     ),
     topics: tuple[TopicData, ...] = (),
     public_url: str = "https://hallway.example",
+    themes: tuple[ThemeData, ...] = (),
 ) -> ExportData:
     return ExportData(
         event=EventInfo(
@@ -267,4 +271,25 @@ def export_data(
         topics=topics,
         generated_at=GENERATED,
         public_url=public_url,
+        themes=themes,
     )
+
+
+CARE = ThemeData(id=7, name="Care & repair", description="Looking after each other", mark="heart", symbol="♥")
+DATA = ThemeData(id=3, name="Community data", description="", mark="square", symbol="■", position=1)
+QUIET = ThemeData(id=9, name="Quiet", description="Nobody came", mark="moon", symbol="☾", position=2)
+
+
+def themed_data() -> ExportData:
+    """Three themes (the last without sessions), a session in each of the first two, one with no theme."""
+    return export_data(
+        themes=(CARE, DATA, QUIET),
+        topics=(
+            topic(1, "Kettles", status="placed", room_id=1, slot_id=2, theme_id=3,
+                  notes=written("Talked.", key_points="Tea *first*", actions="Buy one — Zoë\nAsk around")),
+            topic(2, "Rest", status="placed", room_id=2, slot_id=1, theme_id=7, going_ids=(1, 2),
+                  notes=written("", actions="Book a quiet room - Ada", continue_url="https://chat.example/rest")),
+            topic(3, "Loose ends", convener_id=None, status="placed", room_id=1, slot_id=1),
+            topic(4, "Not placed", theme_id=7),
+        ),
+    )  # fmt: skip
