@@ -394,7 +394,7 @@ def test_export_writes_the_markdown_zip(migrated, factory, tmp_path, capsys):
     import zipfile
 
     with zipfile.ZipFile(target) as archive:
-        assert archive.namelist()[:2] == ["ete/index.md", "ete/01-café-thé-best-brews.md"]
+        assert archive.namelist()[:3] == ["ete/index.md", "ete/harvest.md", "ete/01-café-thé-best-brews.md"]
 
 
 def test_export_to_standard_output_and_to_the_default_name(migrated, factory, tmp_path, capsysbinary):
@@ -406,7 +406,7 @@ def test_export_to_standard_output_and_to_the_default_name(migrated, factory, tm
     printed, _ = capsysbinary.readouterr()
 
     assert code == 0
-    assert out.decode("utf-8-sig").splitlines()[0].startswith("title,convener,status,votes")
+    assert out.decode("utf-8-sig").splitlines()[0].startswith("title,theme,convener,status,votes")
     assert default == 0
     assert (tmp_path / "Autumn Gathering agenda.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert printed.decode().startswith("Wrote Autumn Gathering agenda.ics")

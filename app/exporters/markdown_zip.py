@@ -142,7 +142,7 @@ def harvest_file(harvest: Harvest, files: dict[int, str]) -> str:
         lines += [f"## {theme.symbol} {escape(theme.name)}", ""]
         lines += _theme_sessions(theme, files, level=3)
     if harvest.unthemed:
-        lines += ["## Other topics", ""]
+        lines += ["## Other topics" if harvest.themes else "## Sessions", ""]
         lines += [line for s in harvest.unthemed for line in _harvest_session(s, files, level=3)]
     lines += ["## Everything to carry forward", ""]
     if not harvest.actions:
