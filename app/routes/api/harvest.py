@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from app.deps import ApiActor, EventDep, SessionDep
 from app.exporters.harvest import Harvest, HarvestSession
 from app.models import id_of
+from app.models.event import EventPublic
 from app.models.harvest import (
     HarvestActionPublic,
     HarvestGatheredActionPublic,
@@ -37,7 +38,7 @@ def get_harvest(event: EventDep, actor: ApiActor, session: SessionDep) -> Harves
     return harvest_public(event_public(event), found)
 
 
-def harvest_public(event: object, found: Harvest) -> HarvestPublic:
+def harvest_public(event: EventPublic, found: Harvest) -> HarvestPublic:
     return HarvestPublic.model_validate(
         {
             "event": event,
