@@ -170,7 +170,17 @@ class Factory:
         with self.database.write_session() as session:
             attendance.attend(session=session, attendee_id=attendee.id, slot_id=slot.id, topic_id=topic.id)  # type: ignore[arg-type]
 
-    def notes(self, event: EventWithKey, topic: Topic, *, body: str) -> int:
+    def notes(
+        self,
+        event: EventWithKey,
+        topic: Topic,
+        *,
+        body: str,
+        key_points: str | None = None,
+        actions: str | None = None,
+        continue_url: str | None = None,
+        attendees_text: str | None = None,
+    ) -> int:
         """Save a placed topic's notes as the facilitator, on the latest version; answers the new version."""
         with self.database.write_session() as session:
             actor = Actor.facilitator(event.id)
@@ -181,7 +191,13 @@ class Factory:
                 topic_id=topic.id,  # type: ignore[arg-type]
                 actor=actor,
                 base_version=latest,
-                data=notes.NoteInput(body=body),
+                data=notes.NoteInput(
+                    body=body,
+                    key_points=key_points,
+                    actions=actions,
+                    continue_url=continue_url,
+                    attendees_text=attendees_text,
+                ),
             ).result
         assert saved.revision is not None
         return saved.revision.version

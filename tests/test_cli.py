@@ -394,7 +394,7 @@ def test_export_writes_the_markdown_zip(migrated, factory, tmp_path, capsys):
     import zipfile
 
     with zipfile.ZipFile(target) as archive:
-        assert archive.namelist()[:2] == ["ete/index.md", "ete/01-café-thé-best-brews.md"]
+        assert archive.namelist()[:3] == ["ete/index.md", "ete/harvest.md", "ete/01-café-thé-best-brews.md"]
 
 
 def test_export_to_standard_output_and_to_the_default_name(migrated, factory, tmp_path, capsysbinary):
@@ -406,7 +406,7 @@ def test_export_to_standard_output_and_to_the_default_name(migrated, factory, tm
     printed, _ = capsysbinary.readouterr()
 
     assert code == 0
-    assert out.decode("utf-8-sig").splitlines()[0].startswith("title,convener,status,votes")
+    assert out.decode("utf-8-sig").splitlines()[0].startswith("title,theme,convener,status,votes")
     assert default == 0
     assert (tmp_path / "Autumn Gathering agenda.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert printed.decode().startswith("Wrote Autumn Gathering agenda.ics")
@@ -458,7 +458,7 @@ def test_import_refuses_a_taken_slug_and_a_broken_file(migrated, factory, tmp_pa
         "hallway: An event with the slug 'ete' is already here; nothing was imported. "
         "Import it under another slug with --slug NEW.\n"
     )
-    assert bad[0] == 2 and "this Hallway reads versions 1 and 2" in bad[2]
+    assert bad[0] == 2 and "this Hallway reads versions 1, 2 and 3" in bad[2]
     assert missing[0] == 2 and missing[2].startswith("hallway: Can't read ")
     assert count(migrated, Event) == 1
 

@@ -1,4 +1,5 @@
-"""The printable booklet: one self-contained HTML file (cover, agenda, one session per page).
+"""The printable booklet: one self-contained HTML file (cover, agenda, then per theme its sessions, one per
+page, the sessions with no theme, and everything to carry forward).
 
 Browsers print it to PDF. The stylesheet is inlined so the file works offline; the notes' Markdown is
 rendered and sanitised by app/markdown.py (markdown-it-py, then nh3), and everything else a
@@ -18,7 +19,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from app.exporters.base import Export, file_name
-from app.exporters.data import ExportData, NoteText, Session, SlotData
+from app.exporters.data import ExportData, NoteText, Session, SlotData, ThemeData
+from app.exporters.harvest import Action, lines_of, parse_actions
 from app.markdown import render_markdown
 
 CONTENT_TYPE = "text/html; charset=utf-8"
@@ -50,11 +52,31 @@ class SessionPage:
     session: Session
     body: Markup
     key_points: Markup
-    actions: list[str]
+    actions: tuple[Action, ...]
     who_came: list[str]
     continue_url: str
     continue_is_link: bool
     empty: bool
+
+
+@dataclass(frozen=True)
+class ThemePart:
+    """A theme's part of the booklet (theme None: the sessions with no theme), its sessions' pages in it."""
+
+    theme: ThemeData | None
+    heading: str
+    pages: list[SessionPage]
+
+    @property
+    def has_notes(self) -> bool:
+        return any(not page.empty for page in self.pages)
+
+
+@dataclass(frozen=True)
+class CarriedAction:
+    action: Action
+    page: SessionPage
+    theme: ThemeData | None
 
 
 def export_booklet(data: ExportData) -> Export:
@@ -74,6 +96,16 @@ def render_booklet(data: ExportData) -> str:
         if slot.kind != "break"
     ]
     generated = data.generated_at
+    # Grouped as the harvest is: each theme in the facilitator's order (one without sessions says so), then
+    # the sessions with no theme ("Sessions" when the event has no themes at all).
+    parts = [
+        ThemePart(
+            theme=theme,
+            heading=theme.name if theme else ("Other topics" if data.themes else "Sessions"),
+            pages=[_page(session) for session in sessions],
+        )
+        for theme, sessions in data.sessions_by_theme
+    ]
     return _environment.get_template("booklet.html").render(
         css=Markup(_css),
         event=event,
@@ -83,7 +115,11 @@ def render_booklet(data: ExportData) -> str:
         topic_count=sum(1 for t in data.topics if t.status != "hidden"),
         agenda=agenda,
         off_wall=[s for s in data.sessions if s.slot is None],
-        items=[_page(session) for session in data.sessions],
+        parts=parts,
+        carried=[
+            CarriedAction(action, page, part.theme) for part in parts for page in part.pages for action in page.actions
+        ],
+        themes_of={s.topic.id: data.theme_of(s.topic) for s in data.sessions},
         other_topics=list(data.unplaced_topics),
         generated=f"{generated.day} {generated:%B %Y}",
         wall_url=data.page_url("/wall"),
@@ -97,13 +133,9 @@ def _page(session: Session) -> SessionPage:
         session=session,
         body=render_markdown(notes.body) if notes.body.strip() else Markup(""),
         key_points=render_markdown(notes.key_points) if notes.key_points.strip() else Markup(""),
-        actions=_lines(notes.actions),
-        who_came=_lines(notes.attendees_text),
+        actions=parse_actions(notes.actions),
+        who_came=lines_of(notes.attendees_text),
         continue_url=url,
         continue_is_link=bool(re.fullmatch(r"https?://\S+", url)),
         empty=notes.is_empty,
     )
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip().removeprefix("- ").strip() for line in text.splitlines() if line.strip()]

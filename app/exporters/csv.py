@@ -1,4 +1,4 @@
-"""Topics as a spreadsheet: one row a topic, with its dots, its place on the wall and who is going.
+"""Topics as a spreadsheet: one row a topic, with its theme, its dots, its place on the wall and who is going.
 
 Cells are text a person typed, so one that starts with = + - @ (or a tab or carriage return) gets a
 leading apostrophe: spreadsheets would otherwise run it as a formula (CSV injection, OWASP).
@@ -15,6 +15,7 @@ from app.exporters.data import ExportData, TopicData
 CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
 COLUMNS = (
     "title",
+    "theme",
     "convener",
     "status",
     "votes",
@@ -36,9 +37,11 @@ def export_csv(data: ExportData) -> Export:
     for topic in _in_order(data):
         room = data.rooms_by_id.get(topic.room_id) if topic.room_id is not None else None
         slot = data.slots_by_id.get(topic.slot_id) if topic.slot_id is not None else None
+        theme = data.theme_of(topic)
         writer.writerow(
             [
                 safe_cell(topic.title),
+                safe_cell(theme.name) if theme else "",
                 safe_cell(data.convener_name(topic)),
                 topic.status,
                 topic.votes,

@@ -35,6 +35,18 @@ class EventInfo:
 
 
 @dataclass(frozen=True)
+class ThemeData:
+    """One of the event's strands of conversation; `symbol` is what its mark (`mark`, a key) looks like."""
+
+    id: int
+    name: str
+    description: str
+    mark: str
+    symbol: str
+    position: int = 0
+
+
+@dataclass(frozen=True)
 class RoomData:
     id: int
     name: str
@@ -125,6 +137,7 @@ class TopicData:
     not_after: dt.datetime | None = None
     min_room_capacity: int | None = None
     apart_from_ids: tuple[int, ...] = ()  # active topics it must not share a slot with (both sides list the pair)
+    theme_id: int | None = None
 
     @property
     def votes(self) -> int:
@@ -166,6 +179,7 @@ class ExportData:
     topics: tuple[TopicData, ...]
     generated_at: dt.datetime  # when the export was made (UTC); the iCalendar DTSTAMP
     public_url: str = ""  # where the event's pages are, e.g. https://hallway.example.org; "" if unknown
+    themes: tuple[ThemeData, ...] = ()  # in the facilitator's order
 
     @cached_property
     def rooms_by_id(self) -> dict[int, RoomData]:
@@ -174,6 +188,25 @@ class ExportData:
     @cached_property
     def slots_by_id(self) -> dict[int, SlotData]:
         return {slot.id: slot for slot in self.slots}
+
+    @cached_property
+    def themes_by_id(self) -> dict[int, ThemeData]:
+        return {theme.id: theme for theme in self.themes}
+
+    def theme_of(self, topic: TopicData) -> ThemeData | None:
+        return self.themes_by_id.get(topic.theme_id) if topic.theme_id is not None else None
+
+    @cached_property
+    def sessions_by_theme(self) -> tuple[tuple[ThemeData | None, tuple[Session, ...]], ...]:
+        """The sessions grouped by theme, in the themes' order, each group in agenda order; a theme with no
+        session is there with none (it says so), and the sessions with no theme come last (None), if any."""
+        groups: list[tuple[ThemeData | None, tuple[Session, ...]]] = [
+            (theme, tuple(s for s in self.sessions if s.topic.theme_id == theme.id)) for theme in self.themes
+        ]
+        unthemed = tuple(s for s in self.sessions if self.theme_of(s.topic) is None)
+        if unthemed:
+            groups.append((None, unthemed))
+        return tuple(groups)
 
     @cached_property
     def names_by_id(self) -> dict[int, str]:

@@ -72,6 +72,10 @@ def _session_event(data: ExportData, session: Session) -> CalendarEvent:
     if url:
         lines += ["", f"Notes: {url}"]
     event = _timed_event(data, session.slot, uid=uid(data.event.slug, topic.id), summary=topic.title)
+    theme = data.theme_of(topic)
+    if theme is not None:
+        # Calendars filter and colour by category: someone following one theme sees its sessions together.
+        event.add("categories", [theme.name])
     if session.room is not None:
         where = session.room.name
         if session.room.location_notes:

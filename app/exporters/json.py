@@ -1,7 +1,7 @@
-"""The whole event as one JSON document (`"format": "hallway-event", "version": 2`; docs/export-format.md).
+"""The whole event as one JSON document (`"format": "hallway-event", "version": 3`; docs/export-format.md).
 
-The document carries no database ids: rooms, slots, attendees and topics get references of their own
-("room-1", "attendee-3", …), numbered in display order. `hallway import` loads it into a fresh instance,
+The document carries no database ids: themes, rooms, slots, attendees and topics get references of their own
+("theme-1", "room-1", "attendee-3", …), numbered in display order. `hallway import` loads it into a fresh instance,
 and exporting the imported event gives the same document again, byte for byte. Secrets (the facilitator
 key, attendee tokens and their hashes) are never in it.
 
@@ -23,8 +23,8 @@ from app.models.event import settings_of
 Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 FORMAT = "hallway-event"
-VERSION = 2  # 2 added the auto-scheduler's topic constraints and pins
-READABLE_VERSIONS = (1, 2)  # a version 1 document is a version 2 one without them
+VERSION = 3  # 2 added the auto-scheduler's topic constraints and pins; 3, the themes and each topic's theme
+READABLE_VERSIONS = (1, 2, 3)  # an older document is a version 3 one without what came later
 CONTENT_TYPE = "application/json"
 
 
@@ -51,6 +51,14 @@ class EventPart(_Part):
     topic_limit: Version = 300
     theme_required: bool = False
     harvest_published: bool = False
+
+
+class ThemePart(_Part):
+    id: str
+    name: str
+    description: str = ""
+    mark: str
+    position: Version = 0
 
 
 class RoomPart(_Part):
@@ -122,13 +130,15 @@ class TopicPart(_Part):
     not_after: dt.datetime | None = None
     min_room_capacity: Version | None = None
     apart_from: list[str] = []
+    theme: str | None = None
     notes: NotesPart | None = None
 
 
 class EventDocument(_Part):
     format: Literal["hallway-event"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     event: EventPart
+    themes: list[ThemePart] = []
     rooms: list[RoomPart] = []
     slots: list[SlotPart] = []
     attendees: list[AttendeePart] = []
@@ -145,6 +155,7 @@ def export_json(data: ExportData) -> Export:
 
 
 def document(data: ExportData) -> EventDocument:
+    themes = {theme.id: f"theme-{n}" for n, theme in enumerate(data.themes, start=1)}
     rooms = {room.id: f"room-{n}" for n, room in enumerate(data.rooms, start=1)}
     slots = {slot.id: f"slot-{n}" for n, slot in enumerate(data.slots, start=1)}
     people = {attendee.id: f"attendee-{n}" for n, attendee in enumerate(data.attendees, start=1)}
@@ -192,6 +203,10 @@ def document(data: ExportData) -> EventDocument:
         format=FORMAT,
         version=VERSION,
         event=EventPart(slug=event.slug, **settings_of(event)),
+        themes=[
+            ThemePart(id=themes[t.id], name=t.name, description=t.description, mark=t.mark, position=t.position)
+            for t in data.themes
+        ],
         rooms=[
             RoomPart(id=rooms[r.id], name=r.name, capacity=r.capacity, location_notes=r.location_notes)
             for r in data.rooms
@@ -226,6 +241,7 @@ def document(data: ExportData) -> EventDocument:
                 not_after=t.not_after,
                 min_room_capacity=t.min_room_capacity,
                 apart_from=topic_refs(t.apart_from_ids),
+                theme=themes.get(t.theme_id) if t.theme_id is not None else None,
                 notes=notes(t.notes),
             )
             for t in data.topics

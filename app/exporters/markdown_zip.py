@@ -1,4 +1,5 @@
-"""The notes as Markdown: a zip with one file per session (YAML front matter, then the notes) and an index.
+"""The notes as Markdown: a zip with one file per session (YAML front matter, then the notes), one file per
+theme (its sessions' harvest), the harvest of the whole event (`harvest.md`) and an index.
 
 Front matter values are written as JSON strings and numbers, which YAML reads as they are: a title
 with quotes, colons or a newline can't break out of its field. File names come from the titles (any
@@ -15,6 +16,7 @@ from itertools import groupby
 
 from app.exporters.base import Export, file_name, slug_name, unique_names
 from app.exporters.data import ExportData, NoteText, Session
+from app.exporters.harvest import Harvest, HarvestSession, HarvestTheme, build_harvest
 
 CONTENT_TYPE = "application/zip"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -28,6 +30,12 @@ def export_markdown_zip(data: ExportData) -> Export:
     folder = data.event.slug
     width = max(2, len(str(len(data.sessions))))
     names = unique_names(f"{session.number:0{width}d}-{slug_name(session.topic.title)}.md" for session in data.sessions)
+    harvest = build_harvest(data, names=True)  # the exports are the facilitator's: names are theirs to see
+    theme_width = max(2, len(str(len(harvest.themes))))
+    theme_names = [
+        f"themes/{name}"
+        for name in unique_names(f"{n:0{theme_width}d}-{slug_name(t.name)}.md" for n, t in enumerate(harvest.themes, 1))
+    ]
     buffer = io.BytesIO()
     stamp = data.generated_at.timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -38,7 +46,12 @@ def export_markdown_zip(data: ExportData) -> Export:
             member.external_attr = 0o644 << 16
             archive.writestr(member, text.encode())
 
-        add("index.md", index(data, dict(zip((s.topic.id for s in data.sessions), names, strict=True))))
+        files = dict(zip((s.topic.id for s in data.sessions), names, strict=True))
+        themes = dict(zip((t.id for t in harvest.themes), theme_names, strict=True))
+        add("index.md", index(data, files, themes))
+        add("harvest.md", harvest_file(harvest, files))
+        for theme, name in zip(harvest.themes, theme_names, strict=True):
+            add(name, theme_file(harvest, theme, {k: f"../{v}" for k, v in files.items()}))
         for session, name in zip(data.sessions, names, strict=True):
             add(name, session_file(data, session))
     return Export(
@@ -50,8 +63,10 @@ def export_markdown_zip(data: ExportData) -> Export:
 
 def session_file(data: ExportData, session: Session) -> str:
     topic, room, slot = session.topic, session.room, session.slot
+    theme = data.theme_of(topic)
     front = {
         "title": topic.title,
+        "theme": theme.name if theme else None,
         "convener": session.convener_name,
         "room": room.name if room else None,
         "slot": slot.name if slot else None,
@@ -76,14 +91,25 @@ def session_file(data: ExportData, session: Session) -> str:
     return "\n".join(lines)
 
 
-def index(data: ExportData, files: dict[int, str]) -> str:
+def index(data: ExportData, files: dict[int, str], themes: dict[int, str] | None = None) -> str:
     event = data.event
     lines = [
         f"# {escape(event.name)}",
         "",
         f"{event.date:%A} {event.date.day} {event.date:%B %Y} ({event.timezone})",
         "",
+        "[The harvest](<harvest.md>): what each theme's conversations found, and everything to carry forward.",
+        "",
     ]
+    if data.themes:
+        lines += ["## Themes", ""]
+        for theme in data.themes:
+            count = sum(1 for s in data.sessions if s.topic.theme_id == theme.id)
+            sessions = "session" if count == 1 else "sessions"
+            title = f"{theme.symbol} {escape(theme.name)}"
+            linked = f"[{title}](<{themes[theme.id]}>)" if themes and theme.id in themes else title
+            lines.append(f"- {linked}: {count} {sessions}")
+        lines.append("")
     placed = [s for s in data.sessions if s.slot is not None]
     off_wall = [s for s in data.sessions if s.slot is None]
     if not data.sessions:
@@ -105,6 +131,73 @@ def index(data: ExportData, files: dict[int, str]) -> str:
             lines.append(f"- {escape(topic.title)} ({topic.votes} {dots}), by {escape(data.convener_name(topic))}")
         lines.append("")
     return "\n".join(lines)
+
+
+def harvest_file(harvest: Harvest, files: dict[int, str]) -> str:
+    """The whole harvest: per theme its sessions, then the other topics, then every action in one list."""
+    lines = [f"# The harvest of {escape(harvest.event.name)}", ""]
+    if not harvest.sessions:
+        lines += ["No sessions were placed on the wall.", ""]
+    for theme in harvest.themes:
+        lines += [f"## {theme.symbol} {escape(theme.name)}", ""]
+        lines += _theme_sessions(theme, files, level=3)
+    if harvest.unthemed:
+        lines += ["## Other topics" if harvest.themes else "## Sessions", ""]
+        lines += [line for s in harvest.unthemed for line in _harvest_session(s, files, level=3)]
+    lines += ["## Everything to carry forward", ""]
+    if not harvest.actions:
+        lines += ["*No actions were written.*", ""]
+    for gathered in harvest.actions:
+        where = escape(gathered.title)
+        if gathered.theme is not None:
+            where += f", {gathered.theme.symbol} {escape(gathered.theme.name)}"
+        lines.append(f"- {_action(gathered.action.what, gathered.action.owner)} ({where})")
+    return "\n".join([*lines, ""] if lines[-1] else lines)
+
+
+def theme_file(harvest: Harvest, theme: HarvestTheme, files: dict[int, str]) -> str:
+    """One theme: its mark, name and description, then its sessions' harvest, linking to their files."""
+    lines = [f"# {theme.symbol} {escape(theme.name)}", "", f"*{escape(harvest.event.name)}*", ""]
+    return "\n".join(lines + _theme_sessions(theme, files, level=2))
+
+
+def _theme_sessions(theme: HarvestTheme, files: dict[int, str], *, level: int) -> list[str]:
+    lines = [escape(theme.description), ""] if theme.description else []
+    if not theme.sessions:
+        lines += ["*No session of this theme was on the wall.*", ""]
+    elif not theme.has_notes:
+        lines += ["*No notes yet for this theme's sessions.*", ""]
+    return lines + [line for s in theme.sessions for line in _harvest_session(s, files, level=level)]
+
+
+def _harvest_session(session: HarvestSession, files: dict[int, str], *, level: int) -> list[str]:
+    heading = "#" * level
+    title = escape(session.title)
+    lines = [f"{heading} [{title}](<{files[session.topic_id]}>)" if session.topic_id in files else f"{heading} {title}"]
+    details = []
+    if session.starts_at is not None and session.ends_at is not None:
+        details.append(f"{session.starts_at:%H:%M}–{session.ends_at:%H:%M}")
+    if session.room:
+        details.append(session.room)
+    if session.convener:
+        details.append(f"convened by {session.convener}")
+    details.append(f"{session.came} came" if session.came_from == "notes" else f"{session.came} going")
+    lines += ["", f"*{escape(' · '.join(details))}*", ""]
+    if not session.has_notes:
+        lines += ["*No notes yet.*", ""]
+    if session.key_points:
+        lines += ["**Key points**", "", session.key_points, ""]
+    if session.actions:
+        lines += ["**Actions**", ""]
+        lines += [f"- {_action(action.what, action.owner)}" for action in session.actions]
+        lines.append("")
+    if session.continue_url:
+        lines += [f"Continue the conversation: {_link(session.continue_url)}", ""]
+    return lines
+
+
+def _action(what: str, owner: str | None) -> str:
+    return f"{escape(what)} — **{escape(owner)}**" if owner else escape(what)
 
 
 def yaml_value(value: str | int | None) -> str:

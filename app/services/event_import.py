@@ -1,6 +1,6 @@
-"""Loading a JSON export (`hallway-event`, version 1 or 2) into this instance as a new event, in one transaction.
+"""Loading a JSON export (`hallway-event`, version 1, 2 or 3) into this instance as a new event, in one transaction.
 
-Rooms, slots, placements, pins, attendance and topic constraints go through the same services as on the
+Themes, rooms, slots, placements, pins, attendance and topic constraints go through the same services as on the
 day, so every rule of the wall holds for imported data too (no overlapping slots, no convener in two rooms
 at once, no topic kept apart from itself). Votes,
 attendees and notes are written as rows, after checks of their own: the phase switches that guard them
@@ -30,7 +30,7 @@ from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventUpdate, settings_of
 from app.models.note import MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
 from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
-from app.services import attendance, events, placements, tokens, topic_constraints, wall_setup
+from app.services import attendance, events, placements, themes, tokens, topic_constraints, wall_setup
 from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput
 from app.services.text import clean_line, clean_text
@@ -54,7 +54,8 @@ def parse_document(raw: bytes | str) -> EventDocument:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidInput(f'This is not a Hallway event export: its "format" is not "{FORMAT}".')
     if data.get("version") not in READABLE_VERSIONS:
-        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        *earlier, last = (str(v) for v in READABLE_VERSIONS)
+        readable = f"{', '.join(earlier)} and {last}" if earlier else last
         raise InvalidInput(
             f"This export is version {data.get('version')!r}; this Hallway reads versions {readable}. "
             "Import it with the Hallway version that made it, or a newer one."
@@ -75,6 +76,7 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
     live page can be open on it and there is no change to announce.
     """
     for name, parts in (
+        ("themes", document.themes),
         ("rooms", document.rooms),
         ("slots", document.slots),
         ("attendees", document.attendees),
@@ -96,6 +98,16 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
     # Every setting the document carries, those create_event took included (set again, to the same values).
     settings = EventUpdate.model_validate(settings_of(doc_event))
     events.update_event(session=session, event_id=event_id, update=settings)
+
+    # In the order their positions give (the document lists them so); each gets the next position here.
+    theme_ids: dict[str, int] = {}
+    ordered = sorted(enumerate(document.themes), key=lambda item: (item[1].position, item[0]))
+    for _, theme in ordered:
+        with _context(f"theme '{theme.id}'"):
+            added_theme = themes.add_theme(
+                session=session, event_id=event_id, name=theme.name, description=theme.description, mark=theme.mark
+            ).result
+        theme_ids[theme.id] = id_of(added_theme)
 
     rooms: dict[str, int] = {}
     for room in document.rooms:
@@ -154,6 +166,7 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
                     part.description, field="description", label="The description", max_length=DESCRIPTION_MAX
                 ),
                 convener_id=person_ref(part.convener, "its convener"),
+                theme_id=_theme_ref(theme_ids, part.theme),
                 status=TopicStatus.proposed,
             )
             _check_status(part)
@@ -229,6 +242,7 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
         event=event,
         facilitator_key=created.facilitator_key,
         counts={
+            **({"themes": len(theme_ids)} if theme_ids else {}),  # said only when there are any, as before
             "rooms": len(rooms),
             "slots": len(slots),
             "attendees": len(people),
@@ -370,6 +384,14 @@ def _name(name: str, where: str) -> str:
     if len(name) > NAME_MAX:
         raise InvalidInput(f"{where}: the name '{name[:NAME_MAX]}…' is longer than {NAME_MAX} characters.")
     return name
+
+
+def _theme_ref(theme_ids: dict[str, int], ref: str | None) -> int | None:
+    if ref is None:
+        return None
+    if ref not in theme_ids:
+        raise InvalidInput(f"its theme '{ref}' is not one of the themes.")
+    return theme_ids[ref]
 
 
 def _check_status(part: TopicPart) -> None:

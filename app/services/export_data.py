@@ -27,10 +27,12 @@ from app.exporters.data import (
     RevisionData,
     RoomData,
     SlotData,
+    ThemeData,
     TopicData,
 )
 from app.models import Attendance, Attendee, Event, Note, NoteRevision, Placement, Topic, Vote, id_of
 from app.models.event import settings_of
+from app.services import themes as theme_service
 from app.services import topic_constraints, wall_setup
 from app.services.errors import NotFound
 
@@ -43,10 +45,13 @@ def load_export_data(
     event: Event,
     public_url: str = "",
     with_notes: bool = True,
+    with_revisions: bool = True,
     now: dt.datetime | None = None,
 ) -> ExportData:
-    """Everything an export shows about the event; `with_notes=False` skips the notes (the calendars)."""
+    """Everything an export shows about the event; `with_notes=False` skips the notes (the calendars),
+    `with_revisions=False` keeps the notes as they are now without their history (the harvest)."""
     event_id = id_of(event)
+    themes = theme_service.list_themes(session=session, event_id=event_id)
     rooms = wall_setup.list_rooms(session=session, event_id=event_id)
     slots = wall_setup.list_slots(session=session, event_id=event_id)
     attendees = list(
@@ -87,7 +92,7 @@ def load_export_data(
         .order_by(col(Attendance.attendee_id)),
     ).tuples():
         going[topic_id].append(attendee_id)
-    notes = _load_notes(session, event_id) if with_notes else {}
+    notes = _load_notes(session, event_id, with_revisions=with_revisions) if with_notes else {}
     return ExportData(
         event=EventInfo(slug=event.slug, **settings_of(event)),
         rooms=tuple(
@@ -120,19 +125,31 @@ def load_export_data(
                 not_after=t.not_after,
                 min_room_capacity=t.min_room_capacity,
                 apart_from_ids=constraints[id_of(t)].apart_from if id_of(t) in constraints else (),
+                theme_id=t.theme_id,
             )
             for t in topics
+        ),
+        themes=tuple(
+            ThemeData(
+                id=id_of(theme),
+                name=theme.name,
+                description=theme.description,
+                mark=theme.mark,
+                symbol=theme.symbol,
+                position=theme.position,
+            )
+            for theme in themes
         ),
         generated_at=_utc(now or dt.datetime.now(dt.UTC)),
         public_url=public_url.rstrip("/"),
     )
 
 
-def _load_notes(session: Session, event_id: int) -> dict[int, NotesData]:
-    """topic id → its notes with every revision, oldest first."""
+def _load_notes(session: Session, event_id: int, *, with_revisions: bool = True) -> dict[int, NotesData]:
+    """topic id → its notes with every revision, oldest first (or none, without `with_revisions`)."""
     notes = list(exec_select(session, select(Note).where(col(Note.event_id) == event_id)).scalars())
     revisions: defaultdict[int, list[RevisionData]] = defaultdict(list)
-    if notes:
+    if notes and with_revisions:
         query = (
             select(NoteRevision)
             .join(Note, col(Note.id) == col(NoteRevision.note_id))

@@ -14,9 +14,10 @@ from app.exporters.data import (
     RevisionData,
     RoomData,
     SlotData,
+    ThemeData,
     TopicData,
 )
-from app.models import Room, Slot, SlotKind, Topic
+from app.models import Room, Slot, SlotKind, Theme, Topic
 from app.services import attendance, notes, topics
 from app.services.actors import Actor
 from tests.factories import AttendeeWithToken, EventWithKey, Factory
@@ -119,6 +120,63 @@ def lively_event(factory: Factory, *, slug: str = "ete") -> Lively:
     )  # fmt: skip
 
 
+@dataclass
+class ThemedDay:
+    """Three themes (the last with no session), four sessions on the wall, two with notes, one topic unplaced."""
+
+    event: EventWithKey
+    ada: AttendeeWithToken
+    zoe: AttendeeWithToken
+    care: Theme  # first in the order
+    data: Theme  # second
+    quiet: Theme  # third: no session at all
+    hall: Room
+    attic: Room
+    morning: Slot
+    afternoon: Slot
+    kettle: Topic  # data, placed in the afternoon, with notes
+    owners: Topic  # care, placed in the attic in the morning, no notes
+    rest: Topic  # care, placed in the hall in the morning, with notes
+    loose: Topic  # no theme, placed in the attic in the afternoon
+    waiting: Topic  # care, still on the marketplace: not a session
+
+
+def themed_day(factory: Factory, *, slug: str | None = None) -> ThemedDay:
+    event = factory.event(name="Community Tech", slug=slug)
+    ada, zoe = factory.attendee(event, name="Ada"), factory.attendee(event, name="Zoë")
+    care = factory.theme(event, name="Care", description="Looking after each other")
+    data = factory.theme(event, name="Community data")
+    quiet = factory.theme(event, name="Quiet")
+    hall, attic = factory.room(event, name="Hall"), factory.room(event, name="Attic", capacity=8)
+    morning = factory.slot(event, starts="10:00", ends="11:00", label="Morning")
+    afternoon = factory.slot(event, starts="14:00", ends="15:00")
+    kettle = factory.topic(event, ada, title="Who owns the kettle data?", theme=data)
+    owners = factory.topic(event, zoe, title="Owners", theme=care)
+    rest = factory.topic(event, ada, title="Rest", theme=care)
+    loose = factory.topic(event, None, title="Loose ends")
+    waiting = factory.topic(event, zoe, title="Waiting", theme=care)
+    factory.place(event, kettle, hall, afternoon)
+    factory.place(event, owners, attic, morning)
+    factory.place(event, rest, hall, morning)
+    factory.place(event, loose, attic, afternoon)
+    factory.attend(ada, morning, rest)
+    factory.attend(zoe, morning, rest)
+    factory.attend(ada, afternoon, kettle)
+    factory.notes(
+        event,
+        kettle,
+        body="We talked.",
+        key_points="- Data **belongs** to the people it describes",
+        actions="- Draft a data charter — Ada\nAsk the council\nFollow-up call – Zoë & Bob",
+        continue_url="https://chat.example/kettle",
+        attendees_text="Ada\nZoë\n\nBob\n",
+    )
+    factory.notes(event, rest, body="Breaks matter.", actions="Book a quiet room - Zoë")
+    return ThemedDay(
+        event, ada, zoe, care, data, quiet, hall, attic, morning, afternoon, kettle, owners, rest, loose, waiting
+    )
+
+
 # --- Hand-made data for the pure exporter tests ------------------------------------------------------
 
 GENERATED = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
@@ -141,6 +199,7 @@ def topic(
     going_ids: tuple[int, ...] = (),
     description: str = "",
     notes: NotesData | None = None,
+    theme_id: int | None = None,
 ) -> TopicData:
     created = dt.datetime(2026, 11, 24, 9, topic_id % 60, tzinfo=dt.UTC)
     return TopicData(
@@ -156,6 +215,7 @@ def topic(
         slot_id=slot_id,
         going_ids=going_ids,
         notes=notes,
+        theme_id=theme_id,
     )
 
 
@@ -191,6 +251,7 @@ def export_data(
     ),
     topics: tuple[TopicData, ...] = (),
     public_url: str = "https://hallway.example",
+    themes: tuple[ThemeData, ...] = (),
 ) -> ExportData:
     return ExportData(
         event=EventInfo(
@@ -210,4 +271,25 @@ def export_data(
         topics=topics,
         generated_at=GENERATED,
         public_url=public_url,
+        themes=themes,
     )
+
+
+CARE = ThemeData(id=7, name="Care & repair", description="Looking after each other", mark="heart", symbol="♥")
+DATA = ThemeData(id=3, name="Community data", description="", mark="square", symbol="■", position=1)
+QUIET = ThemeData(id=9, name="Quiet", description="Nobody came", mark="moon", symbol="☾", position=2)
+
+
+def themed_data() -> ExportData:
+    """Three themes (the last without sessions), a session in each of the first two, one with no theme."""
+    return export_data(
+        themes=(CARE, DATA, QUIET),
+        topics=(
+            topic(1, "Kettles", status="placed", room_id=1, slot_id=2, theme_id=3,
+                  notes=written("Talked.", key_points="Tea *first*", actions="Buy one — Zoë\nAsk around")),
+            topic(2, "Rest", status="placed", room_id=2, slot_id=1, theme_id=7, going_ids=(1, 2),
+                  notes=written("", actions="Book a quiet room - Ada", continue_url="https://chat.example/rest")),
+            topic(3, "Loose ends", convener_id=None, status="placed", room_id=1, slot_id=1),
+            topic(4, "Not placed", theme_id=7),
+        ),
+    )  # fmt: skip

@@ -5,7 +5,7 @@ import hashlib
 import re
 
 from app.exporters.booklet import CONTENT_SECURITY_POLICY, export_booklet
-from tests.exporters.events import export_data, topic, written
+from tests.exporters.events import export_data, themed_data, topic, written
 
 
 def test_booklet_has_a_cover_an_agenda_and_a_page_a_session():
@@ -62,3 +62,47 @@ def test_booklet_of_an_event_with_nothing_set_up():
 
     assert "No time slots were set up." in html
     assert "0 sessions · 0 people · 0 topics proposed" in " ".join(html.split())
+
+
+def test_booklet_is_grouped_by_theme_then_other_topics_then_everything_to_carry_forward():
+    html = export_booklet(themed_data()).content.decode()
+
+    parts = re.findall(r'<section class="theme-part" id="([\w-]+)"', html)
+    headings = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html)]
+    assert parts == ["theme-7", "theme-3", "theme-9", "other-topics"]
+    assert headings == [
+        "Agenda",
+        "♥ Care &amp; repair",
+        "■ Community data",
+        "☾ Quiet",
+        "Other topics",
+        "Everything to carry forward",
+        "Other topics proposed",
+    ]
+    quiet = html.split('id="theme-9"', 1)[1].split("</section>", 1)[0]
+    assert "Nobody came" in quiet and "No session of this theme was on the wall." in quiet
+    care = html.split('id="theme-7"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r"<h3[^>]*>(.*?)</h3>", care) == ["Rest"]
+    assert "<li>Book a quiet room — <strong>Ada</strong></li>" in care
+    carried = html.split('class="carry"', 1)[1].split("</section>", 1)[0]
+    assert [
+        " ".join(re.sub(r"<[^>]+>", " ", li).split("(")[0].split()) for li in re.findall(r"<li>(.*?)</li>", carried)
+    ] == [
+        "Book a quiet room — Ada",
+        "Buy one — Zoë",
+        "Ask around",
+    ]
+    assert '(<a href="#session-2">Rest</a>, <span aria-hidden="true">♥</span> Care &amp; repair)' in carried
+
+
+def test_a_theme_whose_sessions_have_no_notes_yet_says_so():
+    data = themed_data()
+    data = export_data(
+        themes=data.themes, topics=(topic(1, "Silent", status="placed", room_id=1, slot_id=1, theme_id=3),)
+    )
+
+    html = export_booklet(data).content.decode()
+
+    community = html.split('id="theme-3"', 1)[1].split("</section>", 1)[0]
+    assert "No notes yet for this theme's sessions." in community
+    assert "No actions were written." in html

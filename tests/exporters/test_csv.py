@@ -4,7 +4,7 @@ import csv
 import io
 
 from app.exporters.csv import COLUMNS, export_csv, safe_cell
-from tests.exporters.events import export_data, topic
+from tests.exporters.events import export_data, themed_data, topic
 
 
 def rows(content: bytes) -> list[dict[str, str]]:
@@ -28,6 +28,7 @@ def test_csv_has_one_row_a_topic_most_dots_first():
     assert list(table[0]) == list(COLUMNS)
     assert table[0] == {
         "title": "Popular",
+        "theme": "",
         "convener": "Ada",
         "status": "placed",
         "votes": "2",
@@ -68,3 +69,14 @@ def test_csv_of_an_event_with_nothing_is_the_header_only():
     data = export_data(rooms=(), slots=(), attendees=(), topics=())
 
     assert rows(export_csv(data).content) == []
+
+
+def test_csv_names_each_topics_theme():
+    table = rows(export_csv(themed_data()).content)
+
+    assert {r["title"]: r["theme"] for r in table} == {
+        "Kettles": "Community data",
+        "Rest": "Care & repair",
+        "Loose ends": "",
+        "Not placed": "Care & repair",
+    }

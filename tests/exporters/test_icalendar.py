@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from app.exporters.data import RoomData
 from app.exporters.icalendar import export_agenda, export_personal_calendar
-from tests.exporters.events import at, export_data, topic
+from tests.exporters.events import at, export_data, themed_data, topic
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -113,3 +113,14 @@ def test_an_event_with_no_slots_gives_an_empty_calendar_and_plenaries_are_on_the
     assert events_of(export_agenda(empty).content) == {}
     assert events_of(export_agenda(plenary).content)["autumn-slot-5@hallway"]["summary"] == "Opening"
     assert events_of(export_agenda(plenary).content)["autumn-slot-5@hallway"]["url"] == ""
+
+
+def test_a_sessions_theme_is_its_category():
+    calendar = Calendar.from_ical(export_agenda(themed_data()).content)
+
+    categories = {
+        str(e["SUMMARY"]): [str(c) for c in e["CATEGORIES"].cats] if "CATEGORIES" in e else []
+        for e in calendar.walk("VEVENT")
+    }
+
+    assert categories == {"Kettles": ["Community data"], "Rest": ["Care & repair"], "Loose ends": []}

@@ -7,7 +7,7 @@ from dataclasses import fields, replace
 from app.exporters.data import EventInfo
 from app.exporters.json import EventPart, document, export_json
 from app.models.event import EVENT_SETTINGS
-from tests.exporters.events import export_data, topic, written
+from tests.exporters.events import export_data, themed_data, topic, written
 
 
 def test_document_is_versioned_and_references_by_its_own_ids():
@@ -25,7 +25,7 @@ def test_document_is_versioned_and_references_by_its_own_ids():
 
     assert export.content_type == "application/json"
     assert export.filename == "Autumn Gathering event.json"
-    assert (loaded["format"], loaded["version"]) == ("hallway-event", 2)
+    assert (loaded["format"], loaded["version"]) == ("hallway-event", 3)
     assert loaded["rooms"][1] == {"id": "room-2", "name": "Attic", "capacity": 8, "location_notes": ""}
     assert loaded["slots"][0] == {
         "id": "slot-1",
@@ -91,3 +91,25 @@ def test_the_event_in_an_export_is_its_slug_and_every_setting():
 
     assert {field.name for field in fields(EventInfo)} == expected
     assert set(EventPart.model_fields) == expected
+
+
+def test_document_carries_the_themes_by_reference_and_each_topics_theme():
+    doc = json.loads(export_json(themed_data()).content)
+
+    assert doc["themes"] == [
+        {
+            "id": "theme-1",
+            "name": "Care & repair",
+            "description": "Looking after each other",
+            "mark": "heart",
+            "position": 0,
+        },
+        {"id": "theme-2", "name": "Community data", "description": "", "mark": "square", "position": 1},
+        {"id": "theme-3", "name": "Quiet", "description": "Nobody came", "mark": "moon", "position": 2},
+    ]
+    assert [(t["title"], t["theme"]) for t in doc["topics"]] == [
+        ("Kettles", "theme-2"),
+        ("Rest", "theme-1"),
+        ("Loose ends", None),
+        ("Not placed", "theme-1"),
+    ]

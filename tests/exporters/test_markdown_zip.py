@@ -8,7 +8,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from app.exporters.markdown_zip import escape, export_markdown_zip, yaml_value
-from tests.exporters.events import export_data, topic, written
+from tests.exporters.events import export_data, themed_data, topic, written
 
 
 def open_zip(content: bytes) -> dict[str, str]:
@@ -42,12 +42,14 @@ def test_zip_has_an_index_and_one_file_a_session_in_agenda_order():
     assert export.filename == "Autumn Gathering notes.zip"
     assert list(files) == [
         "autumn/index.md",
+        "autumn/harvest.md",
         "autumn/01-hall-first.md",
         "autumn/02-attic-first.md",
         "autumn/03-later.md",
     ]
     assert front_matter(files["autumn/02-attic-first.md"]) == {
         "title": "Attic first",
+        "theme": None,
         "convener": "Ada",
         "room": "Attic",
         "slot": "Morning",
@@ -79,7 +81,7 @@ def test_titles_with_slashes_quotes_newlines_and_other_scripts_stay_in_their_fie
 
     files = open_zip(export_markdown_zip(data).content)
 
-    assert list(files)[1:] == [
+    assert list(files)[2:] == [
         "autumn/01-café-thé-best-title-hacked.md",
         "autumn/02-東京の朝.md",
         "autumn/03-etc-passwd.md",
@@ -99,16 +101,17 @@ def test_duplicate_titles_get_distinct_files():
 
     names = list(open_zip(export_markdown_zip(data).content))
 
-    assert names == ["autumn/index.md", "autumn/01-remote-work.md", "autumn/02-remote-work.md"]
+    assert names == ["autumn/index.md", "autumn/harvest.md", "autumn/01-remote-work.md", "autumn/02-remote-work.md"]
 
 
-def test_event_with_no_rooms_slots_or_notes_gives_an_index_only():
+def test_event_with_no_rooms_slots_or_notes_gives_an_index_and_an_empty_harvest():
     data = export_data(rooms=(), slots=(), attendees=(), topics=(topic(1, "Idea", convener_id=None),))
 
     files = open_zip(export_markdown_zip(data).content)
 
-    assert list(files) == ["autumn/index.md"]
+    assert list(files) == ["autumn/index.md", "autumn/harvest.md"]
     assert "No sessions were placed on the wall." in files["autumn/index.md"]
+    assert "No sessions were placed on the wall." in files["autumn/harvest.md"]
     assert "- Idea (0 dots), by the facilitator" in files["autumn/index.md"]
 
 
@@ -154,3 +157,45 @@ def test_escaped_text_renders_as_it_was_typed(text):
     html = MarkdownIt("commonmark").render(escape(text))
 
     assert html == f"<p>{text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</p>\n"
+
+
+def test_zip_has_a_file_a_theme_and_the_harvest_grouped_the_same_way():
+    files = open_zip(export_markdown_zip(themed_data()).content)
+
+    assert list(files) == [
+        "autumn/index.md",
+        "autumn/harvest.md",
+        "autumn/themes/01-care-repair.md",
+        "autumn/themes/02-community-data.md",
+        "autumn/themes/03-quiet.md",
+        "autumn/01-loose-ends.md",
+        "autumn/02-rest.md",
+        "autumn/03-kettles.md",
+    ]
+    assert front_matter(files["autumn/03-kettles.md"])["theme"] == "Community data"
+    care = files["autumn/themes/01-care-repair.md"]
+    assert care.startswith("# ♥ Care \\& repair\n\n*Autumn Gathering*\n\nLooking after each other\n")
+    assert "## [Rest](<../02-rest.md>)\n\n*10:00–11:00 · Attic · convened by Ada · 2 going*" in care
+    assert "- Book a quiet room — **Ada**" in care
+    assert "Continue the conversation: <https://chat.example/rest>" in care
+    assert "*No session of this theme was on the wall.*" in files["autumn/themes/03-quiet.md"]
+    harvest = files["autumn/harvest.md"]
+    sections = [line for line in harvest.splitlines() if line.startswith("## ")]
+    assert sections == [
+        "## ♥ Care \\& repair",
+        "## ■ Community data",
+        "## ☾ Quiet",
+        "## Other topics",
+        "## Everything to carry forward",
+    ]
+    assert "**Key points**\n\nTea *first*\n" in harvest
+    assert harvest.endswith(
+        "## Everything to carry forward\n\n"
+        "- Book a quiet room — **Ada** (Rest, ♥ Care \\& repair)\n"
+        "- Buy one — **Zoë** (Kettles, ■ Community data)\n"
+        "- Ask around (Kettles, ■ Community data)\n"
+    )
+    index = files["autumn/index.md"]
+    assert "[The harvest](<harvest.md>)" in index
+    assert "- [♥ Care \\& repair](<themes/01-care-repair.md>): 1 session" in index
+    assert "- [☾ Quiet](<themes/03-quiet.md>): 0 sessions" in index

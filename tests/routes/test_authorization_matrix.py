@@ -190,6 +190,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/events/{slug}/announcements"): Case(Policy.PUBLIC),
     ("POST", "/api/events/{slug}/schedule"): Case(Policy.FACILITATOR, json=lambda w: {"apply": False, "time_limit": 1}, writes=False),
     ("GET", "/api/events/{slug}/export"): Case(Policy.FACILITATOR, query=lambda w: {"format": "csv"}),
+    ("GET", "/api/events/{slug}/harvest"): Case(Policy.FACILITATOR),  # anyone's once published; the world's is not
     # --- The API: attendees, topics, votes ---
     ("POST", "/api/events/{slug}/attendees"): Case(Policy.PUBLIC, json=lambda w: {"display_name": "Newcomer"}),
     ("GET", "/api/events/{slug}/me"): Case(Policy.ATTENDEE),
@@ -269,6 +270,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/facilitate/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, form=lambda w: {"into_topic_id": str(w.other_topic)}),
     ("GET", "/e/{slug}/facilitate/topics/{topic_id}/merge-candidates"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, query=lambda w: {"into": "remote"}),
     ("GET", "/e/{slug}/facilitate/export.{export_format}"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/harvest"): Case(Policy.FACILITATOR),  # anyone's once published; the world's is not
+    ("POST", "/e/{slug}/harvest/publish"): Case(Policy.FACILITATOR, form=lambda w: {"published": "true"}),
     ("GET", "/e/{slug}/schedule"): Case(Policy.FACILITATOR),
     ("POST", "/e/{slug}/schedule/propose"): Case(Policy.FACILITATOR, form=lambda w: {**PROPOSE_DEFAULTS, "time_limit": "1"}, writes=False),
     ("POST", "/e/{slug}/schedule/apply"): Case(Policy.FACILITATOR, form=lambda w: {"placements": w.wall(moved=True), "based_on": w.wall()}, across=409),  # not the wall there

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from app.db import Database, connect
 from app.exporters.json import export_json
-from app.models import Attendee, Event, Note, NoteRevision, Placement, Room, Slot, Topic, TopicApart, Vote
-from app.services import event_import, events
+from app.models import Attendee, Event, Note, NoteRevision, Placement, Room, Slot, Theme, Topic, TopicApart, Vote
+from app.services import event_import, events, themes
 from app.services.errors import Conflict, InvalidInput
 from app.services.export_data import load_export_data
-from tests.exporters.events import lively_event
+from tests.exporters.events import lively_event, themed_day
 
 
 def export(database: Database, slug: str) -> bytes:
@@ -158,7 +158,7 @@ def test_import_refuses_inconsistent_documents_and_writes_nothing(database, expo
         (b"\xff\xfe not json", "not JSON"),
         ("[1, 2]", "not a Hallway event export"),
         ('{"format": "something-else"}', "not a Hallway event export"),
-        ('{"format": "hallway-event", "version": 3}', "version 3; this Hallway reads versions 1 and 2"),
+        ('{"format": "hallway-event", "version": 4}', "version 4; this Hallway reads versions 1, 2 and 3"),
         ('{"format": "hallway-event", "version": 1}', "event: Field required"),
         (
             '{"format": "hallway-event", "version": 1, "event": {}, "rooms": [{"id": "r", "oops": 1}]}',
@@ -228,3 +228,89 @@ def test_import_keeps_every_setting_of_the_event(database, exported):
     load(database, json.dumps(exported))
 
     assert {name: json.loads(export(database, "winter"))["event"][name] for name in settings} == settings
+
+
+# --- Version 3: the themes ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def themed(factory, database) -> dict[str, Any]:
+    themed_day(factory, slug="ct")
+    return json.loads(export(database, "ct"))
+
+
+def test_version_3_carries_the_themes_and_each_topics_theme_and_round_trips(database, themed, empty_database):
+    first = export(database, "ct")
+    with database.write_session() as session:
+        session.delete(events.get_event(session=session, slug="ct"))  # PostgreSQL shares the database
+    try:
+        imported = load(empty_database, first)
+        again = export(empty_database, "ct")
+        with empty_database.read_session() as session:
+            names = [t.name for t in themes.list_themes(session=session, event_id=imported.event.id)]  # type: ignore[arg-type]
+    finally:
+        empty_database.dispose()
+
+    assert again == first  # byte for byte
+    assert themed["version"] == 3
+    assert [(t["id"], t["name"], t["mark"], t["position"]) for t in themed["themes"]] == [
+        ("theme-1", "Care", "circle", 0),
+        ("theme-2", "Community data", "square", 1),
+        ("theme-3", "Quiet", "triangle", 2),
+    ]
+    assert themed["themes"][0]["description"] == "Looking after each other"
+    assert {t["title"]: t["theme"] for t in themed["topics"]} == {
+        "Who owns the kettle data?": "theme-2",
+        "Owners": "theme-1",
+        "Rest": "theme-1",
+        "Loose ends": None,
+        "Waiting": "theme-1",
+    }
+    assert names == ["Care", "Community data", "Quiet"]
+    assert imported.counts["themes"] == 3
+
+
+def test_themes_are_imported_in_the_order_of_their_positions(database, themed):
+    doc = copy.deepcopy(themed)
+    doc["event"]["slug"] = "fresh"
+    doc["themes"].reverse()  # listed last first, their positions unchanged
+
+    imported = load(database, json.dumps(doc))
+
+    assert [t["name"] for t in json.loads(export(database, "fresh"))["themes"]] == ["Care", "Community data", "Quiet"]
+    assert imported.counts["themes"] == 3
+
+
+def test_a_version_2_document_is_still_read_with_no_themes(database, themed):
+    doc = copy.deepcopy(themed)
+    doc["event"]["slug"] = "older"
+    doc["version"] = 2
+    del doc["themes"]
+    for topic in doc["topics"]:
+        del topic["theme"]
+
+    imported = load(database, json.dumps(doc))
+
+    again = json.loads(export(database, "older"))
+    assert (again["version"], again["themes"], {t["theme"] for t in again["topics"]}) == (3, [], {None})
+    assert "themes" not in imported.counts
+    assert [t["title"] for t in again["topics"]] == [t["title"] for t in themed["topics"]]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["topics"][0].update(theme="theme-9"), "topic 'topic-1': its theme 'theme-9' is not one of"),
+        (lambda d: d["themes"][1].update(name="care"), "theme 'theme-2': This event already has a theme called"),
+        (lambda d: d["themes"][0].update(mark="rainbow"), "theme 'theme-1': A theme's mark is one of"),
+        (lambda d: d["themes"][0].update(name=""), "theme 'theme-1': The theme's name can't be empty"),
+        (lambda d: d["themes"].append(dict(d["themes"][0], name="Else")), "the id 'theme-1' is used twice"),
+    ],
+)
+def test_import_refuses_bad_themes_and_writes_nothing(database, themed, change, message):
+    before = [count(database, model) for model in (Event, Theme, Topic)]
+
+    with pytest.raises((InvalidInput, Conflict), match=message):
+        load(database, broken(themed, change))
+
+    assert [count(database, model) for model in (Event, Theme, Topic)] == before

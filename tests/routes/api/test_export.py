@@ -42,8 +42,14 @@ def test_markdown_zip(client, lively):
     assert response.headers["cache-control"] == "private, no-store"
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         names = archive.namelist()
-        first = archive.read(names[1]).decode()
-    assert names == ["ete/index.md", "ete/01-café-thé-best-brews.md", "ete/02-remote-work.md", "ete/03-remote-work.md"]
+        first = archive.read(names[2]).decode()
+    assert names == [
+        "ete/index.md",
+        "ete/harvest.md",
+        "ete/01-café-thé-best-brews.md",
+        "ete/02-remote-work.md",
+        "ete/03-remote-work.md",
+    ]
     assert 'title: "Café / Thé: \\"best\\" brews"' in first
     assert "attendees: 2\nvotes: 3\n" in first
     assert "## Actions\n\n- Buy a kettle — Zoë\n- Write it up — Ada\n" in first
@@ -82,7 +88,7 @@ def test_json(client, lively):
 
     document = response.json()
     assert response.headers["content-type"] == "application/json"
-    assert (document["format"], document["version"], document["event"]["slug"]) == ("hallway-event", 2, "ete")
+    assert (document["format"], document["version"], document["event"]["slug"]) == ("hallway-event", 3, "ete")
     assert [t["status"] for t in document["topics"]] == [
         "placed",
         "proposed",
@@ -119,7 +125,7 @@ def test_export_of_an_empty_event_in_every_format(client, factory):
 
     assert {fmt: r.status_code for fmt, r in answers.items()} == dict.fromkeys(answers, 200)
     with zipfile.ZipFile(io.BytesIO(answers["md"].content)) as archive:
-        assert archive.namelist() == ["empty/index.md"]
+        assert archive.namelist() == ["empty/index.md", "empty/harvest.md"]
     assert answers["csv"].content.decode("utf-8-sig").splitlines()[1:] == []
     assert answers["json"].json()["topics"] == []
     assert Calendar.from_ical(answers["ics"].content).walk("VEVENT") == []

@@ -1,0 +1,88 @@
+"""The harvest page: what the day found, per theme; the facilitator's while the day runs (with the button that
+publishes it), everyone's with the event's link once published.
+
+Before it is published, anyone else gets the page saying so, answered 403 like the other pages that refuse a
+visitor (the facilitator's page, a closed phase): the sentence in place, the event's pages a tap away.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form
+from fastapi.responses import HTMLResponse, Response
+
+from app.csrf import CsrfChecked
+from app.deps import PageFacilitator
+from app.errors import status_for
+from app.exporters.harvest import Harvest
+from app.markdown import render_markdown
+from app.models.event import EventUpdate
+from app.routes.pages.rendering import flash, pop_flash, render, see_other, wants_fragment
+from app.routes.pages.visit import Visit, VisitDep
+from app.services import events, harvest
+from app.services.errors import DomainError, InvalidInput
+from app.services.privacy import names_shown
+
+router = APIRouter()
+
+NO_STORE = {"Cache-Control": "no-store"}  # it changes as notes are written, and the publish form carries CSRF
+
+
+@router.get("/e/{slug}/harvest", response_class=HTMLResponse)
+def harvest_page(visit: VisitDep) -> Response:
+    """The harvest, per theme; "not published yet" (403) to anyone but the facilitator until it is."""
+    event, visitor = visit.event, visit.visitor
+    try:
+        harvest.check_readable(event=event, actor=visitor)
+    except DomainError as error:
+        context = {"event": event, "refused": error.message, "harvest": None, "facilitating": False}
+        return render(visit.request, "pages/harvest.html", context, status_code=403, headers=NO_STORE)
+    found = harvest.load_harvest(session=visit.session, event_id=visit.event_id, names=names_shown(event, visitor))
+    return render(visit.request, "pages/harvest.html", _context(visit, found), headers=NO_STORE)
+
+
+def _context(visit: Visit, found: Harvest) -> dict[str, Any]:
+    return {
+        "event": visit.event,
+        "refused": None,
+        "harvest": found,
+        "facilitating": visit.visitor.is_facilitator,
+        # Key points are Markdown: rendered and sanitised (nh3) here, never shown raw with |safe.
+        "key_points": {s.topic_id: render_markdown(s.key_points) for s in found.sessions if s.key_points},
+        "flash": pop_flash(visit.request),
+        "publish_error": None,
+    }
+
+
+@router.post("/e/{slug}/harvest/publish", dependencies=[CsrfChecked])
+async def publish(visit: VisitDep, _: PageFacilitator, published: Annotated[str | None, Form()] = None) -> Response:
+    """Publish the harvest (`published=true`) for everyone with the event's link, or take it back (`false`)."""
+    event_id = visit.event_id
+    try:
+        value = _switch(published)
+        await visit.writer.run(
+            lambda s: events.update_event(session=s, event_id=event_id, update=EventUpdate(harvest_published=value))
+        )
+    except DomainError as error:
+        return _answer(visit, error=error.message, status=status_for(error))
+    return _answer(visit, error=None, status=200)
+
+
+def _answer(visit: Visit, *, error: str | None, status: int) -> Response:
+    event = visit.event
+    if wants_fragment(visit.request):
+        context = {"event": event, "publish_error": error, "facilitating": True}
+        return render(visit.request, "partials/harvest_publish.html", context, status_code=status, headers=NO_STORE)
+    if error is None:
+        flash(visit.request, "The harvest is published." if event.harvest_published else "The harvest is unpublished.")
+        return see_other(f"/e/{event.slug}/harvest")
+    found = harvest.load_harvest(session=visit.session, event_id=visit.event_id, names=True)
+    context = {**_context(visit, found), "publish_error": error}
+    return render(visit.request, "pages/harvest.html", context, status_code=status, headers=NO_STORE)
+
+
+def _switch(value: str | None) -> bool:
+    if value in ("true", "false"):
+        return value == "true"
+    raise InvalidInput("Say whether to publish the harvest: published is 'true' or 'false'.", field="published")
