@@ -194,3 +194,23 @@ def test_the_board_cycles_without_the_theme_mode_when_there_are_no_themes(client
 
 def _titles(html: str) -> list[str]:
     return re.findall(r'<div id="topic-head-\d+" class="topic-head">\s*<h3>(.*?)</h3>', html)
+
+
+def test_a_convener_moves_their_topic_to_another_theme_from_my_topics(client, factory):
+    event = factory.event()
+    data, care = factory.theme(event, name="Data"), factory.theme(event, name="Care")
+    token = join(client, event.slug, "Ada")
+    client.post(f"/e/{event.slug}/topics", data={"csrf_token": token, "title": "Data trusts"})
+    topic = client.get(f"/api/events/{event.slug}/topics").json()[0]
+    url = f"/e/{event.slug}/topics/{topic['id']}/edit"
+    form = {"csrf_token": token, "title": "Data trusts", "description": ""}
+
+    themed = client.post(url, data={**form, "theme_id": str(data.id)}, headers=HTMX)
+    kept = client.post(url, data={**form, "title": "Data trusts, again"}, headers=HTMX)
+    refused = client.post(url, data={**form, "theme_id": "9999999"}, headers=HTMX)
+
+    assert themed.status_code == 200 and "</span> Data</span>" in element(themed.text, "my-topics")
+    assert kept.status_code == 200
+    assert refused.status_code == 422 and "Choose one of this event's themes." in html.unescape(refused.text)
+    assert client.get(f"/api/events/{event.slug}/topics/{topic['id']}").json()["theme_id"] == data.id
+    assert care.id != data.id

@@ -34,6 +34,7 @@ from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EVENT_SETTINGS, TOPIC_LIMIT_RANGE, EventUpdate
 from app.models.theme import THEME_MARKS
 from app.realtime.notes_view import local_time
+from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
@@ -458,7 +459,7 @@ async def set_topic_theme(topic_id: RowId, desk: DeskDep, theme_id: FormField = 
         section="topics",
         form=f"topic-{topic_id}",
         values={},
-        parse=lambda: _chosen_theme(theme_id),
+        parse=lambda: chosen_theme(theme_id),
         work=lambda s, theme: themes.set_topic_theme(
             session=s, event_id=event_id, topic_id=topic_id, actor=actor, theme_id=theme
         ),
@@ -646,7 +647,7 @@ async def propose_topic(
         section="topics",
         form="add",
         values=values,
-        parse=lambda: _chosen_theme(theme_id),
+        parse=lambda: chosen_theme(theme_id),
         work=lambda s, theme: topics.propose_topic(
             session=s,
             event_id=event_id,
@@ -776,16 +777,6 @@ def _event_form(sent: dict[str, str]) -> str:
         if field in sent:
             return form
     return "phases"
-
-
-def _chosen_theme(value: str | None) -> int | None:
-    """A theme picked in a select: its id, or None for the empty choice ("no theme")."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 9:
-        raise InvalidInput("Choose one of this event's themes.", field="theme_id")
-    return int(text)
 
 
 def _whole_number(value: str | None, *, field: str, label: str) -> int:
