@@ -6,6 +6,7 @@ from app.routes.api import (
     announcements,
     attendees,
     constraints,
+    duplicates,
     events,
     export,
     notes,
@@ -21,5 +22,17 @@ __all__ = ["router", "votes"]
 
 # Every operation may refuse its input (422, in words) or meet the database gone (503): said once, here.
 router = APIRouter(prefix="/api", responses=answers(422, 503))
-for module in (events, themes, attendees, topics, wall, constraints, notes, export, schedule, announcements):
+for module in (
+    events,
+    themes,
+    attendees,
+    topics,
+    duplicates,
+    wall,
+    constraints,
+    notes,
+    export,
+    schedule,
+    announcements,
+):
     router.include_router(module.router)

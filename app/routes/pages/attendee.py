@@ -35,6 +35,7 @@ from app.deps import (
 )
 from app.errors import status_for
 from app.models import Attendee, id_of
+from app.models._base import MAX_ROW_ID
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import (
     flash,
@@ -46,7 +47,7 @@ from app.routes.pages.rendering import (
     wants_fragment,
 )
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import attendees, lookups, topics, votes
+from app.services import attendees, lookups, themes, topics, votes
 from app.services.actors import Actor
 from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed
 from app.services.topics import TopicSort
@@ -138,6 +139,7 @@ class Market(Visit):
             "votes_left": held.left,
             "invite_url": f"{settings_of(self.request).public_url}/e/{event.slug}",
             "request_key": uuid.uuid4().hex,  # the next proposal's name (see propose_form.html)
+            "themes": themes.list_themes(session=session, event_id=self.event_id),
             "error": error,
             **extra,
         }
@@ -240,12 +242,22 @@ async def join(
 
 @router.post("/e/{slug}/topics", dependencies=[CsrfChecked, page_limit("proposals")])
 async def propose(
-    market: MarketDep, title: FormText = "", description: FormText = "", request_key: FormText = ""
+    market: MarketDep,
+    title: FormText = "",
+    description: FormText = "",
+    request_key: FormText = "",
+    theme_id: FormText = "",
 ) -> Response:
     event_id, actor = market.event_id, market.actor
     topic, error = await market.write(
         lambda s: topics.propose_topic(
-            session=s, event_id=event_id, actor=actor, title=title, description=description, request_key=request_key
+            session=s,
+            event_id=event_id,
+            actor=actor,
+            title=title,
+            description=description,
+            theme_id=_theme_choice(theme_id),
+            request_key=request_key,
         )
     )
     if topic is not None:
@@ -259,9 +271,19 @@ async def propose(
         at="propose",
         message=error.message,
         field=getattr(error, "field", None),
-        values={"title": title, "description": description},
+        values={"title": title, "description": description, "theme_id": theme_id},
     )
     return await market.refused([PROPOSE_FORM], page_error, status_for(error))
+
+
+def _theme_choice(value: str) -> int | None:
+    """The theme list's choice: none (""), or a theme's id (which the service checks is this event's)."""
+    text = value.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ROW_ID:
+        raise InvalidInput("Choose one of this event's themes.", field="theme_id")
+    return int(text)
 
 
 @router.post("/e/{slug}/topics/{topic_id}/vote", dependencies=[CsrfChecked, page_limit("votes")])
