@@ -113,6 +113,9 @@ class _Side:
     them, which would make "Community gardening" look like "Community data trusts" as soon as "gardening" is new.
     """
 
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
     def __init__(self, **options: Any) -> None:
         self.vectorizer = TfidfVectorizer(
             lowercase=True, strip_accents="unicode", sublinear_tf=True, norm=None, dtype=np.float32, **options
@@ -120,16 +123,23 @@ class _Side:
 
     def fit(self, documents: Sequence[str]) -> sparse.csr_matrix:
         """Learn the event's terms and their IDF from its documents; their unit-length vectors."""
-        vectors = self.vectorizer.fit_transform(documents)
         self.analyze = self.vectorizer.build_analyzer()
-        self.vocabulary: dict[str, int] = self.vectorizer.vocabulary_
-        self.idf: np.ndarray = self.vectorizer.idf_
+        try:
+            vectors = self.vectorizer.fit_transform(documents)
+        except ValueError:  # no term at all (every title is "A", or stop words only): nothing is alike
+            self.vocabulary, self.idf = {}, np.zeros(0, dtype=np.float32)
+            self.unseen_idf = 1.0
+            return sparse.csr_matrix((len(documents), 0), dtype=np.float32)
+        self.vocabulary = self.vectorizer.vocabulary_
+        self.idf = self.vectorizer.idf_
         self.unseen_idf = math.log(len(documents) + 1) + 1  # smooth IDF of a term in no document
-        return normalize(vectors)
+        return _unit(vectors)
 
     def rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Unit-length vectors of texts made of the event's own words."""
-        return normalize(self.vectorizer.transform(texts))
+        if not self.vocabulary:
+            return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
+        return _unit(self.vectorizer.transform(texts))
 
     def typed(self, text: str) -> np.ndarray:
         """The unit-length vector of a typed text, dense, its unseen terms counted in its length. Built here from
@@ -233,6 +243,11 @@ class _Index:
             return self._pairs
 
 
+def _unit(matrix: Any) -> sparse.csr_matrix:
+    """Each row scaled to length 1 (an empty one stays empty), even with no columns at all."""
+    return sparse.csr_matrix(matrix) if matrix.shape[1] == 0 else normalize(matrix).tocsr()
+
+
 def _mix(words: Any, chars: Any) -> np.ndarray:
     mixed = WORD_WEIGHT * _dense(words) + (1 - WORD_WEIGHT) * _dense(chars)
     return np.clip(mixed, 0.0, 1.0)
@@ -251,7 +266,7 @@ def _build(fingerprint: Fingerprint, rows: Sequence[tuple[int, str, str]]) -> _I
     # The words of the title and the description together, then the title's alone again: the title counts
     # for 1 + DESCRIPTION_WEIGHT, the description for DESCRIPTION_WEIGHT.
     together = words.fit([f"{title} {description[:DESCRIPTION_MAX]}" for _, title, description in rows])
-    word_rows = normalize(words.rows(titles) + DESCRIPTION_WEIGHT * together).tocsr()
+    word_rows = _unit(words.rows(titles) + DESCRIPTION_WEIGHT * together).tocsr()
     return _Index(fingerprint, ids, words, chars, word_rows, chars.fit(titles).tocsr())
 
 
@@ -407,7 +422,7 @@ def _theme_centres(
         (np.ones(len(pick), dtype=np.float32), ([t for t, _ in pick], [p for _, p in pick])),
         shape=(len(themes), len(index.ids)),
     )
-    return normalize(belongs @ index.word_rows).tocsr(), normalize(belongs @ index.char_rows).tocsr()
+    return _unit(belongs @ index.word_rows).tocsr(), _unit(belongs @ index.char_rows).tocsr()
 
 
 def duplicate_pairs(*, session: Session, event_id: int, limit: int = 20) -> list[DuplicatePair]:

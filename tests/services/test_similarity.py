@@ -280,3 +280,16 @@ def test_the_threshold_keeps_the_precision_and_recall_measured_on_the_labelled_s
 
     assert found.precision >= MEASURED_PRECISION - MARGIN
     assert found.recall >= MEASURED_RECALL - MARGIN
+
+
+def test_titles_of_stop_words_only_are_like_nothing_and_never_raise(factory, database, backend):
+    event = factory.event()
+    for title in ("A", "The", "Who and why"):
+        factory.topic(event, None, title=title)
+
+    with database.read_session() as session:
+        found = similarity.similar_topics(session=session, event_id=event.id, title="The")
+        pairs = similarity.duplicate_pairs(session=session, event_id=event.id)
+
+    assert [f.view.topic.title for f in found] == ["The"]  # the characters still see the same word
+    assert [(p.topic.topic.title, p.other.topic.title) for p in pairs] == []
