@@ -197,6 +197,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/events/{slug}/me/calendar"): Case(Policy.ATTENDEE),
     ("GET", "/api/events/{slug}/topics"): Case(Policy.PUBLIC),
     ("POST", "/api/events/{slug}/topics"): Case(Policy.KNOWN, json=lambda w: {"title": "Open questions"}),
+    ("GET", "/api/events/{slug}/topics/similar"): Case(Policy.PUBLIC, query=lambda w: {"title": "Remote work"}, across=False),
+    ("GET", "/api/events/{slug}/duplicates"): Case(Policy.FACILITATOR, across=False),
+    ("POST", "/api/events/{slug}/duplicates/not"): Case(Policy.FACILITATOR, json=lambda w: {"topic_id": w.topic, "other_topic_id": w.other_topic}),
     ("GET", "/api/events/{slug}/topics/{topic_id}"): Case(Policy.PUBLIC_KEYED),
     ("PATCH", "/api/events/{slug}/topics/{topic_id}"): Case(Policy.CONVENER_OR_FACILITATOR, json=lambda w: {"title": "Remote work, again"}),
     ("DELETE", "/api/events/{slug}/topics/{topic_id}"): Case(Policy.CONVENER_OR_FACILITATOR),
@@ -230,6 +233,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/topics/{topic_id}/unvote"): Case(Policy.ATTENDEE),
     ("POST", "/e/{slug}/topics/{topic_id}/edit"): Case(Policy.CONVENER, form=lambda w: {"title": "Remote work, again"}),
     ("POST", "/e/{slug}/topics/{topic_id}/withdraw"): Case(Policy.CONVENER, form=lambda w: {"confirmed": "yes"}),
+    ("GET", "/e/{slug}/similar"): Case(Policy.ATTENDEE, query=lambda w: {"title": "Remote work"}, across=False),
     ("GET", "/e/{slug}/qr.svg"): Case(Policy.PUBLIC),
     # --- Pages: the venue screen and the wall ---
     ("GET", "/e/{slug}/board"): Case(Policy.PUBLIC),
@@ -269,6 +273,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/facilitate/attendees/{attendee_id}/ban"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, form=lambda w: {"into_topic_id": str(w.other_topic)}),
     ("GET", "/e/{slug}/facilitate/topics/{topic_id}/merge-candidates"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, query=lambda w: {"into": "remote"}),
+    ("POST", "/e/{slug}/facilitate/duplicates/merge"): Case(Policy.FACILITATOR, form=lambda w: {"merge_from": str(w.duplicate), "merge_into": str(w.other_topic)}),
+    ("POST", "/e/{slug}/facilitate/duplicates/not"): Case(Policy.FACILITATOR, form=lambda w: {"topic_id": str(w.topic), "other_topic_id": str(w.other_topic)}),
     ("GET", "/e/{slug}/facilitate/export.{export_format}"): Case(Policy.FACILITATOR),
     ("GET", "/e/{slug}/harvest"): Case(Policy.FACILITATOR),  # anyone's once published; the world's is not
     ("POST", "/e/{slug}/harvest/publish"): Case(Policy.FACILITATOR, form=lambda w: {"published": "true"}),

@@ -142,12 +142,13 @@ def test_the_wall_reads_one_theme_at_a_time(client, factory):
     every = client.get(f"/e/{event.slug}/wall").text
 
     assert 'data-theme-filter="square"' in page and "Showing the sessions of" in page
+    assert '<link rel="stylesheet" href="/static/css/wall-themes.css">' in page
     assert 'data-mark="circle"' in page and 'data-mark="square"' in page
     assert "data-theme-filter" not in every
 
 
 def test_every_mark_has_the_walls_theme_filter_rule():
-    css = Path("static/css/hallway.css").read_text(encoding="utf-8")
+    css = Path("static/css/wall-themes.css").read_text(encoding="utf-8")
     for mark in THEME_MARKS:
         assert f'body[data-theme-filter="{mark}"] .cell.taken:not([data-mark="{mark}"]) .card' in css
 

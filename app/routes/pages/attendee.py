@@ -263,12 +263,22 @@ async def join(
 
 @router.post("/e/{slug}/topics", dependencies=[CsrfChecked, page_limit("proposals")])
 async def propose(
-    market: MarketDep, title: FormText = "", description: FormText = "", request_key: FormText = ""
+    market: MarketDep,
+    title: FormText = "",
+    description: FormText = "",
+    request_key: FormText = "",
+    theme_id: FormText = "",
 ) -> Response:
     event_id, actor = market.event_id, market.actor
     topic, error = await market.write(
         lambda s: topics.propose_topic(
-            session=s, event_id=event_id, actor=actor, title=title, description=description, request_key=request_key
+            session=s,
+            event_id=event_id,
+            actor=actor,
+            title=title,
+            description=description,
+            theme_id=chosen_theme(theme_id),
+            request_key=request_key,
         )
     )
     if topic is not None:
@@ -282,7 +292,7 @@ async def propose(
         at="propose",
         message=error.message,
         field=getattr(error, "field", None),
-        values={"title": title, "description": description},
+        values={"title": title, "description": description, "theme_id": theme_id},
     )
     return await market.refused([PROPOSE_FORM], page_error, status_for(error))
 

@@ -38,7 +38,7 @@ from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import announcements, attendees, events, themes, topics, wall_setup
+from app.services import announcements, attendees, events, similarity, themes, topics, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -47,7 +47,7 @@ from app.templating import templates
 
 router = APIRouter()
 
-Section = Literal["event", "announcements", "themes", "rooms", "slots", "topics"]
+Section = Literal["event", "announcements", "themes", "rooms", "slots", "topics", "duplicates"]
 FormField = Annotated[str | None, Form()]
 
 PAGE = "pages/facilitate.html"
@@ -194,6 +194,8 @@ class Desk(Visit):
                 "titles": {v.topic.id: v.topic.title for v in views},
                 "themes": themes.list_themes(session=session, event_id=self.event_id),
             }
+        if section == "duplicates":  # its forms: app/routes/pages/similar.py
+            return {"duplicate_pairs": similarity.duplicate_pairs(session=session, event_id=self.event_id)}
         return {}
 
     def _answer(self, section: Section, error: FormError | None, values: dict[str, str], status: int) -> Response:
@@ -228,7 +230,7 @@ def get_desk(visit: VisitDep, _: PageFacilitator, settings: SettingsDep) -> Desk
 
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
-SECTIONS: tuple[Section, ...] = ("event", "announcements", "themes", "rooms", "slots", "topics")
+SECTIONS: tuple[Section, ...] = ("event", "announcements", "themes", "rooms", "slots", "topics", "duplicates")
 # The event's settings but the time zone and the date: the page has no form for those, so a hand-made post
 # can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
 # only how the messages name each number is written here.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.models._base import MAX_ROW_ID
 from app.services.errors import InvalidInput
 
 
@@ -11,6 +12,6 @@ def chosen_theme(value: str | None) -> int | None:
     text = (value or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 9:
+    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= MAX_ROW_ID:
         raise InvalidInput("Choose one of this event's themes.", field="theme_id")
     return int(text)
