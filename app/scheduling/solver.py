@@ -178,7 +178,7 @@ class _Search:
                 + weights.left_off_vote * value_gap * (int(at == off) - (b == off).astype(np.int64))
             )
             if spread:
-                swap_rough = swap_rough + weights.theme_clash * wall.swap_theme(t, others)
+                swap_rough = swap_rough + weights.theme_clash * wall.swap_theme(t, others, b)
         rough = np.concatenate([move_rough, swap_rough])
         if not len(rough):
             return None

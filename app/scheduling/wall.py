@@ -278,18 +278,18 @@ class Wall:
             out -= self.theme_count[h, at] - 1
         return out
 
-    def swap_theme(self, t: int, others: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """Clash change of t trading slots with each of `others` (none of them in t's slot)."""
+    def swap_theme(self, t: int, others: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Clash change of t trading slots with each of `others`, which are in slots `b` (none in t's slot)."""
         inst, count = self.inst, self.theme_count
         a = int(self.slot_of[t])
-        b = self.slot_of[others]
-        ht = inst.theme[t]
         hu = inst.theme_array[others]
-        mine = np.zeros(len(others), dtype=np.int64)
+        # u meets its theme in a and parts from it in b; the "no theme" row is all 0, hence the mask.
+        delta: npt.NDArray[np.int64] = (count[hu, a] - count[hu, b] + (b != inst.off)) * inst.themed_array[others]
+        ht = inst.theme[t]
         if ht != inst.H:
-            mine = count[ht, b] - (count[ht, a] - 1 if a != inst.off else 0)
-        theirs = np.where(hu != inst.H, count[hu, a] - np.where(b != inst.off, count[hu, b] - 1, 0), 0)
-        return np.asarray(np.where(hu == ht, 0, mine + theirs), dtype=np.int64)
+            delta += count[ht, b] - (count[ht, a] - 1 if a != inst.off else 0)
+            delta[hu == ht] = 0  # two of one theme trading slots change nothing
+        return delta
 
     # Vectorised torn deltas for one topic, against every slot and every other topic
 
