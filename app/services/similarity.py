@@ -17,6 +17,7 @@ docs/running-an-event.md).
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import threading
@@ -37,7 +38,7 @@ from sklearn.feature_extraction.text import (  # type: ignore[import-untyped]
     strip_accents_unicode,
 )
 from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -63,6 +64,9 @@ DESCRIPTION_WEIGHT = 0.35
 # page must not cost more than a title does.
 TYPED_MAX = 200
 DESCRIPTION_MAX = 400
+# Topics changed before an event's vectors are fitted again: this many, or this fraction of the event's.
+REFIT_AFTER_CHANGES = 20
+REFIT_AFTER_SHARE = 20  # a twentieth
 # Events whose vectors are kept; the least recently asked about goes first.
 CACHED_EVENTS = 32
 # Rows of the pairwise products computed at once when listing duplicates: bounded memory on a large event.
@@ -141,6 +145,33 @@ class _Side:
             return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
         return _unit(self.vectorizer.transform(texts))
 
+    def extended(self, texts: Sequence[str], documents: int) -> tuple[_Side, sparse.csr_matrix]:
+        """This side with the terms of a few more texts added (each new term weighed as if in one document of
+        `documents`), and those texts' unit-length rows: a copy, for readers may be using this one."""
+        side = copy.copy(self)
+        side.vocabulary = dict(self.vocabulary)
+        added: list[float] = []
+        new_idf = math.log((documents + 1) / 2) + 1
+        data: list[float] = []
+        columns: list[int] = []
+        pointers = [0]
+        for text in texts:
+            for term, count in Counter(self.analyze(text)).items():
+                column = side.vocabulary.get(term)
+                if column is None:
+                    column = side.vocabulary[term] = len(side.vocabulary)
+                    added.append(new_idf)
+                idf = self.idf[column] if column < len(self.idf) else added[column - len(self.idf)]
+                columns.append(column)
+                data.append((1 + math.log(count)) * float(idf))
+            pointers.append(len(columns))
+        side.idf = np.concatenate([self.idf, np.asarray(added, dtype=np.float32)]).astype(np.float32)
+        side.unseen_idf = math.log(documents + 1) + 1
+        rows = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), columns, pointers), shape=(len(texts), len(side.vocabulary))
+        )
+        return side, _unit(rows)
+
     def typed(self, text: str) -> np.ndarray:
         """The unit-length vector of a typed text, dense, its unseen terms counted in its length. Built here from
         the analysed terms: scikit-learn's transform costs more per call than the whole comparison."""
@@ -208,6 +239,8 @@ class _Index:
     chars: _Side
     word_rows: sparse.csr_matrix
     char_rows: sparse.csr_matrix
+    # Topics proposed, edited or retired since the vectors were fitted, added with the fitted IDF (see `_updated`).
+    drift: int = 0
     position: dict[int, int] = field(default_factory=dict)
     _pairs: list[tuple[float, int, int]] | None = None
     _pairs_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -244,8 +277,8 @@ class _Index:
 
 
 def _unit(matrix: Any) -> sparse.csr_matrix:
-    """Each row scaled to length 1 (an empty one stays empty), even with no columns at all."""
-    return sparse.csr_matrix(matrix) if matrix.shape[1] == 0 else normalize(matrix).tocsr()
+    """Each row scaled to length 1 (an empty one stays empty), even with no rows or no columns at all."""
+    return sparse.csr_matrix(matrix) if 0 in matrix.shape else normalize(matrix).tocsr()
 
 
 def _mix(words: Any, chars: Any) -> np.ndarray:
@@ -315,15 +348,18 @@ def _index(session: Session, event_id: int) -> _Index | None:
         try:
             with _cache_lock:
                 index = _cached(place, fingerprint)
+                previous = _cache.get(place)  # another request may have built a newer one meanwhile
             if index is not None:
                 return index
-            rows = exec_select(
-                session,
-                select(col(Topic.id), col(Topic.title), col(Topic.description))
-                .where(col(Topic.event_id) == event_id, col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
-                .order_by(col(Topic.id)),
-            ).all()
-            index = _build(fingerprint, [(topic_id, title, description) for topic_id, title, description in rows])
+            index = _updated(session, event_id, previous, fingerprint) if previous is not None else None
+            if index is None:
+                rows = exec_select(
+                    session,
+                    select(col(Topic.id), col(Topic.title), col(Topic.description))
+                    .where(col(Topic.event_id) == event_id, col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
+                    .order_by(col(Topic.id)),
+                ).all()
+                index = _build(fingerprint, [(topic_id, title, description) for topic_id, title, description in rows])
             with _cache_lock:
                 _cache[place] = index
                 _cache.move_to_end(place)
@@ -333,6 +369,57 @@ def _index(session: Session, event_id: int) -> _Index | None:
         finally:
             with _cache_lock:
                 _building.pop(place, None)
+
+
+def _refit_after(topics: int) -> int:
+    """How many topics may change before the event's vectors are fitted again (new words, new IDF)."""
+    return max(REFIT_AFTER_CHANGES, topics // REFIT_AFTER_SHARE)
+
+
+def _updated(session: Session, event_id: int, previous: _Index, fingerprint: Fingerprint) -> _Index | None:
+    """The previous vectors with the topics changed since then replaced: a few rows analysed, not the event.
+
+    Fitting all of a large event's topics again takes a tenth of a second or more, and holds the interpreter
+    meanwhile, so every request of a hall typing at once waited for it each time a topic was proposed. Rows of
+    changed topics are their titles analysed with the fitted IDF, their new terms added as terms of one topic
+    (`_Side.extended`); their descriptions wait for the next fit. After `_refit_after` changes, or
+    whenever the rows do not add up to the event's live topics, None: fit everything again.
+    """
+    _, since, newest = previous.fingerprint
+    if since is None or newest is None or previous.drift >= _refit_after(len(previous.ids)):
+        return None
+    # From the latest edit already seen, itself included: another topic may share its instant.
+    changed = exec_select(
+        session,
+        select(col(Topic.id), col(Topic.title), col(Topic.status), col(Topic.updated_at)).where(
+            col(Topic.event_id) == event_id, or_(col(Topic.updated_at) >= since, col(Topic.id) > newest)
+        ),
+    ).all()
+    changed_ids = {topic_id for topic_id, _, _, _ in changed}
+    seen_already = sum(at == since and topic_id in previous.position for topic_id, _, _, at in changed)
+    live = sorted((topic_id, title) for topic_id, title, status, _ in changed if status in ACTIVE_TOPIC_STATUSES)
+    kept = [n for n, topic_id in enumerate(previous.ids) if topic_id not in changed_ids]
+    ids = [previous.ids[n] for n in kept] + [topic_id for topic_id, _ in live]
+    if len(ids) != fingerprint[0]:
+        return None
+    titles = [title for _, title in live]
+    words, new_word_rows = previous.words.extended(titles, len(ids))
+    chars, new_char_rows = previous.chars.extended(titles, len(ids))
+    return _Index(
+        fingerprint,
+        ids,
+        words,
+        chars,
+        _stacked(previous.word_rows[kept], new_word_rows),
+        _stacked(previous.char_rows[kept], new_char_rows),
+        drift=previous.drift + len(changed_ids) - seen_already,
+    )
+
+
+def _stacked(kept: sparse.csr_matrix, added: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Rows kept (fewer columns: terms were added since) above the rows added."""
+    kept = sparse.csr_matrix((kept.data, kept.indices, kept.indptr), shape=(kept.shape[0], added.shape[1]))
+    return sparse.csr_matrix(sparse.vstack([kept, added]))
 
 
 def _cached(place: tuple[str, int], fingerprint: Fingerprint) -> _Index | None:

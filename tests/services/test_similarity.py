@@ -293,3 +293,45 @@ def test_titles_of_stop_words_only_are_like_nothing_and_never_raise(factory, dat
 
     assert [f.view.topic.title for f in found] == ["The"]  # the characters still see the same word
     assert [(p.topic.topic.title, p.other.topic.title) for p in pairs] == []
+
+
+def test_topics_proposed_after_the_fit_are_found_as_a_fresh_fit_finds_them(factory: Factory, database, backend):
+    """A proposal adds its rows to the fitted vectors (no refit of the whole event): what it finds must not
+    depend on that, on the labelled set's own pairs."""
+    event = factory.event()
+    late = {pair.existing for pair in SAME[:10]}
+    for title, about in marketplace():
+        if title not in late:
+            factory.topic(event, None, title=title, description=about)
+
+    def found(typed: str) -> list[str]:
+        with database.read_session() as session:
+            return [
+                f.view.topic.title for f in similarity.similar_topics(session=session, event_id=event.id, title=typed)
+            ]
+
+    found("fit the vectors now")
+    for title in sorted(late):
+        factory.topic(event, None, title=title)
+    added = [found(pair.typed) for pair in SAME[:10]]
+    similarity.forget_all()
+    fresh = [found(pair.typed) for pair in SAME[:10]]
+
+    assert [pair.existing in titles for pair, titles in zip(SAME[:10], added, strict=True)] == [
+        pair.existing in titles for pair, titles in zip(SAME[:10], fresh, strict=True)
+    ]
+    assert sum(pair.existing in titles for pair, titles in zip(SAME[:10], added, strict=True)) >= 5
+
+
+def test_the_vectors_are_fitted_again_after_many_changes(factory: Factory, database, backend):
+    event = factory.event()
+    factory.topic(event, None, title="Remote work")
+    with database.read_session() as session:
+        similarity.similar_topics(session=session, event_id=event.id, title="Remote")
+    for n in range(similarity.REFIT_AFTER_CHANGES + 1):
+        factory.topic(event, None, title=f"Community gardening number {n}")
+        with database.read_session() as session:
+            similarity.similar_topics(session=session, event_id=event.id, title="gardening")
+            index = similarity._index(session, event.id)
+        assert index is not None
+        assert index.drift == (0 if n == similarity.REFIT_AFTER_CHANGES else n + 1)
