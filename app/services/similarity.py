@@ -398,6 +398,9 @@ def _updated(session: Session, event_id: int, previous: _Index, fingerprint: Fin
     changed_ids = {topic_id for topic_id, _, _, _ in changed}
     seen_already = sum(at == since and topic_id in previous.position for topic_id, _, _, at in changed)
     live = sorted((topic_id, title) for topic_id, title, status, _ in changed if status in ACTIVE_TOPIC_STATUSES)
+    drift = previous.drift + len(changed_ids) - seen_already
+    if drift > _refit_after(len(previous.ids)):  # more changed than a few rows: the IDF is the event's no more
+        return None
     kept = [n for n, topic_id in enumerate(previous.ids) if topic_id not in changed_ids]
     ids = [previous.ids[n] for n in kept] + [topic_id for topic_id, _ in live]
     if len(ids) != fingerprint[0]:
@@ -412,7 +415,7 @@ def _updated(session: Session, event_id: int, previous: _Index, fingerprint: Fin
         chars,
         _stacked(previous.word_rows[kept], new_word_rows),
         _stacked(previous.char_rows[kept], new_char_rows),
-        drift=previous.drift + len(changed_ids) - seen_already,
+        drift=drift,
     )
 
 
