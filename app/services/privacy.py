@@ -14,7 +14,6 @@ copies carry. A removed attendee's name is already gone (FORMER_PARTICIPANT) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -84,22 +83,6 @@ class Names:
         if not self.joined or not listed:
             return PARTICIPANT
         return name
-
-    def listed(self, people: Iterable[tuple[int, str]]) -> tuple[list[str], int]:
-        """A list of people (id, name) as this reader may read it: the names shown, and how many others."""
-        shown, others = [], 0
-        for person_id, person_name in people:
-            name = self.name(person_name, person_id)
-            if name == PARTICIPANT:
-                others += 1
-            else:
-                shown.append(name or "")
-        return shown, others
-
-    @classmethod
-    def everyone(cls, *, unlisted: frozenset[int], joined: bool = True) -> Names:
-        """For a copy rendered once for many readers: nobody's own name, nobody's facilitator view."""
-        return cls(joined=joined, unlisted=unlisted)
 
 
 def unlisted_ids(*, session: Session, event_id: int) -> frozenset[int]:
