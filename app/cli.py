@@ -523,12 +523,17 @@ def _proposal_lines(proposal: Proposal) -> list[str]:
         f"{'torn attendees':<18}{before.torn:>12}{figures.torn:>12}",
         f"{'seats short':<18}{before.seats_short:>12}{figures.seats_short:>12}",
         f"{'moves':<18}{'':>12}{figures.moves:>12}",
+    ]
+    if proposal.planning.theme_names:
+        lines.append(f"{'theme clashes':<18}{before.theme_clashes:>12}{figures.theme_clashes:>12}")
+    lines += [
         "",
         f"Proven optimal, in {seconds:.1f} s."
         if proposal.schedule.proven_optimal
         else f"The best wall found in {seconds:.1f} s (not proven optimal).",
         f"Weights: each dot left off the wall {weights.left_off_vote}, each torn attendee {weights.torn}, "
-        f"each seat short {weights.seat_short}, each session moved {weights.move}.",
+        f"each seat short {weights.seat_short}, each session moved {weights.move}, "
+        f"each theme clash (two sessions of one theme at once) {weights.theme_clash}.",
         "",
         "Proposed wall:",
     ]
@@ -544,6 +549,8 @@ def _proposal_lines(proposal: Proposal) -> list[str]:
             marks = [m for m, on in (("new", cell.new), ("moved", cell.moved), ("kept", cell.kept)) if on]
             mark = f"  [{', '.join(marks)}]" if marks else ""
             lines.append(f"    {room:<28} {cell.title} ({_dots(cell.votes)}){mark}")
+        for clash in row.theme_clashes:
+            lines.append(f"    theme clash: {clash.sessions} sessions of {clash.theme} at once")
     moved = [m for m in proposal.moves if m.before is not None]
     if moved:
         lines += ["", "What moves:"]

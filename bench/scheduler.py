@@ -3,10 +3,15 @@
     .venv/bin/python bench/scheduler.py                          # small (20 seeds), medium, large; 5 s each
     .venv/bin/python bench/scheduler.py --sizes small --seeds 5 --time-limit 1
     .venv/bin/python bench/scheduler.py --baselines-only         # the baselines alone (no solver needed)
+    .venv/bin/python bench/scheduler.py --themes 0               # no announced themes (the instances before them)
+    .venv/bin/python bench/scheduler.py --themes-at-random       # themes drawn whatever people dot
 
 Seeded synthetic unconferences (bench/scheduling_instances.py): every attendee puts 5 dots, skewed by a
 Zipf-like popularity and by favourite themes; rooms from a hall to small corners; some conveners with two or
-three topics; at medium and large a few not-before, minimum-room and keep-apart rules; nothing pinned.
+three topics; at medium and large a few not-before, minimum-room and keep-apart rules; nothing pinned. The
+topics fall under --themes announced themes (5 by default), each grouping some of the interest clusters
+(so the dots already keep a theme's sessions apart, somewhat), or with --themes-at-random drawn topic by
+topic (the harder case: only the theme weight spreads them).
 
     small   6–12 topics, 2 rooms × 4 slots, 40 attendees, --seeds instances (figures summed over them)
     medium  80 topics, 6 rooms × 6 slots, 800 attendees
@@ -16,7 +21,9 @@ Methods (bench/scheduling_baselines.py): ours (`app.scheduling.solve`, with `Pro
 (most dots first, each into the biggest free room of the earliest slot where it fits, like a facilitator with
 sticky notes); simulated annealing on the same weighted cost, for the same time limit (at small, for as long
 as ours took, at least 0.2 s, so that 20 seeds stay quick); a random wall of the top-dotted topics (the mean
-of --random-seeds walls); at small, a brute force too. Every wall is scored by `evaluate` and checked by
+of --random-seeds walls); at small, a brute force too. With themes, "ours, no spread" is ours with the
+theme weight at 0 (the solver before themes), scored with the default weights like every other row, so its
+cost shows what spreading the themes saved. Every wall is scored by `evaluate` and checked by
 `violations`, never by the method's own bookkeeping.
 
 Then the reschedule: ours' wall of the largest size is published, its first two slots start, one topic is
@@ -27,7 +34,8 @@ Targets (the figures go in the release note), at the largest size run:
     fewer torn attendees than greedy and than annealing given the same time;
     at most half the torn attendees of a random wall;
     on every small seed, ours proven optimal (and as cheap as the brute force);
-    the reschedule moves at most 5% of the published topics.
+    the reschedule moves at most 5% of the published topics;
+    with themes, ours has at most the theme clashes of ours with no spread, at no more cost (default weights).
 """
 
 from __future__ import annotations
@@ -36,8 +44,9 @@ import argparse
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +56,7 @@ if str(ROOT) not in sys.path:
 
 from app.scheduling import Cell, Problem, evaluate, violations  # noqa: E402  (after the path above)
 from bench.scheduling_baselines import annealing, brute_force, greedy, random_wall  # noqa: E402
-from bench.scheduling_instances import SIZES, generate, with_late_proposal  # noqa: E402
+from bench.scheduling_instances import ANNOUNCED_THEMES, SIZES, generate, with_late_proposal  # noqa: E402
 
 ORDER = ["small", "medium", "large"]
 
@@ -66,6 +75,7 @@ class Row:
     torn: float
     seats_short: float
     moves: float
+    theme_clashes: float
     cost: float
     optimal: str = ""
     tries: float = 0.0  # annealing: moves tried
@@ -76,8 +86,8 @@ def score(method: str, problem: Problem, placements: dict[int, Cell], seconds: f
     figures = evaluate(problem, placements)
     return Row(
         method, seconds, len(violations(problem, placements)), figures.topics_placed, figures.topics_total,
-        figures.votes_placed, figures.votes_total, figures.torn, figures.seats_short, figures.moves, figures.cost,
-        optimal, tries,
+        figures.votes_placed, figures.votes_total, figures.torn, figures.seats_short, figures.moves,
+        figures.theme_clashes, figures.cost, optimal, tries,
     )  # fmt: skip
 
 
@@ -118,19 +128,35 @@ class Ours:
     own_seconds: float  # Schedule.seconds: the solver's own clock
 
 
-def run_ours(solve: Callable[[Problem], Any], problem: Problem) -> Ours:
+def run_ours(solve: Callable[[Problem], Any], problem: Problem, *, spread: bool = True) -> Ours:
+    """Ours on the problem; with `spread=False`, with the theme weight at 0, scored with the problem's weights."""
+    asked = problem if spread else replace(problem, weights=replace(problem.weights, theme_clash=0))
     started = time.perf_counter()
-    schedule = solve(problem)
+    schedule = solve(asked)
     seconds = time.perf_counter() - started
     placements = dict(schedule.placements)
     optimal = "yes" if schedule.proven_optimal else "no"
     return Ours(
-        score("ours", problem, placements, seconds, optimal),
+        score("ours" if spread else NO_SPREAD, problem, placements, seconds, optimal),
         placements,
         bool(schedule.proven_optimal),
-        schedule.figures != evaluate(problem, placements),
+        schedule.figures != evaluate(asked, placements),
         float(schedule.seconds),
     )
+
+
+NO_SPREAD = "ours, no spread"
+
+
+def themed(problem: Problem) -> bool:
+    return any(topic.theme_id is not None for topic in problem.topics)
+
+
+def reach(problem: Problem, placements: dict[int, Cell]) -> float:
+    """The share of the themed sessions on the wall that someone following their theme can go to (one a slot)."""
+    theme_of = {topic.id: topic.theme_id for topic in problem.topics if topic.theme_id is not None}
+    on_wall = [(theme_of[t], cell.slot_id) for t, cell in placements.items() if t in theme_of]
+    return 100.0 * len(set(on_wall)) / len(on_wall) if on_wall else 100.0
 
 
 def timed(method: str, problem: Problem, make: Callable[[], dict[int, Cell]]) -> Row:
@@ -153,8 +179,8 @@ def run_random(problem: Problem, seeds: int, seed: int) -> Row:
 # --- the table ---------------------------------------------------------------------------------------
 
 HEADER = (
-    f"{'method':<12} {'solve s':>8} {'violations':>10} {'placed':>9} {'votes %':>8} {'torn':>8} "
-    f"{'seats short':>11} {'moves':>6} {'cost':>11} {'optimal':>8}"
+    f"{'method':<15} {'solve s':>8} {'violations':>10} {'placed':>9} {'votes %':>8} {'torn':>8} "
+    f"{'seats short':>11} {'moves':>6} {'theme clashes':>13} {'cost':>11} {'optimal':>8}"
 )
 
 
@@ -168,9 +194,9 @@ def line(row: Row) -> str:
         f"{row.placed:.0f}/{row.total:.0f}" if float(row.placed).is_integer() else f"{row.placed:.1f}/{row.total:.0f}"
     )
     return (
-        f"{row.method:<12} {row.seconds:>8.2f} {number(row.violations, 10)} {placed:>9} {votes:>8.1f} "
-        f"{number(row.torn, 8)} {number(row.seats_short, 11)} {number(row.moves, 6)} {number(row.cost, 11)} "
-        f"{row.optimal:>8}"
+        f"{row.method:<15} {row.seconds:>8.2f} {number(row.violations, 10)} {placed:>9} {votes:>8.1f} "
+        f"{number(row.torn, 8)} {number(row.seats_short, 11)} {number(row.moves, 6)} "
+        f"{number(row.theme_clashes, 13)} {number(row.cost, 11)} {row.optimal:>8}"
     )
 
 
@@ -194,6 +220,7 @@ class SizeResult:
     problems: list[Problem]
     brute_equal: int = 0
     brute_run: int = 0
+    spread_off: list[dict[int, Cell]] = field(default_factory=list)  # ours' walls with the theme weight at 0
 
 
 def run_small(args: argparse.Namespace, solve: Callable[[Problem], Any] | None) -> SizeResult:
@@ -202,7 +229,9 @@ def run_small(args: argparse.Namespace, solve: Callable[[Problem], Any] | None) 
     problems = []
     brute_equal = brute_run = 0
     for seed in range(args.seed, args.seed + args.seeds):
-        problem = generate("small", seed, time_limit=args.time_limit)
+        problem = generate(
+            "small", seed, time_limit=args.time_limit, announced=args.themes, themes_at_random=args.themes_at_random
+        )
         problems.append(problem)
         rows = []
         sa_seconds = 0.2
@@ -211,6 +240,8 @@ def run_small(args: argparse.Namespace, solve: Callable[[Problem], Any] | None) 
             ours.append(result)
             rows.append(result.row)
             sa_seconds = max(sa_seconds, min(args.time_limit, result.row.seconds))
+            if themed(problem):
+                rows.append(run_ours(solve, problem, spread=False).row)
         rows.append(timed("greedy", problem, lambda p=problem: greedy(p)))
         rows.append(run_annealing(problem, sa_seconds, seed))
         rows.append(run_random(problem, args.random_seeds, seed))
@@ -229,8 +260,9 @@ def run_small(args: argparse.Namespace, solve: Callable[[Problem], Any] | None) 
     merged = {}
     for method, rows in per_method.items():
         optimal = ""
-        if method == "ours":
-            optimal = f"{sum(o.proven_optimal for o in ours)}/{len(ours)}"
+        if method in ("ours", NO_SPREAD):
+            proven = [row.optimal == "yes" for row in rows]
+            optimal = f"{sum(proven)}/{len(proven)}"
         elif method == "brute force":
             optimal = "exact"
         merged[method] = replace(combine(rows, total), seconds=mean([r.seconds for r in rows]), optimal=optimal)
@@ -238,17 +270,24 @@ def run_small(args: argparse.Namespace, solve: Callable[[Problem], Any] | None) 
 
 
 def run_one(size: str, args: argparse.Namespace, solve: Callable[[Problem], Any] | None) -> SizeResult:
-    problem = generate(size, args.seed, time_limit=args.time_limit)
+    problem = generate(
+        size, args.seed, time_limit=args.time_limit, announced=args.themes, themes_at_random=args.themes_at_random
+    )
     rows: dict[str, Row] = {}
     ours = []
+    spread_off = []
     if solve is not None:
         result = run_ours(solve, problem)
         ours.append(result)
         rows["ours"] = result.row
+        if themed(problem):
+            flat = run_ours(solve, problem, spread=False)
+            rows[NO_SPREAD] = flat.row
+            spread_off.append(flat.placements)
     rows["greedy"] = timed("greedy", problem, lambda: greedy(problem))
     rows["annealing"] = run_annealing(problem, args.time_limit, args.seed)
     rows["random wall"] = run_random(problem, args.random_seeds, args.seed)
-    return SizeResult(rows, ours, [problem])
+    return SizeResult(rows, ours, [problem], spread_off=spread_off)
 
 
 def describe(size: str, args: argparse.Namespace, result: SizeResult) -> tuple[str, list[str]]:
@@ -267,9 +306,19 @@ def describe(size: str, args: argparse.Namespace, result: SizeResult) -> tuple[s
             f"{size}: seed {args.seed}, {len(problem.topics)} topics, {spec.rooms} rooms × {spec.slots} slots, "
             f"{len(problem.ballots)} attendees, {dots} dots, rooms {capacities}; time limit {args.time_limit:g} s"
         )
+    if themed(problem):
+        per_theme = Counter(topic.theme_id for topic in problem.topics if topic.theme_id is not None)
+        title += f"; themes of {'/'.join(str(n) for _, n in sorted(per_theme.items()))} topics"
     notes = []
     if result.ours and size != "small":
         notes.append(f"ours' own clock (Schedule.seconds): {result.ours[0].own_seconds:.3f} s")
+    if result.ours and size != "small" and themed(problem):
+        flat = result.spread_off[0] if result.spread_off else None
+        said = f"; with no spread {reach(problem, flat):.0f}%" if flat is not None else ""
+        notes.append(
+            f"someone following one theme can go to {reach(problem, result.ours[0].placements):.0f}% of its "
+            f"sessions on ours' wall{said}"
+        )
     sa = result.rows["annealing"]
     notes.append(f"annealing tried {sa.tries:,.0f} moves" + (" (over all seeds)" if size == "small" else ""))
     notes.append(f"random wall: mean of {args.random_seeds} seeds")
@@ -322,6 +371,15 @@ def targets(args: argparse.Namespace, results: dict[str, SizeResult], reschedule
             (f"{largest}: ours tears at most half a random wall's ({ours.torn:.0f}; half of it {random_torn / 2:.1f})",
              ours.torn <= random_torn / 2),
         ]  # fmt: skip
+    if big.ours and NO_SPREAD in big.rows:
+        ours, flat = big.rows["ours"], big.rows[NO_SPREAD]
+        checks += [
+            (f"{largest}: ours has at most the theme clashes of no spread ({ours.theme_clashes:.0f}; "
+             f"no spread {flat.theme_clashes:.0f}; torn {ours.torn:.0f} and {flat.torn:.0f})",
+             ours.theme_clashes <= flat.theme_clashes),
+            (f"{largest}: ours costs no more than no spread, both scored with the default weights "
+             f"({ours.cost:.0f}; {flat.cost:.0f})", ours.cost <= flat.cost),
+        ]  # fmt: skip
     small = results.get("small")
     if small is not None and small.ours:
         proven = sum(o.proven_optimal for o in small.ours)
@@ -359,6 +417,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=20, help="small instances")
     parser.add_argument("--seed", type=int, default=1, help="the first small seed, and the medium and large seed")
     parser.add_argument("--random-seeds", type=int, default=5, help="random walls averaged per instance")
+    parser.add_argument("--themes", type=int, default=ANNOUNCED_THEMES, help="announced themes (0: none)")
+    parser.add_argument("--themes-at-random", action="store_true", help="each topic's theme drawn whatever its dots")
     parser.add_argument("--baselines-only", action="store_true", help="skip ours (before the solver exists)")
     parser.add_argument("--verbose", action="store_true", help="a table per small seed too")
     args = parser.parse_args()

@@ -97,7 +97,7 @@ def by_votes(wall: Wall, topic_ids: list[int]) -> list[int]:
 
 def greedy(problem: Problem) -> dict[int, Cell]:
     """A facilitator with sticky notes: most dots first, each into the biggest free room of the earliest slot
-    where it fits (no convener clash, its own constraints kept)."""
+    where it fits (no convener clash, its own constraints kept; torn attendees and themes not looked at)."""
     wall = Wall(problem)
     for topic_id in by_votes(wall, wall.movable()):
         cell = next((c for c in wall.cells if c not in wall.occupant and wall.fits(topic_id, c)), None)
@@ -168,6 +168,8 @@ class Annealing:
         self.voters = {t: np.array(v, dtype=np.int64) for t, v in voters.items()}
         self.slot_row = {slot.id: i for i, slot in enumerate(self.wall.slots)}
         self.counts = np.zeros((len(self.wall.slots), max(1, len(problem.ballots))), dtype=np.int32)
+        self.theme_of = {topic.id: topic.theme_id for topic in problem.topics}
+        self.theme_counts: list[Counter[int]] = [Counter() for _ in self.wall.slots]  # per slot: sessions per theme
         self.off_cost = {t: w.left_off_vote * (v + 1) for t, v in self.wall.votes.items()}
         self.movable = self.wall.movable()
         self.open_cells = [cell for cell in self.wall.cells if cell not in self.wall.frozen_cells]
@@ -196,11 +198,22 @@ class Annealing:
         voters = self.voters[topic_id]
         torn = int(np.count_nonzero(row[voters]))
         row[voters] += 1
+        clashes = 0
+        theme = self.theme_of[topic_id]
+        if theme is not None:
+            themes = self.theme_counts[self.slot_row[cell.slot_id]]
+            clashes = themes[theme]
+            themes[theme] += 1
         self.wall.place(topic_id, cell)
         if topic_id in self.off.index:
             self.off.discard(topic_id)
             self.on.add(topic_id)
-        return self.weights.torn * torn + self._seat_and_move(topic_id, cell) - self._seat_and_move(topic_id, None)
+        return (
+            self.weights.torn * torn
+            + self.weights.theme_clash * clashes
+            + self._seat_and_move(topic_id, cell)
+            - self._seat_and_move(topic_id, None)
+        )
 
     def _remove(self, topic_id: int) -> int:
         cell = self.wall.remove(topic_id)
@@ -211,7 +224,18 @@ class Annealing:
         voters = self.voters[topic_id]
         row[voters] -= 1
         torn = int(np.count_nonzero(row[voters]))
-        return -self.weights.torn * torn + self._seat_and_move(topic_id, None) - self._seat_and_move(topic_id, cell)
+        clashes = 0
+        theme = self.theme_of[topic_id]
+        if theme is not None:
+            themes = self.theme_counts[self.slot_row[cell.slot_id]]
+            themes[theme] -= 1
+            clashes = themes[theme]
+        return (
+            -self.weights.torn * torn
+            - self.weights.theme_clash * clashes
+            + self._seat_and_move(topic_id, None)
+            - self._seat_and_move(topic_id, cell)
+        )
 
     # --- moves ---------------------------------------------------------------------------------------
 
@@ -341,6 +365,10 @@ def brute_force(problem: Problem) -> dict[int, Cell] | None:
                 best = (short, chosen)
         return best
 
+    def same_theme(topic_id: int, group: tuple[int, ...]) -> int:
+        theme = wall.topics[topic_id].theme_id
+        return 0 if theme is None else sum(wall.topics[other].theme_id == theme for other in group)
+
     def clash(topic_id: int, group: tuple[int, ...]) -> bool:
         convener = wall.topics[topic_id].convener_id
         return any(
@@ -372,7 +400,7 @@ def brute_force(problem: Problem) -> dict[int, Cell] | None:
             if index < len(groups):
                 groups[index], old_seat, old_union = (*group, topic_id), seats[index], unions[index]
                 seats[index], unions[index] = seated[0], old_union | masks[topic_id]
-                search(k + 1, groups, seats, unions, cost + w.torn * torn)
+                search(k + 1, groups, seats, unions, cost + w.torn * torn + w.theme_clash * same_theme(topic_id, group))
                 groups[index], seats[index], unions[index] = group, old_seat, old_union
             else:
                 search(k + 1, [*groups, (topic_id,)], [*seats, seated[0]], [*unions, masks[topic_id]], cost)

@@ -1,10 +1,12 @@
 """Seeded synthetic unconferences for `bench/scheduler.py`: ballots skewed like real ones, varied rooms.
 
 Popularity is Zipf-like (exponent 1): a handful of topics draw most dots. Interests cluster: every topic
-belongs to a theme, every attendee has one or two favourite themes and puts most dots there, weighted by
-popularity. Room capacities are scaled on the dots, so the popular topics overflow the small rooms and the
-very top ones even the hall. Most topics have a convener, some conveners propose two or three topics, a few
-are the facilitator's (no convener). The same (size, seed) always gives the same problem.
+belongs to an interest cluster, every attendee has one or two favourite clusters and puts most dots there,
+weighted by popularity. The event announces a few themes (5 by default, as the community-tech gathering of
+issue 13 did); each cluster falls under one of them, so a theme's followers dot its topics more than others,
+as at a real event. Room capacities are scaled on the dots, so the popular topics overflow the small rooms
+and the very top ones even the hall. Most topics have a convener, some conveners propose two or three topics,
+a few are the facilitator's (no convener). The same (size, seed) always gives the same problem.
 """
 
 from __future__ import annotations
@@ -117,8 +119,22 @@ def _constraints(rng: random.Random, topics: list[Topic], themes: dict[int, int]
     return topics
 
 
-def generate(size: Size | str, seed: int, *, time_limit: float = 5.0) -> Problem:
-    """A fresh wall (nothing placed, nothing pinned) for this size and seed."""
+ANNOUNCED_THEMES = 5
+
+
+def generate(
+    size: Size | str,
+    seed: int,
+    *,
+    time_limit: float = 5.0,
+    announced: int = ANNOUNCED_THEMES,
+    themes_at_random: bool = False,
+) -> Problem:
+    """A fresh wall (nothing placed, nothing pinned) for this size and seed, its topics under `announced`
+    themes (`Topic.theme_id`; 0: none). The interest clusters below are what people dot; each falls under
+    one theme, or with `themes_at_random` each topic's theme is drawn on its own, whatever its dots (themes
+    people did not dot by). The themes draw nothing from the seed: with or without them, and either way,
+    the dots, rooms and rules are the same."""
     if isinstance(size, str):
         size = SIZES[size]
     rng = random.Random(f"{size.name}-{seed}")
@@ -151,6 +167,11 @@ def generate(size: Size | str, seed: int, *, time_limit: float = 5.0) -> Problem
     rooms = _rooms(rng, size, [counts[t] for t in ids])
     if size.constraints:
         topics = _constraints(rng, topics, themes, rooms, slots)
+    if announced and themes_at_random:
+        drawn = random.Random(f"themes-{size.name}-{seed}")
+        topics = [replace(topic, theme_id=1 + drawn.randrange(announced)) for topic in topics]
+    elif announced:
+        topics = [replace(topic, theme_id=1 + themes[topic.id] % announced) for topic in topics]
     return Problem(
         topics=tuple(topics),
         rooms=rooms,

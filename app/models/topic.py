@@ -13,6 +13,8 @@ REQUEST_KEY_MAX = 64
 TITLE_MAX = 120
 DESCRIPTION_MAX = 2000
 SEARCH_MAX = 100
+# A title typed into the duplicate check: longer than a title may be (it is cut, never refused, below this).
+SIMILAR_TITLE_MAX = 2000
 
 
 class Topic(SQLModel, table=True):
@@ -70,6 +72,27 @@ class TopicPublic(SQLModel):
     votes: int
     merged_into_id: int | None
     created_at: datetime
+
+
+class SimilarTopicPublic(TopicPublic):
+    """A topic that looks like the same conversation as a title being typed."""
+
+    score: float = Field(ge=0, le=1, description="How alike, from 0 to 1; listed from the most alike.")
+
+
+class DuplicatePairPublic(SQLModel):
+    """Two live topics that look like one conversation, for the facilitator to merge or keep apart."""
+
+    topic: TopicPublic
+    other: TopicPublic
+    score: float = Field(ge=0, le=1, description="How alike, from 0 to 1; listed from the most alike.")
+    merge_from_id: int = Field(description="The suggested merge: this one (fewer dots) …")
+    merge_into_id: int = Field(description="… into this one (more dots; on a tie, the older).")
+
+
+class NotDuplicateCreate(SQLModel):
+    topic_id: int = Field(ge=1, le=MAX_ROW_ID)
+    other_topic_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
 class TopicConstraintsSet(SQLModel):

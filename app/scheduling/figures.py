@@ -44,15 +44,29 @@ def moved_topics(problem: Problem, placements: Mapping[int, Cell]) -> list[int]:
     return [topic_id for topic_id, cell in problem.current.items() if placements.get(topic_id) != cell]
 
 
+def theme_clashes(problem: Problem, placements: Mapping[int, Cell]) -> int:
+    """Pairs of placed sessions of one theme in one slot: two at once are one clash, three at once are three."""
+    theme_of = {topic.id: topic.theme_id for topic in problem.topics if topic.theme_id is not None}
+    per_slot = Counter(
+        (cell.slot_id, theme_of[topic_id]) for topic_id, cell in placements.items() if topic_id in theme_of
+    )
+    return sum(count * (count - 1) // 2 for count in per_slot.values())
+
+
 def evaluate(problem: Problem, placements: Mapping[int, Cell]) -> Figures:
     votes = vote_counts(problem)
     weights = problem.weights
     torn = torn_attendees(problem, placements)
     short = seats_short(problem, placements, votes)
     moves = len(moved_topics(problem, placements))
+    clashes = theme_clashes(problem, placements)
     left_off_value = sum(votes[topic.id] + 1 for topic in problem.topics if topic.id not in placements)
     cost = (
-        weights.left_off_vote * left_off_value + weights.torn * torn + weights.seat_short * short + weights.move * moves
+        weights.left_off_vote * left_off_value
+        + weights.torn * torn
+        + weights.seat_short * short
+        + weights.move * moves
+        + weights.theme_clash * clashes
     )
     return Figures(
         topics_placed=sum(1 for topic in problem.topics if topic.id in placements),
@@ -62,6 +76,7 @@ def evaluate(problem: Problem, placements: Mapping[int, Cell]) -> Figures:
         torn=torn,
         seats_short=short,
         moves=moves,
+        theme_clashes=clashes,
         cost=cost,
     )
 

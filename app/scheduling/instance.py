@@ -73,6 +73,13 @@ class Instance:
             frozenset(self.topic_index[other] for other in topic.apart_from if other in self.topic_index)
             for topic in self.topics
         ]
+        # Themes as indices 0..H-1; row H of the wall's theme counts is "no theme", which never clashes.
+        theme_ids = sorted({topic.theme_id for topic in self.topics if topic.theme_id is not None})
+        self.H = len(theme_ids)
+        theme_index = {theme_id: h for h, theme_id in enumerate(theme_ids)}
+        self.theme = [self.H if topic.theme_id is None else theme_index[topic.theme_id] for topic in self.topics]
+        self.theme_array = np.array(self.theme, dtype=np.int64)
+        self.themed_array = (self.theme_array != self.H).astype(np.int64)
         # apart_from is a symmetric rule even when only one side states it.
         for i, others in enumerate(list(self.apart)):
             for j in others:

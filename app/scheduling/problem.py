@@ -45,6 +45,7 @@ class Topic:
     not_after: datetime | None = None  # the slot must end at or before this
     min_room_capacity: int | None = None
     apart_from: frozenset[int] = frozenset()  # topic ids it must not share a slot with
+    theme_id: int | None = None  # None: no theme, and never counted in a theme clash
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class Cell:
 class Weights:
     """What one unit of each figure costs. The defaults make the order of the issue a strict priority:
     votes placed first, then torn attendees, then seats short; a move of a published topic is worth
-    untearing `move / torn` people."""
+    untearing `move / torn` people. A theme clash is worth three torn attendees: spreading a theme
+    may tear a few people, never leave a dotted topic off (see docs/architecture.md for the measure)."""
 
     # A topic left off costs this x (its votes + 1): more dots first, and even an undotted topic
     # is placed when a cell is free.
@@ -65,6 +67,8 @@ class Weights:
     torn: int = 10
     seat_short: int = 1
     move: int = 100
+    # Each pair of sessions of one theme in one slot: someone who follows the theme can be in one of them.
+    theme_clash: int = 30
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -72,6 +76,7 @@ class Weights:
             "torn": self.torn,
             "seat_short": self.seat_short,
             "move": self.move,
+            "theme_clash": self.theme_clash,
         }
 
 
@@ -107,6 +112,8 @@ class Figures:
     torn: int
     seats_short: int
     moves: int
+    # Pairs of sessions of one theme in the same slot (three at once are three pairs); unthemed topics never count.
+    theme_clashes: int
     cost: int  # the weighted sum that is minimised
 
     @property

@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from app.scheduling.figures import evaluate, slot_fits
+from app.scheduling.figures import evaluate, slot_fits, theme_clashes
 from app.scheduling.instance import Instance, clock, topic_name
 from app.scheduling.problem import Cell, Move, Problem, Schedule, Topic
 from app.scheduling.wall import Step, Wall
@@ -77,12 +77,20 @@ class _Search:
         return False
 
     def lower_bound(self) -> int:
-        """No wall costs less than leaving off what cannot fit, with nobody torn or short and nothing moved."""
+        """No wall costs less than leaving off what cannot fit, with nobody torn or short, nothing moved and
+        no theme clash beyond those of the kept sessions."""
         inst = self.inst
         cells = sum(len(rooms) for rooms in inst.free_rooms)
         values = sorted((inst.value[t] for t in inst.movable if inst.allowed[t, : inst.S].any()), reverse=True)
         unplaceable = sum(inst.value[t] for t in inst.movable if not inst.allowed[t, : inst.S].any())
-        return inst.fixed_cost + inst.weights.left_off_vote * (sum(values[cells:]) + unplaceable)
+        kept_clashes = theme_clashes(
+            inst.problem, {inst.topics[t].id: inst.cell(*c) for t, c in enumerate(inst.fixed) if c}
+        )
+        return (
+            inst.fixed_cost
+            + inst.weights.theme_clash * kept_clashes
+            + inst.weights.left_off_vote * (sum(values[cells:]) + unplaceable)
+        )
 
     # The greedy start: most dots first, each into its cheapest slot.
 
@@ -146,6 +154,9 @@ class _Search:
             - inst.moved_cost(t, at)
             + weights.left_off_vote * inst.value[t] * ((to_slot == off).astype(np.int64) - int(at == off))
         )
+        spread = inst.H > 0 and weights.theme_clash > 0  # no themes: not a cent of work on them
+        if spread:
+            move_rough = move_rough + weights.theme_clash * wall.move_theme(t)[to_slot]
         movable = inst.movable_array
         where = wall.slot_of[movable]
         ok = (movable != t) & (where != at) & inst.allowed[t, where] & inst.allowed[movable, at]
@@ -166,6 +177,8 @@ class _Search:
                 - inst.moved_cost(others, b)
                 + weights.left_off_vote * value_gap * (int(at == off) - (b == off).astype(np.int64))
             )
+            if spread:
+                swap_rough = swap_rough + weights.theme_clash * wall.swap_theme(t, others, b)
         rough = np.concatenate([move_rough, swap_rough])
         if not len(rough):
             return None

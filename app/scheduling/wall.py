@@ -6,6 +6,7 @@ The cost is the one `figures.evaluate` computes, split so that one step only tou
     + torn × torn attendees              (from the attendee × slot counts `n`)
     + each slot's seating cost           (seats short, and rooms changed within the slot: `Instance.slot_rooms`)
     + move × published topics that left their slot or the wall
+    + theme_clash × pairs of one theme's sessions in one slot   (from the theme × slot counts)
     + the seats short of kept topics (a constant)
 """
 
@@ -44,6 +45,10 @@ class Wall:
         self.seating: list[SlotRooms] = [SlotRooms(0, ()) for _ in range(S)]
         self.n = np.zeros((max(inst.A, 1), S + 1), dtype=np.int32)
         self.torn = 0
+        # theme_count[h, s]: sessions of theme h in slot s. The row of "no theme" (H) and the column of
+        # "off the wall" stay 0, so that lookups there price nothing.
+        self.theme_count = np.zeros((inst.H + 1, S + 1), dtype=np.int64)
+        self.clashes = 0
         weights = inst.weights
         self.cost = inst.fixed_cost
         for t in range(inst.T):
@@ -54,7 +59,7 @@ class Wall:
                 self._enter(t, off)
                 self.cost += weights.left_off_vote * inst.value[t] + inst.slot_move_cost(t, off)
         self.torn = int(np.maximum(self.n[:, :S] - 1, 0).sum())
-        self.cost += weights.torn * self.torn
+        self.cost += weights.torn * self.torn + weights.theme_clash * self.clashes
         self._dirty = True
         self.mispriced = False  # set if a step's predicted torn change was wrong (a bug the tests look for)
         self.enter = np.zeros((inst.T, S), dtype=np.int64)
@@ -71,6 +76,10 @@ class Wall:
         if convener is not None:
             self.conveners[s][convener] += 1
         self.n[self.inst.voters[t], s] += 1
+        h = self.inst.theme[t]
+        if h != self.inst.H and s != self.inst.off:
+            self.clashes += int(self.theme_count[h, s])
+            self.theme_count[h, s] += 1
 
     def _leave(self, t: int, s: int) -> None:
         self.everyone[s].discard(t)
@@ -79,6 +88,10 @@ class Wall:
         if convener is not None:
             self.conveners[s][convener] -= 1
         self.n[self.inst.voters[t], s] -= 1
+        h = self.inst.theme[t]
+        if h != self.inst.H and s != self.inst.off:
+            self.theme_count[h, s] -= 1
+            self.clashes -= int(self.theme_count[h, s])
 
     def refresh(self) -> None:
         """enter[t, s]: t's voters with a dot in slot s already; leave[t, s]: those with two or more there."""
@@ -104,7 +117,7 @@ class Wall:
     def _recount(self) -> None:
         inst, weights, S = self.inst, self.inst.weights, self.inst.S
         self.torn = int(np.maximum(self.n[:, :S] - 1, 0).sum())
-        cost = inst.fixed_cost + weights.torn * self.torn
+        cost = inst.fixed_cost + weights.torn * self.torn + weights.theme_clash * self.clashes
         for s in range(S):
             seating = inst.slot_rooms(s, self.members_of(s))
             assert seating is not None, "a saved wall is always seatable"
@@ -159,7 +172,12 @@ class Wall:
         at = int(self.slot_of[t])
         if to == at or not self.can_host(t, to):
             return None
-        delta = weights.torn * torn_delta + inst.slot_move_cost(t, to) - inst.slot_move_cost(t, at)
+        delta = (
+            weights.torn * torn_delta
+            + weights.theme_clash * self.theme_move(t, at, to)
+            + inst.slot_move_cost(t, to)
+            - inst.slot_move_cost(t, at)
+        )
         seat_from = seat_to = None
         if at == inst.off:
             delta -= weights.left_off_vote * inst.value[t]
@@ -189,6 +207,8 @@ class Wall:
             + inst.slot_move_cost(u, a)
             - inst.slot_move_cost(u, b)
         )
+        if inst.theme[t] != inst.theme[u]:  # two of one theme trading slots change no clash
+            delta += weights.theme_clash * (self.theme_move(t, a, b) + self.theme_move(u, b, a))
         seat_a = seat_b = None
         if a == inst.off:
             delta += weights.left_off_vote * (inst.value[u] - inst.value[t])
@@ -232,6 +252,44 @@ class Wall:
         if not columns:
             return 0
         return int(np.maximum(self.n[:, columns] - 1, 0).sum())
+
+    # Theme clashes: exact and cheap from the theme x slot counts, so priced directly
+
+    def theme_move(self, t: int, at: int, to: int) -> int:
+        """Clash change of moving t from slot `at` to slot `to` (either may be off the wall)."""
+        inst = self.inst
+        h = inst.theme[t]
+        if h == inst.H:
+            return 0
+        # Entering meets every session of the theme there; leaving parts from the others in the old slot.
+        left = int(self.theme_count[h, at]) - 1 if at != inst.off else 0
+        return int(self.theme_count[h, to]) - left
+
+    def move_theme(self, t: int) -> npt.NDArray[np.int64]:
+        """`theme_move` of t to each slot (and, in the last entry, off the wall)."""
+        inst = self.inst
+        h = inst.theme[t]
+        out = np.zeros(inst.S + 1, dtype=np.int64)
+        if h == inst.H:
+            return out
+        out += self.theme_count[h]
+        at = int(self.slot_of[t])
+        if at != inst.off:
+            out -= self.theme_count[h, at] - 1
+        return out
+
+    def swap_theme(self, t: int, others: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Clash change of t trading slots with each of `others`, which are in slots `b` (none in t's slot)."""
+        inst, count = self.inst, self.theme_count
+        a = int(self.slot_of[t])
+        hu = inst.theme_array[others]
+        # u meets its theme in a and parts from it in b; the "no theme" row is all 0, hence the mask.
+        delta: npt.NDArray[np.int64] = (count[hu, a] - count[hu, b] + (b != inst.off)) * inst.themed_array[others]
+        ht = inst.theme[t]
+        if ht != inst.H:
+            delta += count[ht, b] - (count[ht, a] - 1 if a != inst.off else 0)
+            delta[hu == ht] = 0  # two of one theme trading slots change nothing
+        return delta
 
     # Vectorised torn deltas for one topic, against every slot and every other topic
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from app.db import exec_select
 from app.models import Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.scheduling import Cell, Problem, Schedule, Weights
-from app.services import topic_constraints, wall_setup
+from app.services import themes, topic_constraints, wall_setup
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict
 from app.services.lookups import get_event_by_id
@@ -47,6 +47,7 @@ class Planning:
     votes: dict[int, int]
     kept_slot_ids: tuple[int, ...]  # started slots, kept as they are
     notice: str | None  # said to the facilitator about what was kept, when it matters
+    theme_names: dict[int, str]  # the event's themes; none: no theme figures to show
 
 
 def plan(
@@ -104,6 +105,7 @@ def plan(
                 not_after=rules.not_after,
                 min_room_capacity=rules.min_room_capacity,
                 apart_from=frozenset(rules.apart_from) - stranded,
+                theme_id=topic.theme_id,
             )
         )
     active = {t.id for t in topics}
@@ -143,6 +145,9 @@ def plan(
         votes=scheduling.vote_counts(problem),
         kept_slot_ids=tuple(started),
         notice=notice,
+        theme_names={
+            theme_id: t.name for theme_id, t in themes.themes_by_id(session=session, event_id=event_id).items()
+        },
     )
 
 
@@ -355,9 +360,18 @@ class ProposedCell:
 
 
 @dataclass(frozen=True)
+class ThemeClash:
+    """Sessions of one theme running at the same time in one slot: someone who follows it misses all but one."""
+
+    theme: str
+    sessions: int
+
+
+@dataclass(frozen=True)
 class ProposedRow:
     slot: scheduling.Slot
     cells: list[ProposedCell]
+    theme_clashes: list[ThemeClash]
 
 
 @dataclass(frozen=True)
@@ -397,6 +411,8 @@ def describe(planning: Planning, schedule: Schedule) -> Proposal:
     rooms = list(problem.rooms)  # in the wall's order, as plan() read them
     by_cell = {cell: topic_id for topic_id, cell in schedule.placements.items()}
     titles, votes = planning.topic_titles, planning.votes
+    theme_of = {topic.id: topic.theme_id for topic in problem.topics if topic.theme_id is not None}
+    theme_order = {theme_id: position for position, theme_id in enumerate(planning.theme_names)}
     kept_slots = set(planning.kept_slot_ids)
     rows = []
     for slot in sorted(problem.slots, key=lambda s: s.starts_at):
@@ -415,7 +431,13 @@ def describe(planning: Planning, schedule: Schedule) -> Proposal:
                     kept=topic_id is not None and (topic_id in problem.pinned or slot.id in kept_slots),
                 )
             )
-        rows.append(ProposedRow(slot=slot, cells=cells))
+        per_theme = Counter(theme_of[c.topic_id] for c in cells if c.topic_id in theme_of)
+        clashes = [
+            ThemeClash(theme=planning.theme_names.get(theme_id, "A removed theme"), sessions=count)
+            for theme_id, count in sorted(per_theme.items(), key=lambda item: (-item[1], theme_order.get(item[0], 0)))
+            if count > 1
+        ]
+        rows.append(ProposedRow(slot=slot, cells=cells, theme_clashes=clashes))
     room_names = {r.id: r.name for r in problem.rooms}
     slot_times = {s.id: s.starts_at for s in problem.slots}
 

@@ -196,6 +196,9 @@
   }
   function formOf(event) {
     var elt = event.detail && event.detail.elt;
+    // A field's own GET inside a form (the proposal's similar topics while typing) is not the form being sent.
+    var config = event.detail && event.detail.requestConfig;
+    if (config && config.verb === "get") return null;
     return elt && elt.closest ? elt.closest("form") : null;
   }
   function retryWaiting() {

@@ -96,6 +96,7 @@ def test_schedule_page_shows_the_wall_now_and_the_form_with_its_defaults(client,
     assert "Topics on the wall 1 of 5" in now
     assert "Dots on the wall 3 of 7 (43 %)" in now
     assert "Torn attendees 0" in now
+    assert "Theme clashes" not in now  # the event has no themes
     assert EVERY_SLOT_STARTED in now  # the factory's event day is over
     form = element(page.text, "schedule-form")
     assert re.search(r'name="time_limit"[^>]*min="0.5" max="60"[^>]*value="5"', form)
@@ -334,6 +335,7 @@ def test_without_rooms_the_refusal_is_said_in_the_form(client, factory, backend)
         ("seat_short", "", "“Each seat short costs” must be a whole number from 0 to 1,000,000."),
         ("seat_short", "9" * 5000, "“Each seat short costs” must be a whole number from 0 to 1,000,000."),
         ("left_off_vote", "1000001", "“Each dot left off the wall costs” must be a whole number from 0 to 1,000,000."),
+        ("theme_clash", "lots", "“Each theme clash costs” must be a whole number from 0 to 1,000,000."),
     ],
 )
 def test_bad_numbers_are_422_with_the_field_marked(client, small_event, field, value, message):
@@ -388,3 +390,31 @@ def test_the_facilitator_finds_the_page_from_the_facilitator_page_and_the_wall(c
     assert f"{link}Auto-schedule the wall</a>" in facilitate
     assert f"{link}Auto-schedule…</a>" in wall
     assert link not in attendee_wall
+
+
+def test_a_themed_event_shows_its_theme_clashes_now_in_the_proposal_and_in_the_slot(client, factory, backend):
+    event = factory.event()
+    hall, attic = factory.room(event, name="Hall", capacity=30), factory.room(event, name="Attic", capacity=30)
+    morning = factory.slot(event, starts="10:00", ends="11:00", label="Morning")
+    factory.slot(event, starts="14:00", ends="15:00", label="Afternoon")
+    data = factory.theme(event, name="Community data")
+    owned, counted = (
+        factory.topic(event, None, title="Owned", theme=data),
+        factory.topic(event, None, title="Counted", theme=data),
+    )
+    factory.topic(event, None, title="Lunch walk")
+    factory.place(event, owned, hall, morning)
+    factory.place(event, counted, attic, morning)
+    token = _as_facilitator(client, event)
+
+    now = _text(element(client.get(f"/e/{event.slug}/schedule").text, "schedule-now"))
+    spread = _text(element(_propose(client, event, token, move="0").text, "schedule-proposal"))
+    kept = element(_propose(client, event, token, theme_clash="0").text, "schedule-proposal")
+
+    assert "Theme clashes 1" in now
+    # Moves free: one of the two goes to the afternoon. Theme clashes costing nothing: both stay (a move costs).
+    assert "Theme clashes two sessions of one theme at once 1 0" in spread
+    assert "sessions of Community data at once" not in spread
+    assert "Theme clashes two sessions of one theme at once 1 1" in _text(kept)
+    assert "10:00–11:00 Morning 2 sessions of Community data at once" in _text(kept)
+    assert "Each theme clash costs 0" in _text(kept)

@@ -142,12 +142,13 @@ def test_the_wall_reads_one_theme_at_a_time(client, factory):
     every = client.get(f"/e/{event.slug}/wall").text
 
     assert 'data-theme-filter="square"' in page and "Showing the sessions of" in page
+    assert '<link rel="stylesheet" href="/static/css/wall-themes.css">' in page
     assert 'data-mark="circle"' in page and 'data-mark="square"' in page
     assert "data-theme-filter" not in every
 
 
 def test_every_mark_has_the_walls_theme_filter_rule():
-    css = Path("static/css/hallway.css").read_text(encoding="utf-8")
+    css = Path("static/css/wall-themes.css").read_text(encoding="utf-8")
     for mark in THEME_MARKS:
         assert f'body[data-theme-filter="{mark}"] .cell.taken:not([data-mark="{mark}"]) .card' in css
 
@@ -194,3 +195,23 @@ def test_the_board_cycles_without_the_theme_mode_when_there_are_no_themes(client
 
 def _titles(html: str) -> list[str]:
     return re.findall(r'<div id="topic-head-\d+" class="topic-head">\s*<h3>(.*?)</h3>', html)
+
+
+def test_a_convener_moves_their_topic_to_another_theme_from_my_topics(client, factory):
+    event = factory.event()
+    data, care = factory.theme(event, name="Data"), factory.theme(event, name="Care")
+    token = join(client, event.slug, "Ada")
+    client.post(f"/e/{event.slug}/topics", data={"csrf_token": token, "title": "Data trusts"})
+    topic = client.get(f"/api/events/{event.slug}/topics").json()[0]
+    url = f"/e/{event.slug}/topics/{topic['id']}/edit"
+    form = {"csrf_token": token, "title": "Data trusts", "description": ""}
+
+    themed = client.post(url, data={**form, "theme_id": str(data.id)}, headers=HTMX)
+    kept = client.post(url, data={**form, "title": "Data trusts, again"}, headers=HTMX)
+    refused = client.post(url, data={**form, "theme_id": "9999999"}, headers=HTMX)
+
+    assert themed.status_code == 200 and "</span> Data</span>" in element(themed.text, "my-topics")
+    assert kept.status_code == 200
+    assert refused.status_code == 422 and "Choose one of this event's themes." in html.unescape(refused.text)
+    assert client.get(f"/api/events/{event.slug}/topics/{topic['id']}").json()["theme_id"] == data.id
+    assert care.id != data.id

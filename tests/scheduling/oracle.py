@@ -50,6 +50,8 @@ def best_cost(problem: Problem) -> int:
             if (topic.apart_from & ids) or any(topic.id in topics[j].apart_from for j in chosen):
                 return INFINITE
         torn = sum(max(0, len(ballot & set(chosen)) - 1) for ballot in ballots)
+        themes = Counter(topics[i].theme_id for i in chosen if topics[i].theme_id is not None)
+        clashes = sum(count * (count - 1) // 2 for count in themes.values())
         best = INFINITE
         for seating in permutations(rooms, len(chosen)):
             cost = 0
@@ -66,7 +68,7 @@ def best_cost(problem: Problem) -> int:
                 if topic.id in problem.current and problem.current[topic.id] != cell:
                     cost += weights.move
             best = min(best, cost)
-        return weights.torn * torn + best
+        return weights.torn * torn + weights.theme_clash * clashes + best
 
     costs = [
         {

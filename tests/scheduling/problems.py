@@ -75,6 +75,8 @@ def problems(draw: st.DrawFn, *, max_topics: int = 12, max_rooms: int = 2, max_s
                 not_after=not_after,
                 min_room_capacity=min_room,
                 apart_from=apart if draw(st.integers(0, 3)) == 0 else frozenset(),
+                # A few themes, and some topics without one.
+                theme_id=draw(st.sampled_from([None, 1, 2, 3])),
             )
         )
     ballots = tuple(

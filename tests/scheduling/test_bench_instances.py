@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import random
+import time
 from collections import Counter
 from dataclasses import replace
 
-from app.scheduling import Cell, evaluate, violations, vote_counts
+from app.scheduling import Cell, Problem, evaluate, violations, vote_counts
+from app.scheduling.instance import Instance
+from app.scheduling.solver import _schedule, _Search
 from bench.scheduling_baselines import Annealing, brute_force, greedy, random_wall
 from bench.scheduling_instances import generate, with_late_proposal
 
@@ -86,3 +90,34 @@ def test_brute_force_equals_trying_every_wall() -> None:
 
     assert exact is not None
     assert evaluate(problem, exact).cost == cheapest
+
+
+def test_generate_puts_the_topics_under_five_themes_and_nothing_else_changes_without_them() -> None:
+    problem = generate("large", 3)
+
+    unthemed = generate("large", 3, announced=0)
+    drawn = generate("large", 3, themes_at_random=True)
+
+    def without_themes(p: Problem) -> Problem:
+        return replace(p, topics=tuple(replace(topic, theme_id=None) for topic in p.topics))
+
+    assert {topic.theme_id for topic in problem.topics} == {1, 2, 3, 4, 5}
+    assert {topic.theme_id for topic in drawn.topics} == {1, 2, 3, 4, 5}
+    assert drawn != problem
+    assert without_themes(problem) == without_themes(drawn) == unthemed
+
+
+def test_the_solvers_running_cost_is_the_cost_evaluate_gives_with_themes_pins_and_started_slots() -> None:
+    problem = generate("medium", 5)
+    late = with_late_proposal(problem, greedy(problem), started=2, seed=5)
+    late = replace(late, pinned=frozenset(list(late.current)[-3:]))
+    inst = Instance(late)
+    search = _Search(inst, random.Random(1), time.perf_counter() + 0.5)
+    search.greedy()
+    search.improve(until=time.perf_counter() + 0.5)
+
+    schedule = _schedule(inst, search, False, time.perf_counter())
+
+    assert search.wall.cost == schedule.figures.cost == evaluate(late, schedule.placements).cost
+    assert schedule.figures.theme_clashes > 0
+    assert not search.wall.mispriced

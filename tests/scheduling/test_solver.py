@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from app.scheduling import Cell, Problem, ProblemError, Topic, evaluate, solve, violations
+from app.scheduling import Cell, Problem, ProblemError, Topic, Weights, evaluate, solve, violations
 from tests.scheduling import oracle
 from tests.scheduling.problems import DAY, ballots_for, problems, rooms, slots, topics
 
@@ -287,3 +287,108 @@ def test_solve_says_when_the_big_enough_rooms_are_all_pinned() -> None:
     assert schedule.left_off == {
         2: "It needs a room for 40; in the slots it could take, the big enough rooms are pinned."
     }
+
+
+# Spreading each theme over the day
+
+
+def themed(theme_of: dict[int, int | None]) -> tuple[Topic, ...]:
+    return tuple(Topic(id=t, title=f"Topic {t}", theme_id=theme) for t, theme in theme_of.items())
+
+
+def test_evaluate_counts_each_pair_of_one_themes_sessions_in_a_slot_and_never_unthemed_ones() -> None:
+    problem = Problem(topics=themed({1: 7, 2: 7, 3: 7, 4: 8, 5: None, 6: None}), rooms=rooms(9, 9, 9), slots=slots(2))
+    # Slot 100: three of theme 7 (three pairs). Slot 101: one of theme 8 and the two unthemed topics.
+    wall = {1: Cell(10, 100), 2: Cell(11, 100), 3: Cell(12, 100), 4: Cell(10, 101), 5: Cell(11, 101), 6: Cell(12, 101)}
+
+    figures = evaluate(problem, wall)
+
+    assert figures.theme_clashes == 3
+    assert figures.cost == 3 * problem.weights.theme_clash
+
+
+def test_solve_spreads_each_theme_over_the_slots_when_it_can() -> None:
+    # Two themes of two topics, two rooms, two slots, nobody torn whatever the wall: only the themes decide.
+    problem = Problem(
+        topics=themed({1: 1, 2: 1, 3: 2, 4: 2}),
+        rooms=rooms(20, 20),
+        slots=slots(2),
+        ballots=ballots_for({1: 9, 2: 8, 3: 7, 4: 6}),
+    )
+
+    schedule = solve(problem)
+
+    slot_of = {t: cell.slot_id for t, cell in schedule.placements.items()}
+    assert slot_of[1] != slot_of[2]
+    assert slot_of[3] != slot_of[4]
+    assert schedule.figures.theme_clashes == 0
+    assert schedule.proven_optimal is True
+
+
+def test_solve_says_how_many_theme_clashes_are_left_when_a_theme_has_more_sessions_than_slots() -> None:
+    # Five sessions of one theme in two slots: three and two at once are the fewest clashes (3 + 1).
+    problem = Problem(
+        topics=themed({1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: None}),
+        rooms=rooms(20, 20, 20),
+        slots=slots(2),
+        ballots=ballots_for({1: 6, 2: 5, 3: 4, 4: 3, 5: 2, 6: 1}),
+    )
+
+    schedule = solve(problem)
+
+    assert len(schedule.placements) == 6
+    assert schedule.figures.theme_clashes == 4
+    assert schedule.proven_optimal is True
+    assert schedule.figures.cost == oracle.best_cost(problem)
+
+
+def test_spreading_a_theme_tears_people_only_while_a_clash_costs_more() -> None:
+    # 1 and 2 share a theme; 3 and 4 have none. With 1 and 2 together nobody is torn; any other wall tears
+    # two attendees per `people`.
+    def problem(people: int, theme_clash: int = Weights().theme_clash) -> Problem:
+        return Problem(
+            topics=themed({1: 1, 2: 1, 3: None, 4: None}),
+            rooms=rooms(20, 20),
+            slots=slots(2),
+            ballots=((1, 3), (2, 4), (1, 4), (2, 3)) * people,
+            weights=Weights(theme_clash=theme_clash),
+        )
+
+    few, many, off = solve(problem(1)), solve(problem(2)), solve(problem(1, theme_clash=0))
+
+    # A clash costs 30, as much as three torn attendees: two are worth spreading the theme, four are not.
+    assert (few.figures.theme_clashes, few.figures.torn) == (0, 2)
+    assert (many.figures.theme_clashes, many.figures.torn) == (1, 0)
+    assert (off.figures.theme_clashes, off.figures.torn) == (1, 0)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_topics=12, max_rooms=2, max_slots=4))
+def test_with_the_theme_weight_off_the_optimum_is_the_one_without_themes(problem: Problem) -> None:
+    off = replace(problem, weights=Weights(theme_clash=0), time_limit=5.0)
+    unthemed = replace(problem, topics=tuple(replace(topic, theme_id=None) for topic in problem.topics))
+
+    schedule = solve(off)
+
+    assert schedule.proven_optimal is True
+    assert schedule.figures.cost == oracle.best_cost(unthemed)
+
+
+def test_pinned_sessions_of_one_theme_stay_together_and_the_rest_of_the_theme_goes_elsewhere() -> None:
+    problem = Problem(
+        topics=themed({1: 1, 2: 1, 3: 1, 4: None, 5: None}),
+        rooms=rooms(20, 20, 20),
+        slots=slots(2),
+        ballots=ballots_for({1: 1, 2: 1, 3: 9, 4: 9, 5: 9}),
+        current={1: Cell(10, 100), 2: Cell(11, 100)},
+        pinned=frozenset({1, 2}),
+    )
+
+    schedule = solve(problem)
+
+    # The free cell beside the pins goes to an unthemed topic; 3 would have made three clashes there.
+    slot_of = {t: cell.slot_id for t, cell in schedule.placements.items()}
+    assert (slot_of[1], slot_of[2], slot_of[3]) == (100, 100, 101)
+    assert {slot_of[4], slot_of[5]} == {100, 101}
+    assert schedule.figures.theme_clashes == 1
+    assert schedule.proven_optimal is True

@@ -31,6 +31,7 @@ from app.services import (
     notes,
     placements,
     scheduling,
+    similarity,
     themes,
     topic_constraints,
     topics,
@@ -243,6 +244,10 @@ CASES: dict[str, Case] = {
         _change(d, "placement", topic_ids=d.placed_id, slot_ids=d.morning_id),
     ),
     "scheduling.apply_schedule": _scheduled,
+    "similarity.mark_not_duplicate": lambda s, d: (
+        similarity.mark_not_duplicate(session=s, event_id=d.id, topic_id=d.loose_id, other_topic_id=d.placed_id),
+        _change(d, "duplicates"),  # only the facilitator's list of likely duplicates: no topic, dot or cell
+    ),
     "topic_constraints.set_constraints": lambda s, d: (
         topic_constraints.set_constraints(
             session=s,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -190,3 +191,32 @@ def test_apply_names_what_changed_in_the_event_since_the_proposal(database, fact
         assert scheduling.plan(session=session, event_id=event.id).problem.current == {
             tests.id: Cell(hall.id, morning.id)
         }
+
+
+def test_plan_gives_each_topic_its_theme_and_describe_names_the_themes_that_clash(database, factory, backend):
+    event, hall, morning, afternoon, _, tests, types = setup(factory)
+    attic, corner = factory.room(event, name="Attic", capacity=10), factory.room(event, name="Corner", capacity=5)
+    craft = factory.theme(event, name="Craft")
+    factory.theme(event, name="Unused")
+    docs = factory.topic(event, None, title="Docs", theme=craft)
+    again = factory.topic(event, None, title="Docs again", theme=craft)
+    with database.write_session() as session:
+        facilitator = Actor.facilitator(event.id)
+        topics.edit_topic(session=session, event_id=event.id, topic_id=types.id, actor=facilitator, theme_id=craft.id)
+
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=at("08:00"))
+    # By hand: the three Craft sessions all in the afternoon.
+    wall = {
+        tests.id: Cell(hall.id, morning.id),
+        types.id: Cell(hall.id, afternoon.id),
+        docs.id: Cell(attic.id, afternoon.id),
+        again.id: Cell(corner.id, afternoon.id),
+    }
+    proposal = scheduling.describe(planning, replace(solve(planning.problem), placements=wall))
+
+    themes_of = {t.id: t.theme_id for t in planning.problem.topics}
+    assert themes_of == {tests.id: None, types.id: craft.id, docs.id: craft.id, again.id: craft.id}
+    assert list(planning.theme_names.values()) == ["Craft", "Unused"]
+    assert [row.theme_clashes for row in proposal.rows] == [[], [scheduling.ThemeClash(theme="Craft", sessions=3)]]
+    assert solve(planning.problem).figures.theme_clashes == 1  # three Craft sessions in two slots

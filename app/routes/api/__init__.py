@@ -6,6 +6,7 @@ from app.routes.api import (
     announcements,
     attendees,
     constraints,
+    duplicates,
     events,
     export,
     harvest,
@@ -22,5 +23,18 @@ __all__ = ["router", "votes"]
 
 # Every operation may refuse its input (422, in words) or meet the database gone (503): said once, here.
 router = APIRouter(prefix="/api", responses=answers(422, 503))
-for module in (events, themes, attendees, topics, wall, constraints, notes, export, harvest, schedule, announcements):
+for module in (
+    events,
+    themes,
+    attendees,
+    topics,
+    duplicates,
+    wall,
+    constraints,
+    notes,
+    export,
+    harvest,
+    schedule,
+    announcements,
+):
     router.include_router(module.router)

@@ -18,7 +18,8 @@ router = APIRouter(tags=["schedule"])
 
 
 class WeightsSet(BaseModel):
-    """What one unit of each figure costs; the defaults put votes first, then torn, then seats."""
+    """What one unit of each figure costs; the defaults put votes first, then torn, then seats. A theme clash
+    (two sessions of one theme in one slot) costs 30 by default: 0 stops spreading the themes."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -26,6 +27,7 @@ class WeightsSet(BaseModel):
     torn: int = Field(default=Weights.torn, ge=0, le=1_000_000)
     seat_short: int = Field(default=Weights.seat_short, ge=0, le=1_000_000)
     move: int = Field(default=Weights.move, ge=0, le=1_000_000)
+    theme_clash: int = Field(default=Weights.theme_clash, ge=0, le=1_000_000)
 
 
 class ScheduleAsk(BaseModel):
@@ -64,12 +66,14 @@ def proposal_json(proposal: scheduling.Proposal, *, applied: bool) -> dict[str, 
         "torn": figures.torn,
         "seats_short": figures.seats_short,
         "moves": figures.moves,
+        "theme_clashes": figures.theme_clashes,
         "cost": figures.cost,
         "before": {
             "topics_placed": proposal.before.topics_placed,
             "votes_placed": proposal.before.votes_placed,
             "torn": proposal.before.torn,
             "seats_short": proposal.before.seats_short,
+            "theme_clashes": proposal.before.theme_clashes,
             "cost": proposal.before.cost,
         },
         "weights": problem.weights.as_dict(),

@@ -21,9 +21,18 @@ from app.deps import (
     api_limit,
 )
 from app.models import Topic, id_of
-from app.models.topic import REQUEST_KEY_MAX, SEARCH_MAX, TopicCreate, TopicMerge, TopicPublic, TopicUpdate
+from app.models.topic import (
+    REQUEST_KEY_MAX,
+    SEARCH_MAX,
+    SIMILAR_TITLE_MAX,
+    SimilarTopicPublic,
+    TopicCreate,
+    TopicMerge,
+    TopicPublic,
+    TopicUpdate,
+)
 from app.routes.api.answers import answers
-from app.services import topics
+from app.services import similarity, topics
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.privacy import Names, reader_names
@@ -50,6 +59,23 @@ def list_topics(
     views = topics.list_topics(session=session, event_id=id_of(event), sort=sort, search=q)
     names = reader_names(event, reader)
     return [topic_public(v, names) for v in views]
+
+
+# Before /topics/{topic_id}: "similar" is not a topic's id.
+@router.get("/events/{slug}/topics/similar", responses=answers(404))
+def similar_topics(
+    event: EventDep,
+    reader: ApiReader,
+    session: SessionDep,
+    title: str = Query(default="", max_length=SIMILAR_TITLE_MAX, description="the title being typed"),
+) -> list[SimilarTopicPublic]:
+    """Topics that look like the same conversation as `title`, most similar first; `[]` when none does. A
+    suggestion only: nothing is refused for looking similar."""
+    names = names_shown(event, reader)
+    return [
+        SimilarTopicPublic.model_validate(topic_public(found.view, names=names).model_dump() | {"score": found.score})
+        for found in similarity.similar_topics(session=session, event_id=id_of(event), title=title)
+    ]
 
 
 @router.get("/events/{slug}/topics/{topic_id}", responses=answers(401, 404))

@@ -17,8 +17,9 @@ from app.routes.pages import (
     notes,
     privacy,
     schedule,
+    similar,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (home, attendee, privacy, board, facilitator, notes, harvest, constraints, schedule, export):
+for module in (home, attendee, privacy, board, facilitator, similar, notes, harvest, constraints, schedule, export):
     router.include_router(module.router)

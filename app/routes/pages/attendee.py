@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import segno
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.csrf import CsrfChecked
@@ -34,7 +35,8 @@ from app.deps import (
     settings_of,
 )
 from app.errors import status_for
-from app.models import Attendee, Theme, id_of
+from app.models import Attendee, Theme, Topic, id_of
+from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import (
     flash,
@@ -48,6 +50,7 @@ from app.routes.pages.rendering import (
 from app.routes.pages.visit import Visit, VisitDep
 from app.services import attendees, lookups, themes, topics, votes
 from app.services.actors import Actor
+from app.services.changes import Written
 from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed
 from app.services.topics import ThemeFilter, TopicSort
 
@@ -277,12 +280,22 @@ async def join(
 
 @router.post("/e/{slug}/topics", dependencies=[CsrfChecked, page_limit("proposals")])
 async def propose(
-    market: MarketDep, title: FormText = "", description: FormText = "", request_key: FormText = ""
+    market: MarketDep,
+    title: FormText = "",
+    description: FormText = "",
+    request_key: FormText = "",
+    theme_id: FormText = "",
 ) -> Response:
     event_id, actor = market.event_id, market.actor
     topic, error = await market.write(
         lambda s: topics.propose_topic(
-            session=s, event_id=event_id, actor=actor, title=title, description=description, request_key=request_key
+            session=s,
+            event_id=event_id,
+            actor=actor,
+            title=title,
+            description=description,
+            theme_id=chosen_theme(theme_id),
+            request_key=request_key,
         )
     )
     if topic is not None:
@@ -296,7 +309,7 @@ async def propose(
         at="propose",
         message=error.message,
         field=getattr(error, "field", None),
-        values={"title": title, "description": description},
+        values={"title": title, "description": description, "theme_id": theme_id},
     )
     return await market.refused([PROPOSE_FORM], page_error, status_for(error))
 
@@ -358,15 +371,32 @@ def _vote_card_answer(market: Market, result: votes.VoteResult) -> Response:
 
 
 @router.post("/e/{slug}/topics/{topic_id}/edit", dependencies=[CsrfChecked, page_limit("edits")])
-async def edit(topic_id: RowId, market: MarketDep, title: FormText = "", description: FormText = "") -> Response:
+async def edit(
+    topic_id: RowId,
+    market: MarketDep,
+    title: FormText = "",
+    description: FormText = "",
+    theme_id: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The convener edits their topic; the theme only when the form had a theme choice (the event has themes)."""
     event_id, actor = market.event_id, market.actor
-    topic, error = await market.write(
-        lambda s: topics.edit_topic(
-            session=s, event_id=event_id, topic_id=topic_id, actor=actor, title=title, description=description
+
+    def work(s: Session) -> Written[Topic]:
+        theme = topics.UNCHANGED if theme_id is None else chosen_theme(theme_id)
+        return topics.edit_topic(
+            session=s,
+            event_id=event_id,
+            topic_id=topic_id,
+            actor=actor,
+            title=title,
+            description=description,
+            theme_id=theme,
         )
-    )
+
+    topic, error = await market.write(work)
     message = f"Saved “{topic.title}”." if topic is not None else ""
-    return await _after_my_topic(market, topic_id, error, message, {"title": title, "description": description})
+    sent = {"title": title, "description": description, "theme_id": theme_id or ""}
+    return await _after_my_topic(market, topic_id, error, message, sent)
 
 
 @router.post("/e/{slug}/topics/{topic_id}/withdraw", dependencies=[CsrfChecked, page_limit("edits")])

@@ -37,10 +37,11 @@ from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EVENT_SETTINGS, TOPIC_LIMIT_RANGE, EventUpdate
 from app.models.theme import THEME_MARKS
 from app.realtime.notes_view import local_time
+from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import announcements, attendees, events, themes, topics, wall_setup
+from app.services import announcements, attendees, events, similarity, themes, topics, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -49,7 +50,7 @@ from app.templating import templates
 
 router = APIRouter()
 
-Section = Literal["event", "announcements", "themes", "rooms", "slots", "topics"]
+Section = Literal["event", "announcements", "themes", "rooms", "slots", "topics", "duplicates"]
 FormField = Annotated[str | None, Form()]
 
 PAGE = "pages/facilitate.html"
@@ -197,6 +198,8 @@ class Desk(Visit):
                 "titles": {v.topic.id: v.topic.title for v in views},
                 "themes": themes.list_themes(session=session, event_id=self.event_id),
             }
+        if section == "duplicates":  # its forms: app/routes/pages/similar.py
+            return {"duplicate_pairs": similarity.duplicate_pairs(session=session, event_id=self.event_id)}
         return {}
 
     def _answer(self, section: Section, error: FormError | None, values: dict[str, str], status: int) -> Response:
@@ -231,7 +234,7 @@ def get_desk(visit: VisitDep, _: PageFacilitator, settings: SettingsDep) -> Desk
 
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
-SECTIONS: tuple[Section, ...] = ("event", "announcements", "themes", "rooms", "slots", "topics")
+SECTIONS: tuple[Section, ...] = ("event", "announcements", "themes", "rooms", "slots", "topics", "duplicates")
 # The event's settings but the time zone and the date: the page has no form for those, so a hand-made post
 # can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
 # only how the messages name each number is written here.
@@ -462,7 +465,7 @@ async def set_topic_theme(topic_id: RowId, desk: DeskDep, theme_id: FormField = 
         section="topics",
         form=f"topic-{topic_id}",
         values={},
-        parse=lambda: _chosen_theme(theme_id),
+        parse=lambda: chosen_theme(theme_id),
         work=lambda s, theme: themes.set_topic_theme(
             session=s, event_id=event_id, topic_id=topic_id, actor=actor, theme_id=theme
         ),
@@ -650,7 +653,7 @@ async def propose_topic(
         section="topics",
         form="add",
         values=values,
-        parse=lambda: _chosen_theme(theme_id),
+        parse=lambda: chosen_theme(theme_id),
         work=lambda s, theme: topics.propose_topic(
             session=s,
             event_id=event_id,
@@ -832,16 +835,6 @@ def _event_form(sent: dict[str, str]) -> str:
         if field in sent:
             return form
     return "phases"
-
-
-def _chosen_theme(value: str | None) -> int | None:
-    """A theme picked in a select: its id, or None for the empty choice ("no theme")."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 9:
-        raise InvalidInput("Choose one of this event's themes.", field="theme_id")
-    return int(text)
 
 
 def _whole_number(value: str | None, *, field: str, label: str) -> int:

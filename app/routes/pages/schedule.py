@@ -60,6 +60,7 @@ WEIGHT_FIELDS = (
     WeightField("torn", "Each torn attendee costs"),
     WeightField("seat_short", "Each seat short costs"),
     WeightField("move", "Each session moved costs"),
+    WeightField("theme_clash", "Each theme clash costs"),
 )
 DEFAULT_VALUES = {
     "time_limit": f"{scheduling.DEFAULT_TIME_LIMIT:g}",
@@ -84,13 +85,14 @@ def schedule_page(request: Request, event: EventDep, _: PageFacilitator, session
 
 
 class ProposeForm(BaseModel):
-    """The time limit and the four weights as typed; checked in the form's order by `_ask`."""
+    """The time limit and the five weights as typed; checked in the form's order by `_ask`."""
 
     time_limit: str | None = None
     left_off_vote: str | None = None
     torn: str | None = None
     seat_short: str | None = None
     move: str | None = None
+    theme_clash: str | None = None
 
 
 @router.post("/e/{slug}/schedule/propose", dependencies=[CsrfChecked])
@@ -215,7 +217,11 @@ def wall_json(wall: Mapping[int, Cell]) -> str:
 
 
 def _now_context(planning: scheduling.Planning) -> dict[str, Any]:
-    return {"now": scheduling.figures_of_current_wall(planning), "notice": planning.notice}
+    return {
+        "now": scheduling.figures_of_current_wall(planning),
+        "notice": planning.notice,
+        "themed": bool(planning.theme_names),  # no themes: no theme figure to show
+    }
 
 
 def _proposal_context(proposal: scheduling.Proposal) -> dict[str, Any]:

@@ -199,6 +199,11 @@ def test_a_method_an_address_does_not_answer_is_405_naming_every_method_it_does(
         {"GET", "PATCH", "DELETE"},
         {"detail": "This address answers DELETE, GET, PATCH only."},
     )
-    assert {path: answer[:2] for path, answer in answers.items()} == {
-        path: (405, {method.upper() for method in operations}) for path, operations in document["paths"].items()
+    # …/topics/similar has the shape of …/topics/{topic_id} too: its other methods are that route's, which
+    # refuses "similar" as a topic's id (tests/routes/api/test_similar_api.py).
+    shared = "/api/events/{slug}/topics/similar"
+    assert {path: answer[:2] for path, answer in answers.items() if path != shared} == {
+        path: (405, {method.upper() for method in operations})
+        for path, operations in document["paths"].items()
+        if path != shared
     }

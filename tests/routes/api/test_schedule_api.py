@@ -57,7 +57,7 @@ def test_preview_proposes_a_wall_with_its_figures_and_changes_nothing(client, ev
     assert (body["topics_placed"], body["topics_total"], body["votes_placed"], body["votes_total"]) == (4, 4, 6, 6)
     assert (body["votes_placed_percent"], body["torn"], body["seats_short"], body["moves"]) == (100.0, 0, 0, 0)
     assert body["proven_optimal"] is True
-    assert body["weights"] == {"left_off_vote": 1000, "torn": 10, "seat_short": 1, "move": 100}
+    assert body["weights"] == {"left_off_vote": 1000, "torn": 10, "seat_short": 1, "move": 100, "theme_clash": 30}
     assert body["left_off"] == []
     assert len(body["changes"]) == 4 and all(change["from"] is None for change in body["changes"])
     board = client.get(f"/api/events/{event.slug}/board").json()
@@ -192,6 +192,7 @@ def test_schedule_refuses_a_convener_with_more_topics_than_slots_and_writes_noth
         ({"time_limit": 0}, "time_limit"),
         ({"time_limit": 600}, "time_limit"),
         ({"weights": {"torn": -1}}, "torn"),
+        ({"weights": {"theme_clash": 1_000_001}}, "theme_clash"),
         ({"weights": {"speed": 1}}, "speed"),
         ({"apply": "maybe"}, "apply"),
     ],
@@ -210,3 +211,34 @@ def test_only_the_facilitator_may_schedule(client, event_with_votes):
 
     assert schedule(client, event, headers=ada.auth).status_code == 403
     assert schedule(client, event, headers={}).status_code in (401, 403)
+
+
+def test_preview_spreads_a_theme_and_counts_its_clashes_unless_its_weight_is_zero(client, factory):
+    # "Owned" and "Counted" share a theme. Everyone who dotted one of them also dotted "Walk" or "Games":
+    # together, the two tear nobody; apart, they tear two people, which costs less than one clash (30).
+    event = factory.event()
+    factory.room(event, name="Hall", capacity=30)
+    factory.room(event, name="Attic", capacity=30)
+    factory.slot(event, starts="10:00", ends="11:00")
+    factory.slot(event, starts="14:00", ends="15:00")
+    data = factory.theme(event, name="Community data")
+    owned = factory.topic(event, None, title="Owned", theme=data)
+    counted = factory.topic(event, None, title="Counted", theme=data)
+    walk, games = factory.topic(event, None, title="Walk"), factory.topic(event, None, title="Games")
+    for name, dotted in (
+        ("Ada", (owned, walk)),
+        ("Bo", (counted, games)),
+        ("Cy", (owned, games)),
+        ("Di", (counted, walk)),
+    ):
+        person = factory.attendee(event, name=name)
+        for topic in dotted:
+            factory.vote(person, topic)
+
+    spread = schedule(client, event).json()
+    flat = schedule(client, event, weights={"theme_clash": 0}).json()
+
+    slot_of = {p["topic_id"]: p["slot_id"] for p in spread["placements"]}
+    assert slot_of[owned.id] != slot_of[counted.id]
+    assert (spread["theme_clashes"], spread["torn"], spread["before"]["theme_clashes"]) == (0, 2, 0)
+    assert (flat["theme_clashes"], flat["torn"], flat["weights"]["theme_clash"]) == (1, 0, 0)
