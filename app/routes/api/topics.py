@@ -71,9 +71,9 @@ def similar_topics(
 ) -> list[SimilarTopicPublic]:
     """Topics that look like the same conversation as `title`, most similar first; `[]` when none does. A
     suggestion only: nothing is refused for looking similar."""
-    names = names_shown(event, reader)
+    names = reader_names(event, reader)
     return [
-        SimilarTopicPublic.model_validate(topic_public(found.view, names=names).model_dump() | {"score": found.score})
+        SimilarTopicPublic.model_validate(topic_public(found.view, names).model_dump() | {"score": found.score})
         for found in similarity.similar_topics(session=session, event_id=id_of(event), title=title)
     ]
 
