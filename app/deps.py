@@ -22,7 +22,7 @@ from app.ratelimits import LimitName, RateLimits
 from app.services import attendees, events, tokens
 from app.services.actors import Actor
 from app.services.changes import Written
-from app.services.errors import Banned, NotAllowed, NotAuthenticated
+from app.services.errors import Banned, NotAllowed, NotAuthenticated, Removed
 from app.writer import Writer
 
 T = TypeVar("T")
@@ -189,8 +189,8 @@ class Voter:
 class KnownAttendees:
     """Attendees recently authenticated, so that a vote needs no database read before the writer.
 
-    Safe to keep: tokens never change and attendees are never deleted one by one (a ban is checked again
-    inside the vote's transaction). Every entry is
+    Safe to keep: tokens never change and attendees are never deleted one by one (a ban or a removal is
+    checked again inside the vote's transaction). Every entry is
     re-proved on each use (the token's hash is compared in constant time, the slug must match), and
     the write transaction still checks that the attendee exists. Only identities are kept here, never
     phase switches or budgets: those are read inside the write transaction. A bounded dict: the oldest
@@ -209,9 +209,14 @@ class KnownAttendees:
         return Voter(attendee_id=parsed[0], event_id=known[1])
 
     def forget(self, attendee_id: int) -> None:
-        """The attendee was banned: this worker stops trusting their token at once (the vote's own
+        """The attendee was banned or removed: this worker stops trusting their token at once (the vote's own
         transaction refuses them on every worker anyway)."""
         self._known.pop(attendee_id, None)
+
+    def forget_event(self, slug: str) -> None:
+        """The event was deleted: none of its attendees' tokens is trusted any more."""
+        for attendee_id in [i for i, known in self._known.items() if known[0] == slug]:
+            del self._known[attendee_id]
 
     def remember(self, slug: str, attendee: Attendee) -> Voter:
         if len(self._known) >= self._max_size:
@@ -255,11 +260,15 @@ async def get_visitor(request: Request, event: EventDep, session: SessionDep) ->
     """Who is looking at a page of one event, from the session cookie's attendee token and facilitator key."""
     known_attendees: dict[str, str] = request.session.get(ATTENDEES_KEY, {})
     passes: dict[str, str] = request.session.get(FACILITATORS_KEY, {})
-    attendee, forgotten, banned = None, False, False
+    attendee, forgotten, banned, farewell = None, False, False, None
     token = known_attendees.get(event.slug)
     if token:
         try:
             attendee = attendees.authenticate(session=session, event=event, token=token)
+        except Removed as removed:
+            # Removed at their request (or the facilitator's): said once, and the device may join again.
+            forget_attendee(request, event.slug)
+            farewell = removed.message
         except NotAuthenticated:
             # A stale cookie (the event was reset) or a forged one: forget it, ask to join again.
             forget_attendee(request, event.slug)
@@ -272,7 +281,7 @@ async def get_visitor(request: Request, event: EventDep, session: SessionDep) ->
     if shown and not is_facilitator:  # the key was replaced since (or an old cookie that held the key itself)
         forget_facilitator(request, event.slug)
     actor = _attendee_actor(event, attendee, is_facilitator=is_facilitator)
-    return replace(actor, forgotten=forgotten, banned=banned)
+    return replace(actor, forgotten=forgotten, banned=banned, farewell=farewell)
 
 
 VisitorDep = Annotated[Actor, Depends(get_visitor)]
@@ -302,6 +311,13 @@ def remember_attendee(request: Request, slug: str, token: str) -> None:
 
 def forget_attendee(request: Request, slug: str) -> None:
     request.session[ATTENDEES_KEY] = {k: v for k, v in request.session.get(ATTENDEES_KEY, {}).items() if k != slug}
+
+
+def forget_event(app: Any, slug: str) -> None:
+    """This worker's memories of a deleted event: its attendees' tokens and the websocket route's slug → id.
+    (Another worker's go on until it restarts; the database refuses what they would let through.)"""
+    app.state.known_attendees.forget_event(slug)
+    app.state.hub.event_ids.pop(slug, None)
 
 
 def facilitator_pass(request: Request, event: Event) -> str:

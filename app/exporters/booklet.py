@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from app.exporters.base import Export, file_name
 from app.exporters.data import ExportData, NoteText, Session, SlotData, ThemeData
-from app.exporters.harvest import Action, lines_of, parse_actions
+from app.exporters.harvest import Action, parse_actions, who_came
 from app.markdown import render_markdown
 
 CONTENT_TYPE = "text/html; charset=utf-8"
@@ -134,7 +134,7 @@ def _page(session: Session) -> SessionPage:
         body=render_markdown(notes.body) if notes.body.strip() else Markup(""),
         key_points=render_markdown(notes.key_points) if notes.key_points.strip() else Markup(""),
         actions=parse_actions(notes.actions),
-        who_came=lines_of(notes.attendees_text),
+        who_came=who_came(notes.attendees_text).lines(),
         continue_url=url,
         continue_is_link=bool(re.fullmatch(r"https?://\S+", url)),
         empty=notes.is_empty,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.exporters.data import EventInfo, ExportData, NoteText, Session, ThemeData
+from app.models.attendee import FORMER_PARTICIPANT, OTHERS_LINE, PARTICIPANT, others_line
 
 # A list marker someone typed in front of an action: "- ", "* ", "• ", "1. ", "2) ".
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+")
@@ -134,7 +135,7 @@ def build_harvest(data: ExportData, *, names: bool) -> Harvest:
 def harvest_session(session: Session, *, names: bool) -> HarvestSession:
     topic, slot = session.topic, session.slot
     text = session.notes.text if session.notes else NoteText()
-    came_lines = lines_of(text.attendees_text)
+    came_lines = who_came(text.attendees_text)
     return HarvestSession(
         topic_id=topic.id,
         title=topic.title,
@@ -147,7 +148,7 @@ def harvest_session(session: Session, *, names: bool) -> HarvestSession:
         convener=session.convener_name if names else None,
         # Who came, as the notes say, is the better count: people move (the law of two feet), and not everyone
         # says "I'm going". Until someone writes it, the "I'm going" count is what there is.
-        came=len(came_lines) if came_lines else topic.going,
+        came=came_lines.count if came_lines.count else topic.going,
         came_from="notes" if came_lines else "going",
         key_points=text.key_points.strip(),
         actions=parse_actions(text.actions),
@@ -174,6 +175,40 @@ def parse_actions(text: str) -> tuple[Action, ...]:
                 continue
         actions.append(Action(what=line.strip(" —–-"), owner=None, line=line))
     return tuple(actions)
+
+
+@dataclass(frozen=True)
+class WhoCame:
+    """The notes' "who came" as a list: the names in it, and how many more came unnamed."""
+
+    names: tuple[str, ...]
+    others: int
+
+    @property
+    def count(self) -> int:
+        return len(self.names) + self.others
+
+    def lines(self) -> list[str]:
+        """One a line, the unnamed last: "and 3 others"."""
+        return [*self.names, *([others_line(self.others)] if self.others else [])]
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def who_came(text: str) -> WhoCame:
+    """Read "who came": a line is a name, except "a participant" or "a former participant" (someone not
+    listed by name, app/services/privacy.py) and "and 3 others", which count people without naming them."""
+    names, others = [], 0
+    for line in lines_of(text):
+        counted = OTHERS_LINE.fullmatch(line)
+        if counted:
+            others += int(counted.group(1))
+        elif line.casefold() in (PARTICIPANT, FORMER_PARTICIPANT):
+            others += 1
+        else:
+            names.append(line)
+    return WhoCame(names=tuple(names), others=others)
 
 
 def lines_of(text: str) -> list[str]:

@@ -16,7 +16,7 @@ from itertools import groupby
 
 from app.exporters.base import Export, file_name, slug_name, unique_names
 from app.exporters.data import ExportData, NoteText, Session
-from app.exporters.harvest import Harvest, HarvestSession, HarvestTheme, build_harvest
+from app.exporters.harvest import Harvest, HarvestSession, HarvestTheme, build_harvest, who_came
 
 CONTENT_TYPE = "application/zip"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -241,9 +241,11 @@ def _notes_sections(notes: NoteText) -> list[str]:
         lines += ["## Actions", ""]
         lines += [f"- {escape(line)}" for line in notes.actions.splitlines() if line.strip()]
         lines.append("")
-    if notes.attendees_text.strip():
+    came = who_came(notes.attendees_text)
+    if came:
+        # Names only of those who chose to be listed; the others counted ("and 3 others").
         lines += ["## Who came", ""]
-        lines += [f"- {escape(line)}" for line in notes.attendees_text.splitlines() if line.strip()]
+        lines += [f"- {escape(line)}" for line in came.lines()]
         lines.append("")
     if notes.continue_url.strip():
         lines += ["## Where it continues", "", _link(notes.continue_url.strip()), ""]

@@ -114,3 +114,9 @@ class EventPublic(SQLModel):
     topic_limit: int
     theme_required: bool
     harvest_published: bool
+
+
+class EventDelete(SQLModel):
+    """DELETE /api/events/{slug}: the slug typed again, so that no slip of a script deletes an event."""
+
+    confirm: Annotated[str, said(maxLength=60)] = ""

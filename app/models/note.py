@@ -117,8 +117,10 @@ class NotePublic(SQLModel):
     actions: str
     continue_url: str
     attendees_text: str
-    # The "I'm going" list, to start `attendees_text` from.
+    # The "I'm going" list, to start `attendees_text` from: the names of those who chose to be listed…
     going: list[str]
+    # …and how many others are going (app/services/privacy.py).
+    going_others: int = 0
     updated_at: datetime | None
     updated_by: str | None
     locked: bool

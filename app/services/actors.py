@@ -25,6 +25,9 @@ class Actor:
     forgotten: bool = False
     # The device holds the token of an attendee the facilitator banned: no joining again from it.
     banned: bool = False
+    # The device held the token of someone removed from the event (app/services/errors.py, Removed): the join
+    # page says so, once, in this sentence; the device may join again.
+    farewell: str | None = None
 
     @classmethod
     def facilitator(cls, event_id: int) -> Actor:

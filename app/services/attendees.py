@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendance, Attendee, Event, Topic, Vote, id_of
+from app.models import Attendance, Attendee, Event, Note, NoteRevision, Topic, Vote, id_of
 from app.models._base import utcnow
-from app.models.attendee import DISPLAY_NAME_MAX
+from app.models.attendee import DISPLAY_NAME_MAX, FORMER_PARTICIPANT, PARTICIPANT
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services import tokens
 from app.services.actors import FACILITATOR_NAME
 from app.services.changes import BoardChange, Written
-from app.services.errors import Banned, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from app.services.errors import AlreadyRemoved, Banned, InvalidInput, NotAllowed, NotAuthenticated, NotFound, Removed
 from app.services.lookups import get_event_by_id
+from app.services.privacy import listed_name
 from app.services.text import clean_line
 from app.services.topics import hide_topic
 
@@ -24,7 +25,7 @@ from app.services.topics import hide_topic
 RESERVED_NAMES = frozenset(
     name.casefold()
     for name in (FACILITATOR_NAME, "the facilitator", "facilitators", "organiser", "organizer", "admin", "Hallway",
-                 "a participant", "a former participant", "anonymous")
+                 PARTICIPANT, FORMER_PARTICIPANT, "anonymous")
 )  # fmt: skip
 
 
@@ -34,7 +35,10 @@ class Joined:
     token: str  # exists in clear only here: the device keeps it, we keep its hash
 
 
-def join_event(*, session: Session, event_id: int, display_name: str, join_code: str | None = None) -> Written[Joined]:
+def join_event(
+    *, session: Session, event_id: int, display_name: str, join_code: str | None = None, name_listed: bool = True
+) -> Written[Joined]:
+    """A newcomer, with the name others will see (or "a participant", when `name_listed` is False)."""
     event = get_event_by_id(session=session, event_id=event_id)
     name = clean_line(display_name, field="display_name", label="Your name", max_length=DISPLAY_NAME_MAX)
     if name.casefold() in RESERVED_NAMES:
@@ -46,7 +50,9 @@ def join_event(*, session: Session, event_id: int, display_name: str, join_code:
     if event.join_code and not tokens.join_codes_match(event.join_code, join_code):
         raise NotAllowed("That join code is not right. It is shown on the screen at the venue.")
     secret = tokens.new_secret()
-    attendee = Attendee(event_id=event_id, display_name=name, token_hash=tokens.hash_secret(secret))
+    attendee = Attendee(
+        event_id=event_id, display_name=name, token_hash=tokens.hash_secret(secret), name_listed=name_listed
+    )
     session.add(attendee)
     session.flush()
     # No live page lists who joined, so nothing is announced.
@@ -66,6 +72,8 @@ def authenticate(*, session: Session, event: Event, token: str | None) -> Attend
         raise NotAuthenticated("We don't recognise you in this event. Join with your name first.")
     if attendee.banned_at is not None:
         raise Banned()
+    if attendee.removed_at is not None:
+        raise Removed(by_facilitator=attendee.removed_by_facilitator)
     return attendee
 
 
@@ -83,6 +91,12 @@ def display_name_of(*, session: Session, event_id: int, attendee_id: int) -> str
 def banned_ids(*, session: Session, event_id: int) -> set[int]:
     """The event's banned attendees, for the facilitator's list of topics."""
     query = select(col(Attendee.id)).where(col(Attendee.event_id) == event_id, col(Attendee.banned_at).is_not(None))
+    return {attendee_id for attendee_id in exec_select(session, query).scalars() if attendee_id is not None}
+
+
+def removed_ids(*, session: Session, event_id: int) -> set[int]:
+    """The event's attendees removed ("forget me", or by the facilitator), for the facilitator's list of topics."""
+    query = select(col(Attendee.id)).where(col(Attendee.event_id) == event_id, col(Attendee.removed_at).is_not(None))
     return {attendee_id for attendee_id in exec_select(session, query).scalars() if attendee_id is not None}
 
 
@@ -123,3 +137,169 @@ def ban_attendee(*, session: Session, event_id: int, attendee_id: int) -> Writte
     session.exec(delete(Attendance).where(col(Attendance.attendee_id) == attendee_id))
     session.flush()
     return Written(BanResult(attendee=attendee, hidden_topic_ids=their_topics), change)
+
+
+# --- Privacy: the name switch, and "forget me" -------------------------------------------------------
+
+
+def _attendee_of(session: Session, event_id: int, attendee_id: int) -> Attendee:
+    attendee = session.get(Attendee, attendee_id)
+    if attendee is None or attendee.event_id != event_id:
+        raise NotFound("There is no such attendee in this event.")
+    return attendee
+
+
+def _active_topic_ids(session: Session, event_id: int, attendee_id: int) -> list[int]:
+    query = select(col(Topic.id)).where(
+        col(Topic.event_id) == event_id,
+        col(Topic.convener_id) == attendee_id,
+        col(Topic.status).in_(ACTIVE_TOPIC_STATUSES),
+    )
+    return [topic_id for topic_id in exec_select(session, query).scalars() if topic_id is not None]
+
+
+def _latest_saves_by(session: Session, attendee_id: int) -> list[Note]:
+    """The notes whose current text this attendee saved last: their `updated_by` names them."""
+    query = (
+        select(Note)
+        .join(
+            NoteRevision, (col(NoteRevision.note_id) == col(Note.id)) & (col(NoteRevision.version) == col(Note.version))
+        )
+        .where(col(NoteRevision.author_id) == attendee_id)
+    )
+    return list(exec_select(session, query).scalars())
+
+
+def _credit_latest_saves(session: Session, attendee_id: int, name: str) -> set[int]:
+    """Write `name` as who saved the notes this attendee saved last; the topics whose notes' line changed."""
+    changed = set()
+    for note in _latest_saves_by(session, attendee_id):
+        if note.updated_by != name:
+            note.updated_by = name
+            session.add(note)
+            changed.add(note.topic_id)
+    return changed
+
+
+def set_name_listed(*, session: Session, event_id: int, attendee_id: int, listed: bool) -> Written[Attendee]:
+    """The attendee's choice: their name on the lists others read, or "a participant" there.
+
+    The copies rendered for everyone are redrawn: the topics they convene (marketplace, wall, board) and the
+    "saved by" line of the notes they saved last, which is stored as everyone may read it.
+    """
+    attendee = _attendee_of(session, event_id, attendee_id)
+    if attendee.removed_at is not None:
+        raise Removed(by_facilitator=attendee.removed_by_facilitator)
+    if attendee.name_listed == listed:
+        return Written(attendee, None)
+    attendee.name_listed = listed
+    session.add(attendee)
+    shown = listed_name(attendee.display_name, listed=listed) or PARTICIPANT
+    notes_changed = _credit_latest_saves(session, attendee_id, shown)
+    session.flush()
+    topic_ids = _active_topic_ids(session, event_id, attendee_id)
+    if not topic_ids and not notes_changed:
+        return Written(attendee, None)
+    return Written(attendee, BoardChange.of(event_id, "attendee", topic_ids=topic_ids, notes_topic_ids=notes_changed))
+
+
+@dataclass(frozen=True)
+class RemoveResult:
+    attendee: Attendee
+    votes_removed: int
+    attendance_removed: int
+    topics_kept: int
+
+
+def remove_attendee(
+    *, session: Session, event_id: int, attendee_id: int, by_facilitator: bool = False
+) -> Written[RemoveResult]:
+    """Forget a person (at their request, or the facilitator's): their name becomes "a former participant" on
+    their row and on every notes revision they wrote, their dots and "I'm going"s are removed, and their token
+    is refused from now on with a sentence saying so (the phone may join again, as someone new).
+
+    What they made for others stays: their topics, credited to "a former participant" (withdrawing one first
+    takes it away), and their notes revisions, credited the same way, so that no text anyone wrote is lost.
+    In the notes' "who came" lists, a line that is exactly their name becomes "a former participant" too,
+    unless someone else in the event has the same name (then it may be theirs).
+    """
+    attendee = _attendee_of(session, event_id, attendee_id)
+    if attendee.removed_at is not None:
+        raise AlreadyRemoved(
+            "You have already removed yourself from this event."
+            if not by_facilitator
+            else "This attendee was already removed from the event: there is nothing of theirs left to remove."
+        )
+    old_name = attendee.display_name
+    voted = list(exec_select(session, select(col(Vote.topic_id)).where(col(Vote.attendee_id) == attendee_id)).scalars())
+    going = list(
+        exec_select(
+            session, select(col(Attendance.slot_id)).where(col(Attendance.attendee_id) == attendee_id)
+        ).scalars()
+    )
+    session.exec(delete(Vote).where(col(Vote.attendee_id) == attendee_id))
+    session.exec(delete(Attendance).where(col(Attendance.attendee_id) == attendee_id))
+    attendee.display_name = FORMER_PARTICIPANT
+    attendee.name_listed = True  # the name left is nobody's: hiding it would hide nothing
+    attendee.removed_at = utcnow()
+    attendee.removed_by_facilitator = by_facilitator
+    session.add(attendee)
+    for revision in exec_select(
+        session, select(NoteRevision).where(col(NoteRevision.author_id) == attendee_id)
+    ).scalars():
+        revision.author_name = FORMER_PARTICIPANT
+        session.add(revision)
+    notes_changed = _credit_latest_saves(session, attendee_id, FORMER_PARTICIPANT)
+    session.flush()
+    if not _name_taken(session, event_id, old_name):
+        notes_changed |= _forget_in_who_came(session, event_id, old_name)
+    topic_ids = _active_topic_ids(session, event_id, attendee_id)
+    session.flush()
+    change = BoardChange.of(
+        event_id, "attendee", topic_ids={*voted, *topic_ids}, slot_ids=going, notes_topic_ids=notes_changed
+    )
+    result = RemoveResult(
+        attendee=attendee, votes_removed=len(voted), attendance_removed=len(going), topics_kept=len(topic_ids)
+    )
+    return Written(result, change)
+
+
+def _name_taken(session: Session, event_id: int, name: str) -> bool:
+    """Whether someone still in the event goes by this name (case aside)."""
+    query = select(func.count()).where(
+        col(Attendee.event_id) == event_id,
+        col(Attendee.removed_at).is_(None),
+        func.lower(col(Attendee.display_name)) == name.lower(),
+    )
+    return bool(exec_select(session, query).scalar_one())
+
+
+def _forget_in_who_came(session: Session, event_id: int, name: str) -> set[int]:
+    """Replace the lines of the notes' "who came" that are exactly this name (a list marker aside)."""
+    changed: set[int] = set()
+    wanted = name.casefold()
+    notes = list(exec_select(session, select(Note).where(col(Note.event_id) == event_id)).scalars())
+    revisions = exec_select(
+        session,
+        select(NoteRevision)
+        .join(Note, col(Note.id) == col(NoteRevision.note_id))
+        .where(
+            col(Note.event_id) == event_id,
+            func.lower(col(NoteRevision.attendees_text)).contains(name.lower(), autoescape=True),
+        ),
+    ).scalars()
+    for row in [*notes, *revisions]:
+        text = row.attendees_text
+        lines = text.split("\n")
+        replaced = [_replace_line(line, wanted) for line in lines]
+        if replaced != lines:
+            row.attendees_text = "\n".join(replaced)
+            session.add(row)
+            if isinstance(row, Note):
+                changed.add(row.topic_id)
+    return changed
+
+
+def _replace_line(line: str, wanted: str) -> str:
+    marker = line[: len(line) - len(line.lstrip(" \t-*+•"))]
+    return marker + FORMER_PARTICIPANT if line[len(marker) :].strip().casefold() == wanted else line

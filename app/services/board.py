@@ -36,7 +36,7 @@ from app.services import announcements, themes, wall_setup
 from app.services.attendance import room_is_full
 from app.services.changes import board_version
 from app.services.lookups import get_event_by_id
-from app.services.privacy import shown_name
+from app.services.privacy import listed_name, shown_name
 
 TOP_COUNT = 12  # the most dotted topics the venue screen shows
 
@@ -305,11 +305,11 @@ def _active_topics(session: Session, event_id: int, theme_by_id: dict[int, Theme
     rows = (
         exec_select(
             session,
-            select(Topic, votes, col(Attendee.display_name))
+            select(Topic, votes, col(Attendee.display_name), col(Attendee.name_listed))
             .outerjoin(Vote, col(Vote.topic_id) == col(Topic.id))
             .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
             .where(col(Topic.event_id) == event_id, col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
-            .group_by(col(Topic.id), col(Attendee.display_name))
+            .group_by(col(Topic.id), col(Attendee.display_name), col(Attendee.name_listed))
             .order_by(votes.desc(), col(Topic.id).asc()),
         )
         .tuples()
@@ -321,13 +321,15 @@ def _active_topics(session: Session, event_id: int, theme_by_id: dict[int, Theme
             title=topic.title,
             description=topic.description,
             convener_id=topic.convener_id,
-            convener_name=name,
+            # The board is rendered once for everyone (the live pages, the venue screen, scripts): it never
+            # holds the name of someone who chose not to be listed (app/services/privacy.py).
+            convener_name=listed_name(name, listed=listed is not False),
             status=str(topic.status.value if hasattr(topic.status, "value") else topic.status),
             votes=count,
             created_at=topic.created_at,
             theme=theme_by_id.get(topic.theme_id) if topic.theme_id else None,
         )
-        for topic, count, name in rows
+        for topic, count, name, listed in rows
     ]
 
 

@@ -39,6 +39,18 @@ class Banned(NotAllowed):
         super().__init__(message)
 
 
+class Removed(NotAuthenticated):
+    """The token of someone removed from the event ("forget me", or the facilitator's removal): refused with a
+    sentence that says so; the device may join again, as someone new."""
+
+    def __init__(self, *, by_facilitator: bool = False) -> None:
+        who = "The facilitator removed you" if by_facilitator else "You removed yourself"
+        super().__init__(
+            f"{who} from this event: your name, dots and “I'm going”s are gone from it. "
+            "To take part again, join with your name."
+        )
+
+
 class PhaseClosed(NotAllowed):
     """Proposals or voting are closed for this event."""
 
@@ -69,6 +81,10 @@ class SlotNotForSessions(Conflict):
 
 class TopicLimitReached(Conflict):
     """The event holds as many topics as its facilitator allows."""
+
+
+class AlreadyRemoved(Conflict):
+    """Removing someone who was removed already: there is nothing left to remove."""
 
 
 class TopicNotActive(Conflict):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -154,6 +154,27 @@ def rotate_facilitator_key(*, session: Session, event_id: int) -> Written[str]:
     session.add(event)
     session.flush()
     return Written(key, None)  # no page shows the key
+
+
+def delete_event(*, session: Session, event_id: int, confirm: str | None) -> Written[str]:
+    """Delete the event and everything in it: people, topics, dots, the wall, notes and their history.
+
+    `confirm` must be the event's slug, typed again: nothing asks twice after this, and nothing brings it back
+    (the JSON export is the way to keep a copy). Every table below the event goes with it by its foreign key
+    (ON DELETE CASCADE); a topic's theme is let go of first, since that key cascades nowhere.
+    """
+    event = _load_for_update(session, event_id)
+    if (confirm or "").strip() != event.slug:
+        raise InvalidInput(
+            f"To delete this event, type its short name ({event.slug}) in confirm, exactly: "
+            "nothing of it can be brought back afterwards.",
+            field="confirm",
+        )
+    slug = event.slug
+    session.exec(update(Topic).where(col(Topic.event_id) == event_id).values(theme_id=None))
+    session.exec(delete(Event).where(col(Event.id) == event_id))
+    session.flush()
+    return Written(slug, None)  # no page of it is left to tell: each now answers 404
 
 
 def facilitator_key_matches(event: Event, key: str | None) -> bool:

@@ -35,6 +35,7 @@ from app.models.event import settings_of
 from app.services import themes as theme_service
 from app.services import topic_constraints, wall_setup
 from app.services.errors import NotFound
+from app.services.privacy import PARTICIPANT, listed_name
 
 CALENDAR_TOKEN = re.compile(r"(\d{1,10})-([A-Za-z0-9_-]{32})")
 
@@ -92,7 +93,10 @@ def load_export_data(
         .order_by(col(Attendance.attendee_id)),
     ).tuples():
         going[topic_id].append(attendee_id)
-    notes = _load_notes(session, event_id, with_revisions=with_revisions) if with_notes else {}
+    # Exports leave Hallway (printed, published, mailed): they carry names as lists rendered for everyone do,
+    # so whoever chose not to be listed is "a participant" in every one of them (app/services/privacy.py).
+    unlisted = {id_of(a): a.display_name for a in attendees if not a.name_listed}
+    notes = _load_notes(session, event_id, with_revisions=with_revisions, unlisted=unlisted) if with_notes else {}
     return ExportData(
         event=EventInfo(slug=event.slug, **settings_of(event)),
         rooms=tuple(
@@ -103,7 +107,12 @@ def load_export_data(
             for s in slots
         ),
         attendees=tuple(
-            AttendeeData(id=id_of(a), display_name=a.display_name, joined_at=_utc(a.created_at)) for a in attendees
+            AttendeeData(
+                id=id_of(a),
+                display_name=listed_name(a.display_name, listed=a.name_listed) or PARTICIPANT,
+                joined_at=_utc(a.created_at),
+            )
+            for a in attendees
         ),
         topics=tuple(
             TopicData(
@@ -145,8 +154,13 @@ def load_export_data(
     )
 
 
-def _load_notes(session: Session, event_id: int, *, with_revisions: bool = True) -> dict[int, NotesData]:
-    """topic id → its notes with every revision, oldest first (or none, without `with_revisions`)."""
+def _load_notes(
+    session: Session, event_id: int, *, with_revisions: bool = True, unlisted: dict[int, str] | None = None
+) -> dict[int, NotesData]:
+    """topic id → its notes with every revision, oldest first (or none, without `with_revisions`); the
+    `unlisted` attendees' names (id → name) read "a participant" in them, as authors and in "who came"."""
+    unlisted = unlisted or {}
+    hidden_lines = {name.casefold() for name in unlisted.values()}
     notes = list(exec_select(session, select(Note).where(col(Note.event_id) == event_id)).scalars())
     revisions: defaultdict[int, list[RevisionData]] = defaultdict(list)
     if notes and with_revisions:
@@ -162,9 +176,16 @@ def _load_notes(session: Session, event_id: int, *, with_revisions: bool = True)
                     version=revision.version,
                     kind=str(revision.kind),
                     base_version=revision.base_version,
-                    text=_text(revision),
-                    submitted={str(k): str(v) for k, v in revision.submitted.items()} if revision.submitted else None,
-                    author_name=revision.author_name,
+                    text=_text(revision, hidden_lines),
+                    submitted=(
+                        {
+                            str(k): _unlisted_lines(str(v), hidden_lines) if k == "attendees_text" else str(v)
+                            for k, v in revision.submitted.items()
+                        }
+                        if revision.submitted
+                        else None
+                    ),
+                    author_name=(PARTICIPANT if revision.author_id in unlisted else revision.author_name),
                     author_id=revision.author_id,
                     created_at=_utc(revision.created_at),
                 )
@@ -172,7 +193,7 @@ def _load_notes(session: Session, event_id: int, *, with_revisions: bool = True)
     return {
         note.topic_id: NotesData(
             version=note.version,
-            text=_text(note),
+            text=_text(note, hidden_lines),
             created_at=_utc(note.created_at),
             updated_at=_utc(note.updated_at),
             updated_by=note.updated_by,
@@ -182,14 +203,28 @@ def _load_notes(session: Session, event_id: int, *, with_revisions: bool = True)
     }
 
 
-def _text(fields: Note | NoteRevision) -> NoteText:
+def _text(fields: Note | NoteRevision, hidden_lines: set[str] | frozenset[str] = frozenset()) -> NoteText:
     return NoteText(
         body=fields.body,
         key_points=fields.key_points,
         actions=fields.actions,
         continue_url=fields.continue_url,
-        attendees_text=fields.attendees_text,
+        attendees_text=_unlisted_lines(fields.attendees_text, hidden_lines),
     )
+
+
+def _unlisted_lines(text: str, hidden: set[str] | frozenset[str]) -> str:
+    """The notes' "who came" (one name a line) with each line that is the name of someone not listed replaced
+    by "a participant": counted still, named no more. A listed person of the same name is hidden with them:
+    a line can't tell whose it is, and hiding one name too many is the mistake that does no harm."""
+    if not hidden or not text:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        body = line.lstrip(" \t-*+•")
+        if body.strip().casefold() in hidden:
+            lines[index] = line[: len(line) - len(body)] + PARTICIPANT
+    return "\n".join(lines)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -212,7 +247,7 @@ def attendee_of_calendar_token(*, session: Session, secret_key: str, event: Even
     if match is None:
         raise unknown
     attendee = session.get(Attendee, int(match.group(1)))
-    if attendee is None or attendee.event_id != event.id:
+    if attendee is None or attendee.event_id != event.id or attendee.removed_at is not None:
         raise unknown
     expected = _calendar_mac(secret_key, event.slug, id_of(attendee), attendee.token_hash)
     if not hmac.compare_digest(expected, match.group(2)):

@@ -48,12 +48,14 @@ from app.models import (
     id_of,
 )
 from app.models._base import utcnow
+from app.models.attendee import PARTICIPANT, others_line
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.note import FIELD_NAMES, MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
 from app.services.actors import FACILITATOR_NAME, Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from app.services.lookups import FACILITATOR_ONLY_STATUSES, get_event_by_id, get_readable_topic
+from app.services.privacy import Names, listed_name, reader_names
 from app.services.text import drop_invisible
 
 # NUL and the other C0 controls (tab and newline are kept) break PostgreSQL text, exports and terminals.
@@ -115,8 +117,9 @@ class NotesView:
     slot_label: str | None
     slot_starts_at: datetime | None
     convener_name: str | None
-    going: list[str]
+    going: list[str]  # the names of those going who chose to be listed (app/services/privacy.py)
     locked: bool
+    going_others: int = 0  # and how many more are going
 
     @property
     def version(self) -> int:
@@ -130,9 +133,15 @@ class NotesView:
         return str(getattr(self.note, name)) if self.note else ""
 
     @property
+    def going_list(self) -> list[str]:
+        """The "I'm going" list to start "who came" from: the listed names, then "and 3 others". Never a hidden
+        name, whoever reads: what is typed from it is saved for everyone to read."""
+        return [*self.going, *([others_line(self.going_others)] if self.going_others else [])]
+
+    @property
     def attendees_or_going(self) -> str:
         """Who came as written, or the "I'm going" list to start from."""
-        return self.value("attendees_text") or "\n".join(self.going)
+        return self.value("attendees_text") or "\n".join(self.going_list)
 
 
 @dataclass(frozen=True)
@@ -300,25 +309,35 @@ def get_notes(*, session: Session, event_id: int, topic_id: int, actor: Actor) -
         .where(col(Placement.topic_id) == topic_id),
     ).first()
     going: list[str] = []
+    others = 0
     if where is not None:
-        going = list(
-            exec_select(
-                session,
-                select(col(Attendee.display_name))
-                .join(Attendance, col(Attendance.attendee_id) == col(Attendee.id))
-                .where(col(Attendance.topic_id) == topic_id)
-                .order_by(col(Attendee.display_name)),
-            ).scalars()
-        )
+        for name, listed in exec_select(
+            session,
+            select(col(Attendee.display_name), col(Attendee.name_listed))
+            .join(Attendance, col(Attendance.attendee_id) == col(Attendee.id))
+            .where(col(Attendance.topic_id) == topic_id)
+            .order_by(col(Attendee.display_name)),
+        ).tuples():
+            shown = listed_name(name, listed=listed)
+            if shown == PARTICIPANT:
+                others += 1
+            else:
+                going.append(name)
     convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
+    names = reader_names(event, actor)
     return NotesView(
         topic=topic,
         note=note,
         room_name=where[0] if where else None,
         slot_label=where[1] if where else None,
         slot_starts_at=where[2] if where else None,
-        convener_name=convener.display_name if convener else FACILITATOR_NAME,
+        convener_name=(
+            names.name(convener.display_name, convener.id, listed=convener.name_listed)
+            if convener
+            else FACILITATOR_NAME
+        ),
         going=going,
+        going_others=others,
         locked=event.notes_locked,
     )
 
@@ -352,20 +371,25 @@ def _no_version(session: Session, note: Note | None, version: int) -> NotFound:
     """The answer for a version that is no revision, naming the one it was folded into if it was."""
     later = _revision_after(session, note, version) if note and 0 < version <= _latest_number(session, note) else None
     if later is not None and later.kind == RevisionKind.save:
+        author = session.get(Attendee, later.author_id) if later.author_id is not None else None
+        who = listed_name(later.author_name, listed=author.name_listed if author else True)
         return NotFound(
             f"Version {version} was folded into version {later.version}: "
-            f"{later.author_name} saved again soon after, and one revision keeps the last text of those saves."
+            f"{who} saved again soon after, and one revision keeps the last text of those saves."
         )
     return NotFound(f"These notes have no version {version}.")
 
 
-def editors(revisions: list[NoteRevision]) -> list[Editor]:
-    """Who has edited, most recent first, with how many revisions."""
+def editors(revisions: list[NoteRevision], names: Names | None = None) -> list[Editor]:
+    """Who has edited, most recent first, with how many revisions; each name as `names` lets its reader see
+    it (those who read "a participant" are counted together under it)."""
     seen: dict[str, Editor] = {}
     for revision in revisions:
-        earlier = seen.get(revision.author_name)
-        seen[revision.author_name] = Editor(
-            name=revision.author_name,
+        name = names.name(revision.author_name, revision.author_id) if names else revision.author_name
+        name = name or revision.author_name
+        earlier = seen.get(name)
+        seen[name] = Editor(
+            name=name,
             revisions=(earlier.revisions if earlier else 0) + 1,
             last_at=revision.created_at,
         )
@@ -479,7 +503,7 @@ def save_notes(
     save a revision of its own. `now` is the time of the save (the clock, unless a test sets it).
     """
     now = now or utcnow()
-    author = _author(actor, event_id)
+    author = _author(session, actor, event_id)
     cleaned = clean_input(data)
     _, note = _open_for_writing(session, event_id, topic_id, actor)
     latest = _latest_number(session, note) if note else 0
@@ -546,7 +570,7 @@ def restore_revision(
     *, session: Session, event_id: int, topic_id: int, actor: Actor, version: int
 ) -> Written[SaveResult]:
     """Make an earlier revision's text the notes again, as a new `restore` revision."""
-    author = _author(actor, event_id)
+    author = _author(session, actor, event_id)
     _, note = _open_for_writing(session, event_id, topic_id, actor)
     old = _revision(session, note, version) if note else None
     if note is None or old is None:
@@ -573,14 +597,17 @@ def restore_revision(
 class _Author:
     name: str
     attendee_id: int | None
+    listed: bool = True  # the attendee's choice: the notes' "saved by" line says "a participant" otherwise
 
 
-def _author(actor: Actor, event_id: int) -> _Author:
+def _author(session: Session, actor: Actor, event_id: int) -> _Author:
     """Who a revision is credited to: the attendee by their name, else the facilitator; a visitor is refused."""
     actor.check_in(event_id)
     if actor.author_name is None:
         raise NotAuthenticated("Join the event first to write in these notes.")
-    return _Author(name=actor.author_name, attendee_id=actor.attendee_id)
+    attendee = session.get(Attendee, actor.attendee_id) if actor.attendee_id is not None else None
+    listed = attendee.name_listed if attendee is not None else True
+    return _Author(name=actor.author_name, attendee_id=actor.attendee_id, listed=listed)
 
 
 def _written(event_id: int, result: SaveResult) -> Written[SaveResult]:
@@ -675,7 +702,9 @@ def _apply(note: Note, fields: Fields, revision: NoteRevision, author: _Author, 
     _set_fields(note, fields)
     note.version = revision.version
     note.updated_at = now
-    note.updated_by = author.name
+    # Stored as everyone may read it: the "saved by" line goes to every open notes page in one copy
+    # (app/realtime/notes_view.py). The revision keeps the author's own name, shown by app/services/privacy.py.
+    note.updated_by = listed_name(author.name, listed=author.listed) or author.name
 
 
 # --- Diffs ------------------------------------------------------------------------------------------

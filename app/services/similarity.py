@@ -574,7 +574,7 @@ def _views(session: Session, event_id: int, ids: Collection[int]) -> dict[int, T
         return {}
     rows = exec_select(
         session,
-        select(Topic, func.count(col(Vote.id)), col(Attendee.display_name))
+        select(Topic, func.count(col(Vote.id)), col(Attendee.display_name), col(Attendee.name_listed))
         .outerjoin(Vote, col(Vote.topic_id) == col(Topic.id))
         .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
         .where(
@@ -582,6 +582,10 @@ def _views(session: Session, event_id: int, ids: Collection[int]) -> dict[int, T
             col(Topic.id).in_(list(ids)),
             col(Topic.status).in_(ACTIVE_TOPIC_STATUSES),
         )
-        .group_by(col(Topic.id), col(Attendee.display_name)),
+        .group_by(col(Topic.id), col(Attendee.display_name), col(Attendee.name_listed)),
     ).tuples()
-    return {id_of(topic): TopicView(topic=topic, votes=votes, convener_name=name) for topic, votes, name in rows}
+    # The convener's choice comes along: whoever reads these names goes through app/services/privacy.py.
+    return {
+        id_of(topic): TopicView(topic=topic, votes=votes, convener_name=name, convener_listed=listed is not False)
+        for topic, votes, name, listed in rows
+    }

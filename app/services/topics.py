@@ -19,6 +19,7 @@ from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicLimitReached, TopicNotActive
 from app.services.lookups import get_active_topic, get_event_by_id, get_readable_topic, get_topic
 from app.services.placements import unplace_topics
+from app.services.privacy import listed_name
 from app.services.text import clean_line, clean_text
 from app.services.themes import check_theme_given, checked_theme_id
 
@@ -35,11 +36,18 @@ UNCHANGED = _Unchanged()
 
 @dataclass(frozen=True)
 class TopicView:
-    """A topic as people see it in lists: with its vote count and its convener's name."""
+    """A topic as people see it in lists: with its vote count and its convener's name (as they gave it: the
+    facilitator's lists show it; whatever others read goes through app/services/privacy.py)."""
 
     topic: Topic
     votes: int
     convener_name: str | None
+    convener_listed: bool = True
+
+    @property
+    def listed_convener_name(self) -> str | None:
+        """The convener's name as lists rendered for everyone carry it (the marketplace and its live feed)."""
+        return listed_name(self.convener_name, listed=self.convener_listed)
 
 
 def propose_topic(
@@ -230,11 +238,11 @@ def list_topics(
     (a theme's id, or "none": the topics in no theme)."""
     votes = func.count(col(Vote.id)).label("votes")
     query = (
-        select(Topic, votes, col(Attendee.display_name))
+        select(Topic, votes, col(Attendee.display_name), col(Attendee.name_listed))
         .outerjoin(Vote, col(Vote.topic_id) == col(Topic.id))
         .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
         .where(col(Topic.event_id) == event_id)
-        .group_by(col(Topic.id), col(Attendee.display_name))
+        .group_by(col(Topic.id), col(Attendee.display_name), col(Attendee.name_listed))
     )
     if not include_retired:
         query = query.where(col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
@@ -256,7 +264,10 @@ def list_topics(
         else [votes.desc(), col(Topic.id).asc()]
     )
     rows = exec_select(session, query.order_by(*order)).tuples().all()
-    return [TopicView(topic=topic, votes=count, convener_name=name) for topic, count, name in rows]
+    return [
+        TopicView(topic=topic, votes=count, convener_name=name, convener_listed=listed is not False)
+        for topic, count, name, listed in rows
+    ]
 
 
 def get_topic_view(*, session: Session, event_id: int, topic_id: int, actor: Actor) -> TopicView:
@@ -265,7 +276,12 @@ def get_topic_view(*, session: Session, event_id: int, topic_id: int, actor: Act
     topic = get_readable_topic(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     votes = exec_select(session, select(func.count(col(Vote.id))).where(col(Vote.topic_id) == topic_id)).scalar_one()
     convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
-    return TopicView(topic=topic, votes=votes, convener_name=convener.display_name if convener else None)
+    return TopicView(
+        topic=topic,
+        votes=votes,
+        convener_name=convener.display_name if convener else None,
+        convener_listed=convener.name_listed if convener else True,
+    )
 
 
 def _retired(event_id: int, topic_id: int) -> BoardChange:

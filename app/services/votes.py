@@ -12,7 +12,15 @@ from app.models import Attendee, Event, Topic, Vote
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services.changes import BoardChange, Written
-from app.services.errors import Banned, BudgetSpent, NotAuthenticated, NotFound, PhaseClosed, TopicNotActive
+from app.services.errors import (
+    Banned,
+    BudgetSpent,
+    NotAuthenticated,
+    NotFound,
+    PhaseClosed,
+    Removed,
+    TopicNotActive,
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,8 @@ def _build_vote_state_query() -> Select[tuple[int, bool, int, str | None, int, b
     # Banned is read here, not only when the token is checked: the vote path trusts a cache of tokens
     # (app/deps.py, KnownAttendees) that another worker's ban does not reach.
     banned = col(Attendee.banned_at).is_not(None)
+    removed = col(Attendee.removed_at).is_not(None)
+    by_facilitator = col(Attendee.removed_by_facilitator)
     return (
         select(
             col(Event.id),
@@ -138,6 +148,8 @@ def _build_vote_state_query() -> Select[tuple[int, bool, int, str | None, int, b
             has_dot,
             votes,
             banned,
+            removed,
+            by_facilitator,
         )
         .join(Attendee, col(Attendee.event_id) == col(Event.id))
         .where(col(Attendee.id) == attendee_id)
@@ -170,6 +182,8 @@ def _vote_state(session: Session, attendee_id: int, topic_id: int) -> _VoteState
         raise NotAuthenticated("We don't know you in this event any more. Please join again.")
     if row[7]:
         raise Banned()
+    if row[8]:
+        raise Removed(by_facilitator=bool(row[9]))
     return _VoteState(
         event_id=row[0],
         voting_open=bool(row[1]),

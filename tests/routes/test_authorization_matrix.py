@@ -115,7 +115,7 @@ class World:
     second_slot: int
     spare_slot: int  # empty: changed, removed, placed into
     calendar_token: str  # the attendee's private calendar feed
-    attendee: int  # Ada, the attendee caller: the one banned
+    attendee: int  # Ada, the attendee caller: the one banned, or removed
     theme: int  # the topic's theme: renamed, removed
     facilitator_key: str  # what the facilitator link carries after its #
 
@@ -174,6 +174,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/events/{slug}"): Case(Policy.PUBLIC),
     ("PATCH", "/api/events/{slug}"): Case(Policy.FACILITATOR, json=lambda w: {"name": "The Hall"}),
     ("POST", "/api/events/{slug}/facilitator-key"): Case(Policy.FACILITATOR),
+    ("DELETE", "/api/events/{slug}"): Case(Policy.FACILITATOR, json=lambda w: {"confirm": SLUG}),
     ("GET", "/api/events/{slug}/themes"): Case(Policy.PUBLIC),
     ("POST", "/api/events/{slug}/themes"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Data", "mark": "moon"}),
     ("PATCH", "/api/events/{slug}/themes/{theme_id}"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Care"}),
@@ -194,6 +195,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     # --- The API: attendees, topics, votes ---
     ("POST", "/api/events/{slug}/attendees"): Case(Policy.PUBLIC, json=lambda w: {"display_name": "Newcomer"}),
     ("GET", "/api/events/{slug}/me"): Case(Policy.ATTENDEE),
+    ("PATCH", "/api/events/{slug}/me"): Case(Policy.ATTENDEE, json=lambda w: {"name_listed": False}),
+    ("DELETE", "/api/events/{slug}/attendees/me"): Case(Policy.ATTENDEE),
+    ("DELETE", "/api/events/{slug}/attendees/{attendee_id}"): Case(Policy.FACILITATOR),
     ("GET", "/api/events/{slug}/me/calendar"): Case(Policy.ATTENDEE),
     ("GET", "/api/events/{slug}/topics"): Case(Policy.PUBLIC),
     ("POST", "/api/events/{slug}/topics"): Case(Policy.KNOWN, json=lambda w: {"title": "Open questions"}),
@@ -235,6 +239,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/topics/{topic_id}/withdraw"): Case(Policy.CONVENER, form=lambda w: {"confirmed": "yes"}),
     ("GET", "/e/{slug}/similar"): Case(Policy.ATTENDEE, query=lambda w: {"title": "Remote work"}, across=False),
     ("GET", "/e/{slug}/qr.svg"): Case(Policy.PUBLIC),
+    ("GET", "/e/{slug}/privacy"): Case(Policy.ATTENDEE),
+    ("POST", "/e/{slug}/privacy"): Case(Policy.ATTENDEE, form=lambda w: {"name_listed": "no"}),
+    ("POST", "/e/{slug}/privacy/remove"): Case(Policy.ATTENDEE, form=lambda w: {"confirmed": "yes"}),
     # --- Pages: the venue screen and the wall ---
     ("GET", "/e/{slug}/board"): Case(Policy.PUBLIC),
     ("GET", "/e/{slug}/board/now"): Case(Policy.PUBLIC),
@@ -271,6 +278,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     # Whoever holds the key becomes the facilitator: the key is the permission (a wrong one: tests/routes/test_facilitator_key.py).
     ("POST", "/e/{slug}/facilitate/enter"): Case(Policy.PUBLIC, form=lambda w: {"key": w.facilitator_key}, writes=False, across=False),
     ("POST", "/e/{slug}/facilitate/attendees/{attendee_id}/ban"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
+    ("POST", "/e/{slug}/facilitate/attendees/{attendee_id}/remove"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
+    ("POST", "/e/{slug}/facilitate/delete"): Case(Policy.FACILITATOR, form=lambda w: {"confirm": SLUG}),
     ("POST", "/e/{slug}/facilitate/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, form=lambda w: {"into_topic_id": str(w.other_topic)}),
     ("GET", "/e/{slug}/facilitate/topics/{topic_id}/merge-candidates"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, query=lambda w: {"into": "remote"}),
     ("POST", "/e/{slug}/facilitate/duplicates/merge"): Case(Policy.FACILITATOR, form=lambda w: {"merge_from": str(w.duplicate), "merge_into": str(w.other_topic)}),
@@ -584,7 +593,7 @@ def test_route_answers_each_caller(stage: Stage, key: tuple[str, str], caller: C
 
 
 # The path parameters that name a row of one event. A body names rows when it is built from the world's ids.
-ROW_PARAMS = {"topic_id", "room_id", "slot_id", "token"}
+ROW_PARAMS = {"topic_id", "room_id", "slot_id", "token", "attendee_id"}
 PROBE_ID = 987_654_321
 PROBE = World(**{f.name: PROBE_ID for f in fields(World)})
 

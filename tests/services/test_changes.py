@@ -191,6 +191,16 @@ CASES: dict[str, Case] = {
         # Ada's topics leave the marketplace and the wall (she had no dots or "I'm going" to take back).
         _change(d, "attendee").merge(_change(d, "topic", topic_ids={d.placed_id, d.loose_id}, wall=True)),
     ),
+    "attendees.set_name_listed": lambda s, d: (
+        attendees.set_name_listed(session=s, event_id=d.id, attendee_id=d.ada.id, listed=False),
+        # Her name leaves the topics she convenes, wherever they are shown (she saved no notes).
+        _change(d, "attendee", topic_ids={d.placed_id, d.loose_id}),
+    ),
+    "attendees.remove_attendee": lambda s, d: (
+        attendees.remove_attendee(session=s, event_id=d.id, attendee_id=d.ada.id),
+        # Her topics stay, credited to "a former participant" (she had no dots or "I'm going" to take back).
+        _change(d, "attendee", topic_ids={d.placed_id, d.loose_id}),
+    ),
     "attendees.join_event": lambda s, d: (
         attendees.join_event(session=s, event_id=d.id, display_name="Bo"),
         None,  # nobody's page lists who joined
@@ -198,6 +208,10 @@ CASES: dict[str, Case] = {
     "events.create_event": lambda s, d: (
         events.create_event(session=s, name="Another", timezone="UTC", date=EVENT_DATE),
         None,  # nobody has it open yet
+    ),
+    "events.delete_event": lambda s, d: (
+        events.delete_event(session=s, event_id=d.id, confirm=d.event.slug),
+        None,  # no page of it is left to tell: each answers 404
     ),
     "events.update_event": lambda s, d: (
         events.update_event(session=s, event_id=d.id, update=EventUpdate(voting_open=False)),

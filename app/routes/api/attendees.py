@@ -1,4 +1,8 @@
-"""Joining an event."""
+"""Attendees: joining an event, what one says about themselves, and leaving it ("forget me").
+
+`DELETE …/attendees/me` is declared before `DELETE …/attendees/{attendee_id}`: routes match in order, and
+"me" would otherwise be read (and refused) as an id.
+"""
 
 from typing import Any
 
@@ -15,7 +19,7 @@ from app.deps import (
     join_counting_wrong_codes,
 )
 from app.models import id_of
-from app.models.attendee import AttendeeBanned, AttendeeCreate, AttendeeJoined
+from app.models.attendee import AttendeeBanned, AttendeeCreate, AttendeeJoined, AttendeeRemoved, AttendeeUpdate
 from app.routes.api.answers import answers
 from app.services import attendance, attendees, votes
 
@@ -34,13 +38,22 @@ async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: 
         request,
         lambda: writer.run(
             lambda s: attendees.join_event(
-                session=s, event_id=id_of(event), display_name=body.display_name, join_code=body.join_code
+                session=s,
+                event_id=id_of(event),
+                display_name=body.display_name,
+                join_code=body.join_code,
+                name_listed=body.name_listed,
             )
         ),
     )
     # The server knows the token it just issued: the attendee's first vote needs no database read.
     request.app.state.known_attendees.remember(event.slug, joined.attendee)
-    return AttendeeJoined(id=id_of(joined.attendee), display_name=joined.attendee.display_name, token=joined.token)
+    return AttendeeJoined(
+        id=id_of(joined.attendee),
+        display_name=joined.attendee.display_name,
+        name_listed=joined.attendee.name_listed,
+        token=joined.token,
+    )
 
 
 @router.get("/events/{slug}/me", responses=answers(401, 404))
@@ -50,6 +63,7 @@ def me(event: EventDep, attendee: ApiAttendee, session: SessionDep) -> dict[str,
     return {
         "id": attendee.id,
         "display_name": attendee.display_name,
+        "name_listed": attendee.name_listed,
         "votes_left": held.left,
         "voted_topic_ids": sorted(held.voted),
         "going": {
@@ -73,3 +87,53 @@ async def ban(
         banned=True,
         hidden_topic_ids=list(banned.hidden_topic_ids),
     )
+
+
+@router.patch("/events/{slug}/me", responses=answers(401, 404, 409, 400, 413))
+async def update_me(body: AttendeeUpdate, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> dict[str, Any]:
+    """Say whether others read your name on their lists (`name_listed`), or "a participant" there. The
+    facilitator still sees your name, and so do you."""
+    event_id, attendee_id = id_of(event), id_of(attendee)
+    listed = attendee.name_listed if body.name_listed is None else body.name_listed
+    changed = await writer.run(
+        lambda s: attendees.set_name_listed(session=s, event_id=event_id, attendee_id=attendee_id, listed=listed)
+    )
+    return {"id": attendee_id, "display_name": changed.display_name, "name_listed": changed.name_listed}
+
+
+def _removed(result: attendees.RemoveResult) -> AttendeeRemoved:
+    return AttendeeRemoved(
+        id=id_of(result.attendee),
+        display_name=result.attendee.display_name,
+        removed=True,
+        votes_removed=result.votes_removed,
+        attendance_removed=result.attendance_removed,
+        topics_kept=result.topics_kept,
+    )
+
+
+@router.delete("/events/{slug}/attendees/me", responses=answers(401, 404, 409))
+async def forget_me(request: Request, event: EventDep, attendee: ApiAttendee, writer: WriterDep) -> AttendeeRemoved:
+    """Forget me: your name is replaced by "a former participant" (on your topics and notes revisions too),
+    your dots and "I'm going"s are removed, and this token is refused from now on. Your topics stay on offer
+    unless you withdraw them first. Sent again with the same token: 401, saying you removed yourself."""
+    event_id, attendee_id = id_of(event), id_of(attendee)
+    removed = await writer.run(
+        lambda s: attendees.remove_attendee(session=s, event_id=event_id, attendee_id=attendee_id)
+    )
+    request.app.state.known_attendees.forget(attendee_id)
+    return _removed(removed)
+
+
+@router.delete("/events/{slug}/attendees/{attendee_id}", responses=answers(401, 403, 404, 409))
+async def remove(
+    request: Request, attendee_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep
+) -> AttendeeRemoved:
+    """The facilitator removes someone the same way (at their request, say, by mail): name replaced, dots and
+    attendance removed, token refused. Unlike a ban, the person may join again. Twice: 409."""
+    event_id = id_of(event)
+    removed = await writer.run(
+        lambda s: attendees.remove_attendee(session=s, event_id=event_id, attendee_id=attendee_id, by_facilitator=True)
+    )
+    request.app.state.known_attendees.forget(attendee_id)
+    return _removed(removed)

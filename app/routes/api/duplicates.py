@@ -10,6 +10,7 @@ from app.models.topic import DuplicatePairPublic, NotDuplicateCreate
 from app.routes.api.answers import answers
 from app.routes.api.topics import topic_public
 from app.services import similarity
+from app.services.privacy import reader_names
 
 router = APIRouter(tags=["topics"])
 
@@ -17,16 +18,17 @@ router = APIRouter(tags=["topics"])
 @router.get("/events/{slug}/duplicates", responses=answers(401, 403, 404))
 def list_duplicates(
     event: EventDep,
-    _: ApiFacilitator,
+    actor: ApiFacilitator,
     session: SessionDep,
     limit: int = Query(default=20, ge=1, le=100, description="at most this many pairs"),
 ) -> list[DuplicatePairPublic]:
     """Pairs of live topics that look like one conversation, most likely first, with the suggested merge (the
     one with fewer dots into the one with more); pairs said not to be duplicates are left out."""
+    names = reader_names(event, actor)  # the facilitator's: every convener by name
     return [
         DuplicatePairPublic(
-            topic=topic_public(pair.topic),
-            other=topic_public(pair.other),
+            topic=topic_public(pair.topic, names),
+            other=topic_public(pair.other, names),
             score=pair.score,
             merge_from_id=id_of(pair.merge_from.topic),
             merge_into_id=id_of(pair.merge_into.topic),

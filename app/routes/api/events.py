@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
-from app.deps import AdminDep, ApiFacilitator, EventDep, RowId, SessionDep, SettingsDep, WriterDep
+from app.deps import AdminDep, ApiFacilitator, EventDep, RowId, SessionDep, SettingsDep, WriterDep, forget_event
 from app.models import Event, Room, Slot, id_of
-from app.models.event import EventCreate, EventPublic, EventUpdate
+from app.models.event import EventCreate, EventDelete, EventPublic, EventUpdate
 from app.models.room import RoomCreate, RoomPublic, RoomUpdate
 from app.models.slot import SlotCreate, SlotPublic, SlotUpdate
 from app.routes.api.answers import answers
@@ -48,6 +48,19 @@ async def update_event(body: EventUpdate, event: EventDep, _: ApiFacilitator, wr
     """Switch phases, change the dot budget, set or clear the join code (null clears it)."""
     updated = await writer.run(lambda s: events.update_event(session=s, event_id=id_of(event), update=body))
     return {**event_public(updated).model_dump(), "join_code": updated.join_code}
+
+
+@router.delete("/events/{slug}", responses=answers(401, 403, 404, 409, 400, 413))
+async def delete_event(
+    request: Request, body: EventDelete, event: EventDep, _: ApiFacilitator, writer: WriterDep
+) -> dict[str, Any]:
+    """Delete the event and everything about everyone in it, for good: send `{"confirm": "<slug>"}` (the slug
+    typed again). Download the JSON export first (`GET …/export?format=json`) to keep a copy. Afterwards every
+    page and API address of the slug answers 404."""
+    event_id, slug = id_of(event), event.slug
+    await writer.run(lambda s: events.delete_event(session=s, event_id=event_id, confirm=body.confirm))
+    forget_event(request.app, slug)
+    return {"slug": slug, "deleted": True}
 
 
 @router.post(

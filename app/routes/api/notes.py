@@ -24,7 +24,7 @@ from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSav
 from app.routes.api.answers import answers
 from app.services import notes
 from app.services.notes import NoteInput, SaveResult
-from app.services.privacy import names_shown, shown_name
+from app.services.privacy import Names, names_for, names_shown, shown_name
 
 router = APIRouter(tags=["notes"])
 
@@ -38,15 +38,17 @@ def notes_public(view: notes.NotesView, *, names: bool = True) -> NotePublic:
         version=view.version,
         **{name: view.value(name) for name in FIELD_NAMES},
         going=view.going if names else [],
+        going_others=view.going_others if names else 0,
         updated_at=note.updated_at if note and note.version else None,
         updated_by=shown_name(note.updated_by, shown=names) if note and note.version else None,
         locked=view.locked,
     )
 
 
-def revision_public(revision: NoteRevision, *, names: bool = True) -> NoteRevisionPublic:
+def revision_public(revision: NoteRevision, names: Names) -> NoteRevisionPublic:
+    """A revision as this reader may see it: its author named, or "a participant" (app/services/privacy.py)."""
     public = NoteRevisionPublic.model_validate(revision)
-    return public if names else public.model_copy(update={"author_name": shown_name(public.author_name, shown=False)})
+    return public.model_copy(update={"author_name": names.name(revision.author_name, revision.author_id)})
 
 
 @router.get("/events/{slug}/topics/{topic_id}/notes", responses=answers(401, 404))
@@ -126,7 +128,8 @@ def conflict_answer(result: SaveResult, view: notes.NotesView, base_version: int
 def list_revisions(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> list[NoteRevisionPublic]:
     """Every revision, oldest first: saves, merges, conflicts kept aside, restores."""
     revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
-    return [revision_public(r, names=names_shown(event, actor)) for r in revisions]
+    names = names_for(session=session, event=event, reader=actor)
+    return [revision_public(r, names) for r in revisions]
 
 
 @router.get("/events/{slug}/topics/{topic_id}/notes/revisions/{version}", responses=answers(401, 404))
@@ -136,7 +139,7 @@ def get_revision(
     revision = notes.get_revision(
         session=session, event_id=id_of(event), topic_id=topic_id, actor=actor, version=version
     )
-    return revision_public(revision, names=names_shown(event, actor))
+    return revision_public(revision, names_for(session=session, event=event, reader=actor))
 
 
 @router.post(

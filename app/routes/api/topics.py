@@ -35,14 +35,15 @@ from app.routes.api.answers import answers
 from app.services import similarity, topics
 from app.services.actors import Actor
 from app.services.changes import Written
-from app.services.privacy import names_shown, shown_name
+from app.services.privacy import Names, reader_names
 from app.services.topics import TopicView
 
 router = APIRouter(tags=["topics"])
 
 
-def topic_public(view: TopicView, *, names: bool = True) -> TopicPublic:
-    name = shown_name(view.convener_name, shown=names)
+def topic_public(view: TopicView, names: Names) -> TopicPublic:
+    """A topic as this reader may read it: its convener named or "a participant" (app/services/privacy.py)."""
+    name = names.name(view.convener_name, view.topic.convener_id, listed=view.convener_listed)
     return TopicPublic.model_validate(view.topic, update={"votes": view.votes, "convener_name": name})
 
 
@@ -56,8 +57,8 @@ def list_topics(
 ) -> list[TopicPublic]:
     """The marketplace: every topic still on offer with its vote count."""
     views = topics.list_topics(session=session, event_id=id_of(event), sort=sort, search=q)
-    names = names_shown(event, reader)
-    return [topic_public(v, names=names) for v in views]
+    names = reader_names(event, reader)
+    return [topic_public(v, names) for v in views]
 
 
 # Before /topics/{topic_id}: "similar" is not a topic's id.
@@ -70,9 +71,9 @@ def similar_topics(
 ) -> list[SimilarTopicPublic]:
     """Topics that look like the same conversation as `title`, most similar first; `[]` when none does. A
     suggestion only: nothing is refused for looking similar."""
-    names = names_shown(event, reader)
+    names = reader_names(event, reader)
     return [
-        SimilarTopicPublic.model_validate(topic_public(found.view, names=names).model_dump() | {"score": found.score})
+        SimilarTopicPublic.model_validate(topic_public(found.view, names).model_dump() | {"score": found.score})
         for found in similarity.similar_topics(session=session, event_id=id_of(event), title=title)
     ]
 
@@ -81,7 +82,7 @@ def similar_topics(
 def get_topic(topic_id: RowId, event: EventDep, actor: ApiActor, session: SessionDep) -> TopicPublic:
     """One topic with its dots; a hidden or merged one answers 404 but to the facilitator."""
     view = topics.get_topic_view(session=session, event_id=id_of(event), topic_id=topic_id, actor=actor)
-    return topic_public(view, names=names_shown(event, actor))
+    return topic_public(view, reader_names(event, actor))
 
 
 @router.post(
@@ -172,7 +173,11 @@ async def _viewed(writer: RequestWriter, actor: Actor, work: Callable[[Session],
             topics.get_topic_view(session=session, event_id=topic.event_id, topic_id=id_of(topic), actor=actor)
         )
 
-    return topic_public(await writer.run(write_and_view))
+    # The writer is its convener or the facilitator: a reader who sees the convener's own name.
+    return topic_public(
+        await writer.run(write_and_view),
+        Names(joined=True, reader_id=actor.attendee_id, facilitator=actor.is_facilitator),
+    )
 
 
 def _retired_public(topic: Topic) -> TopicPublic:

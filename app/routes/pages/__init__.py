@@ -6,8 +6,20 @@ place); with htmx, only the changed fragment (a file of templates/partials/) is 
 
 from fastapi import APIRouter
 
-from app.routes.pages import attendee, board, constraints, export, facilitator, harvest, home, notes, schedule, similar
+from app.routes.pages import (
+    attendee,
+    board,
+    constraints,
+    export,
+    facilitator,
+    harvest,
+    home,
+    notes,
+    privacy,
+    schedule,
+    similar,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (home, attendee, board, facilitator, similar, notes, harvest, constraints, schedule, export):
+for module in (home, attendee, privacy, board, facilitator, similar, notes, harvest, constraints, schedule, export):
     router.include_router(module.router)

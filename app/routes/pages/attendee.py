@@ -208,7 +208,12 @@ def marketplace(visit: VisitDep, listing: ListingDep) -> Response:
     request, visitor = visit.request, visit.visitor
     attendee = visit.session.get(Attendee, visitor.attendee_id) if visitor.attendee_id is not None else None
     if attendee is None:
-        context = {"event": visit.event, "forgotten": visitor.forgotten, "banned": visitor.banned}
+        context = {
+            "event": visit.event,
+            "forgotten": visitor.forgotten,
+            "banned": visitor.banned,
+            "farewell": visitor.farewell,
+        }
         response = render(request, "pages/join.html", context, status_code=403 if visitor.banned else 200)
     else:
         market = visit.extend(Market, attendee=attendee, listing=listing)
@@ -233,8 +238,10 @@ async def join(
     writer: WriterDep,
     display_name: FormText = "",
     join_code: FormText = "",
+    hide_name: FormText = "",
 ) -> Response:
     event_id = id_of(event)
+    listed = not hide_name
     try:
         if visitor.banned:
             raise Banned()
@@ -242,7 +249,11 @@ async def join(
             request,
             lambda: writer.run(
                 lambda s: attendees.join_event(
-                    session=s, event_id=event_id, display_name=display_name, join_code=join_code or None
+                    session=s,
+                    event_id=event_id,
+                    display_name=display_name,
+                    join_code=join_code or None,
+                    name_listed=listed,
                 )
             ),
         )
@@ -251,7 +262,13 @@ async def join(
         page_error = PageError(
             at="join", message=error.message, field="join_code" if wrong_code else getattr(error, "field", None)
         )
-        ctx = {"event": event, "error": page_error, "display_name": display_name, "join_code": join_code}
+        ctx = {
+            "event": event,
+            "error": page_error,
+            "display_name": display_name,
+            "join_code": join_code,
+            "hide_name": bool(hide_name),
+        }
         ctx["banned"] = isinstance(error, Banned)
         template = "partials/join_form.html" if wants_fragment(request) else "pages/join.html"
         return await run_in_threadpool(render, request, template, ctx, status_code=status_for(error))

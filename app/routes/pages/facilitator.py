@@ -24,6 +24,9 @@ from app.deps import (
     RowId,
     SettingsDep,
     client_address,
+    forget_attendee,
+    forget_event,
+    forget_facilitator,
     rate_limits,
     remember_facilitator,
 )
@@ -189,6 +192,7 @@ class Desk(Visit):
             views = topics.list_topics(session=session, event_id=self.event_id, include_retired=True)
             return {
                 "banned_ids": attendees.banned_ids(session=session, event_id=self.event_id),
+                "removed_ids": attendees.removed_ids(session=session, event_id=self.event_id),
                 "topics": views,
                 "active_topics": [v for v in views if v.topic.status in ACTIVE_TOPIC_STATUSES],
                 "titles": {v.topic.id: v.topic.title for v in views},
@@ -708,6 +712,58 @@ async def ban_attendee(attendee_id: RowId, desk: DeskDep, confirmed: FormField =
     )
     desk.request.app.state.known_attendees.forget(attendee_id)
     return response
+
+
+@router.post("/e/{slug}/facilitate/attendees/{attendee_id}/remove", dependencies=[CsrfChecked])
+async def remove_attendee(attendee_id: RowId, desk: DeskDep, confirmed: FormField = None) -> Response:
+    """Remove someone as "forget me" does (at their request, say by mail): asked once more, since it can't be
+    undone. Unlike a ban, the person may join again."""
+
+    def ask() -> Confirmation | None:
+        name = attendees.display_name_of(session=desk.session, event_id=desk.event_id, attendee_id=attendee_id)
+        return (
+            None
+            if name is None
+            else Confirmation(
+                question=f"Remove {name} from the event? Their name becomes “a former participant” on their "
+                "topics and notes, their dots and “I'm going”s are removed, and their link stops working. "
+                "They may join again.",
+                action=f"{desk.base}/attendees/{attendee_id}/remove",
+                button=f"Remove {name}",
+            )
+        )
+
+    event_id = desk.event_id
+    response = await desk.act_once_sure(
+        confirmed=confirmed,
+        ask=ask,
+        section="topics",
+        form="section",
+        work=lambda s: attendees.remove_attendee(
+            session=s, event_id=event_id, attendee_id=attendee_id, by_facilitator=True
+        ),
+    )
+    desk.request.app.state.known_attendees.forget(attendee_id)
+    return response
+
+
+@router.post("/e/{slug}/facilitate/delete", dependencies=[CsrfChecked])
+async def delete_event(desk: DeskDep, confirm: FormField = None) -> Response:
+    """Delete the whole event, once its slug is typed again (the form says to download the JSON export first).
+    A plain form only: the answer is a page of its own, since the event's pages are gone."""
+    request, event_id = desk.request, desk.event_id
+    name, slug = desk.event.name, desk.event.slug  # read now: the event is gone after the write
+    try:
+        await desk.writer.run(lambda s: events.delete_event(session=s, event_id=event_id, confirm=confirm))
+    except DomainError as error:
+        failed = FormError(form="delete", message=error.message)
+        return desk.page(
+            errors={"delete": failed}, values={"delete": {"confirm": confirm or ""}}, status=status_for(error)
+        )
+    forget_event(request.app, slug)
+    forget_facilitator(request, slug)
+    forget_attendee(request, slug)
+    return render(request, "pages/event_deleted.html", {"name": name, "slug": slug}, headers=NO_STORE)
 
 
 @router.post("/e/{slug}/facilitate/topics/{topic_id}/merge", dependencies=[CsrfChecked])

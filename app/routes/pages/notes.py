@@ -7,6 +7,7 @@ the save status comes back, with the new base version and any merged text swappe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Annotated, Any
@@ -31,6 +32,7 @@ from app.services import notes
 from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput, NotAuthenticated
 from app.services.notes import NoteInput, NotesView, SaveResult
+from app.services.privacy import Names, names_for
 
 router = APIRouter()
 
@@ -54,6 +56,7 @@ def _page_context(
     revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
     values = {name: view.value(name) for name in FIELD_NAMES}
     values["attendees_text"] = view.attendees_or_going
+    names = names_for(session=session, event=event, reader=visitor)
     return {
         "event": event,
         "view": view,
@@ -66,7 +69,7 @@ def _page_context(
         "rendered": render_markdown(view.value("body")),
         "saved_fields": {name: view.value(name) for name in FIELD_NAMES},
         "preview_title": "The notes as saved",
-        "editors": notes.editors(revisions),
+        "editors": notes.editors(revisions, names),
         "local_time": lambda moment: local_time(event, moment),
         # Slot times are the venue's wall clock already (stored without a zone): not converted like edit times.
         "when": f"{view.slot_starts_at:%H:%M}" if view.slot_starts_at else "",
@@ -252,6 +255,7 @@ def revisions_page(
 ) -> Response:
     view = notes.get_notes(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
     revisions = notes.list_revisions(session=session, event_id=id_of(event), topic_id=topic_id, actor=visitor)
+    names = names_for(session=session, event=event, reader=visitor)
     return render(
         request,
         "pages/notes_revisions.html",
@@ -260,10 +264,16 @@ def revisions_page(
             "view": view,
             "base": _base(event, topic_id),
             "revisions": list(reversed(revisions)),
-            "editors": notes.editors(revisions),
+            "editors": notes.editors(revisions, names),
+            "who": _who(names),
             "local_time": lambda moment: local_time(event, moment),
         },
     )
+
+
+def _who(names: Names) -> Callable[[NoteRevision], str]:
+    """A revision's author as this reader may read it (app/services/privacy.py), for the templates."""
+    return lambda revision: names.name(revision.author_name, revision.author_id) or revision.author_name
 
 
 @router.get(
@@ -286,6 +296,7 @@ def revision_page(
     )
     earlier = [r for r in revisions if r.version < version]
     other = _other(revisions, earlier, against, revision)
+    names = names_for(session=session, event=event, reader=visitor)
     return render(
         request,
         "pages/notes_revision.html",
@@ -299,6 +310,7 @@ def revision_page(
             "diff": notes.diff_lines(other.body if other else "", revision.body),
             "rendered": render_markdown(revision.body),
             "can_restore": view.writable_by(visitor) and revision.version != view.version,
+            "who": _who(names),
             "local_time": lambda moment: local_time(event, moment),
         },
     )
