@@ -275,6 +275,10 @@ class EventFeed:
                 return
             previous, self.label = self.label, rendered.version
             for view, message in rendered.messages.items():
+                if change is not None and change.names:
+                    # A name was hidden or forgotten: the messages before this one may carry it. Pages
+                    # older than this one get a snapshot instead of a replay.
+                    self.history[view].clear()
                 if resync:
                     # After a gap nobody can replay across it: pages older than this get a snapshot.
                     self.history[view].clear()

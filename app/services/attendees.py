@@ -200,7 +200,8 @@ def set_name_listed(*, session: Session, event_id: int, attendee_id: int, listed
     topic_ids = _active_topic_ids(session, event_id, attendee_id)
     if not topic_ids and not notes_changed:
         return Written(attendee, None)
-    return Written(attendee, BoardChange.of(event_id, "attendee", topic_ids=topic_ids, notes_topic_ids=notes_changed))
+    change = BoardChange.of(event_id, "attendee", topic_ids=topic_ids, notes_topic_ids=notes_changed, names=not listed)
+    return Written(attendee, change)
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,12 @@ def remove_attendee(
     topic_ids = _active_topic_ids(session, event_id, attendee_id)
     session.flush()
     change = BoardChange.of(
-        event_id, "attendee", topic_ids={*voted, *topic_ids}, slot_ids=going, notes_topic_ids=notes_changed
+        event_id,
+        "attendee",
+        topic_ids={*voted, *topic_ids},
+        slot_ids=going,
+        notes_topic_ids=notes_changed,
+        names=True,
     )
     result = RemoveResult(
         attendee=attendee, votes_removed=len(voted), attendance_removed=len(going), topics_kept=len(topic_ids)

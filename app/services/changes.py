@@ -35,6 +35,8 @@ class BoardChange:
     event: bool = False  # the event's settings or phase switches
     notes_topic_ids: frozenset[int] = frozenset()  # these sessions' notes have a new revision
     announcement: bool = False  # the facilitator said something to everyone
+    # A person's name was hidden or forgotten: what was sent before may carry it, so no page replays it.
+    names: bool = False
 
     @classmethod
     def of(
@@ -49,6 +51,7 @@ class BoardChange:
         event: bool = False,
         notes_topic_ids: Ids = (),
         announcement: bool = False,
+        names: bool = False,
     ) -> BoardChange:
         return cls(
             event_id=event_id,
@@ -60,6 +63,7 @@ class BoardChange:
             event=event,
             notes_topic_ids=_ids(notes_topic_ids),
             announcement=announcement,
+            names=names,
         )
 
     def merge(self, other: BoardChange) -> BoardChange:

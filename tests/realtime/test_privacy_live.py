@@ -74,3 +74,25 @@ def test_forgetting_oneself_redraws_the_wall_with_a_former_participant(client: T
         row = socket.receive_text()
 
     assert "by a former participant" in row and "Zoe Quiet" not in row
+
+
+def test_a_page_reconnecting_after_a_name_was_hidden_gets_no_replay_that_carries_it(
+    client: TestClient, factory: Factory, backend
+):
+    event = factory.event(slug="meadow")
+    ada, zoe = factory.attendee(event, name="Ada Lovelace"), factory.attendee(event, name="Zoe Quiet")
+    topic = factory.topic(event, zoe, title="Walking meetings")
+    before = client.get("/api/events/meadow/board").json()["version"]
+
+    # A page follows the feed (so it keeps a replay history), and a vote names Zoe as the convener in it.
+    with client.websocket_connect(f"/ws/events/meadow?format=json&since={before}") as follower:
+        client.put(f"/api/events/meadow/topics/{topic.id}/vote", headers=ada.auth)
+        assert "Zoe Quiet" in follower.receive_text()
+        client.patch("/api/events/meadow/me", json={"name_listed": False}, headers=zoe.auth)
+        follower.receive_text()
+        # A phone that saw the board before the vote comes back: it must not be replayed the vote's message.
+        with client.websocket_connect(f"/ws/events/meadow?format=json&since={before}") as phone:
+            caught_up = phone.receive_text()
+
+    assert "Zoe Quiet" not in caught_up
+    assert json.loads(caught_up)["type"] == "snapshot"

@@ -193,13 +193,14 @@ CASES: dict[str, Case] = {
     ),
     "attendees.set_name_listed": lambda s, d: (
         attendees.set_name_listed(session=s, event_id=d.id, attendee_id=d.ada.id, listed=False),
-        # Her name leaves the topics she convenes, wherever they are shown (she saved no notes).
-        _change(d, "attendee", topic_ids={d.placed_id, d.loose_id}),
+        # Her name leaves the topics she convenes, wherever they are shown (she saved no notes), and no page
+        # replays what was sent before with it.
+        _change(d, "attendee", topic_ids={d.placed_id, d.loose_id}, names=True),
     ),
     "attendees.remove_attendee": lambda s, d: (
         attendees.remove_attendee(session=s, event_id=d.id, attendee_id=d.ada.id),
         # Her topics stay, credited to "a former participant" (she had no dots or "I'm going" to take back).
-        _change(d, "attendee", topic_ids={d.placed_id, d.loose_id}),
+        _change(d, "attendee", topic_ids={d.placed_id, d.loose_id}, names=True),
     ),
     "attendees.join_event": lambda s, d: (
         attendees.join_event(session=s, event_id=d.id, display_name="Bo"),
