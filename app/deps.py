@@ -315,7 +315,7 @@ def forget_attendee(request: Request, slug: str) -> None:
 
 def forget_event(app: Any, slug: str) -> None:
     """This worker's memories of a deleted event: its attendees' tokens and the websocket route's slug → id.
-    (Another worker's go on until it restarts; the database refuses what they would let through.)"""
+    (Another worker's slug → id goes within a minute; the database refuses what its tokens would let through.)"""
     app.state.known_attendees.forget_event(slug)
     app.state.hub.event_ids.pop(slug, None)
 

@@ -345,7 +345,7 @@ class Hub:
         self.renderer = renderer
         self.channel_prefix = channel_prefix
         self.feeds: dict[int, EventFeed] = {}
-        self.event_ids: dict[str, int] = {}  # slug → id, for the websocket route
+        self.event_ids: dict[str, tuple[int, float]] = {}  # slug → (id, when read), for the websocket route
         self._feed_starting: dict[int, asyncio.Future[EventFeed]] = {}
         self._outbox: asyncio.Queue[tuple[int, BoardChange] | None] = asyncio.Queue()
         self._publisher: asyncio.Task[None] | None = None

@@ -40,6 +40,8 @@ CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
 CLOSE_TRY_AGAIN = 1013
 CLOSE_NO_EVENT = 4404
+# How long a slug's event id is trusted before it is read again (see `_event_id`).
+EVENT_ID_MEMORY_SECONDS = 60.0
 
 
 @router.websocket("/ws/events/{slug}")
@@ -208,15 +210,19 @@ def _may_read_names(websocket: WebSocket, slug: str) -> bool:
 
 
 def _event_id(websocket: WebSocket, slug: str) -> int | None:
-    """The event's id, remembered: a slug never changes, and a restart brings every page back at once."""
-    known: dict[str, int] = websocket.app.state.hub.event_ids
-    if slug in known:
-        return known[slug]
+    """The event's id, remembered a while: a restart brings every page back at once, and they share one read.
+    Not for ever: an event deleted in another worker may give its slug to a new event, with a new id."""
+    known: dict[str, tuple[int, float]] = websocket.app.state.hub.event_ids
+    now = time.monotonic()
+    remembered = known.get(slug)
+    if remembered is not None and now - remembered[1] < EVENT_ID_MEMORY_SECONDS:
+        return remembered[0]
     database = websocket.app.state.database
     with database.read_session() as session:
         try:
             event_id = id_of(events.get_event(session=session, slug=slug))
         except NotFound:
+            known.pop(slug, None)
             return None
-    known[slug] = event_id
+    known[slug] = (event_id, now)
     return event_id
