@@ -30,6 +30,7 @@ class EventInfo:
     board_mode: str = "cycle"
     board_cycle_seconds: int = 20
     topic_limit: int = 300
+    board_contrast: bool = False
     theme_required: bool = False
     harvest_published: bool = False
 

@@ -49,6 +49,7 @@ class EventPart(_Part):
     board_mode: str = "cycle"
     board_cycle_seconds: Version = 20
     topic_limit: Version = 300
+    board_contrast: bool = False
     theme_required: bool = False
     harvest_published: bool = False
 

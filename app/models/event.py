@@ -47,6 +47,8 @@ class Event(EventBase, table=True):
     board_mode: str = Field(default="cycle", max_length=16, sa_column_kwargs={"server_default": "cycle"})
     board_cycle_seconds: int = Field(default=20, sa_column_kwargs={"server_default": "20"})
     topic_limit: int = Field(default=TOPIC_LIMIT_DEFAULT, sa_column_kwargs={"server_default": str(TOPIC_LIMIT_DEFAULT)})
+    # The venue screen for a weak projector: black and white and yellow only, larger type.
+    board_contrast: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     # A proposal must name one of the event's themes (when it has any).
     theme_required: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     # The harvest (/e/{slug}/harvest) is the facilitator's until published, then anyone's with the link.
@@ -82,6 +84,7 @@ class EventUpdate(SQLModel):
     board_mode: Annotated[str | None, said(enum=list(BOARD_MODES))] = None
     board_cycle_seconds: Annotated[int | None, said(minimum=BOARD_CYCLE_RANGE[0], maximum=BOARD_CYCLE_RANGE[1])] = None
     topic_limit: Annotated[int | None, said(minimum=TOPIC_LIMIT_RANGE[0], maximum=TOPIC_LIMIT_RANGE[1])] = None
+    board_contrast: bool | None = None
     theme_required: bool | None = None
     harvest_published: bool | None = None
 
@@ -112,6 +115,7 @@ class EventPublic(SQLModel):
     board_mode: str
     board_cycle_seconds: int
     topic_limit: int
+    board_contrast: bool
     theme_required: bool
     harvest_published: bool
 

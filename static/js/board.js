@@ -20,6 +20,9 @@
 
   function tick() {
     var current = config();
+    var element = document.getElementById("board-config");
+    // High contrast and large type, switched on the facilitator page, live.
+    document.body.classList.toggle("b-contrast", !!element && element.getAttribute("data-contrast") === "high");
     clearTimeout(timer);
     if (current.mode !== "cycle") {
       show(current.mode);
@@ -44,7 +47,7 @@
       var current = Date.parse(row.getAttribute("data-starts")) <= now && Date.parse(row.getAttribute("data-ends")) > now;
       row.classList.toggle("past", past);
       row.classList.toggle("current", current);
-      var later = !past && shown >= MAX_ROWS;
+      var later = !past && shown >= (document.body.classList.contains("b-contrast") ? MAX_ROWS - 1 : MAX_ROWS);
       row.classList.toggle("later", later);
       if (!past && !later) shown += 1;
     });
