@@ -415,7 +415,7 @@ def test_a_renamed_theme_reaches_the_venue_screen_and_scripts(client: TestClient
         sent = json.loads(script.receive_text())
 
     assert '<span class="b-mark" title="Kindness" aria-hidden="true">♥</span>' in shown
-    assert '<p id="board-theme-key" class="b-legend b-theme-key" hx-swap-oob="true">' in shown
+    assert '<p id="board-theme-key" class="b-theme-key" hx-swap-oob="true">' in shown
     assert sent["type"] == "snapshot"
     assert sent["board"]["themes"][0]["name"] == "Kindness"
     assert sent["board"]["topics"][0]["theme_id"] == theme.id
