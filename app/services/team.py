@@ -54,8 +54,9 @@ def invite(*, session: Session, event_id: int, actor: Actor, name: str) -> Writt
     members = list_team(session=session, event_id=event_id)
     if len(members) >= TEAM_MAX:
         raise Conflict(f"The team has {TEAM_MAX} members already: remove someone before inviting another.")
-    if any(member.name.casefold() == cleaned.casefold() for member in members):
-        raise Conflict(f"{cleaned} is on the team already: give the new member another name (a surname, say).")
+    same = next((member for member in members if member.name.casefold() == cleaned.casefold()), None)
+    if same is not None:
+        raise Conflict(f"{same.name} is on the team already: give the new member another name (a surname, say).")
     made = _new_member(session, event_id, cleaned)
     activity.record(
         session=session,

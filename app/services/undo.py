@@ -112,11 +112,12 @@ def _unhide(session: Session, event_id: int, topic_id: int, data: dict[str, Any]
     session.add(topic)
     session.flush()
     dots = int(data.get("dots", 0))
-    returned = (
-        f" Its {dots} dot{'s' if dots != 1 else ''} went back to their owners when it was hidden and are not restored."
-        if dots
-        else ""
-    )
+    if dots == 1:
+        returned = " Its dot went back to its owner when it was hidden and is not restored."
+    elif dots:
+        returned = f" Its {dots} dots went back to their owners when it was hidden and are not restored."
+    else:
+        returned = ""
     message = f"{activity.quoted(topic.title)} is back on the marketplace.{returned}"
     return Written(Undone(message, topic_id), BoardChange.of(event_id, "topic", topic_ids=topic_id, new_topics=True))
 
