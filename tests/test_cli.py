@@ -579,6 +579,27 @@ def test_facilitator_link_new_replaces_the_key_and_the_demo_keeps_printing_a_wor
     assert f"/e/demo/facilitate#key={new}\n" in served_out
 
 
+def test_facilitator_link_name_replaces_that_members_link_only(migrated, capsys):
+    run(capsys, "create-event", "Autumn", "--date", "2026-11-24", "--timezone", "UTC", "--facilitator", "Sam")
+    database = connect(migrated)
+    try:
+        with database.write_session() as session:
+            event = events.get_event(session=session, slug="autumn")
+            sam = team.first_member(session=session, event_id=id_of(event))
+            assert sam is not None and sam.name == "Sam"
+            kim = team.invite(session=session, event_id=id_of(event), actor=team.actor_of(sam), name="Kim").result
+    finally:
+        database.dispose()
+
+    code, out, _ = run(capsys, "facilitator-link", "autumn", "--new", "--name", "kim")
+    missing = run(capsys, "facilitator-link", "autumn", "--new", "--name", "Nobody")
+
+    new = KEY_IN_LINK.search(out).group(1)  # type: ignore[union-attr]
+    assert code == 0 and "The facilitator link of Kim for 'Autumn' was replaced" in out
+    assert (key_works(migrated, "autumn", new), key_works(migrated, "autumn", kim.key)) == (True, False)
+    assert missing == (2, "", "hallway: Nobody called 'Nobody' is on this event's team.\n")
+
+
 def test_facilitator_link_of_an_unknown_event_is_one_line(migrated, capsys):
     code, out, err = run(capsys, "facilitator-link", "nope", "--new")
 

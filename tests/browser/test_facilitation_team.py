@@ -79,6 +79,15 @@ def test_two_facilitators_place_at_once_and_the_activity_list_names_each(
         first.locator("#facilitate-team").scroll_into_view_if_needed()
         first.screenshot(path=str(ARTIFACTS / "team-laptop.png"))
         assert kim.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+        # Kim invites Noor from her phone: the new link is shown once, with a copy button.
+        kim.get_by_label("Their name").fill("Noor")
+        kim.get_by_role("button", name="Invite to the team").click()
+        expect(kim.locator("#new-member-link")).to_contain_text("/e/demo/facilitate#key=")
+        expect(kim.get_by_role("button", name="Copy the link for Noor")).to_be_visible()
+        kim.locator("#facilitate-team").scroll_into_view_if_needed()
+        kim.screenshot(path=str(ARTIFACTS / "team-invite-phone.png"))
+        assert kim.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         laptop.close()
         phone.close()

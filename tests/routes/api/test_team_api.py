@@ -101,3 +101,20 @@ def test_undo_over_the_api_says_what_happened_and_twice_is_a_409(client: TestCli
     assert first.json() == {"message": "“Spam?” is back on the marketplace.", "topic_id": topic.id}
     assert (again.status_code, again.json()) == (409, {"detail": "This was undone already."})
     assert client.get(f"/api/events/hall/topics/{topic.id}").json()["status"] == "proposed"
+
+
+def test_a_facilitators_notes_are_credited_to_their_name(client: TestClient, factory, backend):
+    event = factory.event(slug="hall")
+    topic = factory.topic(event, factory.attendee(event), title="Data")
+    factory.place(event, topic, factory.room(event), factory.slot(event))
+    sam = _invite(client, event)
+
+    saved = client.put(
+        f"/api/events/hall/topics/{topic.id}/notes",
+        json={"body": "Sam's notes", "base_version": 0},
+        headers={AS: f"Bearer {sam['facilitator_key']}"},
+    )
+    revisions = client.get(f"/api/events/hall/topics/{topic.id}/notes/revisions").json()
+
+    assert saved.status_code == 200, saved.text
+    assert [r["author_name"] for r in revisions] == ["Sam"]
