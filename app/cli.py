@@ -29,7 +29,7 @@ from app.config import Settings
 from app.db import Database, DatabaseNotMigrated, check_migrated, connect
 from app.lan import lan_addresses
 from app.models import Event, id_of
-from app.services import demo, events
+from app.services import demo, events, team
 from app.services.errors import DomainError, NotFound
 from app.services.links import event_links
 from app.writer import write_now
@@ -82,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--slug", help="the name in the event's links (default: made from the name)")
     create.add_argument("--join-code", help="a code attendees must type to join (default: none)")
     create.add_argument("--votes", type=int, default=5, help="dots per attendee (default: 5)")
+    create.add_argument(
+        "--facilitator", help='the first facilitator\'s name, shown in the activity list (default: "Facilitator")'
+    )
     create.set_defaults(run=_create_event)
 
     seed = commands.add_parser("demo", help="create the demo event (once) and print its links")
@@ -121,11 +124,14 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export)
 
     link = commands.add_parser(
-        "facilitator-link", help="replace an event's facilitator link (a leaked one): print the new one"
+        "facilitator-link", help="replace a facilitator's link (a leaked one): print the new one"
     )
     link.add_argument("slug", help="the event's slug (the name in its links)")
     link.add_argument(
         "--new", action="store_true", required=True, help="make a new key; the old link stops working at once"
+    )
+    link.add_argument(
+        "--name", help="whose link, by their name on the team (default: the team's first member, the event's creator)"
     )
     link.set_defaults(run=_facilitator_link)
 
@@ -171,6 +177,7 @@ def _create_event(settings: Settings, args: argparse.Namespace) -> int:
                 slug=args.slug,
                 join_code=args.join_code,
                 votes_per_attendee=args.votes,
+                facilitator_name=args.facilitator,
             ),
         )
     finally:
@@ -195,12 +202,12 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         if key is None and args.new_key:
             event_id = id_of(event)
             key = write_now(database, lambda session: events.rotate_facilitator_key(session=session, event_id=event_id))
+        if key is not None:
+            _keep_secret(key_file, key)
+        else:
+            key = _known_demo_key(key_file, database, event)
     finally:
         database.dispose()
-    if key is not None:
-        _keep_secret(key_file, key)
-    else:
-        key = _known_demo_key(key_file, event)
     if created:
         print(f"Seeded the demo event {event.name!r} for {_day(event.date)}.")
     elif args.new_key:
@@ -265,6 +272,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 event: Event | None = events.get_event(session=session, slug=demo.DEMO_SLUG)
             except NotFound:
                 event = None
+        demo_key = _known_demo_key(settings.data_dir / DEMO_KEY_FILE, database, event) if event else None
     finally:
         database.dispose()
     said = _choose_public_url(settings, host, args.port)
@@ -278,7 +286,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if event is not None:
         print()
         print("The demo event:")
-        _print_links(settings, event, _known_demo_key(settings.data_dir / DEMO_KEY_FILE, event))
+        _print_links(settings, event, demo_key)
     if host not in (ANY_HOST, "::"):
         print()
         print(
@@ -315,13 +323,27 @@ def _facilitator_link(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with database.read_session() as session:
             event = events.get_event(session=session, slug=args.slug)
-        event_id = id_of(event)
-        key = write_now(database, lambda session: events.rotate_facilitator_key(session=session, event_id=event_id))
+            event_id = id_of(event)
+            member = (
+                team.member_named(session=session, event_id=event_id, name=args.name)
+                if args.name
+                else team.first_member(session=session, event_id=event_id)
+            )
+            if member is None:
+                raise CommandError(f"{event.name!r} has nobody on its facilitation team.")
+            member_id, whose = id_of(member), member.name
+            first = team.first_member(session=session, event_id=event_id)
+        key = write_now(
+            database,
+            lambda session: events.rotate_facilitator_key(session=session, event_id=event_id, facilitator_id=member_id),
+        )
     finally:
         database.dispose()
-    if event.slug == demo.DEMO_SLUG:
+    if event.slug == demo.DEMO_SLUG and first is not None and first.id == member_id:
         _keep_secret(settings.data_dir / DEMO_KEY_FILE, key)  # `make run` prints the demo's link from there
-    print(f"The facilitator link of {event.name!r} was replaced: the old one no longer works, in any browser.")
+    print(
+        f"The facilitator link of {whose} for {event.name!r} was replaced: the old one no longer works, in any browser."
+    )
     print()
     _print_links(settings, event, key)
     print()
@@ -602,13 +624,14 @@ def _keep_secret(path: Path, secret: str) -> None:
     path.chmod(0o600)
 
 
-def _known_demo_key(path: Path, event: Event) -> str | None:
+def _known_demo_key(path: Path, database: Database, event: Event) -> str | None:
     """The demo's key from its file, if it is still the event's key (the database may have been reset)."""
     try:
         key = path.read_text().strip()
     except OSError:
         return None
-    return key if events.facilitator_key_matches(event, key) else None
+    with database.read_session() as session:
+        return key if team.member_for_key(session=session, event_id=id_of(event), key=key) else None
 
 
 def _day(day: date) -> str:

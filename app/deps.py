@@ -16,10 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.db import Database
-from app.models import Attendee, Event, id_of
+from app.models import Attendee, Event, Facilitator, id_of
 from app.models._base import MAX_ROW_ID
 from app.ratelimits import LimitName, RateLimits
-from app.services import attendees, events, tokens
+from app.services import attendees, events, team, tokens
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import Banned, NotAllowed, NotAuthenticated, Removed
@@ -120,9 +120,17 @@ async def get_api_actor(request: Request, event: EventDep, session: SessionDep) 
     # Attendee tokens are "<id>.<secret>"; facilitator keys never contain a dot.
     if "." in token:
         return _attendee_actor(event, attendees.authenticate(session=session, event=event, token=token))
-    if events.facilitator_key_matches(event, token):
-        return Actor.facilitator(id_of(event))
-    raise NotAuthenticated("This key is not valid for this event.")
+    member = team.member_for_key(session=session, event_id=id_of(event), key=token)
+    if member is not None:
+        return team.actor_of(member)
+    raise NotAuthenticated(REFUSED_KEY)
+
+
+# Said to a key or a session that is not (or no longer) one of the event's facilitators, and nothing else.
+REFUSED_KEY = (
+    "This facilitator key is not valid for this event: it may have been replaced, or its holder taken off the "
+    "team. Ask one of the event's facilitators for a new link."
+)
 
 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]
@@ -277,11 +285,15 @@ async def get_visitor(request: Request, event: EventDep, session: SessionDep) ->
             # Kept in the cookie: the pages read as for anyone, but this device can't join again.
             banned = True
     shown = passes.get(event.slug)
-    is_facilitator = bool(shown) and tokens.secrets_equal(str(shown), facilitator_pass(request, event))
-    if shown and not is_facilitator:  # the key was replaced since (or an old cookie that held the key itself)
+    member = facilitator_of_pass(session, settings_of(request).secret_key, event, shown) if shown else None
+    if shown and member is None:  # the link was replaced or its member removed since (or a forged cookie)
         forget_facilitator(request, event.slug)
-    actor = _attendee_actor(event, attendee, is_facilitator=is_facilitator)
-    return replace(actor, forgotten=forgotten, banned=banned, farewell=farewell)
+    actor = _attendee_actor(event, attendee, is_facilitator=member is not None)
+    if member is not None:
+        actor = replace(actor, facilitator_id=member.id, facilitator_name=member.name)
+    return replace(
+        actor, forgotten=forgotten, banned=banned, farewell=farewell, facilitator_refused=bool(shown) and member is None
+    )
 
 
 VisitorDep = Annotated[Actor, Depends(get_visitor)]
@@ -296,6 +308,8 @@ async def require_page_attendee(visitor: VisitorDep, session: SessionDep) -> Att
 
 
 async def require_page_facilitator(visitor: VisitorDep) -> Actor:
+    if visitor.facilitator_refused:
+        raise NotAuthenticated(REFUSED_KEY)
     if not visitor.is_facilitator:
         raise NotAllowed("Only the event's facilitator can do this. Open the facilitator link first.")
     return visitor
@@ -320,23 +334,36 @@ def forget_event(app: Any, slug: str) -> None:
     app.state.hub.event_ids.pop(slug, None)
 
 
-def facilitator_pass(request: Request, event: Event) -> str:
-    """What the session cookie keeps for a facilitator of this event. Not the key: a signed cookie is readable,
-    and the key is a credential for the API and a link to pass on. A MAC of the key's fingerprint under the
-    deployment's secret instead: worthless elsewhere, and dead the moment the key is replaced."""
-    return facilitator_pass_for(settings_of(request).secret_key, event)
+def facilitator_pass(secret_key: str, event: Event, member: Facilitator) -> str:
+    """What the session cookie keeps for a member of the team. Not the key: a signed cookie is readable,
+    and the key is a credential for the API and a link to pass on. The member's id, and a MAC of their key's
+    fingerprint under the deployment's secret: worthless elsewhere, and dead the moment the key is replaced."""
+    message = f"facilitator:{event.slug}:{member.id}:{member.key_hash}".encode()
+    return f"{member.id}:{hmac.new(secret_key.encode(), message, 'sha256').hexdigest()}"
 
 
-def facilitator_pass_for(secret_key: str, event: Event) -> str:
-    message = f"facilitator:{event.slug}:{event.facilitator_key_hash}".encode()
-    return hmac.new(secret_key.encode(), message, "sha256").hexdigest()
+def facilitator_of_pass(session: Session, secret_key: str, event: Event, shown: object) -> Facilitator | None:
+    """The member of the team a cookie's pass stands for, if it is still good: one read by primary key."""
+    member_id, _, _ = str(shown).partition(":")
+    if member_id.isdigit() and len(member_id) <= 10:
+        member = session.get(Facilitator, int(member_id))
+        if member is None or member.event_id != event.id or member.removed_at is not None:
+            return None
+        return member if tokens.secrets_equal(str(shown), facilitator_pass(secret_key, event, member)) else None
+    # A pass from before the team (the MAC of the event's one key): that key is its first member's now.
+    first = team.first_member(session=session, event_id=id_of(event))
+    if first is None:
+        return None
+    before = hmac.new(secret_key.encode(), f"facilitator:{event.slug}:{first.key_hash}".encode(), "sha256").hexdigest()
+    return first if tokens.secrets_equal(str(shown), before) else None
 
 
-def remember_facilitator(request: Request, event: Event) -> None:
-    """This browser is the event's facilitator (the caller checked the key) until the key is replaced."""
+def remember_facilitator(request: Request, event: Event, member: Facilitator) -> None:
+    """This browser is this member of the event's team (the caller checked the key) until their key is replaced
+    or they leave the team."""
     request.session[FACILITATORS_KEY] = {
         **request.session.get(FACILITATORS_KEY, {}),
-        event.slug: facilitator_pass(request, event),
+        event.slug: facilitator_pass(settings_of(request).secret_key, event, member),
     }
 
 

@@ -23,8 +23,9 @@ SESSION_MAX_AGE = 60 * 60 * 24 * 60  # an event and its write-up fit in two mont
 
 
 def read_page_session(scope: Scope, *, secret_key: str) -> dict[str, Any]:
-    """The page session of a websocket's handshake, read as SessionMiddleware reads it, for the few sockets
-    that need to know who is there (a live page that names people, on an event with a join code)."""
+    """The page session of a websocket's handshake, read as SessionMiddleware reads it, for the sockets that
+    need to know who is there (a live page that names people, on an event with a join code; a page opened by
+    a facilitator, closed when their session ends)."""
     cookie = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
     if not cookie:
         return {}

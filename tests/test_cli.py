@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from app.cli import DEMO_KEY_FILE, QuietSockets, _log_config, main
 from app.db import connect
-from app.models import Attendance, Attendee, Event, Placement, Room, Slot, Topic, Vote
-from app.services import events
+from app.models import Attendance, Attendee, Event, Placement, Room, Slot, Topic, Vote, id_of
+from app.services import events, team
 from app.services.demo import DEMO_SLUG
 
 PUBLIC_URL = "http://hallway.test"
@@ -65,6 +65,17 @@ def count(url: str, model: type, *where: Any) -> int:
     try:
         with database.read_session() as session:
             return int(session.exec(select(func.count()).select_from(model).where(*where)).scalar_one())
+    finally:
+        database.dispose()
+
+
+def key_works(url: str, slug: str, key: str) -> bool:
+    """Whether this key lets its holder in as one of the event's facilitators."""
+    database = connect(url)
+    try:
+        with database.read_session() as session:
+            event = events.get_event(session=session, slug=slug)
+            return team.member_for_key(session=session, event_id=id_of(event), key=key) is not None
     finally:
         database.dispose()
 
@@ -122,7 +133,7 @@ def test_create_event_after_migrate_prints_the_links_and_a_working_key(data_dir,
     assert "Join code:    OWL42\n" in out
     key = KEY_IN_LINK.search(out).group(1)  # type: ignore[union-attr]
     event = load_event(f"sqlite:///{data_dir / 'hallway.db'}", "autumn-gathering")
-    assert events.facilitator_key_matches(event, key) is True
+    assert key_works(f"sqlite:///{data_dir / 'hallway.db'}", event.slug, key) is True
     assert (event.name, event.timezone, str(event.date), event.votes_per_attendee) == (
         "Autumn Gathering",
         "Europe/London",
@@ -239,7 +250,7 @@ def test_demo_keeps_its_key_in_a_private_file(migrated, backend, data_dir, capsy
     key = key_file.read_text().strip()
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert f"{PUBLIC_URL}/e/demo/facilitate#key={key}\n" in out
-    assert events.facilitator_key_matches(load_event(migrated, DEMO_SLUG), key) is True
+    assert key_works(migrated, DEMO_SLUG, key) is True
 
 
 def test_demo_without_its_key_file_offers_a_new_key(migrated, backend, data_dir, capsys):
@@ -256,8 +267,8 @@ def test_demo_without_its_key_file_offers_a_new_key(migrated, backend, data_dir,
     new_key = (data_dir / DEMO_KEY_FILE).read_text().strip()
     assert f"facilitate#key={new_key}\n" in rotated
     event = load_event(migrated, DEMO_SLUG)
-    assert events.facilitator_key_matches(event, new_key) is True
-    assert events.facilitator_key_matches(event, old_key) is False
+    assert key_works(migrated, event.slug, new_key) is True
+    assert key_works(migrated, event.slug, old_key) is False
     assert count(migrated, Topic) == 25
 
 
@@ -437,7 +448,7 @@ def test_import_round_trip_through_the_command(migrated, factory, tmp_path, caps
     assert "2 rooms, 4 slots, 3 attendees, 6 topics, 6 votes, 1 notes." in out
     key = KEY_IN_LINK.search(out)
     assert key is not None
-    assert events.facilitator_key_matches(load_event(migrated, "ete-again"), key.group(1))
+    assert key_works(migrated, "ete-again", key.group(1))
     original, copied = json.loads(exported.read_bytes()), json.loads(again.read_bytes())
     assert copied == {**original, "event": {**original["event"], "slug": "ete-again"}}
 
@@ -566,6 +577,27 @@ def test_facilitator_link_new_replaces_the_key_and_the_demo_keeps_printing_a_wor
     assert (data_dir / DEMO_KEY_FILE).read_text().strip() == new
     _, served_out, _ = run(capsys, "serve")
     assert f"/e/demo/facilitate#key={new}\n" in served_out
+
+
+def test_facilitator_link_name_replaces_that_members_link_only(migrated, capsys):
+    run(capsys, "create-event", "Autumn", "--date", "2026-11-24", "--timezone", "UTC", "--facilitator", "Sam")
+    database = connect(migrated)
+    try:
+        with database.write_session() as session:
+            event = events.get_event(session=session, slug="autumn")
+            sam = team.first_member(session=session, event_id=id_of(event))
+            assert sam is not None and sam.name == "Sam"
+            kim = team.invite(session=session, event_id=id_of(event), actor=team.actor_of(sam), name="Kim").result
+    finally:
+        database.dispose()
+
+    code, out, _ = run(capsys, "facilitator-link", "autumn", "--new", "--name", "kim")
+    missing = run(capsys, "facilitator-link", "autumn", "--new", "--name", "Nobody")
+
+    new = KEY_IN_LINK.search(out).group(1)  # type: ignore[union-attr]
+    assert code == 0 and "The facilitator link of Kim for 'Autumn' was replaced" in out
+    assert (key_works(migrated, "autumn", new), key_works(migrated, "autumn", kim.key)) == (True, False)
+    assert missing == (2, "", "hallway: Nobody called 'Nobody' is on this event's team.\n")
 
 
 def test_facilitator_link_of_an_unknown_event_is_one_line(migrated, capsys):

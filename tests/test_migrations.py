@@ -130,3 +130,43 @@ def test_downgrade_to_the_first_schema_and_back_keeps_every_event_topic_and_vote
     engine.dispose()
     assert counts == [1, 1]
     assert schema_differences(empty_database) == []
+
+
+def test_the_facilitation_team_migration_keeps_each_events_key_working_both_ways(empty_database, backend):
+    """0013: the event's one key becomes its first facilitator, hash and all, so links given out before still
+    let their holders in; going back, the event's key is its earliest member's again."""
+    from alembic import command
+
+    from app.migrate import alembic_config
+    from app.services import team, tokens
+
+    key = tokens.new_secret()
+    upgrade(empty_database, "0012")
+    engine = create_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO event (name, slug, timezone, date, proposals_open, voting_open, self_placement, "
+                "votes_per_attendee, facilitator_key_hash, created_at, board_version, notes_locked, board_mode, "
+                "board_cycle_seconds, topic_limit, theme_required, harvest_published) VALUES ('Old', 'old', 'UTC', "
+                "'2026-11-24', true, false, false, 5, :hash, '2026-11-01 10:00:00', 0, false, 'cycle', 20, 300, "
+                "false, false)"
+            ),
+            {"hash": tokens.hash_secret(key)},
+        )
+    engine.dispose()
+
+    upgrade(empty_database)
+    database = connect(empty_database)
+    with database.read_session() as session:
+        event_id = session.execute(text("SELECT id FROM event WHERE slug = 'old'")).scalar_one()
+        member = team.member_for_key(session=session, event_id=event_id, key=key)
+        assert member is not None and member.name == "Facilitator"
+    database.dispose()
+
+    command.downgrade(alembic_config(empty_database), "0012")
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT facilitator_key_hash FROM event WHERE slug = 'old'")).scalar_one()
+    engine.dispose()
+    assert kept == tokens.hash_secret(key)

@@ -1,11 +1,13 @@
 """The table models, one file per aggregate; importing this package registers them all on SQLModel.metadata."""
 
 from app.models._base import id_of
+from app.models.activity import Activity, ActivityKind
 from app.models.announcement import Announcement
 from app.models.attendance import Attendance
 from app.models.attendee import Attendee
 from app.models.enums import SlotKind, TopicStatus
 from app.models.event import Event
+from app.models.facilitator import Facilitator
 from app.models.not_duplicate import NotDuplicate
 from app.models.note import FoldedVersion, Note, NoteRevision, RevisionKind
 from app.models.placement import Placement
@@ -17,10 +19,13 @@ from app.models.topic_apart import TopicApart
 from app.models.vote import Vote
 
 __all__ = [
+    "Activity",
+    "ActivityKind",
     "Announcement",
     "Attendance",
     "Attendee",
     "Event",
+    "Facilitator",
     "FoldedVersion",
     "NotDuplicate",
     "Note",

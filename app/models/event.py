@@ -36,7 +36,6 @@ class EventBase(SQLModel):
 
 class Event(EventBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    facilitator_key_hash: str = Field(max_length=64)
     created_at: dt.datetime = Field(default_factory=utcnow)
     # Grows by one with every committed write that changes what the board shows (app/services/changes.py);
     # live pages and scripts use it to notice what they missed.
@@ -62,6 +61,8 @@ class EventCreate(SQLModel):
     date: dt.date
     join_code: Annotated[str | None, said(maxLength=JOIN_CODE_MAX)] = None
     votes_per_attendee: Annotated[int, said(minimum=1, maximum=MAX_VOTES_PER_ATTENDEE)] = 5
+    # The first member of the facilitation team, who gets the key answered here ("Facilitator" when not given).
+    facilitator_name: Annotated[str | None, said(maxLength=40)] = None
 
 
 class EventUpdate(SQLModel):

@@ -55,6 +55,10 @@ class Renderer:
         """Messages for `views` at `version`; `change` None means everything (a snapshot)."""
         raise NotImplementedError
 
+    def facilitator_keys(self, event_id: int) -> dict[int, str] | None:
+        """The event's facilitation team now, member id → key hash; None when unknown (nothing is checked)."""
+        return None
+
 
 class Client:
     """One open page or script: the messages it has not been sent yet, and the task that sends them.
@@ -63,10 +67,25 @@ class Client:
     cheapest wake asyncio has, which matters when one change goes to thousands of sockets at once.
     """
 
-    __slots__ = ("_backlog", "_waiter", "closed", "dropped", "sender", "sending", "transmit", "view")
+    __slots__ = (
+        "_backlog",
+        "_waiter",
+        "closed",
+        "dropped",
+        "facilitator",
+        "refused",
+        "sender",
+        "sending",
+        "transmit",
+        "view",
+    )
 
-    def __init__(self, view: str) -> None:
+    def __init__(self, view: str, facilitator: tuple[int, str] | None = None) -> None:
         self.view = view
+        # The member of the facilitation team whose session opened this page (id, key hash), if any: the
+        # page is closed when that key is replaced or the member removed (EventFeed._check_facilitators).
+        self.facilitator = facilitator
+        self.refused = False
         self._backlog: deque[str] = deque()
         self._waiter: asyncio.Future[str | None] | None = None
         self.closed = False
@@ -124,6 +143,12 @@ class Client:
         # A sender stuck writing to a client that does not read would never see the flag.
         if self.sending and self.sender is not None:
             self.sender.cancel()
+
+    def refuse(self) -> None:
+        """The session that opened this page is no longer good: send nothing more, and close it (ws.py)."""
+        self.refused = True
+        self._backlog.clear()
+        self.close()
 
     def close(self) -> None:
         self.closed = True
@@ -255,6 +280,8 @@ class EventFeed:
             self.pending, self.resync = None, False
             if change is None and not resync:
                 return
+            if resync or (change is not None and "team" in change.kinds):
+                await self._check_facilitators()
             views = frozenset(view for view, clients in self.clients.items() if clients)
             try:
                 label = max(self.label, self.seen)
@@ -289,6 +316,26 @@ class EventFeed:
                     client.offer(message)
         if self.pending is not None or self.resync:
             self._schedule_flush()
+
+    async def _check_facilitators(self) -> None:
+        """A key was replaced or a member left the team (or a gap hides whether one did): pages opened with a
+        session that is no longer good are closed before anything more is sent to them."""
+        opened_as = [c for clients in self.clients.values() for c in clients if c.facilitator is not None]
+        if not opened_as:
+            return
+        try:
+            keys = await asyncio.to_thread(self.hub.renderer.facilitator_keys, self.event_id)
+        except Exception:
+            log.warning("could not read the facilitation team of event %d", self.event_id, exc_info=True)
+            return
+        if keys is None:
+            return
+        for client in opened_as:
+            assert client.facilitator is not None
+            member_id, key_hash = client.facilitator
+            if keys.get(member_id) != key_hash:
+                client.refuse()
+                self.leave(client)
 
     async def join(self, client: Client, since: int | None) -> None:
         """Queue what the client missed since `since` (or a snapshot), then follow the live messages."""
@@ -421,9 +468,11 @@ class Hub:
         finally:
             del self._feed_starting[event_id]
 
-    async def connect(self, *, event_id: int, view: str, since: int | None) -> tuple[EventFeed, Client]:
+    async def connect(
+        self, *, event_id: int, view: str, since: int | None, facilitator: tuple[int, str] | None = None
+    ) -> tuple[EventFeed, Client]:
         feed = await self.feed(event_id)
-        client = Client(view)
+        client = Client(view, facilitator)
         await feed.join(client, since)
         return feed, client
 

@@ -13,9 +13,10 @@ from typing import Any
 from sqlmodel import Session
 
 from app.db import Database
-from app.models import TopicStatus
+from app.models import TopicStatus, id_of
 from app.realtime.hub import Rendered, Renderer
 from app.realtime.notes_view import local_time
+from app.services import team
 from app.services.board import (
     Board,
     add_clashes,
@@ -41,6 +42,10 @@ class BoardRenderer(Renderer):
     def current_version(self, event_id: int) -> int:
         with self._database.read_session() as session:
             return board_version(session=session, event_id=event_id)
+
+    def facilitator_keys(self, event_id: int) -> dict[int, str]:
+        with self._database.read_session() as session:
+            return {id_of(m): m.key_hash for m in team.list_team(session=session, event_id=event_id)}
 
     def render(self, *, event_id: int, change: BoardChange | None, views: frozenset[str], version: int) -> Rendered:
         with self._database.read_session() as session:

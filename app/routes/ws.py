@@ -11,18 +11,20 @@ import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
 from app.config import Settings
-from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, facilitator_pass_for
+from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, facilitator_of_pass
 from app.models import id_of
 from app.ratelimits import RateLimits, TooManyRequests
 from app.realtime.hub import Client, EventFeed, Hub
 from app.realtime.render import JSON_VIEW, VIEWS
-from app.services import attendees, events, tokens
+from app.services import attendees, events
 from app.services.errors import NotAllowed, NotFound
 from app.sessions import read_page_session
 
@@ -74,13 +76,20 @@ async def live_board(websocket: WebSocket, slug: str) -> None:
         else:
             await websocket.close(code=CLOSE_POLICY, reason="Unknown view or since: see the API docs.")
         return
-    if view in NAMING_VIEWS and not _may_read_names(websocket, slug):
-        await websocket.accept()
-        await websocket.close(code=CLOSE_POLICY, reason="This event is for the people who joined it: join first.")
-        return
+    cookie = read_page_session(websocket.scope, secret_key=settings.secret_key)
+    facilitator: tuple[int, str] | None = None
+    if view in NAMING_VIEWS or cookie.get(FACILITATORS_KEY, {}).get(slug):
+        # Only then a read: the phones of a hall following the board hold no facilitator pass.
+        who = _who(websocket, slug, cookie)
+        refusal = who.refusal(view)
+        if refusal is not None:
+            await websocket.accept()
+            await websocket.close(code=CLOSE_POLICY, reason=refusal)
+            return
+        facilitator = who.facilitator
     # Follow the feed before the handshake completes: once the client sees the socket open, no
     # change can fall between what it was sent to catch up and the live messages.
-    feed, client = await hub.connect(event_id=event_id, view=view, since=since)
+    feed, client = await hub.connect(event_id=event_id, view=view, since=since, facilitator=facilitator)
     try:
         await websocket.accept()
     except BaseException:
@@ -111,6 +120,11 @@ async def _serve(websocket: WebSocket, feed: EventFeed, client: Client) -> None:
             await sender
 
 
+# A close reason is at most 123 bytes.
+REFUSED_SESSION = "Your facilitator link was replaced or you left the team: ask a facilitator for a new link."
+JOIN_FIRST = "This event is for the people who joined it: join first."
+
+
 async def _send(websocket: WebSocket, client: Client) -> None:
     try:
         while (message := await client.next_message()) is not None:
@@ -125,7 +139,12 @@ async def _send(websocket: WebSocket, client: Client) -> None:
     except Exception:  # the client went away mid-send: the reader sees the disconnect
         client.close()
         return
-    if client.dropped and websocket.client_state == WebSocketState.CONNECTED:
+    if client.refused and websocket.client_state == WebSocketState.CONNECTED:
+        # Opened with a facilitator's session that ended (the link replaced, the member removed): closed for
+        # good (1008 is not retried), with the reason.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(websocket.close(code=CLOSE_POLICY, reason=REFUSED_SESSION), timeout=2)
+    elif client.dropped and websocket.client_state == WebSocketState.CONNECTED:
         # Fallen too far behind: told to come back (the htmx pages do, with backoff), then caught up.
         with contextlib.suppress(Exception):
             await asyncio.wait_for(websocket.close(code=CLOSE_TRY_AGAIN), timeout=2)
@@ -185,28 +204,47 @@ def _since(value: str | None) -> int | None:
 NAMING_VIEWS = frozenset({"market", "wall", "notes"})
 
 
-def _may_read_names(websocket: WebSocket, slug: str) -> bool:
-    """Whether this browser may follow a page that names people: always without a join code; with one, if
-    its session cookie is an attendee's or the facilitator's (as the pages decide, app/deps.py)."""
+@dataclass(frozen=True)
+class _Who:
+    """Who opens a live page, as its session cookie says (app/deps.py decides the same way for the pages)."""
+
+    coded: bool  # the event has a join code
+    attendee: bool  # a good attendee token of this event
+    facilitator: tuple[int, str] | None  # the member of the team the pass stands for: (id, key hash)
+    stale_pass: bool  # a facilitator pass that is no longer good
+
+    def refusal(self, view: str) -> str | None:
+        if self.stale_pass and not self.attendee:
+            return REFUSED_SESSION
+        if view in NAMING_VIEWS and self.coded and not self.attendee and self.facilitator is None:
+            return JOIN_FIRST
+        return None
+
+
+def _who(websocket: WebSocket, slug: str, cookie: dict[str, Any]) -> _Who:
     database = websocket.app.state.database
+    settings: Settings = websocket.app.state.settings
     with database.read_session() as session:
         try:
             event = events.get_event(session=session, slug=slug)
         except NotFound:
-            return False
-        if not event.join_code:
-            return True
-        settings: Settings = websocket.app.state.settings
-        cookie = read_page_session(websocket.scope, secret_key=settings.secret_key)
+            return _Who(coded=True, attendee=False, facilitator=None, stale_pass=False)
+        attendee = False
         token = cookie.get(ATTENDEES_KEY, {}).get(slug)
         if token:
             try:
                 attendees.authenticate(session=session, event=event, token=token)
-                return True
+                attendee = True
             except NotAllowed:
                 pass
         shown = cookie.get(FACILITATORS_KEY, {}).get(slug)
-        return bool(shown) and tokens.secrets_equal(str(shown), facilitator_pass_for(settings.secret_key, event))
+        member = facilitator_of_pass(session, settings.secret_key, event, shown) if shown else None
+        return _Who(
+            coded=bool(event.join_code),
+            attendee=attendee,
+            facilitator=(id_of(member), member.key_hash) if member is not None else None,
+            stale_pass=bool(shown) and member is None,
+        )
 
 
 def _event_id(websocket: WebSocket, slug: str) -> int | None:

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Announcement
+from app.models import ActivityKind, Announcement
 from app.models.announcement import ANNOUNCEMENT_MAX
+from app.services import activity
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import NotAllowed
@@ -28,6 +29,13 @@ def announce(*, session: Session, event_id: int, actor: Actor, text: str) -> Wri
     announcement = Announcement(event_id=event_id, text=cleaned)
     session.add(announcement)
     session.flush()
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=event_id,
+        kind=ActivityKind.announce,
+        summary=f"announced {activity.quoted(cleaned)}",
+    )
     return Written(announcement, BoardChange.of(event_id, "announcement", announcement=True))
 
 

@@ -8,12 +8,12 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendance, Attendee, Event, Note, NoteRevision, Topic, Vote, id_of
+from app.models import ActivityKind, Attendance, Attendee, Event, Note, NoteRevision, Topic, Vote, id_of
 from app.models._base import utcnow
 from app.models.attendee import DISPLAY_NAME_MAX, FORMER_PARTICIPANT, PARTICIPANT
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.services import tokens
-from app.services.actors import FACILITATOR_NAME
+from app.services import activity, tokens
+from app.services.actors import FACILITATOR_NAME, Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import AlreadyRemoved, Banned, InvalidInput, NotAllowed, NotAuthenticated, NotFound, Removed
 from app.services.lookups import get_event_by_id
@@ -100,7 +100,9 @@ def removed_ids(*, session: Session, event_id: int) -> set[int]:
     return {attendee_id for attendee_id in exec_select(session, query).scalars() if attendee_id is not None}
 
 
-def ban_attendee(*, session: Session, event_id: int, attendee_id: int) -> Written[BanResult]:
+def ban_attendee(
+    *, session: Session, event_id: int, attendee_id: int, actor: Actor | None = None
+) -> Written[BanResult]:
     """Moderation: someone who abuses the event is sent away. Their token is refused from now on, their
     topics are hidden (as the facilitator's hide does: dots back to their owners, off the wall), and
     their dots and "I'm going"s are taken back, so nothing they did still counts. Their notes revisions
@@ -136,6 +138,14 @@ def ban_attendee(*, session: Session, event_id: int, attendee_id: int) -> Writte
     session.exec(delete(Vote).where(col(Vote.attendee_id) == attendee_id))
     session.exec(delete(Attendance).where(col(Attendance.attendee_id) == attendee_id))
     session.flush()
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=event_id,
+        kind=ActivityKind.ban,
+        summary="banned {attendee}" + (f" (and hid {len(their_topics)} of their topics)" if their_topics else ""),
+        attendee_id=attendee_id,
+    )
     return Written(BanResult(attendee=attendee, hidden_topic_ids=their_topics), change)
 
 

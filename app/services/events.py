@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendee, Event, Topic, TopicStatus, Vote
+from app.models import ActivityKind, Attendee, Event, Topic, TopicStatus, Vote, id_of
 from app.models.event import (
     BOARD_CYCLE_RANGE,
     BOARD_MODES,
@@ -23,9 +23,10 @@ from app.models.event import (
     TOPIC_LIMIT_RANGE,
     EventUpdate,
 )
-from app.services import tokens
+from app.services import activity, team
+from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
-from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.services.errors import Conflict, InvalidInput, NotFound
 from app.services.text import clean_line
 
 
@@ -53,7 +54,9 @@ def create_event(
     slug: str | None = None,
     join_code: str | None = None,
     votes_per_attendee: int = 5,
+    facilitator_name: str | None = None,
 ) -> Written[NewEvent]:
+    """A new event, with its first facilitator ("Facilitator" unless named), whose key is answered here once."""
     name = clean_line(name, field="name", label="The event's name", max_length=EVENT_NAME_MAX)
     _check_timezone(timezone)
     _check_budget(votes_per_attendee)
@@ -68,7 +71,6 @@ def create_event(
             raise Conflict(f"The slug '{slug}' is already used by another event.")
     else:
         slug = _free_slug(session, slugify(name))
-    key = tokens.new_secret()
     event = Event(
         name=name,
         slug=slug,
@@ -76,14 +78,14 @@ def create_event(
         date=date,
         votes_per_attendee=votes_per_attendee,
         join_code=_clean_join_code(join_code),
-        facilitator_key_hash=tokens.hash_secret(key),
     )
     session.add(event)
     session.flush()
-    return Written(NewEvent(event=event, facilitator_key=key), None)  # no page of it is open yet
+    first = team.found_team(session=session, event_id=id_of(event), name=facilitator_name)
+    return Written(NewEvent(event=event, facilitator_key=first.key), None)  # no page of it is open yet
 
 
-def update_event(*, session: Session, event_id: int, update: EventUpdate) -> Written[Event]:
+def update_event(*, session: Session, event_id: int, update: EventUpdate, actor: Actor | None = None) -> Written[Event]:
     """Change the settings the update sets, and only those, once each passes its rule."""
     event = _load_for_update(session, event_id)
     changes = update.model_dump(exclude_unset=True)
@@ -111,11 +113,50 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate) -> Wri
         _check_board_cycle_seconds(update.board_cycle_seconds)
     if update.topic_limit is not None:
         _check_topic_limit(update.topic_limit)
+    said = _said_changes(event, changes)
     # A dict, not the model: given a model, sqlmodel_update copies its unset fields (None) too.
     event.sqlmodel_update(changes)
     session.add(event)
     session.flush()
+    if said:
+        activity.record(session=session, actor=actor, event_id=event_id, kind=ActivityKind.event, summary=said)
     return Written(event, event_change(event_id))
+
+
+# How the activity list says a switch was turned on and off.
+SWITCH_WORDS = {
+    "proposals_open": ("opened proposals", "closed proposals"),
+    "voting_open": ("opened voting", "closed voting"),
+    "self_placement": ("let conveners place their own topics", "stopped conveners placing their topics"),
+    "notes_locked": ("locked the notes", "unlocked the notes"),
+    "theme_required": ("asked every proposal for a theme", "stopped asking proposals for a theme"),
+    "harvest_published": ("published the harvest", "unpublished the harvest"),
+}
+SETTING_WORDS = {
+    "name": "renamed the event",
+    "timezone": "changed the time zone",
+    "date": "changed the date",
+    "votes_per_attendee": "set the dot budget to {}",
+    "join_code": "changed the join code",
+    "board_mode": "set the board to {}",
+    "board_cycle_seconds": "set the board to {} seconds a mode",
+    "topic_limit": "set the most topics to {}",
+}
+
+
+def _said_changes(event: Event, changes: dict[str, object]) -> str:
+    """What an update changes, in words ("opened voting, set the dot budget to 6"); empty when nothing changes."""
+    said = []
+    for name, value in changes.items():
+        if getattr(event, name) == value:
+            continue
+        if name in SWITCH_WORDS:
+            said.append(SWITCH_WORDS[name][0 if value else 1])
+        elif name == "join_code" and value is None:
+            said.append("removed the join code")
+        else:
+            said.append(SETTING_WORDS.get(name, f"changed {name}").format(value))
+    return ", ".join(said)
 
 
 def event_change(event_id: int) -> BoardChange:
@@ -146,14 +187,17 @@ def _check_topic_limit(limit: int) -> None:
         raise InvalidInput(f"An event takes between {low} and {high} topics.", field="topic_limit")
 
 
-def rotate_facilitator_key(*, session: Session, event_id: int) -> Written[str]:
-    """Give the event a new facilitator key, returned in clear only here; the old key stops working."""
-    event = _load_for_update(session, event_id)
-    key = tokens.new_secret()
-    event.facilitator_key_hash = tokens.hash_secret(key)
-    session.add(event)
-    session.flush()
-    return Written(key, None)  # no page shows the key
+def rotate_facilitator_key(
+    *, session: Session, event_id: int, facilitator_id: int | None = None, actor: Actor | None = None
+) -> Written[str]:
+    """Give a member of the team a new key (the event's first member when none is named), returned in clear
+    only here; the old key stops working at once."""
+    if facilitator_id is None:
+        first = team.first_member(session=session, event_id=event_id)
+        if first is None:
+            raise NotFound("This event has no facilitator left.")
+        facilitator_id = id_of(first)
+    return team.replace_key(session=session, event_id=event_id, facilitator_id=facilitator_id, actor=actor)
 
 
 def delete_event(*, session: Session, event_id: int, confirm: str | None) -> Written[str]:
@@ -175,17 +219,6 @@ def delete_event(*, session: Session, event_id: int, confirm: str | None) -> Wri
     session.exec(delete(Event).where(col(Event.id) == event_id))
     session.flush()
     return Written(slug, None)  # no page of it is left to tell: each now answers 404
-
-
-def facilitator_key_matches(event: Event, key: str | None) -> bool:
-    if not key:
-        return False
-    return tokens.secret_matches(key, event.facilitator_key_hash)
-
-
-def require_facilitator(event: Event, key: str | None) -> None:
-    if not facilitator_key_matches(event, key):
-        raise NotAllowed("Only the event's facilitator can do this. Open the facilitator link first.")
 
 
 def slugify(name: str) -> str:

@@ -24,16 +24,19 @@ def calendar_links(*, public_url: str, secret_key: str, event: Event, attendee: 
     return {"url": url, "webcal_url": "webcal://" + url.partition("://")[2]}
 
 
-def display_token(*, secret_key: str, event: Event) -> str:
+def display_token(*, secret_key: str, event: Event, fingerprint: str) -> str:
     """What the venue screen's link carries so that the board shows the join code, which the public board
-    link keeps to itself. Made from the facilitator key's fingerprint: replacing a leaked key ends it too."""
-    message = f"display:{event.slug}:{event.facilitator_key_hash}".encode()
+    link keeps to itself. Made from `fingerprint`, the key hash of the team's earliest member
+    (app/services/team.py display_fingerprint): replacing that leaked link ends this one too."""
+    message = f"display:{event.slug}:{fingerprint}".encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def display_token_matches(token: str | None, *, secret_key: str, event: Event) -> bool:
-    return bool(token) and hmac.compare_digest(str(token), display_token(secret_key=secret_key, event=event))
+def display_token_matches(token: str | None, *, secret_key: str, event: Event, fingerprint: str) -> bool:
+    expected = display_token(secret_key=secret_key, event=event, fingerprint=fingerprint)
+    return bool(token) and hmac.compare_digest(str(token), expected)
 
 
-def display_link(*, public_url: str, secret_key: str, event: Event) -> str:
-    return f"{public_url}/e/{event.slug}/board?display={display_token(secret_key=secret_key, event=event)}"
+def display_link(*, public_url: str, secret_key: str, event: Event, fingerprint: str) -> str:
+    token = display_token(secret_key=secret_key, event=event, fingerprint=fingerprint)
+    return f"{public_url}/e/{event.slug}/board?display={token}"

@@ -654,11 +654,13 @@ def _foldable(
 
 
 def _same_author(revision: NoteRevision, author: _Author) -> bool:
-    """The same attendee (by id: names are not unique), or the facilitator again (who has no attendee id)."""
+    """The same attendee (by id: names are not unique), or the same facilitator again (who has no attendee id;
+    the team's names are unique, app/services/team.py)."""
     if author.attendee_id is not None:
         return revision.author_id == author.attendee_id
-    # author_id is also None once an attendee is removed: their revisions keep their own name, never this one.
-    return author.name == FACILITATOR_NAME and revision.author_id is None and revision.author_name == FACILITATOR_NAME
+    # author_id is also None once an attendee is removed: their revisions keep their own name, which a member of
+    # the team could share; only a save within the fold window (a minute) could fold into one of those.
+    return revision.author_id is None and revision.author_name == author.name
 
 
 def _aware(moment: datetime) -> datetime:

@@ -6,7 +6,8 @@ from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendance, Event, Placement, SlotKind, Topic, TopicStatus, id_of
+from app.models import ActivityKind, Attendance, Event, Placement, Room, Slot, SlotKind, Topic, TopicStatus, id_of
+from app.services import activity
 from app.services.actors import Actor
 from app.services.changes import Written, placement_change
 from app.services.errors import CellTaken, Conflict, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
@@ -18,13 +19,35 @@ def place_topic(
 ) -> Written[Placement]:
     """Put a topic into a cell, or move it there; the live wall redraws the slots it left and entered."""
     was_in = slot_of(session=session, topic_id=topic_id)
-    placement = _place(
+    placement = place_cell(
         session=session, event_id=event_id, actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
     )
+    _record_cell(session, actor, placement, ActivityKind.place if was_in is None else ActivityKind.move)
     return Written(placement, placement_change(event_id, topic_id, was_in, placement.slot_id))
 
 
-def _place(*, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int) -> Placement:
+def _record_cell(session: Session, actor: Actor, placement: Placement, kind: ActivityKind) -> None:
+    topic, room, slot = (
+        session.get(Topic, placement.topic_id),
+        session.get(Room, placement.room_id),
+        session.get(Slot, placement.slot_id),
+    )
+    if topic is None or room is None or slot is None:
+        return
+    verb = "placed" if kind == ActivityKind.place else "moved"
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=placement.event_id,
+        kind=kind,
+        summary=f"{verb} {activity.quoted(topic.title)} {activity.cell_words(room, slot)}",
+        topic_id=placement.topic_id,
+    )
+
+
+def place_cell(
+    *, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int
+) -> Placement:
     """Put a topic into a cell, or move it there. Refused with the reason when a rule would break."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
@@ -83,9 +106,36 @@ def take_off_wall(*, session: Session, event_id: int, actor: Actor, topic_id: in
     """Take a topic off the wall: it goes back to the marketplace with its votes."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
-    was_in = slot_of(session=session, topic_id=topic_id)
+    placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
+    if placement is not None and actor.is_facilitator:
+        _record_taken_off(session, actor, topic, placement)
+    was_in = placement.slot_id if placement is not None else None
     unplace_topics(session=session, topic_ids=[id_of(topic)])
     return Written(None, placement_change(event_id, topic_id, was_in))
+
+
+def _record_taken_off(session: Session, actor: Actor, topic: Topic, placement: Placement) -> None:
+    """The cell, the pin and who was going: what putting the topic back needs (app/services/undo.py)."""
+    room, slot = session.get(Room, placement.room_id), session.get(Slot, placement.slot_id)
+    going = sorted(
+        exec_select(session, select(col(Attendance.attendee_id)).where(col(Attendance.topic_id) == topic.id)).scalars()
+    )
+    where = f" from {room.name} at {slot.starts_at:%H:%M}" if room is not None and slot is not None else ""
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=placement.event_id,
+        kind=ActivityKind.unplace,
+        summary=f"took {activity.quoted(topic.title)} off the wall{where}",
+        topic_id=placement.topic_id,
+        undo={
+            "room_id": placement.room_id,
+            "slot_id": placement.slot_id,
+            "pinned": placement.pinned,
+            "going": going,
+            "edited": activity.stamp(topic.updated_at),
+        },
+    )
 
 
 def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
@@ -128,7 +178,7 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
     session.exec(delete(Attendance).where(col(Attendance.topic_id).in_([topic_id, other_topic_id])))
     session.delete(second)  # cells are unique: free one before filling it
     session.flush()
-    _place(
+    place_cell(
         session=session,
         event_id=event_id,
         actor=actor,
@@ -136,7 +186,7 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
         room_id=second_cell[0],
         slot_id=second_cell[1],
     )
-    moved_back = _place(
+    moved_back = place_cell(
         session=session,
         event_id=event_id,
         actor=actor,
@@ -161,6 +211,17 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
         if (attendee_id, new_slot[moved]) not in busy
     )
     session.flush()
+    first_topic, second_topic = session.get(Topic, topic_id), session.get(Topic, other_topic_id)
+    if first_topic is not None and second_topic is not None:
+        activity.record(
+            session=session,
+            actor=actor,
+            event_id=event_id,
+            kind=ActivityKind.swap,
+            summary=f"swapped {activity.quoted(first_topic.title)} and {activity.quoted(second_topic.title)}",
+            topic_id=topic_id,
+            other_topic_id=other_topic_id,
+        )
     change = placement_change(event_id, topic_id, first_cell[1], second_cell[1])
     return Written(None, change.merge(placement_change(event_id, other_topic_id)))
 
@@ -175,9 +236,20 @@ def set_pinned(*, session: Session, event_id: int, actor: Actor, topic_id: int, 
     if not actor.is_facilitator:
         raise NotAllowed("Only the facilitator pins sessions for the auto-scheduler.")
     placement = get_placement(session=session, event_id=event_id, topic_id=topic_id)
-    placement.pinned = pinned
+    was_pinned, placement.pinned = placement.pinned, pinned
     session.add(placement)
     session.flush()
+    topic = session.get(Topic, topic_id)
+    if topic is not None and was_pinned != pinned:
+        verb = "pinned" if pinned else "unpinned"
+        activity.record(
+            session=session,
+            actor=actor,
+            event_id=event_id,
+            kind=ActivityKind.pin,
+            summary=f"{verb} {activity.quoted(topic.title)}",
+            topic_id=topic_id,
+        )
     return Written(placement, placement_change(event_id, topic_id, placement.slot_id))
 
 

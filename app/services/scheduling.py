@@ -18,10 +18,11 @@ from sqlmodel import Session, col
 
 from app import scheduling
 from app.db import exec_select
-from app.models import Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
+from app.models import ActivityKind, Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.scheduling import Cell, Problem, Schedule, Weights
-from app.services import themes, topic_constraints, wall_setup
+from app.services import activity, themes, topic_constraints, wall_setup
+from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict
 from app.services.lookups import get_event_by_id
@@ -158,7 +159,12 @@ def wall_fingerprint(wall: Mapping[int, Cell]) -> str:
 
 
 def apply_schedule(
-    *, session: Session, event_id: int, placements: Mapping[int, Cell], based_on: Mapping[int, Cell]
+    *,
+    session: Session,
+    event_id: int,
+    placements: Mapping[int, Cell],
+    based_on: Mapping[int, Cell],
+    actor: Actor | None = None,
 ) -> Written[None]:
     """Put a proposed wall up in one change: checked again against the event as it is now.
 
@@ -252,6 +258,16 @@ def apply_schedule(
             followers.append(Attendance(attendee_id=attendee_id, topic_id=topic_id, slot_id=slot_id))
     session.add_all(followers)
     session.flush()
+    placed = len([t for t in arriving if t not in current])
+    moved, off = len(arriving) - placed, len(taken_off)
+    said = ", ".join(f"{n} {what}" for n, what in ((placed, "placed"), (moved, "moved"), (off, "taken off")) if n)
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=event_id,
+        kind=ActivityKind.schedule,
+        summary=f"applied a schedule ({said})",
+    )
     return Written(None, BoardChange.of(event_id, "schedule", topic_ids=set(leaving) | set(arriving), wall=True))
 
 

@@ -6,8 +6,9 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Theme, Topic
+from app.models import ActivityKind, Theme, Topic
 from app.models.theme import THEME_DESCRIPTION_MAX, THEME_MARKS, THEME_NAME_MAX, THEMES_MAX
+from app.services import activity
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -33,7 +34,13 @@ def get_theme(*, session: Session, event_id: int, theme_id: int) -> Theme:
 
 
 def add_theme(
-    *, session: Session, event_id: int, name: str, description: str = "", mark: str | None = None
+    *,
+    session: Session,
+    event_id: int,
+    name: str,
+    description: str = "",
+    mark: str | None = None,
+    actor: Actor | None = None,
 ) -> Written[Theme]:
     """A new theme, last in the event's order; without a mark it takes the first one no other theme has."""
     themes = list_themes(session=session, event_id=event_id)
@@ -51,6 +58,7 @@ def add_theme(
     )
     session.add(theme)
     session.flush()
+    _record(session, actor, event_id, f"added the theme {theme.name}")
     return Written(theme, theme_change(event_id))
 
 
@@ -63,9 +71,11 @@ def update_theme(
     description: str | None = None,
     mark: str | None = None,
     position: int | None = None,
+    actor: Actor | None = None,
 ) -> Written[Theme]:
     theme = get_theme(session=session, event_id=event_id, theme_id=theme_id)
     themes = list_themes(session=session, event_id=event_id)
+    was = theme.name
     if name is not None:
         cleaned = _name(name)
         _check_name_free([t for t in themes if t.id != theme.id], cleaned)
@@ -78,19 +88,23 @@ def update_theme(
     if position is not None:
         _reorder(session, themes, theme, position)
     session.flush()
+    _record(session, actor, event_id, f"changed the theme {was}" + (f", now {theme.name}" if theme.name != was else ""))
     return Written(theme, theme_change(event_id))
 
 
-def move_theme(*, session: Session, event_id: int, theme_id: int, by: int) -> Written[Theme]:
+def move_theme(
+    *, session: Session, event_id: int, theme_id: int, by: int, actor: Actor | None = None
+) -> Written[Theme]:
     """Move a theme up (by=-1) or down (by=+1) in the event's order."""
     theme = get_theme(session=session, event_id=event_id, theme_id=theme_id)
     themes = list_themes(session=session, event_id=event_id)
     _reorder(session, themes, theme, themes.index(theme) + by)
     session.flush()
+    _record(session, actor, event_id, f"moved the theme {theme.name} {'up' if by < 0 else 'down'}")
     return Written(theme, theme_change(event_id))
 
 
-def remove_theme(*, session: Session, event_id: int, theme_id: int) -> Written[None]:
+def remove_theme(*, session: Session, event_id: int, theme_id: int, actor: Actor | None = None) -> Written[None]:
     """Remove a theme: its topics stay, unthemed."""
     theme = get_theme(session=session, event_id=event_id, theme_id=theme_id)
     session.exec(update(Topic).where(col(Topic.theme_id) == theme.id).values(theme_id=None))
@@ -98,6 +112,7 @@ def remove_theme(*, session: Session, event_id: int, theme_id: int) -> Written[N
     session.flush()
     _reorder(session, list_themes(session=session, event_id=event_id), None, 0)
     session.flush()
+    _record(session, actor, event_id, f"removed the theme {theme.name}")
     return Written(None, theme_change(event_id))
 
 
@@ -109,9 +124,21 @@ def set_topic_theme(
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     if not actor.may_change(topic.convener_id):
         raise NotAllowed("Only the topic's convener or the facilitator can change its theme.")
+    was = topic.theme_id
     topic.theme_id = checked_theme_id(session=session, event_id=event_id, theme_id=theme_id)
     session.add(topic)
     session.flush()
+    if topic.theme_id != was:
+        theme = session.get(Theme, topic.theme_id) if topic.theme_id is not None else None
+        where = f"into the theme {theme.name}" if theme is not None else "out of its theme"
+        activity.record(
+            session=session,
+            actor=actor,
+            event_id=event_id,
+            kind=ActivityKind.theme,
+            summary=f"moved {activity.quoted(topic.title)} {where}",
+            topic_id=topic_id,
+        )
     return Written(topic, BoardChange.of(event_id, "topic", topic_ids=topic_id))
 
 
@@ -134,6 +161,10 @@ def check_theme_given(*, session: Session, event_id: int, theme_required: bool, 
     ).scalar_one()
     if has_themes:
         raise InvalidInput("Choose the theme your topic belongs to.", field="theme_id")
+
+
+def _record(session: Session, actor: Actor | None, event_id: int, summary: str) -> None:
+    activity.record(session=session, actor=actor, event_id=event_id, kind=ActivityKind.theme, summary=summary)
 
 
 def theme_change(event_id: int) -> BoardChange:

@@ -10,10 +10,11 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendee, Event, Topic, TopicStatus, Vote, id_of
+from app.models import ActivityKind, Attendee, Event, Topic, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.topic import DESCRIPTION_MAX, REQUEST_KEY_MAX, SEARCH_MAX, TITLE_MAX
+from app.services import activity
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicLimitReached, TopicNotActive
@@ -150,37 +151,77 @@ def withdraw_topic(*, session: Session, event_id: int, topic_id: int, actor: Act
     return Written(_retire(session, topic, TopicStatus.withdrawn), _retired(event_id, topic_id))
 
 
-def hide_topic(*, session: Session, event_id: int, topic_id: int) -> Written[Topic]:
-    """Moderation: an abusive topic disappears from every page; its dots go back to their owners."""
+def hide_topic(*, session: Session, event_id: int, topic_id: int, actor: Actor | None = None) -> Written[Topic]:
+    """Moderation: an abusive topic disappears from every page; its dots go back to their owners.
+
+    `actor` is the facilitator whose action the activity list shows (and can undo); a ban hides without one.
+    """
     topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
     if topic.status == TopicStatus.hidden:
         return Written(topic, _retired(event_id, topic_id))
     if topic.status not in ACTIVE_TOPIC_STATUSES:
         raise TopicNotActive(f"'{topic.title}' was {topic.status} already.")
-    return Written(_retire(session, topic, TopicStatus.hidden), _retired(event_id, topic_id))
+    dots = _dot_count(session, topic_id)
+    _retire(session, topic, TopicStatus.hidden)
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=event_id,
+        kind=ActivityKind.hide,
+        summary=f"hid {activity.quoted(topic.title)}",
+        topic_id=topic_id,
+        undo={"dots": dots, "edited": activity.stamp(topic.updated_at)},
+    )
+    return Written(topic, _retired(event_id, topic_id))
 
 
-def merge_topics(*, session: Session, event_id: int, source_id: int, target_id: int) -> Written[Topic]:
+def merge_topics(
+    *, session: Session, event_id: int, source_id: int, target_id: int, actor: Actor | None = None
+) -> Written[Topic]:
     """Merge a duplicate (source) into another topic (target); the source's dots move with it.
 
     An attendee who had a dot on both keeps one on the target and gets the other back, so nobody
     ends up with two dots on one topic, and nobody can go over budget (merging never adds dots).
+    Who had which is written down for the activity list's undo (app/services/undo.py).
     """
     if source_id == target_id:
         raise InvalidInput("A topic can't be merged into itself.")
     source = get_active_topic(session=session, event_id=event_id, topic_id=source_id)
     target = get_active_topic(session=session, event_id=event_id, topic_id=target_id)
-    already_on_target = select(col(Vote.attendee_id)).where(col(Vote.topic_id) == target.id)
-    session.exec(delete(Vote).where(col(Vote.topic_id) == source.id, col(Vote.attendee_id).in_(already_on_target)))
-    for vote in exec_select(session, select(Vote).where(col(Vote.topic_id) == source.id)).scalars():
-        vote.topic_id = id_of(target)
-        session.add(vote)
+    on_target = set(
+        exec_select(session, select(col(Vote.attendee_id)).where(col(Vote.topic_id) == target.id)).scalars()
+    )
+    on_source = list(exec_select(session, select(Vote).where(col(Vote.topic_id) == source.id)).scalars())
+    both = sorted(vote.attendee_id for vote in on_source if vote.attendee_id in on_target)
+    moved = sorted(vote.attendee_id for vote in on_source if vote.attendee_id not in on_target)
+    session.exec(delete(Vote).where(col(Vote.topic_id) == source.id, col(Vote.attendee_id).in_(both)))
+    for vote in on_source:
+        if vote.attendee_id not in on_target:
+            vote.topic_id = id_of(target)
+            session.add(vote)
     _retire(session, source, TopicStatus.merged, keep_votes=True)
     source.merged_into_id = target.id
     target.updated_at = utcnow()
     session.add_all([source, target])
     session.flush()
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=event_id,
+        kind=ActivityKind.merge,
+        summary=f"merged {activity.quoted(source.title)} into {activity.quoted(target.title)}",
+        topic_id=source_id,
+        other_topic_id=target_id,
+        undo={"moved": moved, "both": both, "edited": activity.stamp(target.updated_at)},
+    )
     return Written(target, _retired(event_id, source_id).merge(BoardChange.of(event_id, "topic", topic_ids=target_id)))
+
+
+def _dot_count(session: Session, topic_id: int) -> int:
+    count: int = exec_select(
+        session, select(func.count(col(Vote.id))).where(col(Vote.topic_id) == topic_id)
+    ).scalar_one()
+    return count
 
 
 MERGE_SUGGESTIONS = 8

@@ -8,9 +8,11 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Placement, Room, Slot, SlotKind
+from app.models import ActivityKind, Placement, Room, Slot, SlotKind
 from app.models.room import LOCATION_NOTES_MAX, MAX_ROOM_CAPACITY, ROOM_NAME_MAX
 from app.models.slot import SLOT_LABEL_MAX
+from app.services import activity
+from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, SlotOverlap
 from app.services.lookups import get_room, get_slot
@@ -28,7 +30,15 @@ def list_slots(*, session: Session, event_id: int) -> list[Slot]:
     return list(exec_select(session, query).scalars())
 
 
-def add_room(*, session: Session, event_id: int, name: str, capacity: int, location_notes: str = "") -> Written[Room]:
+def add_room(
+    *,
+    session: Session,
+    event_id: int,
+    name: str,
+    capacity: int,
+    location_notes: str = "",
+    actor: Actor | None = None,
+) -> Written[Room]:
     last = exec_select(session, select(func.max(col(Room.position))).where(col(Room.event_id) == event_id)).scalar_one()
     room = Room(
         event_id=event_id,
@@ -39,6 +49,7 @@ def add_room(*, session: Session, event_id: int, name: str, capacity: int, locat
     )
     session.add(room)
     session.flush()
+    _record(session, actor, event_id, ActivityKind.room, f"added the room {room.name}")
     return Written(room, wall_change(event_id))
 
 
@@ -51,8 +62,10 @@ def update_room(
     capacity: int | None = None,
     location_notes: str | None = None,
     position: int | None = None,
+    actor: Actor | None = None,
 ) -> Written[Room]:
     room = get_room(session=session, event_id=event_id, room_id=room_id)
+    was = room.name
     if name is not None:
         room.name = _room_name(name)
     if capacity is not None:
@@ -63,24 +76,28 @@ def update_room(
         _move_room(session, room, position)
     session.add(room)
     session.flush()
+    said = f"changed the room {was}" + (f", now {room.name}" if room.name != was else "")
+    _record(session, actor, event_id, ActivityKind.room, said)
     return Written(room, wall_change(event_id))
 
 
-def move_room(*, session: Session, event_id: int, room_id: int, by: int) -> Written[Room]:
+def move_room(*, session: Session, event_id: int, room_id: int, by: int, actor: Actor | None = None) -> Written[Room]:
     """Move a room left (by=-1) or right (by=+1) on the wall."""
     room = get_room(session=session, event_id=event_id, room_id=room_id)
     rooms = list_rooms(session=session, event_id=event_id)
     _move_room(session, room, rooms.index(room) + by)
+    _record(session, actor, event_id, ActivityKind.room, f"moved the room {room.name} {'left' if by < 0 else 'right'}")
     return Written(room, wall_change(event_id))
 
 
-def remove_room(*, session: Session, event_id: int, room_id: int) -> Written[None]:
+def remove_room(*, session: Session, event_id: int, room_id: int, actor: Actor | None = None) -> Written[None]:
     """Remove a room; topics placed in it go back to the marketplace, nothing else is lost."""
     room = get_room(session=session, event_id=event_id, room_id=room_id)
     _unplace_where(session, col(Placement.room_id) == room.id)
     session.delete(room)
     session.flush()
     _renumber_rooms(session, event_id)
+    _record(session, actor, event_id, ActivityKind.room, f"removed the room {room.name}")
     return Written(None, wall_change(event_id))
 
 
@@ -92,6 +109,7 @@ def add_slot(
     ends_at: datetime,
     label: str = "",
     kind: SlotKind | str = SlotKind.sessions,
+    actor: Actor | None = None,
 ) -> Written[Slot]:
     slot = Slot(
         event_id=event_id,
@@ -103,6 +121,7 @@ def add_slot(
     _check_times(session, slot)
     session.add(slot)
     session.flush()
+    _record(session, actor, event_id, ActivityKind.slot, f"added the slot {_slot_words(slot)}")
     return Written(slot, wall_change(event_id))
 
 
@@ -115,8 +134,10 @@ def update_slot(
     ends_at: datetime | None = None,
     label: str | None = None,
     kind: SlotKind | str | None = None,
+    actor: Actor | None = None,
 ) -> Written[Slot]:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
+    was = _slot_words(slot)
     if starts_at is not None:
         slot.starts_at = _wall_clock(starts_at)
     if ends_at is not None:
@@ -131,20 +152,35 @@ def update_slot(
         _unplace_where(session, col(Placement.slot_id) == slot.id)
     session.add(slot)
     session.flush()
+    now = _slot_words(slot)
+    _record(
+        session, actor, event_id, ActivityKind.slot, f"changed the slot {was}" + (f", now {now}" if now != was else "")
+    )
     return Written(slot, wall_change(event_id))
 
 
-def remove_slot(*, session: Session, event_id: int, slot_id: int) -> Written[None]:
+def remove_slot(*, session: Session, event_id: int, slot_id: int, actor: Actor | None = None) -> Written[None]:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     _unplace_where(session, col(Placement.slot_id) == slot.id)
     session.delete(slot)
     session.flush()
+    _record(session, actor, event_id, ActivityKind.slot, f"removed the slot {_slot_words(slot)}")
     return Written(None, wall_change(event_id))
 
 
 def wall_change(event_id: int) -> BoardChange:
     """Rooms or slots were set up differently: every live wall is drawn again."""
     return BoardChange.of(event_id, "wall", wall=True)
+
+
+def _record(session: Session, actor: Actor | None, event_id: int, kind: ActivityKind, summary: str) -> None:
+    activity.record(session=session, actor=actor, event_id=event_id, kind=kind, summary=summary)
+
+
+def _slot_words(slot: Slot) -> str:
+    """A slot as the activity list names it: "10:30–11:30 (Morning)"."""
+    label = f" ({slot.label})" if slot.label else ""
+    return f"{slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}{label}"
 
 
 def _unplace_where(session: Session, condition: ColumnElement[bool]) -> None:

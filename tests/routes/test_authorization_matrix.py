@@ -118,6 +118,8 @@ class World:
     attendee: int  # Ada, the attendee caller: the one banned, or removed
     theme: int  # the topic's theme: renamed, removed
     facilitator_key: str  # what the facilitator link carries after its #
+    member: int  # Sam, a second member of the facilitation team: removed
+    activity: int  # the facilitator's hiding of a spam topic, in the activity list: undone
 
     def path_params(self) -> dict[str, str | int]:
         return {
@@ -131,6 +133,8 @@ class World:
             "token": self.calendar_token,
             "attendee_id": self.attendee,
             "theme_id": self.theme,
+            "facilitator_id": self.member,
+            "activity_id": self.activity,
         }
 
     def wall(self, *, moved: bool = False) -> str:
@@ -175,6 +179,11 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("PATCH", "/api/events/{slug}"): Case(Policy.FACILITATOR, json=lambda w: {"name": "The Hall"}),
     ("POST", "/api/events/{slug}/facilitator-key"): Case(Policy.FACILITATOR),
     ("DELETE", "/api/events/{slug}"): Case(Policy.FACILITATOR, json=lambda w: {"confirm": SLUG}),
+    ("GET", "/api/events/{slug}/facilitators"): Case(Policy.FACILITATOR, across=False),
+    ("POST", "/api/events/{slug}/facilitators"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Kim"}),
+    ("DELETE", "/api/events/{slug}/facilitators/{facilitator_id}"): Case(Policy.FACILITATOR),
+    ("GET", "/api/events/{slug}/activity"): Case(Policy.FACILITATOR, across=False),
+    ("POST", "/api/events/{slug}/activity/{activity_id}/undo"): Case(Policy.FACILITATOR),
     ("GET", "/api/events/{slug}/themes"): Case(Policy.PUBLIC),
     ("POST", "/api/events/{slug}/themes"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Data", "mark": "moon"}),
     ("PATCH", "/api/events/{slug}/themes/{theme_id}"): Case(Policy.FACILITATOR, json=lambda w: {"name": "Care"}),
@@ -259,6 +268,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/e/{slug}/facilitate"): Case(Policy.FACILITATOR),
     ("GET", "/e/{slug}/facilitate/sections/{section}"): Case(Policy.FACILITATOR),
     ("POST", "/e/{slug}/facilitate/key"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
+    ("POST", "/e/{slug}/facilitate/team"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Kim"}),
+    ("POST", "/e/{slug}/facilitate/team/{facilitator_id}/remove"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
+    ("POST", "/e/{slug}/facilitate/activity/{activity_id}/undo"): Case(Policy.FACILITATOR),
     ("POST", "/e/{slug}/facilitate/event"): Case(Policy.FACILITATOR, form=lambda w: {"name": "The Hall"}),
     ("POST", "/e/{slug}/facilitate/announcements"): Case(Policy.FACILITATOR, form=lambda w: {"text": "Lunch is served"}),
     ("POST", "/e/{slug}/facilitate/themes"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Joy"}),
@@ -482,8 +494,14 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         second = factory.topic(event, cleo, title="Gardening")
         other_topic = factory.topic(event, cleo, title="Cooking")
         duplicate = factory.topic(event, None, title="Cooking together")
+        spam = factory.topic(event, None, title="Buy cheap watches")
         factory.place(event, topic, main_hall, first_slot)
         factory.place(event, second, main_hall, second_slot)
+        assert client.post(f"/api/events/{SLUG}/topics/{spam.id}/hide", headers=event.auth).status_code == 200
+        sam = client.post(f"/api/events/{SLUG}/facilitators", json={"name": "Sam"}, headers=event.auth).json()
+        listed = client.get(f"/api/events/{SLUG}/activity", headers=event.auth).json()
+        hidden = next(line for line in listed if line["kind"] == "hide")
+        assert hidden["undoable"] is True, hidden
         for person in (ada, cleo):
             factory.vote(person, topic)
             factory.attend(person, second_slot, second)
@@ -508,6 +526,8 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             attendee=ada.id,
             theme=theme.id,  # type: ignore[arg-type]
             facilitator_key=event.key,
+            member=sam["id"],
+            activity=hidden["id"],
         )
         snapshot = sqlite3.connect(folder / "snapshot.db")
         live = sqlite3.connect(path)
@@ -593,7 +613,7 @@ def test_route_answers_each_caller(stage: Stage, key: tuple[str, str], caller: C
 
 
 # The path parameters that name a row of one event. A body names rows when it is built from the world's ids.
-ROW_PARAMS = {"topic_id", "room_id", "slot_id", "token", "attendee_id"}
+ROW_PARAMS = {"topic_id", "room_id", "slot_id", "token", "attendee_id", "facilitator_id", "activity_id"}
 PROBE_ID = 987_654_321
 PROBE = World(**{f.name: PROBE_ID for f in fields(World)})
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import json
 
+from markupsafe import escape
 from starlette.testclient import TestClient
 
+from app.deps import REFUSED_KEY
 from app.main import SESSION_COOKIE, create_app
 from tests.routes.pages_helpers import page_csrf
 
@@ -65,12 +67,14 @@ def test_replacing_the_link_on_the_page_lets_every_other_browser_go(settings, fa
         asked = mine.post("/e/gathering/facilitate/key", data={"csrf_token": token})
         replaced = mine.post("/e/gathering/facilitate/key", data={"csrf_token": token, "confirmed": "yes"})
 
-        assert "Replace the facilitator link? The old one stops working at once" in asked.text
+        assert "Replace your facilitator link? The old one stops working at once" in asked.text
         assert replaced.status_code == 200
-        assert "The facilitator link was replaced: the old one no longer works, in any browser." in replaced.text
+        assert "Your link was replaced: the old one no longer works, in any browser." in replaced.text
         assert event.key not in replaced.text
         assert mine.get("/e/gathering/facilitate").status_code == 200  # this browser stays in
-        assert leaked.get("/e/gathering/facilitate").status_code == 403  # the other is let go at once
+        refused = leaked.get("/e/gathering/facilitate")  # the other is let go at once, and told why
+        assert (refused.status_code, str(escape(REFUSED_KEY)) in refused.text) == (401, True)
+        assert leaked.get("/e/gathering/facilitate").status_code == 403  # said once; then the sign-in form
         assert leaked.get(f"/e/gathering/facilitate?key={event.key}").status_code == 403
 
 

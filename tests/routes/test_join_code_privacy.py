@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from app.services.links import display_token
+from app.services.tokens import hash_secret
 from tests.factories import Factory
 from tests.routes.pages_helpers import join
 
@@ -65,7 +66,7 @@ def test_the_public_board_shows_counts_and_no_code_and_the_display_link_shows_th
     client: TestClient, coded, settings, backend
 ):
     event, _, _ = coded
-    token = display_token(secret_key=settings.secret_key, event=event.event)
+    token = display_token(secret_key=settings.secret_key, event=event.event, fingerprint=hash_secret(event.key))
 
     public = client.get("/e/closed/board")
     venue = client.get(f"/e/closed/board?display={token}")
@@ -85,13 +86,14 @@ def test_the_facilitator_page_hands_out_the_display_link(client: TestClient, cod
 
     page = client.get("/e/closed/facilitate").text
 
-    assert f"/e/closed/board?display={display_token(secret_key=settings.secret_key, event=event.event)}" in page
+    token = display_token(secret_key=settings.secret_key, event=event.event, fingerprint=hash_secret(event.key))
+    assert f"/e/closed/board?display={token}" in page
     assert "OWL42" in client.get("/e/closed/board").text  # the facilitator's own browser sees the code too
 
 
 def test_replacing_the_facilitator_key_ends_the_display_link(client: TestClient, coded, settings, backend):
     event, _, _ = coded
-    token = display_token(secret_key=settings.secret_key, event=event.event)
+    token = display_token(secret_key=settings.secret_key, event=event.event, fingerprint=hash_secret(event.key))
 
     client.post("/api/events/closed/facilitator-key", headers=event.auth)
 

@@ -24,6 +24,7 @@ from app.models import SlotKind, id_of
 from app.models.event import EventUpdate
 from app.scheduling import Cell
 from app.services import (
+    activity,
     announcements,
     attendance,
     attendees,
@@ -32,9 +33,11 @@ from app.services import (
     placements,
     scheduling,
     similarity,
+    team,
     themes,
     topic_constraints,
     topics,
+    undo,
     votes,
     wall_setup,
 )
@@ -47,6 +50,9 @@ NOT_ANNOUNCED = {
     "changes.advance_board_version": "the writer's own bookkeeping of the changes it announces",
     "placements.unplace_topics": "a step inside the writes that retire topics or rooms, which announce it",
     "event_import.import_event": "builds a new event: no live page can be open on it yet",
+    "activity.record": "a line of the activity list, written inside a facilitator's action, which announces it",
+    "placements.place_cell": "a step inside placing, swapping and undoing a take-off, which announce it",
+    "team.found_team": "a step of creating an event: no page of it is open yet",
 }
 
 
@@ -156,6 +162,17 @@ def _themed(s: Session, d: Day) -> Outcome:
     return written, _change(d, "topic", topic_ids=d.loose_id)
 
 
+def _a_member(s: Session, d: Day) -> int:
+    return id_of(team.invite(session=s, event_id=d.id, actor=d.facilitator, name="Sam").result.facilitator)
+
+
+def _undone(s: Session, d: Day) -> Outcome:
+    topics.hide_topic(session=s, event_id=d.id, topic_id=d.loose_id, actor=d.facilitator)
+    hidden = activity.recent(session=s, event_id=d.id)[0]
+    written = undo.undo(session=s, event_id=d.id, actor=d.facilitator, activity_id=hidden.id)
+    return written, _change(d, "topic", topic_ids=d.loose_id, new_topics=True)
+
+
 CASES: dict[str, Case] = {
     "themes.add_theme": lambda s, d: (
         themes.add_theme(session=s, event_id=d.id, name="Data"),
@@ -220,8 +237,21 @@ CASES: dict[str, Case] = {
     ),
     "events.rotate_facilitator_key": lambda s, d: (
         events.rotate_facilitator_key(session=s, event_id=d.id),
-        None,  # no page shows the key
+        _change(d, "team"),  # no page shows the key, but pages opened with the old one are closed
     ),
+    "team.invite": lambda s, d: (
+        team.invite(session=s, event_id=d.id, actor=d.facilitator, name="Sam"),
+        None,  # only the facilitators' page lists the team, read when drawn
+    ),
+    "team.remove": lambda s, d: (
+        team.remove(session=s, event_id=d.id, actor=d.facilitator, facilitator_id=_a_member(s, d)),
+        _change(d, "team"),  # the member's open pages are closed
+    ),
+    "team.replace_key": lambda s, d: (
+        team.replace_key(session=s, event_id=d.id, facilitator_id=_a_member(s, d)),
+        _change(d, "team"),
+    ),
+    "undo.undo": _undone,
     "notes.save_notes": _notes_saved,
     "notes.restore_revision": _notes_restored,
     "placements.place_topic": lambda s, d: (

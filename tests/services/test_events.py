@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from app.db import exec_select
-from app.models import Event
+from app.models import Event, id_of
 from app.models.event import EventUpdate
-from app.services import events, topics
+from app.services import events, team, topics
 from app.services.actors import Actor
-from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.services.errors import Conflict, InvalidInput, NotFound
 from tests.factories import EVENT_DATE, EventWithKey
 
 BOARD_MODE_REFUSAL = (
@@ -32,6 +32,11 @@ def create(database, name: str = "Autumn Gathering", **values) -> events.NewEven
 def update(database, event: EventWithKey, **changes: object) -> Event:
     with database.write_session() as session:
         return events.update_event(session=session, event_id=event.id, update=EventUpdate(**changes)).result
+
+
+def key_works(database, event_id: int, key: str | None) -> bool:
+    with database.read_session() as session:
+        return team.member_for_key(session=session, event_id=event_id, key=key) is not None
 
 
 def stored(database, event_id: int) -> Event:
@@ -68,8 +73,11 @@ def test_create_event_stores_what_was_given_and_a_usable_key(factory, database, 
         False,
         None,
     )
-    assert events.facilitator_key_matches(event, created.facilitator_key) is True
-    assert created.facilitator_key not in event.facilitator_key_hash
+    with database.read_session() as session:
+        members = team.list_team(session=session, event_id=id_of(event))
+        found = team.member_for_key(session=session, event_id=id_of(event), key=created.facilitator_key)
+    assert [(m.name, m.key_hash != created.facilitator_key) for m in members] == [("Facilitator", True)]
+    assert found is not None and found.id == members[0].id
 
 
 def test_create_event_lowercases_and_trims_a_given_slug(factory, database, backend):
@@ -435,25 +443,20 @@ def test_rotate_facilitator_key_retires_the_old_key(factory, database, backend):
     with database.write_session() as session:
         new_key = events.rotate_facilitator_key(session=session, event_id=event.id).result
 
-    saved = stored(database, event.id)
     assert new_key != event.key
-    assert events.facilitator_key_matches(saved, new_key) is True
-    assert events.facilitator_key_matches(saved, event.key) is False
-    with pytest.raises(NotAllowed) as refused:
-        events.require_facilitator(saved, event.key)
-    assert refused.value.message == "Only the event's facilitator can do this. Open the facilitator link first."
-    events.require_facilitator(saved, new_key)
+    assert key_works(database, event.id, new_key) is True
+    assert key_works(database, event.id, event.key) is False
 
 
 @pytest.mark.parametrize("key", [None, "", "not-the-key"])
 def test_facilitator_key_matches_nothing_but_the_key(factory, database, backend, key):
     event = factory.event()
 
-    assert events.facilitator_key_matches(stored(database, event.id), key) is False
-    assert events.facilitator_key_matches(stored(database, event.id), event.key) is True
+    assert key_works(database, event.id, key) is False
+    assert key_works(database, event.id, event.key) is True
 
 
 def test_facilitator_keys_of_two_events_differ(factory, database, backend):
     one, two = factory.event(slug="one"), factory.event(slug="two")
 
-    assert events.facilitator_key_matches(stored(database, two.id), one.key) is False
+    assert key_works(database, two.id, one.key) is False

@@ -12,6 +12,7 @@ from app.routes.api import (
     harvest,
     notes,
     schedule,
+    team,
     themes,
     topics,
     votes,
@@ -25,6 +26,7 @@ __all__ = ["router", "votes"]
 router = APIRouter(prefix="/api", responses=answers(422, 503))
 for module in (
     events,
+    team,
     themes,
     attendees,
     topics,

@@ -74,12 +74,14 @@ def me(event: EventDep, attendee: ApiAttendee, session: SessionDep) -> dict[str,
 
 @router.post("/events/{slug}/attendees/{attendee_id}/ban", responses=answers(401, 403, 404))
 async def ban(
-    request: Request, attendee_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep
+    request: Request, attendee_id: RowId, event: EventDep, actor: ApiFacilitator, writer: WriterDep
 ) -> AttendeeBanned:
     """Moderation: the attendee's token is refused from now on, their topics hidden, their dots and
     attendance taken back. Banning someone banned already changes nothing."""
     event_id = id_of(event)
-    banned = await writer.run(lambda s: attendees.ban_attendee(session=s, event_id=event_id, attendee_id=attendee_id))
+    banned = await writer.run(
+        lambda s: attendees.ban_attendee(session=s, event_id=event_id, attendee_id=attendee_id, actor=actor)
+    )
     request.app.state.known_attendees.forget(attendee_id)
     return AttendeeBanned(
         id=attendee_id,

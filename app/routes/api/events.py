@@ -44,9 +44,11 @@ def get_event(event: EventDep) -> EventPublic:
 
 
 @router.patch("/events/{slug}", responses=answers(401, 403, 404, 409, 400, 413))
-async def update_event(body: EventUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> dict[str, Any]:
+async def update_event(body: EventUpdate, event: EventDep, actor: ApiFacilitator, writer: WriterDep) -> dict[str, Any]:
     """Switch phases, change the dot budget, set or clear the join code (null clears it)."""
-    updated = await writer.run(lambda s: events.update_event(session=s, event_id=id_of(event), update=body))
+    updated = await writer.run(
+        lambda s: events.update_event(session=s, event_id=id_of(event), update=body, actor=actor)
+    )
     return {**event_public(updated).model_dump(), "join_code": updated.join_code}
 
 
@@ -67,11 +69,16 @@ async def delete_event(
     "/events/{slug}/facilitator-key", status_code=status.HTTP_201_CREATED, responses=answers(401, 403, 404, 409)
 )
 async def replace_facilitator_key(
-    event: EventDep, _: ApiFacilitator, writer: WriterDep, settings: SettingsDep
+    event: EventDep, actor: ApiFacilitator, writer: WriterDep, settings: SettingsDep
 ) -> dict[str, Any]:
-    """Replace the facilitator key (a leaked link): the new key is answered here, once; the old one is refused
-    from now on, as a bearer token and in every browser that opened the old link."""
-    key = await writer.run(lambda s: events.rotate_facilitator_key(session=s, event_id=id_of(event)))
+    """Replace the caller's facilitator key (a leaked link): the new key is answered here, once; the old one is
+    refused from now on, as a bearer token and in every browser that opened the old link. The rest of the
+    team keep theirs."""
+    key = await writer.run(
+        lambda s: events.rotate_facilitator_key(
+            session=s, event_id=id_of(event), facilitator_id=actor.facilitator_id, actor=actor
+        )
+    )
     links = event_links(public_url=settings.public_url, event=event, facilitator_key=key)
     return {"facilitator_key": key, "links": {"facilitator": links["facilitator"]}}
 
@@ -84,18 +91,20 @@ def list_rooms(event: EventDep, session: SessionDep) -> list[RoomPublic]:
 @router.post(
     "/events/{slug}/rooms", status_code=status.HTTP_201_CREATED, responses=answers(401, 403, 404, 409, 400, 413)
 )
-async def add_room(body: RoomCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> RoomPublic:
-    room = await writer.run(lambda s: wall_setup.add_room(session=s, event_id=id_of(event), **body.model_dump()))
+async def add_room(body: RoomCreate, event: EventDep, actor: ApiFacilitator, writer: WriterDep) -> RoomPublic:
+    room = await writer.run(
+        lambda s: wall_setup.add_room(session=s, event_id=id_of(event), **body.model_dump(), actor=actor)
+    )
     return RoomPublic.model_validate(room)
 
 
 @router.patch("/events/{slug}/rooms/{room_id}", responses=answers(401, 403, 404, 409, 400, 413))
 async def update_room(
-    room_id: RowId, body: RoomUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
+    room_id: RowId, body: RoomUpdate, event: EventDep, actor: ApiFacilitator, writer: WriterDep
 ) -> RoomPublic:
     room: Room = await writer.run(
         lambda s: wall_setup.update_room(
-            session=s, event_id=id_of(event), room_id=room_id, **body.model_dump(exclude_unset=True)
+            session=s, event_id=id_of(event), room_id=room_id, **body.model_dump(exclude_unset=True), actor=actor
         )
     )
     return RoomPublic.model_validate(room)
@@ -104,8 +113,8 @@ async def update_room(
 @router.delete(
     "/events/{slug}/rooms/{room_id}", status_code=status.HTTP_204_NO_CONTENT, responses=answers(401, 403, 404, 409)
 )
-async def remove_room(room_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
-    await writer.run(lambda s: wall_setup.remove_room(session=s, event_id=id_of(event), room_id=room_id))
+async def remove_room(room_id: RowId, event: EventDep, actor: ApiFacilitator, writer: WriterDep) -> Response:
+    await writer.run(lambda s: wall_setup.remove_room(session=s, event_id=id_of(event), room_id=room_id, actor=actor))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -117,18 +126,20 @@ def list_slots(event: EventDep, session: SessionDep) -> list[SlotPublic]:
 @router.post(
     "/events/{slug}/slots", status_code=status.HTTP_201_CREATED, responses=answers(401, 403, 404, 409, 400, 413)
 )
-async def add_slot(body: SlotCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> SlotPublic:
-    slot = await writer.run(lambda s: wall_setup.add_slot(session=s, event_id=id_of(event), **body.model_dump()))
+async def add_slot(body: SlotCreate, event: EventDep, actor: ApiFacilitator, writer: WriterDep) -> SlotPublic:
+    slot = await writer.run(
+        lambda s: wall_setup.add_slot(session=s, event_id=id_of(event), **body.model_dump(), actor=actor)
+    )
     return SlotPublic.model_validate(slot)
 
 
 @router.patch("/events/{slug}/slots/{slot_id}", responses=answers(401, 403, 404, 409, 400, 413))
 async def update_slot(
-    slot_id: RowId, body: SlotUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
+    slot_id: RowId, body: SlotUpdate, event: EventDep, actor: ApiFacilitator, writer: WriterDep
 ) -> SlotPublic:
     changes = body.model_dump(exclude_unset=True)
     slot: Slot = await writer.run(
-        lambda s: wall_setup.update_slot(session=s, event_id=id_of(event), slot_id=slot_id, **changes)
+        lambda s: wall_setup.update_slot(session=s, event_id=id_of(event), slot_id=slot_id, **changes, actor=actor)
     )
     return SlotPublic.model_validate(slot)
 
@@ -136,6 +147,6 @@ async def update_slot(
 @router.delete(
     "/events/{slug}/slots/{slot_id}", status_code=status.HTTP_204_NO_CONTENT, responses=answers(401, 403, 404, 409)
 )
-async def remove_slot(slot_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
-    await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=id_of(event), slot_id=slot_id))
+async def remove_slot(slot_id: RowId, event: EventDep, actor: ApiFacilitator, writer: WriterDep) -> Response:
+    await writer.run(lambda s: wall_setup.remove_slot(session=s, event_id=id_of(event), slot_id=slot_id, actor=actor))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -94,7 +94,7 @@ def proposal_json(proposal: scheduling.Proposal, *, applied: bool) -> dict[str, 
 
 @router.post("/events/{slug}/schedule", responses=answers(401, 403, 404, 409, 400, 413))
 async def schedule(
-    request: Request, body: ScheduleAsk, event: EventDep, _: ApiFacilitator, session: SessionDep, writer: WriterDep
+    request: Request, body: ScheduleAsk, event: EventDep, actor: ApiFacilitator, session: SessionDep, writer: WriterDep
 ) -> dict[str, Any]:
     """Auto-schedule: `apply: false` answers the proposed wall and its figures; `apply: true` also puts it up,
     in one change every board sees. Slots that have started are kept; pins are kept; moves are counted."""
@@ -104,7 +104,7 @@ async def schedule(
     if body.apply:
         await writer.run(
             lambda s: scheduling.apply_schedule(
-                session=s, event_id=event_id, placements=result.placements, based_on=planning.wall
+                session=s, event_id=event_id, placements=result.placements, based_on=planning.wall, actor=actor
             )
         )
     return proposal_json(scheduling.describe(planning, result), applied=body.apply)

@@ -26,20 +26,22 @@ def list_themes(event: EventDep, session: SessionDep) -> list[ThemePublic]:
 @router.post(
     "/events/{slug}/themes", status_code=status.HTTP_201_CREATED, responses=answers(401, 403, 404, 409, 400, 413)
 )
-async def add_theme(body: ThemeCreate, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> ThemePublic:
+async def add_theme(body: ThemeCreate, event: EventDep, actor: ApiFacilitator, writer: WriterDep) -> ThemePublic:
     """Add a theme, last in the order; without a `mark`, the first one no other theme has."""
-    theme = await writer.run(lambda s: themes.add_theme(session=s, event_id=id_of(event), **body.model_dump()))
+    theme = await writer.run(
+        lambda s: themes.add_theme(session=s, event_id=id_of(event), **body.model_dump(), actor=actor)
+    )
     return theme_public(theme)
 
 
 @router.patch("/events/{slug}/themes/{theme_id}", responses=answers(401, 403, 404, 409, 400, 413))
 async def update_theme(
-    theme_id: RowId, body: ThemeUpdate, event: EventDep, _: ApiFacilitator, writer: WriterDep
+    theme_id: RowId, body: ThemeUpdate, event: EventDep, actor: ApiFacilitator, writer: WriterDep
 ) -> ThemePublic:
     """Rename a theme, change its description or mark, or move it (`position`, from 0)."""
     changes = body.model_dump(exclude_unset=True)
     theme = await writer.run(
-        lambda s: themes.update_theme(session=s, event_id=id_of(event), theme_id=theme_id, **changes)
+        lambda s: themes.update_theme(session=s, event_id=id_of(event), theme_id=theme_id, **changes, actor=actor)
     )
     return theme_public(theme)
 
@@ -47,7 +49,7 @@ async def update_theme(
 @router.delete(
     "/events/{slug}/themes/{theme_id}", status_code=status.HTTP_204_NO_CONTENT, responses=answers(401, 403, 404, 409)
 )
-async def remove_theme(theme_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> Response:
+async def remove_theme(theme_id: RowId, event: EventDep, actor: ApiFacilitator, writer: WriterDep) -> Response:
     """Remove a theme; its topics stay, without a theme."""
-    await writer.run(lambda s: themes.remove_theme(session=s, event_id=id_of(event), theme_id=theme_id))
+    await writer.run(lambda s: themes.remove_theme(session=s, event_id=id_of(event), theme_id=theme_id, actor=actor))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -142,10 +142,10 @@ async def withdraw(topic_id: RowId, event: EventDep, actor: ApiKnownActor, write
 
 
 @router.post("/events/{slug}/topics/{topic_id}/hide", responses=answers(401, 403, 404, 409))
-async def hide(topic_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep) -> TopicPublic:
+async def hide(topic_id: RowId, event: EventDep, actor: ApiFacilitator, writer: WriterDep) -> TopicPublic:
     """Moderation: hide an abusive topic from every page."""
     return _retired_public(
-        await writer.run(lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id))
+        await writer.run(lambda s: topics.hide_topic(session=s, event_id=id_of(event), topic_id=topic_id, actor=actor))
     )
 
 
@@ -158,7 +158,7 @@ async def merge(
         writer,
         actor,
         lambda s: topics.merge_topics(
-            session=s, event_id=id_of(event), source_id=topic_id, target_id=body.into_topic_id
+            session=s, event_id=id_of(event), source_id=topic_id, target_id=body.into_topic_id, actor=actor
         ),
     )
 

@@ -13,18 +13,18 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.csrf import CsrfChecked
-from app.deps import EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep, page_limit
+from app.deps import REFUSED_KEY, EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep, page_limit
 from app.errors import status_for
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.live import announcement_context
 from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import JoinedWhenCoded, Visit, VisitDep
-from app.services import attendance, placements
+from app.services import attendance, placements, team
 from app.services.actors import Actor
 from app.services.board import Board, DaySlot, load_board
 from app.services.changes import Written
-from app.services.errors import DomainError, NotAllowed
+from app.services.errors import DomainError, NotAllowed, NotAuthenticated
 from app.services.links import display_token_matches
 
 router = APIRouter()
@@ -49,7 +49,15 @@ def board(
     then names nobody either (app/services/privacy.py): counts only.
     """
     loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)  # the screen shows none
-    shows_code = visitor.is_facilitator or display_token_matches(display, secret_key=settings.secret_key, event=event)
+    shows_code = visitor.is_facilitator or (
+        display is not None
+        and display_token_matches(
+            display,
+            secret_key=settings.secret_key,
+            event=event,
+            fingerprint=team.display_fingerprint(session=session, event_id=id_of(event)),
+        )
+    )
     if event.join_code:
         loaded = loaded.without_names()
     ctx = {
@@ -217,6 +225,8 @@ def _venue_clock(event: Event) -> str:
 def _placer(visitor: Actor) -> Actor:
     """Who places: the visitor, said plainly when they are nobody known yet (the services decide the rest)."""
     if not visitor.is_known:
+        if visitor.facilitator_refused:
+            raise NotAuthenticated(REFUSED_KEY)
         raise NotAllowed("Join the event (or open the facilitator link) to place topics on the wall.")
     return visitor
 

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.csrf import CsrfChecked
 from app.deps import (
+    REFUSED_KEY,
     PageFacilitator,
     RowId,
     SettingsDep,
@@ -39,9 +40,9 @@ from app.models.theme import THEME_MARKS
 from app.realtime.notes_view import local_time
 from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
-from app.routes.pages.rendering import fragments, render, see_other, swapped, wants_fragment
+from app.routes.pages.rendering import flash, fragments, pop_flash, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import announcements, attendees, events, similarity, themes, topics, wall_setup
+from app.services import activity, announcements, attendees, events, similarity, team, themes, topics, undo, wall_setup
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -50,7 +51,7 @@ from app.templating import templates
 
 router = APIRouter()
 
-Section = Literal["event", "announcements", "themes", "rooms", "slots", "topics", "duplicates"]
+Section = Literal["event", "announcements", "themes", "rooms", "slots", "topics", "duplicates", "team", "activity"]
 FormField = Annotated[str | None, Form()]
 
 PAGE = "pages/facilitate.html"
@@ -74,6 +75,14 @@ class SlotRow:
     starts: str
     ends: str
     on_event_date: bool
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A member just invited: their link, shown this once."""
+
+    name: str
+    link: str
 
 
 @dataclass(frozen=True)
@@ -135,8 +144,8 @@ class Desk(Visit):
 
     @property
     def actor(self) -> Actor:
-        """The desk acts as the facilitator, even in a browser that also joined as an attendee."""
-        return Actor.facilitator(self.event_id)
+        """The desk acts as this member of the team, even in a browser that also joined as an attendee."""
+        return self.visitor.as_facilitator
 
     def page(
         self,
@@ -146,14 +155,21 @@ class Desk(Visit):
         confirmation: Confirmation | None = None,
         status: int = 200,
         new_facilitator_link: str | None = None,
+        new_member: NewMember | None = None,
     ) -> HTMLResponse:
+        fingerprint = team.display_fingerprint(session=self.session, event_id=self.event_id)
         context: dict[str, Any] = {
             "new_facilitator_link": new_facilitator_link,
+            "new_member": new_member,
+            "undone": pop_flash(self.request),
             "event": self.event,
             "base": self.base,
             "links": event_links(public_url=self.settings.public_url, event=self.event),
             "display_link": display_link(
-                public_url=self.settings.public_url, secret_key=self.settings.secret_key, event=self.event
+                public_url=self.settings.public_url,
+                secret_key=self.settings.secret_key,
+                event=self.event,
+                fingerprint=fingerprint,
             ),
             "qr_url": f"/e/{self.event.slug}/qr.svg",
             "errors": errors or {},
@@ -200,7 +216,24 @@ class Desk(Visit):
             }
         if section == "duplicates":  # its forms: app/routes/pages/similar.py
             return {"duplicate_pairs": similarity.duplicate_pairs(session=session, event_id=self.event_id)}
+        if section == "team":
+            return {
+                "members": team.list_team(session=session, event_id=self.event_id),
+                "me": self.visitor.facilitator_id,
+            }
+        if section == "activity":
+            lines = activity.recent(session=session, event_id=self.event_id)
+            return {
+                "activity": lines,
+                "activity_times": {line.id: local_time(event, line.created_at) for line in lines},
+            }
         return {}
+
+    def answer_error(self, section: Section, error: FormError, values: dict[str, str], status: int) -> Response:
+        """A refusal shown next to the form that caused it (a route that answers its success itself)."""
+        if isinstance(error, FormError) and error.form != "section" and not self._form_shown(section, error.form):
+            error = FormError(form="section", message=error.message)
+        return self._answer(section, error, values, status)
 
     def _answer(self, section: Section, error: FormError | None, values: dict[str, str], status: int) -> Response:
         if wants_fragment(self.request):
@@ -226,6 +259,10 @@ class Desk(Visit):
             return any(row.slot.id == int(ident) for row in context["slots"])
         if kind == "theme":
             return any(theme.id == int(ident) for theme in context["themes"])
+        if kind == "member":
+            return any(member.id == int(ident) for member in context["members"])
+        if kind == "activity":
+            return any(line.id == int(ident) for line in context["activity"])
         return any(view.topic.id == int(ident) for view in context["topics"])
 
 
@@ -234,7 +271,17 @@ def get_desk(visit: VisitDep, _: PageFacilitator, settings: SettingsDep) -> Desk
 
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
-SECTIONS: tuple[Section, ...] = ("event", "announcements", "themes", "rooms", "slots", "topics", "duplicates")
+SECTIONS: tuple[Section, ...] = (
+    "event",
+    "announcements",
+    "themes",
+    "rooms",
+    "slots",
+    "topics",
+    "duplicates",
+    "team",
+    "activity",
+)
 # The event's settings but the time zone and the date: the page has no form for those, so a hand-made post
 # can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
 # only how the messages name each number is written here.
@@ -258,12 +305,15 @@ def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -
     """
     event = visit.event
     if key is not None:
-        if not events.facilitator_key_matches(event, key):
+        member = team.member_for_key(session=visit.session, event_id=visit.event_id, key=key)
+        if member is None:
             raise NotAllowed(WRONG_KEY)
-        remember_facilitator(visit.request, event)
+        remember_facilitator(visit.request, event, member)
         return _no_referrer(see_other(_base(event)))
     if not visit.visitor.is_facilitator:
-        return _signing_in(visit, error=None, status=403)
+        # A session that ended (the link replaced, the member removed) is told so, and shown nothing else.
+        said = REFUSED_KEY if visit.visitor.facilitator_refused else None
+        return _signing_in(visit, error=said, status=401 if said else 403)
     return visit.extend(Desk, settings=settings).page()
 
 
@@ -283,10 +333,11 @@ async def enter_with_key(visit: VisitDep, key: FormField = None) -> Response:
     request, event = visit.request, visit.event
     address = f"address:{client_address(request)}"
     await rate_limits(request).check("join_code_tries", address)
-    if not events.facilitator_key_matches(event, (key or "").strip()):
+    member = team.member_for_key(session=visit.session, event_id=visit.event_id, key=(key or "").strip())
+    if member is None:
         await rate_limits(request).hit("join_code_tries", address)
         return _signing_in(visit, error=WRONG_KEY, status=403)
-    remember_facilitator(request, event)
+    remember_facilitator(request, event, member)
     return _no_referrer(see_other(_base(event)))
 
 
@@ -311,22 +362,113 @@ def facilitate_section(section: Section, desk: DeskDep) -> Response:
 
 @router.post("/e/{slug}/facilitate/key", dependencies=[CsrfChecked])
 async def replace_facilitator_key(desk: DeskDep, confirmed: FormField = None) -> Response:
-    """Replace a leaked facilitator link: the old key dies at once (every browser holding it is let go), this
-    browser keeps the page, and the new link is shown once."""
+    """Replace one's own leaked facilitator link: the old one dies at once (every browser holding it is let
+    go), this browser keeps the page, and the new link is shown once."""
     if confirmed != "yes":
         return desk.page(
             confirmation=Confirmation(
-                question="Replace the facilitator link? The old one stops working at once, for everyone who has it "
-                "(co-organisers included): you will have to send them the new one.",
+                question="Replace your facilitator link? The old one stops working at once, in every browser that "
+                "opened it: you will have to open the new one on your other devices. The rest of the team keep theirs.",
                 action=f"{desk.base}/key",
-                button="Replace the facilitator link",
+                button="Replace my facilitator link",
             )
         )
-    event_id = desk.event_id
-    key = await desk.writer.run(lambda s: events.rotate_facilitator_key(session=s, event_id=event_id))
-    remember_facilitator(desk.request, desk.event)  # read again after the write: the new key's fingerprint
+    event_id, actor = desk.event_id, desk.actor
+    member_id = actor.facilitator_id
+    key = await desk.writer.run(
+        lambda s: events.rotate_facilitator_key(session=s, event_id=event_id, facilitator_id=member_id, actor=actor)
+    )
+    member = team.member_for_key(session=desk.session, event_id=event_id, key=key)
+    if member is not None:  # read again after the write: the new key's fingerprint
+        remember_facilitator(desk.request, desk.event, member)
+        desk.visitor = team.actor_of(member)
     link = event_links(public_url=desk.settings.public_url, event=desk.event, facilitator_key=key)["facilitator"]
     return desk.page(new_facilitator_link=link)
+
+
+# --- The team and the activity list ---------------------------------------------------------------
+
+
+@router.post("/e/{slug}/facilitate/team", dependencies=[CsrfChecked])
+async def invite_facilitator(desk: DeskDep, name: FormField = None) -> Response:
+    """Invite someone to the team by name: their own secret link is shown here, once, to pass on."""
+    event_id, actor, said = desk.event_id, desk.actor, name or ""
+    try:
+        made = await desk.writer.run(lambda s: team.invite(session=s, event_id=event_id, actor=actor, name=said))
+    except DomainError as error:
+        return desk.answer_error(
+            "team", FormError(form="add", message=error.message), {"name": said}, status_for(error)
+        )
+    link = event_links(public_url=desk.settings.public_url, event=desk.event, facilitator_key=made.key)["facilitator"]
+    new_member = NewMember(name=made.facilitator.name, link=link)
+    if wants_fragment(desk.request):
+        context = {"event": desk.event, "base": desk.base, "errors": {}, "values": {}, "new_member": new_member}
+        context.update(desk.section_context("team"))
+        parts = swapped(
+            "partials/facilitate_team.html",
+            "partials/facilitate_activity.html",
+            context={**context, **desk.section_context("activity")},
+        )
+        return fragments(desk.request, parts, headers=NO_STORE)
+    return desk.page(new_member=new_member)
+
+
+@router.post("/e/{slug}/facilitate/team/{facilitator_id}/remove", dependencies=[CsrfChecked])
+async def remove_facilitator(facilitator_id: RowId, desk: DeskDep, confirmed: FormField = None) -> Response:
+    """Take someone off the team: their link and their open pages stop working at once."""
+
+    def ask() -> Confirmation | None:
+        member = next((m for m in desk.section_context("team")["members"] if m.id == facilitator_id), None)
+        if member is None:
+            return None
+        yourself = member.id == desk.visitor.facilitator_id
+        return Confirmation(
+            question="Leave the team? Your link stops working at once, on every device."
+            if yourself
+            else f"Remove {member.name} from the team? Their link stops working at once, on every device.",
+            action=f"{desk.base}/team/{facilitator_id}/remove",
+            button="Leave the team" if yourself else f"Remove {member.name}",
+        )
+
+    event_id, actor = desk.event_id, desk.actor
+    return await desk.act_once_sure(
+        confirmed=confirmed,
+        ask=ask,
+        section="team",
+        form=f"member-{facilitator_id}",
+        work=lambda s: team.remove(session=s, event_id=event_id, actor=actor, facilitator_id=facilitator_id),
+    )
+
+
+@router.post("/e/{slug}/facilitate/activity/{activity_id}/undo", dependencies=[CsrfChecked])
+async def undo_activity(activity_id: RowId, desk: DeskDep, confirmed: FormField = None) -> Response:
+    """Undo a hide, a merge or a take-off-the-wall from the activity list; a merge is asked once more first.
+    The answer says what happened (or why it can't be undone)."""
+    line = next((a for a in desk.section_context("activity")["activity"] if a.id == activity_id), None)
+    if confirmed != "yes" and line is not None and line.asks_first:
+        return desk.page(
+            confirmation=Confirmation(
+                question=f"Undo “{line.text}”? The merged topic comes back on the marketplace with the dots that "
+                "moved, as far as their owners have dots to spare.",
+                action=f"{desk.base}/activity/{activity_id}/undo",
+                button="Undo the merge",
+            )
+        )
+    event_id, actor = desk.event_id, desk.actor
+    try:
+        done = await desk.writer.run(
+            lambda s: undo.undo(session=s, event_id=event_id, actor=actor, activity_id=activity_id)
+        )
+    except DomainError as error:
+        return desk.answer_error("activity", FormError(form="section", message=error.message), {}, status_for(error))
+    if wants_fragment(desk.request):
+        context = {"event": desk.event, "base": desk.base, "errors": {}, "values": {}, "undone": done.message}
+        context.update(desk.section_context("activity"))
+        context.update(desk.section_context("topics"))
+        parts = swapped("partials/facilitate_activity.html", "partials/facilitate_topics.html", context=context)
+        return fragments(desk.request, parts, headers=NO_STORE)
+    flash(desk.request, done.message)
+    return see_other(f"{desk.base}#facilitate-activity")
 
 
 # --- Phases, budget, join code, name -------------------------------------------------------------
@@ -340,7 +482,7 @@ async def update_event(desk: DeskDep) -> Response:
     form_data = await desk.request.form()
     sent = {field: value for field in EVENT_FIELDS if isinstance(value := form_data.get(field), str)}
     form = _event_form(sent)
-    event_id = desk.event_id
+    event_id, actor = desk.event_id, desk.actor
 
     def change() -> EventUpdate:
         changes: dict[str, object] = {}
@@ -359,7 +501,7 @@ async def update_event(desk: DeskDep) -> Response:
         form=form,
         values=sent,
         parse=change,
-        work=lambda s, update: events.update_event(session=s, event_id=event_id, update=update),
+        work=lambda s, update: events.update_event(session=s, event_id=event_id, update=update, actor=actor),
     )
 
 
@@ -384,7 +526,7 @@ async def announce(desk: DeskDep, text: FormField = None) -> Response:
 
 @router.post("/e/{slug}/facilitate/themes", dependencies=[CsrfChecked])
 async def add_theme(desk: DeskDep, name: FormField = None, description: FormField = None) -> Response:
-    event_id = desk.event_id
+    event_id, actor = desk.event_id, desk.actor
     values = {"name": name or "", "description": description or ""}
     return await desk.act(
         section="themes",
@@ -392,7 +534,7 @@ async def add_theme(desk: DeskDep, name: FormField = None, description: FormFiel
         values=values,
         parse=lambda: None,
         work=lambda s, _: themes.add_theme(
-            session=s, event_id=event_id, name=values["name"], description=values["description"]
+            session=s, event_id=event_id, name=values["name"], description=values["description"], actor=actor
         ),
     )
 
@@ -401,7 +543,7 @@ async def add_theme(desk: DeskDep, name: FormField = None, description: FormFiel
 async def update_theme(
     theme_id: RowId, desk: DeskDep, name: FormField = None, description: FormField = None, mark: FormField = None
 ) -> Response:
-    event_id = desk.event_id
+    event_id, actor = desk.event_id, desk.actor
     values = {"name": name or "", "description": description or "", "mark": mark or ""}
     return await desk.act(
         section="themes",
@@ -415,13 +557,14 @@ async def update_theme(
             name=values["name"],
             description=values["description"],
             mark=values["mark"] or None,
+            actor=actor,
         ),
     )
 
 
 @router.post("/e/{slug}/facilitate/themes/{theme_id}/move", dependencies=[CsrfChecked])
 async def move_theme(theme_id: RowId, desk: DeskDep, direction: FormField = None) -> Response:
-    event_id = desk.event_id
+    event_id, actor = desk.event_id, desk.actor
 
     def by() -> int:
         if direction in ("up", "down"):
@@ -433,7 +576,7 @@ async def move_theme(theme_id: RowId, desk: DeskDep, direction: FormField = None
         form=f"theme-{theme_id}",
         values={},
         parse=by,
-        work=lambda s, step: themes.move_theme(session=s, event_id=event_id, theme_id=theme_id, by=step),
+        work=lambda s, step: themes.move_theme(session=s, event_id=event_id, theme_id=theme_id, by=step, actor=actor),
     )
 
 
@@ -453,7 +596,7 @@ async def remove_theme(theme_id: RowId, desk: DeskDep, confirmed: FormField = No
         ask=ask,
         section="themes",
         form=f"theme-{theme_id}",
-        work=lambda s: themes.remove_theme(session=s, event_id=event_id, theme_id=theme_id),
+        work=lambda s: themes.remove_theme(session=s, event_id=event_id, theme_id=theme_id, actor=desk.actor),
     )
 
 
@@ -482,7 +625,7 @@ async def add_room(
     capacity: FormField = None,
     location_notes: FormField = None,
 ) -> Response:
-    event_id = desk.event_id
+    event_id, actor = desk.event_id, desk.actor
     values = {"name": name or "", "capacity": capacity or "", "location_notes": location_notes or ""}
     return await desk.act(
         section="rooms",
@@ -490,7 +633,12 @@ async def add_room(
         values=values,
         parse=lambda: _whole_number(capacity, field="capacity", label="The capacity"),
         work=lambda s, seats: wall_setup.add_room(
-            session=s, event_id=event_id, name=values["name"], capacity=seats, location_notes=values["location_notes"]
+            session=s,
+            event_id=event_id,
+            name=values["name"],
+            capacity=seats,
+            location_notes=values["location_notes"],
+            actor=actor,
         ),
     )
 
@@ -503,7 +651,7 @@ async def update_room(
     capacity: FormField = None,
     location_notes: FormField = None,
 ) -> Response:
-    event_id = desk.event_id
+    event_id, actor = desk.event_id, desk.actor
     values = {"name": name or "", "capacity": capacity or "", "location_notes": location_notes or ""}
     return await desk.act(
         section="rooms",
@@ -517,6 +665,7 @@ async def update_room(
             name=values["name"],
             capacity=seats,
             location_notes=values["location_notes"],
+            actor=actor,
         ),
     )
 
@@ -533,7 +682,7 @@ async def move_room(
         form=f"room-{room_id}",
         values={},
         parse=lambda: _direction(direction),
-        work=lambda s, by: wall_setup.move_room(session=s, event_id=event_id, room_id=room_id, by=by),
+        work=lambda s, by: wall_setup.move_room(session=s, event_id=event_id, room_id=room_id, by=by, actor=desk.actor),
     )
 
 
@@ -553,7 +702,7 @@ async def remove_room(room_id: RowId, desk: DeskDep, confirmed: FormField = None
         ask=ask,
         section="rooms",
         form=f"room-{room_id}",
-        work=lambda s: wall_setup.remove_room(session=s, event_id=event_id, room_id=room_id),
+        work=lambda s: wall_setup.remove_room(session=s, event_id=event_id, room_id=room_id, actor=desk.actor),
     )
 
 
@@ -583,6 +732,7 @@ async def add_slot(
             ends_at=times[1],
             label=values["label"],
             kind=values["kind"] or SlotKind.sessions,
+            actor=desk.actor,
         ),
     )
 
@@ -612,6 +762,7 @@ async def update_slot(
             ends_at=times[1],
             label=values["label"],
             kind=values["kind"] or None,
+            actor=desk.actor,
         ),
     )
 
@@ -632,7 +783,7 @@ async def remove_slot(slot_id: RowId, desk: DeskDep, confirmed: FormField = None
         ask=ask,
         section="slots",
         form=f"slot-{slot_id}",
-        work=lambda s: wall_setup.remove_slot(session=s, event_id=event_id, slot_id=slot_id),
+        work=lambda s: wall_setup.remove_slot(session=s, event_id=event_id, slot_id=slot_id, actor=desk.actor),
     )
 
 
@@ -681,7 +832,7 @@ async def hide_topic(topic_id: RowId, desk: DeskDep, confirmed: FormField = None
         ask=ask,
         section="topics",
         form=f"topic-{topic_id}",
-        work=lambda s: topics.hide_topic(session=s, event_id=event_id, topic_id=topic_id),
+        work=lambda s: topics.hide_topic(session=s, event_id=event_id, topic_id=topic_id, actor=desk.actor),
     )
 
 
@@ -708,7 +859,7 @@ async def ban_attendee(attendee_id: RowId, desk: DeskDep, confirmed: FormField =
         ask=ask,
         section="topics",
         form="section",
-        work=lambda s: attendees.ban_attendee(session=s, event_id=event_id, attendee_id=attendee_id),
+        work=lambda s: attendees.ban_attendee(session=s, event_id=event_id, attendee_id=attendee_id, actor=desk.actor),
     )
     desk.request.app.state.known_attendees.forget(attendee_id)
     return response
@@ -792,7 +943,7 @@ async def merge_topic(
         values={},
         parse=target,
         work=lambda s, target_id: topics.merge_topics(
-            session=s, event_id=event_id, source_id=topic_id, target_id=target_id
+            session=s, event_id=event_id, source_id=topic_id, target_id=target_id, actor=desk.actor
         ),
     )
 

@@ -56,13 +56,15 @@ def _context(visit: Visit, found: Harvest) -> dict[str, Any]:
 
 
 @router.post("/e/{slug}/harvest/publish", dependencies=[CsrfChecked])
-async def publish(visit: VisitDep, _: PageFacilitator, published: Annotated[str | None, Form()] = None) -> Response:
+async def publish(visit: VisitDep, actor: PageFacilitator, published: Annotated[str | None, Form()] = None) -> Response:
     """Publish the harvest (`published=true`) for everyone with the event's link, or take it back (`false`)."""
     event_id = visit.event_id
     try:
         value = _switch(published)
         await visit.writer.run(
-            lambda s: events.update_event(session=s, event_id=event_id, update=EventUpdate(harvest_published=value))
+            lambda s: events.update_event(
+                session=s, event_id=event_id, update=EventUpdate(harvest_published=value), actor=actor.as_facilitator
+            )
         )
     except DomainError as error:
         return _answer(visit, error=error.message, status=status_for(error))

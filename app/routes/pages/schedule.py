@@ -129,7 +129,9 @@ async def apply(
         wall = read_placements(placements)
         was = read_placements(based_on, field="based_on")
         await writer.run(
-            lambda s: scheduling.apply_schedule(session=s, event_id=event_id, placements=wall, based_on=was)
+            lambda s: scheduling.apply_schedule(
+                session=s, event_id=event_id, placements=wall, based_on=was, actor=visit.visitor.as_facilitator
+            )
         )
     except DomainError as refused:
         if wants_fragment(request):

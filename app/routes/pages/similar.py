@@ -58,7 +58,9 @@ async def merge_duplicate(desk: DeskDep, merge_from: FormField = None, merge_int
         form="section",
         values={},
         parse=ids,
-        work=lambda s, pair: topics.merge_topics(session=s, event_id=event_id, source_id=pair[0], target_id=pair[1]),
+        work=lambda s, pair: topics.merge_topics(
+            session=s, event_id=event_id, source_id=pair[0], target_id=pair[1], actor=desk.actor
+        ),
     )
 
 
