@@ -6,8 +6,19 @@ place); with htmx, only the changed fragment (a file of templates/partials/) is 
 
 from fastapi import APIRouter
 
-from app.routes.pages import attendee, board, constraints, export, facilitator, harvest, home, notes, schedule
+from app.routes.pages import (
+    attendee,
+    board,
+    constraints,
+    export,
+    facilitator,
+    harvest,
+    home,
+    notes,
+    offline,
+    schedule,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (home, attendee, board, facilitator, notes, harvest, constraints, schedule, export):
+for module in (home, attendee, board, facilitator, notes, harvest, constraints, schedule, export, offline):
     router.include_router(module.router)
