@@ -44,21 +44,22 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) return;
   if (SECRETS.some(function (name) { return url.searchParams.has(name); })) return;
   if (request.mode === "navigate" && PAGE_PATH.test(url.pathname)) {
-    event.respondWith(page(request, url));
+    event.respondWith(page(event, request, url));
   } else if (ASSET_PATH.test(url.pathname) && !request.headers.has("HX-Request")) {
-    event.respondWith(asset(request));
+    event.respondWith(asset(event, request));
   }
 });
 
 /* A page: the network's answer, kept (only the plain address: a search or a theme filter is the same page);
  * without a network, the copy kept last, marked. */
-function page(request, url) {
+function page(event, request, url) {
   var plain = url.origin + url.pathname;
   return fetch(request).then(function (answer) {
+    // waitUntil: the worker stays up until the copy is stored, after the page has its answer.
     if (answer.status === 200 && !answer.redirected && isHtml(answer)) {
-      if (url.search === "") keep(PAGES, plain, answer.clone(), MAX_PAGES);
+      if (url.search === "") event.waitUntil(keep(PAGES, plain, answer.clone(), MAX_PAGES));
     } else if ([401, 403, 404, 410].indexOf(answer.status) !== -1) {
-      caches.open(PAGES).then(function (cache) { cache.delete(plain); });
+      event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.delete(plain); }));
     }
     return answer;
   }, function (failure) {
@@ -70,9 +71,9 @@ function page(request, url) {
 }
 
 /* An asset: the network's answer (kept), or the copy kept last. */
-function asset(request) {
+function asset(event, request) {
   return fetch(request).then(function (answer) {
-    if (answer.status === 200) keep(ASSETS, request.url, answer.clone(), MAX_ASSETS);
+    if (answer.status === 200) event.waitUntil(keep(ASSETS, request.url, answer.clone(), MAX_ASSETS));
     return answer;
   }, function (failure) {
     return caches.open(ASSETS).then(function (cache) { return cache.match(request.url); }).then(function (kept) {

@@ -32,6 +32,14 @@ def _wait_until_live(page: Page) -> None:
     page.wait_for_function("() => !document.body.classList.contains('offline')")
 
 
+def _through_the_worker(page: Page) -> None:
+    """Once the service worker is active, load the page again: that load goes through it (one that started
+    while the worker was being set up is not, and claiming it then does not always reach it)."""
+    page.wait_for_function("async () => (await navigator.serviceWorker.ready).active.state === 'activated'")
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
 def _votes(live_server: LiveServer, title: str) -> int:
     topics = httpx.get(f"{live_server.url}/api/events/demo/topics").json()
     return int(next(t["votes"] for t in topics if t["title"] == title))
@@ -193,8 +201,7 @@ def test_the_wall_with_my_day_stays_readable_offline_and_says_how_old_it_is(
     ada.goto(f"{live_server.url}/e/demo/wall")
     ada.locator(".cell", has_text="Gardening for beginners").get_by_role("button", name="I'm going").click()
     expect(ada.locator("#my-day")).to_contain_text("Gardening for beginners")
-    ada.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    ada.reload()  # through the worker now: it keeps a copy
+    _through_the_worker(ada)  # it keeps a copy
     _wait_until_live(ada)
 
     context.set_offline(True)
@@ -209,3 +216,53 @@ def test_the_wall_with_my_day_stays_readable_offline_and_says_how_old_it_is(
     ada.screenshot(path=str(ARTIFACTS / "offline-wall-phone.png"), full_page=False)
     context.set_offline(False)
     expect(ada.locator("#offline-copy")).to_be_hidden(timeout=SENT_WITHIN_MS)  # it loads itself afresh
+
+
+@pytest.mark.browser
+def test_the_service_worker_keeps_only_the_wall_and_the_marketplace(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    context = browser.new_context(**PHONE)
+    ada = _join(context, live_server, "Ada")
+    _through_the_worker(ada)
+    topic = _ids(live_server)["Gardening for beginners"]
+
+    for path in ("/e/demo", "/e/demo?sort=newest", "/e/demo/wall", f"/e/demo/topics/{topic}/notes", "/e/demo/board"):
+        ada.goto(live_server.url + path)
+        _wait_until_live(ada)
+    ada.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+    ada.get_by_role("heading", level=1).first.wait_for()
+
+    kept = ada.evaluate(
+        """async () => {
+             const names = (await caches.keys()).filter(name => name.startsWith('hallway-pages-'));
+             const pages = await caches.open(names[0]);
+             const urls = (await pages.keys()).map(request => new URL(request.url));
+             return {names, urls: urls.map(url => url.pathname + url.search)};
+           }"""
+    )
+    assert kept == {"names": ["hallway-pages-v1"], "urls": ["/e/demo", "/e/demo/wall"]}
+
+
+@pytest.mark.browser
+def test_the_service_worker_keeps_a_few_pages_and_drops_the_caches_of_its_old_versions(
+    browser: Browser, live_server: LiveServer
+):
+    walls = [live_server.factory.event(slug=f"day-{n}") for n in range(10)]
+    reader = browser.new_context(**PHONE).new_page()
+    reader.goto(f"{live_server.url}/")
+    reader.evaluate("async () => { await (await caches.open('hallway-pages-v0')).put('/e/old', new Response('old')); }")
+
+    reader.goto(f"{live_server.url}/e/day-0/wall")  # anyone may read a wall without joining
+    reader.wait_for_function("async () => (await navigator.serviceWorker.ready).active.state === 'activated'")
+    for event in walls[1:]:  # day-0's own load came before the worker: not kept
+        reader.goto(f"{live_server.url}/e/{event.event.slug}/wall")
+    reader.goto(f"{live_server.url}/e/day-9/wall")  # kept again: the newest
+
+    kept = reader.evaluate(
+        """async () => ({names: (await caches.keys()).filter(name => name.includes('-pages-')),
+                          urls: (await (await caches.open('hallway-pages-v1')).keys())
+                                  .map(request => new URL(request.url).pathname)})"""
+    )
+    assert kept["names"] == ["hallway-pages-v1"]
+    assert kept["urls"] == [f"/e/day-{n}/wall" for n in (2, 3, 4, 5, 6, 7, 8, 9)]
