@@ -141,7 +141,7 @@
     var typing = Array.prototype.some.call(document.querySelectorAll("textarea, input[type=text]"), function (field) {
       return field.value !== "" && field.value !== field.defaultValue;
     });
-    if (typing) return;
+    if (typing || waiting.length) return; // a tap waiting to be sent would be lost: the next message asks again
     refreshScheduled = true;
     setTimeout(function () { window.location.reload(); }, 500 + Math.random() * 4500);
   }
