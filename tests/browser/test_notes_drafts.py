@@ -116,15 +116,15 @@ def test_a_draft_whose_save_went_through_after_all_is_dropped_not_put_back(
     _, topic_id = session_notes
     context = browser.new_context(**PHONE)
     ada = _joined(context, live_server, "Ada")
-    _notes(ada, live_server, topic_id)
-    # A draft the server already holds (its save's answer was lost on the way back).
+    # A draft the server already holds (its save's answer was lost on the way back), kept from another page
+    # (the notes page keeps its own draft when it is left).
     ada.evaluate(
         """topic => localStorage.setItem('hallway:notes-draft:notes-day:' + topic,
              JSON.stringify({fields: {'notes-field-body': ''}, base: 0, at: Date.now()}))""",
         topic_id,
     )
 
-    ada.reload()
+    _notes(ada, live_server, topic_id)
 
     expect(ada.locator("#notes-save-status")).to_have_text("Saves by itself a few seconds after you type.")
     expect(ada.locator("#notes-draft")).to_be_hidden()
