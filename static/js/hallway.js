@@ -278,18 +278,21 @@
   }
   function retryWaiting() {
     var now = Date.now();
-    var lost = [];
+    var late = [];
+    var gone = [];
     waiting = waiting.filter(function (item) {
-      if (now - item.since > GIVE_UP_MS || !reattach(item)) {
-        lost.push(item.what);
-        markWaiting(item.form, false);
-        return false;
-      }
-      return true;
+      var lost = now - item.since > GIVE_UP_MS ? late : !reattach(item) ? gone : null;
+      if (lost === null) return true;
+      lost.push(item.what);
+      markWaiting(item.form, false);
+      return false;
     });
-    if (lost.length) {
-      sayAboutSending("Not sent: " + lost.join("; ") + ". The connection did not come back in time: " +
+    if (late.length) {
+      sayAboutSending("Not sent: " + late.join("; ") + ". The connection did not come back in time: " +
         "check the wifi, then tap again.", "failed");
+    } else if (gone.length) {
+      sayAboutSending("Not sent: " + gone.join("; ") + ". That part of the page changed meanwhile: " +
+        "check it, then tap again.", "failed");
     }
     if (waiting.length && navigator.onLine !== false) {
       waiting.forEach(function (item) {

@@ -193,6 +193,37 @@ def test_an_im_going_waiting_while_its_row_is_redrawn_goes_from_the_new_row(
 
 
 @pytest.mark.browser
+def test_an_im_going_waiting_while_its_session_moves_to_another_slot_is_said_not_sent(
+    browser: Browser, live_server: LiveServer, demo_event: EventWithKey
+):
+    afternoon = live_server.factory.slot(demo_event, starts="14:00", ends="15:00", label="Afternoon")
+    ada = _join(browser.new_context(**PHONE), live_server, "Ada")
+    ada.goto(f"{live_server.url}/e/demo/wall")
+    _wait_until_live(ada)
+    ada.route("**/attend", lambda route: route.abort("internetdisconnected"))  # the taps can't get through
+    ada.locator(".cell", has_text="Gardening for beginners").get_by_role("button", name="I'm going").click()
+    expect(ada.locator("#send-status")).to_have_text(WAITING)
+    ids = _ids(live_server)
+    library = next(
+        r["id"] for r in httpx.get(f"{live_server.url}/api/events/demo/board").json()["rooms"] if r["name"] == "Library"
+    )
+
+    moved = httpx.put(
+        f"{live_server.url}/api/events/demo/topics/{ids['Gardening for beginners']}/placement",
+        json={"room_id": library, "slot_id": afternoon.id},
+        headers=demo_event.auth,
+    )
+
+    assert moved.status_code == 200
+    expect(ada.locator("#send-status")).to_have_text(
+        "Not sent: I'm going to “Gardening for beginners”. That part of the page changed meanwhile: "
+        "check it, then tap again.",
+        timeout=SENT_WITHIN_MS,
+    )
+    expect(ada.locator("#my-day")).not_to_contain_text("Gardening for beginners")
+
+
+@pytest.mark.browser
 def test_the_wall_with_my_day_stays_readable_offline_and_says_how_old_it_is(
     browser: Browser, live_server: LiveServer, demo_event: EventWithKey
 ):
