@@ -112,6 +112,8 @@
       dayRefreshing = false;
       markMyChoices();
       tellWhereItWent(moved);
+    }, function () {
+      dayRefreshing = false; // no connection: the next live message asks again
     });
   }
 
@@ -139,7 +141,7 @@
     var typing = Array.prototype.some.call(document.querySelectorAll("textarea, input[type=text]"), function (field) {
       return field.value !== "" && field.value !== field.defaultValue;
     });
-    if (typing) return;
+    if (typing || waiting.length) return; // a tap waiting to be sent would be lost: the next message asks again
     refreshScheduled = true;
     setTimeout(function () { window.location.reload(); }, 500 + Math.random() * 4500);
   }
@@ -177,13 +179,60 @@
   document.addEventListener("DOMContentLoaded", function () { showAnnouncement(false); });
   setInterval(function () { showAnnouncement(false); }, 30000);
 
+  /* Offline copies (static/js/sw.js): the wall and the marketplace, kept by the service worker each time they
+   * load, are shown from there when the network fails. The worker marks such a copy with when it was kept
+   * (data-offline-copy on the body); the page then says how old it is, and loads itself afresh once the
+   * connection is back (its live socket opens), unless someone is typing or a tap still waits to be sent. */
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/e/" }).catch(function () { /* no offline copies */ });
+  }
+  var keptAt = document.body ? Number(document.body.getAttribute("data-offline-copy")) || null : null;
+  if (keptAt !== null && venueClock) {
+    venueSkew = Date.parse(venueClock) - keptAt; // the copy's clock was the venue's when it was kept, not now
+  }
+  function twoDigits(n) { return (n < 10 ? "0" : "") + n; }
+  function sayOfflineCopy() {
+    var notice = document.getElementById("offline-copy");
+    if (keptAt === null || !notice) return;
+    // The venue's wall clock when the copy was made (the times on the wall are the venue's), else this device's.
+    var asOf = new Date(venueClock ? Date.parse(venueClock) : keptAt);
+    var minutes = Math.max(0, Math.round((Date.now() - keptAt) / 60000));
+    var view = /[?&]view=(\w+)/.exec(document.body.getAttribute("ws-connect") || "");
+    var what = { wall: "the wall", market: "the marketplace" }[view ? view[1] : ""] || "this page";
+    var hhmm = twoDigits(asOf.getHours()) + ":" + twoDigits(asOf.getMinutes());
+    notice.textContent = "Offline: showing " + what + " as of " + hhmm + " (" +
+      (minutes < 1 ? "less than a minute" : minutes === 1 ? "1 minute" : minutes + " minutes") +
+      " ago). It updates when the connection is back.";
+    notice.hidden = false;
+    // The sentence is at the top; the wall opens at the slot running now. The corner marker says it there too.
+    var status = document.getElementById("live-status");
+    if (status) { status.textContent = "Offline: as of " + hhmm; status.hidden = false; }
+  }
+  function freshenOfflineCopy() {
+    if (keptAt === null || waiting.length || inFlight) return;
+    var typing = Array.prototype.some.call(document.querySelectorAll("textarea, input[type=text], input:not([type])"), function (field) {
+      return field.value !== field.defaultValue;
+    });
+    if (!typing) window.location.reload();
+  }
+  document.addEventListener("DOMContentLoaded", sayOfflineCopy);
+  setInterval(sayOfflineCopy, 30000);
+
   /* No tap is lost silently. A form sent while the connection is down (a dot, a proposal, "I'm going", a
    * notes save) waits, says so, and is sent again when the connection comes back: every one of these is
    * safe to repeat (a dot or "I'm going" is set, not toggled; a proposal carries a request key the server
-   * remembers; notes merge). If it still can't go after a while, the person is told plainly. */
+   * remembers; notes merge). If it still can't go after a while, the person is told plainly, naming it.
+   * A request with no answer at all (one bar of wifi that carries nothing) counts as not sent after
+   * htmx.config.timeout: without one, htmx waits for ever and the tap just hangs.
+   * What became of a request is read from its XMLHttpRequest, not from htmx's events: those are fired on
+   * the form, and a live update that redraws the form's part of the page (the wall's row) while the request
+   * is out detaches it, so that they no longer reach the document. */
   var GIVE_UP_MS = 2 * 60 * 1000;
   var RETRY_EVERY_MS = 4000;
-  var waiting = []; // forms to send again, oldest first, each once
+  var SLOW_AFTER_MS = 3000;
+  // Long enough for the biggest answer (a wall, a notes save) at 400 kbit/s; a timed-out tap is sent again.
+  htmx.config.timeout = 20000;
+  var waiting = []; // {form, key, what, since, sending}: taps to send again, oldest first, each once
   var sendStatusTimer = null;
   function sayAboutSending(text, kind) {
     var status = document.getElementById("send-status");
@@ -201,44 +250,130 @@
     if (config && config.verb === "get") return null;
     return elt && elt.closest ? elt.closest("form") : null;
   }
+  /* Which tap a form sends: a form with an id is one tap whatever it holds (the notes editor); any other is
+   * its address and values without the CSRF token, so that a redrawn copy of the form sends the same tap. */
+  function keyOf(form) {
+    if (form.id) return "#" + form.id;
+    var values = new URLSearchParams(new FormData(form));
+    values.delete("csrf_token");
+    return (form.getAttribute("hx-post") || "") + "?" + values.toString();
+  }
+  function whatOf(form) {
+    var button = form.querySelector("button:not([type=button])");
+    return button ? button.textContent.replace(/\s+/g, " ").trim() : "your last change";
+  }
+  function waitingFor(key) {
+    return waiting.filter(function (item) { return item.key === key; })[0] || null;
+  }
+  /* A live update may have redrawn the part of the page the form was in: the tap goes from the redrawn copy.
+   * If there is none (the session moved to another slot), the person is told. */
+  function reattach(item) {
+    if (item.form.isConnected) return true;
+    var twins = Array.prototype.filter.call(document.querySelectorAll("form[hx-post]"), function (form) {
+      return keyOf(form) === item.key;
+    });
+    if (twins.length) { item.form = twins[0]; return true; }
+    return false;
+  }
+  function markWaiting(form, on) {
+    form.classList.toggle("waiting", on);
+    if (on) form.setAttribute("aria-busy", "true"); else form.removeAttribute("aria-busy");
+  }
   function retryWaiting() {
     var now = Date.now();
+    var late = [];
+    var gone = [];
     waiting = waiting.filter(function (item) {
-      if (!item.form.isConnected) return false;
-      if (now - item.since > GIVE_UP_MS) {
-        sayAboutSending("Not sent: there was no connection. Check the wifi, then tap again.", "failed");
-        return false;
-      }
-      return true;
+      var lost = now - item.since > GIVE_UP_MS ? late : !reattach(item) ? gone : null;
+      if (lost === null) return true;
+      lost.push(item.what);
+      markWaiting(item.form, false);
+      return false;
     });
+    if (late.length) {
+      sayAboutSending("Not sent: " + late.join("; ") + ". The connection did not come back in time: " +
+        "check the wifi, then tap again.", "failed");
+    } else if (gone.length) {
+      sayAboutSending("Not sent: " + gone.join("; ") + ". That part of the page changed meanwhile: " +
+        "check it, then tap again.", "failed");
+    }
     if (waiting.length && navigator.onLine !== false) {
-      waiting.forEach(function (item) { item.retrying = true; item.form.requestSubmit(); });
+      waiting.forEach(function (item) {
+        if (item.sending) return; // still out: sending it again would only queue a copy behind it
+        markWaiting(item.form, true);
+        item.form.requestSubmit();
+      });
     }
   }
-  document.addEventListener("htmx:sendError", function (event) {
+
+  var inFlight = 0; // taps (submits) out now
+  var slowTimer = null;
+  var SLOW_TEXT = "Sending… (the connection is slow)";
+  document.addEventListener("htmx:beforeSend", function (event) {
     var form = formOf(event);
-    if (!form) return;
-    if (!waiting.some(function (item) { return item.form === form; })) waiting.push({ form: form, since: Date.now() });
-    sayAboutSending("No connection: waiting to send… (it goes as soon as the wifi is back)", "waiting");
+    var xhr = event.detail.xhr;
+    var config = event.detail.requestConfig || {};
+    if (!form || !xhr || config.verb === "get") return;
+    var key = keyOf(form);
+    var what = whatOf(form);
+    var item = waitingFor(key);
+    if (item) item.sending = true;
+    // A tap that takes long says so, so that nobody taps again and again on a slow link. (A notes autosave
+    // is not a tap: it has its own status line.)
+    var tap = config.triggeringEvent && config.triggeringEvent.type === "submit";
+    if (tap && ++inFlight === 1) {
+      slowTimer = setTimeout(function () { if (!waiting.length) sayAboutSending(SLOW_TEXT, "waiting"); }, SLOW_AFTER_MS);
+    }
+    xhr.addEventListener("loadend", function () {
+      if (item) item.sending = false;
+      if (tap && --inFlight === 0) {
+        clearTimeout(slowTimer);
+        var status = document.getElementById("send-status");
+        if (status && status.textContent === SLOW_TEXT) status.hidden = true;
+      }
+      if (xhr.status === 0) { // no answer: no connection, or none in time (an abort on leaving the page too)
+        if (!waitingFor(key)) waiting.push({ form: form, key: key, what: what, since: Date.now() });
+        if (form.isConnected) markWaiting(form, true);
+        sayAboutSending("No connection: waiting to send… (it goes as soon as the wifi is back)", "waiting");
+        return;
+      }
+      var was = waitingFor(key);
+      waiting = waiting.filter(function (other) { return other.key !== key; });
+      markWaiting(form, false);
+      if (was) markWaiting(was.form, false);
+      if (xhr.status >= 500) {
+        sayAboutSending("That did not go through: the server had a problem. Try again in a moment.", "failed");
+      } else if (was && !waiting.length) {
+        // A refusal (voting closed meanwhile, say) is said in place, by the answer itself.
+        sayAboutSending(xhr.status >= 400 ? "Sent, and answered: see the message on the page." : "Sent.", "sent");
+      }
+      if (!inFlight && !waiting.length) freshenOfflineCopy(); // a tap made on an offline copy went: the copy is old
+    });
   });
-  // Before the answer is swapped in: the swap may replace the form, and a detached form's events never
-  // reach the document.
-  document.addEventListener("htmx:beforeOnLoad", function (event) {
-    var form = formOf(event);
-    if (!form || !event.detail.xhr || event.detail.xhr.status === 0) return;
-    var was = waiting.filter(function (item) { return item.form === form; });
-    waiting = waiting.filter(function (item) { return item.form !== form; });
-    if (was.length && !waiting.length) sayAboutSending("Sent.", "sent");
-  });
+  /* A change that is not a form of the person's (a placing on the wall, made with htmx.ajax): said plainly
+   * when it could not go, not sent again. */
+  function notSentAjax(event) {
+    var config = event.detail && event.detail.requestConfig;
+    if (formOf(event) || !config || !config.verb || config.verb === "get") return;
+    sayAboutSending("That did not go through: there was no connection. Try again when the wifi is back.", "failed");
+  }
+  document.addEventListener("htmx:sendError", notSentAjax);
+  document.addEventListener("htmx:timeout", notSentAjax);
   document.addEventListener("htmx:responseError", function (event) {
-    if (event.detail.xhr && event.detail.xhr.status >= 500) {
+    if (!formOf(event) && event.detail.xhr && event.detail.xhr.status >= 500) {
       sayAboutSending("That did not go through: the server had a problem. Try again in a moment.", "failed");
     }
+  });
+  // Leaving (or reloading) the page would drop what waits: the browser asks first.
+  window.addEventListener("beforeunload", function (event) {
+    if (!waiting.length) return;
+    event.preventDefault();
+    event.returnValue = "";
   });
   window.addEventListener("online", retryWaiting);
   setInterval(retryWaiting, RETRY_EVERY_MS);
 
-  document.addEventListener("htmx:wsOpen", function () { setOffline(false); retryWaiting(); });
+  document.addEventListener("htmx:wsOpen", function () { setOffline(false); retryWaiting(); freshenOfflineCopy(); });
   document.addEventListener("htmx:wsClose", function () { setOffline(true); });
   /* The facilitator's page: topics arriving (and their dots) redraw its topics section, asked for again a
    * moment after the last change (only facilitators ask, so a hall doesn't), never under a form in use. */

@@ -111,7 +111,98 @@
     // A save's answer has been drawn (with any merged text): that is what the editor now holds as saved.
     if (evt.detail.elt === form() && evt.detail.successful && !typedSince) synced = fieldValues();
   });
+
+  /* Unsaved notes survive a reload or a dead battery: what is typed is kept on this device (localStorage, a
+   * key per event and session) with the base version it was typed on, until the server confirms a save.
+   * On load, a kept draft that differs from the saved notes is put back in the editor on its own base
+   * version and saved at once, so the server merges it as usual (or shows the clash); the page says so.
+   * Nothing is kept while the page says the notes are locked. */
+  var DRAFT_KEEP_AFTER_MS = 400;
+  var confirmed = null; // the fields' values as the server last confirmed them (load, a 200 save, another's save)
+  var draftTimer = null;
+
+  function draftKey() {
+    var page = document.querySelector("[data-topic-id]");
+    return page ? "hallway:notes-draft:" + (location.pathname.split("/")[2] || "") + ":" + page.getAttribute("data-topic-id") : null;
+  }
+  function locked() {
+    var lock = document.getElementById("notes-lock");
+    return lock !== null && !lock.hidden;
+  }
+  function same(a, b) {
+    return Object.keys(a).every(function (id) { return !(id in b) || a[id] === b[id]; });
+  }
+  function readDraft() {
+    try {
+      var kept = JSON.parse(localStorage.getItem(draftKey()) || "null");
+      return kept && typeof kept.fields === "object" && kept.fields !== null ? kept : null;
+    } catch (e) { return null; }
+  }
+  function forgetDraft() {
+    try { localStorage.removeItem(draftKey()); } catch (e) { /* private mode */ }
+  }
+  function keepDraft() {
+    clearTimeout(draftTimer);
+    var base = document.getElementById("notes-base-version");
+    if (!form() || !base || !draftKey() || locked() || confirmed === null) return;
+    var now = fieldValues();
+    if (same(now, confirmed)) { forgetDraft(); return; }
+    try {
+      localStorage.setItem(draftKey(), JSON.stringify({ fields: now, base: Number(base.value), at: Date.now() }));
+    } catch (e) { /* storage full or private mode: the autosave still runs */ }
+  }
+  document.addEventListener("input", function (evt) {
+    if (!form() || !form().contains(evt.target)) return;
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(keepDraft, DRAFT_KEEP_AFTER_MS);
+  });
+  // The page going away (closed, switched from, the battery's last second): keep what is typed now.
+  document.addEventListener("visibilitychange", function () { if (document.hidden) keepDraft(); });
+  window.addEventListener("pagehide", keepDraft);
+
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    if (evt.detail.elt !== form() || !evt.detail.xhr || evt.detail.xhr.status !== 200) return;
+    // Saved (or merged, or unchanged): what was sent is the server's. Anything typed since stays kept, on the
+    // base version the editor keeps for it.
+    confirmed = typedSince ? sent : fieldValues();
+    keepDraft();
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (evt) {
+    // Someone else's save taken by an untouched editor (takeLatest): the editor holds the server's text.
+    if (evt.detail.target && evt.detail.target.id.indexOf("notes-current-") === 0 && untouched()) confirmed = fieldValues();
+  });
+
+  function restoreDraft() {
+    var base = document.getElementById("notes-base-version");
+    var notice = document.getElementById("notes-draft");
+    if (!form() || !base) return;
+    confirmed = fieldValues();
+    var draft = readDraft();
+    if (draft === null || locked()) return;
+    if (same(draft.fields, confirmed)) { forgetDraft(); return; } // it was saved after all (its answer was lost)
+    Object.keys(draft.fields).forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field && field.hasAttribute("data-notes-field") && typeof draft.fields[id] === "string") field.value = draft.fields[id];
+    });
+    var latest = Number(base.value);
+    var typedOn = Math.min(Number(draft.base) || 0, latest); // never ahead of the server's own versions
+    base.value = String(typedOn);
+    if (notice) {
+      var at = new Date(draft.at || Date.now());
+      var time = (at.getHours() < 10 ? "0" : "") + at.getHours() + ":" + (at.getMinutes() < 10 ? "0" : "") + at.getMinutes();
+      notice.textContent = "Put back what you typed on this device at " + time + " and had not saved yet (typed on version " +
+        typedOn + (typedOn === latest ? ", the latest" : "; the notes are at version " + latest + " now") +
+        "). It is being saved" + (typedOn === latest ? "." : ", merged with what others wrote since.");
+      notice.hidden = false;
+    }
+    markStale();
+    // After htmx has set up the form (its own DOMContentLoaded listener runs first, but let it finish).
+    setTimeout(function () { if (form()) form().requestSubmit(); }, 0);
+  }
+
   document.addEventListener("htmx:afterSettle", markStale);
   document.addEventListener("htmx:oobAfterSwap", markStale);
   document.addEventListener("DOMContentLoaded", function () { synced = fieldValues(); markStale(); });
+  // After the line above: the editor's text as loaded is the server's, whatever a draft then puts back.
+  document.addEventListener("DOMContentLoaded", restoreDraft);
 })();

@@ -173,6 +173,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/"): Case(Policy.PUBLIC),
     ("GET", "/docs"): Case(Policy.PUBLIC),
     ("GET", "/openapi.json"): Case(Policy.PUBLIC),
+    ("GET", "/sw.js"): Case(Policy.PUBLIC),  # the service worker (app/routes/pages/offline.py)
     ("POST", "/api/events"): Case(Policy.ADMIN, json=lambda w: {"name": "Spring Gathering", "date": "2027-04-01"}),
     # --- The API: events, rooms, slots ---
     ("GET", "/api/events/{slug}"): Case(Policy.PUBLIC),

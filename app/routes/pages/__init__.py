@@ -15,11 +15,25 @@ from app.routes.pages import (
     harvest,
     home,
     notes,
+    offline,
     privacy,
     schedule,
     similar,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (home, attendee, privacy, board, facilitator, similar, notes, harvest, constraints, schedule, export):
+for module in (
+    home,
+    attendee,
+    privacy,
+    board,
+    facilitator,
+    similar,
+    notes,
+    harvest,
+    constraints,
+    schedule,
+    export,
+    offline,
+):
     router.include_router(module.router)
