@@ -128,8 +128,13 @@
     }).join(" ");
     var notice = document.getElementById("day-notice");
     if (notice) { notice.textContent = said; notice.hidden = false; }
-    var announcer = document.getElementById("live-announcer");
-    if (announcer) announcer.textContent = said;
+    // To screen readers, one short sentence each, spaced out (static/js/live-a11y.js).
+    moved.forEach(function (was) {
+      var now = document.querySelector('#my-day li[data-topic="' + was.topic + '"]');
+      window.hallwayAnnounce(now
+        ? "Your session “" + was.title + "” moved to " + now.getAttribute("data-where") + "."
+        : "Your session “" + was.title + "” was taken off the wall.");
+    });
   }
 
   var refreshScheduled = false;
@@ -163,9 +168,8 @@
       Date.now() - Date.parse(box.getAttribute("data-at")) > ANNOUNCEMENT_SHOWN_FOR_MS;
     box.hidden = remembered() === id || stale;
     if (live && !box.hidden && lastAnnounced !== id) {
-      var announcer = document.getElementById("live-announcer");
       var text = box.querySelector(".announcement-text");
-      if (announcer && text) announcer.textContent = "Announcement: " + text.textContent;
+      if (text) window.hallwayAnnounce("Announcement: " + text.textContent);
     }
     lastAnnounced = id;
   }

@@ -1,19 +1,27 @@
 /* Placing topics on the wall, for the facilitator (and conveners when self-placement is on).
  * Laptop: drag a topic onto a cell; drop a session onto another to swap; drop onto the tray to take it off.
- * Phone or keyboard: tap (Enter) a topic, then tap a cell. The server checks every rule and answers with
- * the reason in #wall-message; the wall itself updates over the websocket. */
+ * Phone or keyboard: every topic has a real button, "Pick up" (in the tray) or "Move" (on the wall), that
+ * holds it (aria-pressed); while one is held, each free cell shows "Place here" and each other session
+ * "Swap with this"; Escape (or the same button again) puts it down. Tapping a topic and then a cell still
+ * works too. The buttons are added here, not in the shared cells: only placers load this file, and the
+ * bytes sent to every phone stay the same. The server checks every rule and answers with the reason in
+ * #wall-message; the wall itself updates over the websocket. */
 (function () {
   "use strict";
 
   var body = document.body;
   var base = body.getAttribute("data-place-url");
-  var selected = null; // {topic: "12", placed: true}
+  var selected = null; // {topic: "12", placed: true, title: "…"}
+  var focusNext = null; // {id, until, done}: what to focus once the answer to a placing is drawn
+  var FOCUS_FOLLOWS_MS = 3000; // the answer and the live message for it may come in either order
 
   function csrfToken() {
     try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRF-Token"]; } catch (e) { return ""; }
   }
 
   function send(action, values) {
+    // The topic's own button follows it to its new place (its id is the topic's): focus goes there.
+    focusNext = { id: "pick-" + values.topic_id, until: Date.now() + FOCUS_FOLLOWS_MS, done: false };
     htmx.ajax("POST", base + "/" + action, {
       values: values,
       target: "#wall-message",
@@ -26,23 +34,80 @@
     return element.closest(".tray-item, .cell .card");
   }
 
+  function titleOf(item) {
+    var title = item.querySelector("h3, .title");
+    return title ? title.textContent.trim() : "";
+  }
+
   function describe(element) {
-    return { topic: element.getAttribute("data-topic"), placed: element.classList.contains("card") };
+    return { topic: element.getAttribute("data-topic"), placed: element.classList.contains("card"), title: titleOf(element) };
+  }
+
+  /* A button with a visible word and a name that says what it is about (many share the word); the name
+   * starts with the word, so that speech input ("click Place here") finds it. */
+  function button(id, cls, word, about) {
+    var made = document.createElement("button");
+    made.type = "button";
+    made.id = id;
+    made.className = cls;
+    made.textContent = word;
+    made.setAttribute("aria-label", word + " " + about);
+    return made;
+  }
+
+  function say(text) {
+    var message = document.getElementById("wall-message");
+    if (!message) return;
+    message.className = "note";
+    message.setAttribute("role", "status");
+    message.textContent = text;
+    message.hidden = !text;
   }
 
   function arm() {
     document.querySelectorAll(".tray-item, .cell .card").forEach(function (item) {
+      var topic = item.getAttribute("data-topic");
+      var placed = item.classList.contains("card");
       item.setAttribute("draggable", "true");
-      item.setAttribute("tabindex", "0");
-      item.setAttribute("role", "button");
-      var isSelected = selected !== null && selected.topic === item.getAttribute("data-topic");
-      item.setAttribute("aria-pressed", isSelected ? "true" : "false");
+      var pick = document.getElementById("pick-" + topic);
+      if (!pick || !item.contains(pick)) {
+        pick = button("pick-" + topic, "pick secondary", placed ? "Move" : "Pick up", "“" + titleOf(item) + "”");
+        var before = placed ? item.querySelector(".unplace") : null;
+        item.insertBefore(pick, before);
+      }
+      var isSelected = selected !== null && selected.topic === topic;
+      pick.setAttribute("aria-pressed", isSelected ? "true" : "false");
       item.classList.toggle("selected", isSelected);
+      if (placed && !item.querySelector(".swap-here")) {
+        item.insertBefore(button("swap-" + topic, "swap-here", "Swap with this", "“" + titleOf(item) + "”"), pick);
+      }
     });
-    document.querySelectorAll(".cell").forEach(function (cell) {
-      if (!cell.hasAttribute("tabindex")) cell.setAttribute("tabindex", "0");
+    document.querySelectorAll(".cell.free").forEach(function (cell) {
+      if (cell.querySelector(".place-here")) return;
+      var id = "place-" + cell.getAttribute("data-room") + "-" + cell.getAttribute("data-slot");
+      cell.appendChild(button(id, "place-here", "Place here", "in " + (cell.getAttribute("aria-label") || "").replace(/: free$/, "")));
     });
     body.classList.toggle("placing", selected !== null);
+    body.classList.toggle("placing-placed", selected !== null && selected.placed);
+  }
+
+  function pickUp(item) {
+    selected = describe(item);
+    arm();
+    say("Holding “" + selected.title + "”: choose “Place here” in a free cell" +
+      (selected.placed ? ", “Swap with this” on another session, or “Take off the wall”" : "") +
+      ". Escape puts it down.");
+  }
+
+  function putDown(focus) {
+    var was = selected;
+    selected = null;
+    arm();
+    say("");
+    if (focus && was) {
+      var pick = document.getElementById("pick-" + was.topic);
+      if (pick) pick.focus();
+    }
   }
 
   function dropOn(target, moving) {
@@ -66,14 +131,28 @@
     var target = event.target;
     var unplace = target.closest("[data-unplace]");
     if (unplace) {
+      selected = null;
+      arm();
       send("unplace", { topic_id: unplace.getAttribute("data-unplace") });
       return;
     }
-    if (target.closest("form, a, summary, details p")) return;
+    var pick = target.closest(".pick");
+    if (pick) {
+      var holder = pickable(pick);
+      if (selected && selected.topic === holder.getAttribute("data-topic")) putDown(false); else pickUp(holder);
+      return;
+    }
+    if (target.closest(".place-here, .swap-here") && selected) {
+      var held = selected;
+      selected = null;
+      arm();
+      dropOn(target, held);
+      return;
+    }
+    if (target.closest("form, a, summary, details p, button")) return;
     var item = pickable(target);
     if (item && (!selected || selected.topic === item.getAttribute("data-topic") || !item.classList.contains("card"))) {
-      selected = selected && selected.topic === item.getAttribute("data-topic") ? null : describe(item);
-      arm();
+      if (selected && selected.topic === item.getAttribute("data-topic")) putDown(false); else pickUp(item);
       return;
     }
     if (selected && (target.closest(".cell") || target.closest("#wall-tray"))) {
@@ -85,14 +164,22 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if ((event.key === "Enter" || event.key === " ") && event.target.matches(".tray-item, .cell .card, .cell")) {
-      event.preventDefault();
-      event.target.click();
-    } else if (event.key === "Escape" && selected) {
-      selected = null;
-      arm();
-    }
+    if (event.key === "Escape" && selected) putDown(true);
   });
+
+  /* After the answer to a placing (or a live update) is drawn: focus the moved topic's own button, where
+   * the topic now is; static/js/live-a11y.js puts focus back for any other redraw. */
+  function refocus() {
+    if (focusNext === null) return;
+    if (Date.now() > focusNext.until) { focusNext = null; return; }
+    var active = document.activeElement;
+    if (focusNext.done && active && active !== body) return; // there already, or the person moved on
+    var next = document.getElementById(focusNext.id);
+    if (next && next.offsetParent !== null) {
+      next.focus();
+      focusNext.done = true;
+    }
+  }
 
   /* A wall update that lands while a topic is held (pressed, or being dragged) replaces the card
    * under the pointer and the browser drops the drag. So updates wait from the press to the drop (or
@@ -155,7 +242,8 @@
     if (held !== null) letGo();
   });
 
-  document.addEventListener("htmx:afterSettle", arm);
-  document.addEventListener("htmx:wsAfterMessage", arm);
+  // After static/js/live-a11y.js has put the focus back where it was: the moved topic's button wins.
+  document.addEventListener("htmx:afterSettle", function () { arm(); setTimeout(refocus, 0); });
+  document.addEventListener("htmx:wsAfterMessage", function () { arm(); setTimeout(refocus, 0); });
   document.addEventListener("DOMContentLoaded", arm);
 })();
