@@ -391,7 +391,13 @@
           return field.value !== field.defaultValue;
         });
         if (busy || typed) { refreshLiveSections(); return; }
-        htmx.ajax("GET", section.getAttribute("data-live-refresh-url"), { target: "#" + section.id, swap: "outerHTML" });
+        // fetch and swap, not htmx.ajax: on the page with three live sections, one refresh was dropped
+        // silently (its htmx:confirm came back cancelled, with nothing of ours listening).
+        var id = section.id;
+        fetch(section.getAttribute("data-live-refresh-url"), { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.text() : null; })
+          .then(function (html) { if (html && document.getElementById(id)) htmx.swap("#" + id, html, { swapStyle: "outerHTML" }); })
+          .catch(function () { /* offline: the next change asks again */ });
       });
     }, 1500);
   }

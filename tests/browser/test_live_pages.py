@@ -159,7 +159,7 @@ def test_a_session_someone_goes_to_moves_and_their_wall_says_where(
         "“Gardening for beginners” moved: it is now in Main hall at 10:00.", timeout=5000
     )
     expect(ada.locator("#live-announcer")).to_have_text(
-        "“Gardening for beginners” moved: it is now in Main hall at 10:00."
+        "Your session “Gardening for beginners” moved to Main hall at 10:00."
     )
 
 
