@@ -42,7 +42,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import Attendee, NotDuplicate, Theme, Topic, Vote, id_of
+from app.models import Attendee, Event, NotDuplicate, Theme, Topic, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput
@@ -227,6 +227,7 @@ _STOP_TOKENS = frozenset(_stop_words())
 
 
 Fingerprint = tuple[int, datetime | None, int | None]
+Place = tuple[str, int, datetime]  # the database, the event's id and its creation
 
 
 @dataclass
@@ -305,9 +306,9 @@ def _build(fingerprint: Fingerprint, rows: Sequence[tuple[int, str, str]]) -> _I
 
 # --- The per-event cache --------------------------------------------------------------------------------
 
-_cache: OrderedDict[tuple[str, int], _Index] = OrderedDict()
+_cache: OrderedDict[Place, _Index] = OrderedDict()
 _cache_lock = threading.Lock()  # routes run on a threadpool: one dict, many readers
-_building: dict[tuple[str, int], threading.Lock] = {}
+_building: dict[Place, threading.Lock] = {}
 
 
 def _fingerprint(session: Session, event_id: int) -> Fingerprint:
@@ -333,7 +334,9 @@ def _index(session: Session, event_id: int) -> _Index | None:
     if fingerprint[0] == 0:
         return None
     # The database too: tests (and a CLI importing events) open several in one process, with the same event ids.
-    place = (str(session.get_bind().engine.url), event_id)
+    # And the event's creation: a deleted event's id (and its topics' ids) may be given again to a new one.
+    created = exec_select(session, select(col(Event.created_at)).where(col(Event.id) == event_id)).scalar_one()
+    place = (str(session.get_bind().engine.url), event_id, created)
     with _cache_lock:
         index = _cached(place, fingerprint)
         if index is not None:
@@ -425,7 +428,7 @@ def _stacked(kept: sparse.csr_matrix, added: sparse.csr_matrix) -> sparse.csr_ma
     return sparse.csr_matrix(sparse.vstack([kept, added]))
 
 
-def _cached(place: tuple[str, int], fingerprint: Fingerprint) -> _Index | None:
+def _cached(place: Place, fingerprint: Fingerprint) -> _Index | None:
     index = _cache.get(place)
     if index is None or index.fingerprint != fingerprint:
         return None
