@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Touched after each install: pip runs again only when pyproject.toml is newer than this.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrate bench install
+.PHONY: run test lint format migrate bench install messages
 
 install: $(STAMP)
 
@@ -45,3 +45,16 @@ migrate: $(STAMP)
 bench: $(STAMP)
 	@echo "The benchmarks print their figures; each needs a server running (make run) unless its --help says otherwise:"
 	@for f in bench/*.py; do [ -e "$$f" ] && echo "  $(BIN)/python $$f --help"; done; true
+
+## messages: gather the words to translate (app/translations/messages.pot) and add the new ones to each language
+LANGUAGES := es de cy
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _n:1,2 -k in_both --no-location --sort-output \
+		--project Hallway --msgid-bugs-address "" -o app/translations/messages.pot .
+	@for lang in $(LANGUAGES); do \
+		if [ -f app/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update --no-fuzzy-matching -i app/translations/messages.pot -d app/translations -l $$lang; \
+		else \
+			$(BIN)/pybabel -q init -i app/translations/messages.pot -d app/translations -l $$lang; \
+		fi; \
+	done

@@ -14,6 +14,7 @@ from fastapi import Depends, Path, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app import i18n
 from app.config import Settings
 from app.db import Database
 from app.models import Attendee, Event, Facilitator, id_of
@@ -92,7 +93,9 @@ WriterDep = Annotated[RequestWriter, Depends(get_writer)]
 
 
 async def get_event(slug: str, session: SessionDep) -> Event:
-    return events.get_event(session=session, slug=slug)
+    event = events.get_event(session=session, slug=slug)
+    i18n.event_language_is(event.language)  # the fallback for the pages of this request (app/i18n.py)
+    return event
 
 
 EventDep = Annotated[Event, Depends(get_event)]

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.i18n import translated
 from app.ratelimits import TooManyRequests
 from app.services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from app.writer import WriterStopped
@@ -129,7 +130,8 @@ def describe_validation_error(error: RequestValidationError) -> str:
 
 def _answer(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     if wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+        # In the reader's language: English for the API unless its Accept-Language asks (app/i18n.py).
+        return JSONResponse({"detail": translated(message)}, status_code=status, headers=headers)
     from app.templating import templates
 
     return templates.TemplateResponse(

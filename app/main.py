@@ -20,6 +20,7 @@ from app.config import Settings, get_settings
 from app.db import WalCheckpointer, check_migrated, connect
 from app.deps import KnownAttendees
 from app.headers import SecurityHeaders
+from app.i18n import LocaleMiddleware
 from app.limits import BodySizeLimit
 from app.ratelimits import FastRefusals, RateLimits
 from app.realtime.broadcaster import broadcaster_for
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Ours rather than FastAPI's max_body_size: that one answers in plain text, ours in the API's JSON.
     app.add_middleware(BodySizeLimit)
+    # Outermost: every answer, a refusal by the middlewares above included, knows its reader's language.
+    app.add_middleware(LocaleMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)

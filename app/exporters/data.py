@@ -33,6 +33,8 @@ class EventInfo:
     board_contrast: bool = False
     theme_required: bool = False
     harvest_published: bool = False
+    language: str = "en"
+    board_second_language: str | None = None
 
 
 @dataclass(frozen=True)

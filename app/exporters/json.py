@@ -52,6 +52,8 @@ class EventPart(_Part):
     board_contrast: bool = False
     theme_required: bool = False
     harvest_published: bool = False
+    language: str = "en"
+    board_second_language: str | None = None
 
 
 class ThemePart(_Part):

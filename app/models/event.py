@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from sqlmodel import Field, SQLModel
 
+from app.i18n import LANGUAGES
 from app.models._base import said, utcnow
 
 # "cycle" shows the wall, now/next (and by theme, when the event has themes), the marketplace and how to join in
@@ -52,6 +53,10 @@ class Event(EventBase, table=True):
     theme_required: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     # The harvest (/e/{slug}/harvest) is the facilitator's until published, then anyone's with the link.
     harvest_published: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # The language its pages fall back to (a reader's own choice and browser come first: app/i18n.py), its
+    # board's and exports' language; and for a bilingual gathering, a second language the board shows too.
+    language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
+    board_second_language: str | None = Field(default=None, max_length=8)
 
 
 class EventCreate(SQLModel):
@@ -61,6 +66,7 @@ class EventCreate(SQLModel):
     date: dt.date
     join_code: Annotated[str | None, said(maxLength=JOIN_CODE_MAX)] = None
     votes_per_attendee: Annotated[int, said(minimum=1, maximum=MAX_VOTES_PER_ATTENDEE)] = 5
+    language: Annotated[str, said(enum=list(LANGUAGES))] = "en"
     # The first member of the facilitation team, who gets the key answered here ("Facilitator" when not given).
     facilitator_name: Annotated[str | None, said(maxLength=40)] = None
 
@@ -88,6 +94,9 @@ class EventUpdate(SQLModel):
     board_contrast: bool | None = None
     theme_required: bool | None = None
     harvest_published: bool | None = None
+    language: Annotated[str | None, said(enum=list(LANGUAGES))] = None
+    # null: the board in one language.
+    board_second_language: Annotated[str | None, said(enum=list(LANGUAGES))] = None
 
 
 # The event's settings, listed once: EventUpdate's fields, in its order. What a facilitator can change, and
@@ -119,6 +128,8 @@ class EventPublic(SQLModel):
     board_contrast: bool
     theme_required: bool
     harvest_published: bool
+    language: str
+    board_second_language: str | None
 
 
 class EventDelete(SQLModel):

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app import i18n
 from app.db import Database
 from app.models import TopicStatus, id_of
 from app.realtime.hub import Rendered, Renderer
@@ -35,6 +36,21 @@ VIEWS = HTML_VIEWS | {JSON_VIEW}
 PUBLIC_VIEWS = frozenset({"board", JSON_VIEW})  # followed by anyone, with or without joining
 
 
+def view_in_language(view: str, language: str | None) -> str:
+    """The hub's name for a kind of page read in a language: "market" in English, "market:es" in Spanish.
+    Each language a page of the event is open in is rendered once per change; JSON has no language."""
+    spoken = i18n.supported(language) or i18n.SOURCE_LANGUAGE
+    return view if view == JSON_VIEW or spoken == i18n.SOURCE_LANGUAGE else f"{view}:{spoken}"
+
+
+def _kind(view: str) -> str:
+    return view.partition(":")[0]
+
+
+def _language(view: str) -> str:
+    return view.partition(":")[2] or i18n.SOURCE_LANGUAGE
+
+
 class BoardRenderer(Renderer):
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -50,18 +66,24 @@ class BoardRenderer(Renderer):
     def render(self, *, event_id: int, change: BoardChange | None, views: frozenset[str], version: int) -> Rendered:
         with self._database.read_session() as session:
             board = load_board(session=session, event_id=event_id, with_clashes=False)
-            if "wall" in views:
+            kinds = {_kind(view) for view in views}
+            if "wall" in kinds:
                 # Only the wall shows who is torn between two sessions, and only its redrawn rows need it.
                 redrawn = None if change is None or change.wall or change.event else _dirty_slots(board, change)
                 add_clashes(session=session, board=board, slot_ids=redrawn)
             # The board's and the JSON feed's followers need not have joined: on an event with a join code
             # they get the wall without names (app/services/privacy.py); ws.py admits the others.
             # Copied only when someone follows one of those views: the broadcast path does nothing it needn't.
-            nameless = board.without_names() if board.event.join_code and views & PUBLIC_VIEWS else board
-            messages = {
-                view: _render_view(session, nameless if view in PUBLIC_VIEWS else board, view, change, version)
-                for view in views & VIEWS
-            }
+            nameless = board.without_names() if board.event.join_code and kinds & PUBLIC_VIEWS else board
+            messages = {}
+            for view in views:
+                kind = _kind(view)
+                if kind not in VIEWS:
+                    continue
+                with i18n.speaking(_language(view)):
+                    messages[view] = _render_view(
+                        session, nameless if kind in PUBLIC_VIEWS else board, kind, change, version
+                    )
         return Rendered(version=version, messages={v: m for v, m in messages.items() if m})
 
 

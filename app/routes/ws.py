@@ -23,7 +23,7 @@ from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, facilitator_of_pass
 from app.models import id_of
 from app.ratelimits import RateLimits, TooManyRequests
 from app.realtime.hub import Client, EventFeed, Hub
-from app.realtime.render import JSON_VIEW, VIEWS
+from app.realtime.render import JSON_VIEW, VIEWS, view_in_language
 from app.services import attendees, events
 from app.services.errors import NotAllowed, NotFound
 from app.sessions import read_page_session
@@ -89,7 +89,9 @@ async def live_board(websocket: WebSocket, slug: str) -> None:
         facilitator = who.facilitator
     # Follow the feed before the handshake completes: once the client sees the socket open, no
     # change can fall between what it was sent to catch up and the live messages.
-    feed, client = await hub.connect(event_id=event_id, view=view, since=since, facilitator=facilitator)
+    # Pages in another language than English follow fragments rendered in theirs (app/realtime/render.py).
+    followed = view_in_language(view, params.get("lang"))
+    feed, client = await hub.connect(event_id=event_id, view=followed, since=since, facilitator=facilitator)
     try:
         await websocket.accept()
     except BaseException:

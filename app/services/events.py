@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import LANGUAGES, SOURCE_LANGUAGE
 from app.models import ActivityKind, Attendee, Event, Topic, TopicStatus, Vote, id_of
 from app.models.event import (
     BOARD_CYCLE_RANGE,
@@ -55,11 +56,13 @@ def create_event(
     join_code: str | None = None,
     votes_per_attendee: int = 5,
     facilitator_name: str | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> Written[NewEvent]:
     """A new event, with its first facilitator ("Facilitator" unless named), whose key is answered here once."""
     name = clean_line(name, field="name", label="The event's name", max_length=EVENT_NAME_MAX)
     _check_timezone(timezone)
     _check_budget(votes_per_attendee)
+    _check_language(language, field="language")
     if slug:
         slug = slug.strip().lower()
         if not re.fullmatch(SLUG_PATTERN, slug):
@@ -78,6 +81,7 @@ def create_event(
         date=date,
         votes_per_attendee=votes_per_attendee,
         join_code=_clean_join_code(join_code),
+        language=language,
     )
     session.add(event)
     session.flush()
@@ -89,9 +93,12 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
     """Change the settings the update sets, and only those, once each passes its rule."""
     event = _load_for_update(session, event_id)
     changes = update.model_dump(exclude_unset=True)
-    cleared = sorted(name for name, value in changes.items() if value is None and name != "join_code")
+    cleared = sorted(name for name, value in changes.items() if value is None and name not in CLEARABLE)
     if cleared:
-        raise InvalidInput(f"These can't be empty: {', '.join(cleared)}. Only the join code can be cleared.")
+        raise InvalidInput(
+            f"These can't be empty: {', '.join(cleared)}. Only the join code and the board's second language "
+            "can be cleared."
+        )
     # From here a setting other than the join code is None exactly when the update leaves it alone.
     if update.name is not None:
         changes["name"] = clean_line(update.name, field="name", label="The event's name", max_length=EVENT_NAME_MAX)
@@ -113,6 +120,10 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
         _check_board_cycle_seconds(update.board_cycle_seconds)
     if update.topic_limit is not None:
         _check_topic_limit(update.topic_limit)
+    if update.language is not None:
+        _check_language(update.language, field="language")
+    if update.board_second_language is not None:
+        _check_language(update.board_second_language, field="board_second_language")
     said = _said_changes(event, changes)
     # A dict, not the model: given a model, sqlmodel_update copies its unset fields (None) too.
     event.sqlmodel_update(changes)
@@ -141,6 +152,8 @@ SETTING_WORDS = {
     "board_mode": "set the board to {}",
     "board_cycle_seconds": "set the board to {} seconds a mode",
     "topic_limit": "set the most topics to {}",
+    "language": "set the language to {}",
+    "board_second_language": "set the board's second language to {}",
 }
 
 
@@ -154,9 +167,21 @@ def _said_changes(event: Event, changes: dict[str, object]) -> str:
             said.append(SWITCH_WORDS[name][0 if value else 1])
         elif name == "join_code" and value is None:
             said.append("removed the join code")
+        elif name == "board_second_language" and value is None:
+            said.append("showed the board in one language")
         else:
             said.append(SETTING_WORDS.get(name, f"changed {name}").format(value))
     return ", ".join(said)
+
+
+# Settings an explicit null clears.
+CLEARABLE = frozenset({"join_code", "board_second_language"})
+
+
+def _check_language(language: str, *, field: str) -> None:
+    if language not in LANGUAGES:
+        known = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+        raise InvalidInput(f"Hallway doesn't speak '{language}' yet; choose one of {known}.", field=field)
 
 
 def event_change(event_id: int) -> BoardChange:

@@ -105,7 +105,10 @@ def test_update_event_null_for_another_setting_is_refused_and_nothing_changes(fa
 
     message = refusal(database, event, InvalidInput, voting_open=None, name=None, join_code=None)
 
-    assert message == "These can't be empty: name, voting_open. Only the join code can be cleared."
+    assert (
+        message
+        == "These can't be empty: name, voting_open. Only the join code and the board's second language can be cleared."
+    )
     assert stored(database, event).join_code == "OWL"
 
 

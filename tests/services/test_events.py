@@ -298,7 +298,10 @@ def test_update_event_to_empty_values_is_refused_but_the_join_code_may_be_cleare
         update(database, event, voting_open=None, name=None, join_code=None)
     cleared = update(database, event, join_code=None)
 
-    assert refused.value.message == "These can't be empty: name, voting_open. Only the join code can be cleared."
+    assert (
+        refused.value.message
+        == "These can't be empty: name, voting_open. Only the join code and the board's second language can be cleared."
+    )
     assert (cleared.join_code, stored(database, event.id).join_code) == (None, None)
     assert stored(database, event.id).name == "Autumn Gathering"
 

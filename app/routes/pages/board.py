@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app import i18n
 from app.csrf import CsrfChecked
 from app.deps import REFUSED_KEY, EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep, page_limit
 from app.errors import status_for
@@ -48,6 +49,7 @@ def board(
     the facilitator): the public /board link is shared online, the code is for the people in the room. It
     then names nobody either (app/services/privacy.py): counts only.
     """
+    i18n.for_the_room()  # in the event's language, whatever the laptop showing it speaks
     loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)  # the screen shows none
     shows_code = visitor.is_facilitator or (
         display is not None

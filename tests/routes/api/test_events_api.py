@@ -254,7 +254,10 @@ def test_nulls_for_settings_that_cannot_be_empty_are_refused(client, factory):
     url = f"/api/events/{event.slug}"
     response = client.patch(url, json={"voting_open": None, "name": None}, headers=event.auth)
     assert response.status_code == 422
-    assert response.json() == {"detail": "These can't be empty: name, voting_open. Only the join code can be cleared."}
+    assert response.json() == {
+        "detail": "These can't be empty: name, voting_open. Only the join code and the board's second language "
+        "can be cleared."
+    }
     assert client.get(url).json()["voting_open"] is True
     cleared = client.patch(url, json={"join_code": None}, headers=event.auth)
     assert cleared.json()["join_code"] is None and client.get(url).json()["has_join_code"] is False
