@@ -77,6 +77,8 @@ class AttendeeData:
     id: int
     display_name: str
     joined_at: dt.datetime
+    # False for someone who chose not to be listed (display_name already says "a participant") or who left.
+    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,10 @@ class ExportData:
         if unthemed:
             groups.append((None, unthemed))
         return tuple(groups)
+
+    @cached_property
+    def attendees_by_id(self) -> dict[int, AttendeeData]:
+        return {attendee.id: attendee for attendee in self.attendees}
 
     @cached_property
     def names_by_id(self) -> dict[int, str]:

@@ -136,6 +136,7 @@ def load_export_data(
                 id=id_of(a),
                 display_name=listed_name(a.display_name, listed=a.name_listed) or PARTICIPANT,
                 joined_at=_utc(a.created_at),
+                listed=a.name_listed and a.removed_at is None,
             )
             for a in attendees
         ),
