@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.exporters.data import (
     AttendeeData,
+    CancelledData,
     EventInfo,
     ExportData,
     NotesData,
@@ -252,6 +253,7 @@ def export_data(
     topics: tuple[TopicData, ...] = (),
     public_url: str = "https://hallway.example",
     themes: tuple[ThemeData, ...] = (),
+    cancelled: tuple[CancelledData, ...] = (),
 ) -> ExportData:
     return ExportData(
         event=EventInfo(
@@ -272,6 +274,7 @@ def export_data(
         generated_at=GENERATED,
         public_url=public_url,
         themes=themes,
+        cancelled=cancelled,
     )
 
 

@@ -249,6 +249,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/topics/{topic_id}/withdraw"): Case(Policy.CONVENER, form=lambda w: {"confirmed": "yes"}),
     ("GET", "/e/{slug}/similar"): Case(Policy.ATTENDEE, query=lambda w: {"title": "Remote work"}, across=False),
     ("GET", "/e/{slug}/qr.svg"): Case(Policy.PUBLIC),
+    ("GET", "/e/{slug}/schedule-qr.svg"): Case(Policy.PUBLIC),
     ("GET", "/e/{slug}/privacy"): Case(Policy.ATTENDEE),
     ("POST", "/e/{slug}/privacy"): Case(Policy.ATTENDEE, form=lambda w: {"name_listed": "no"}),
     ("POST", "/e/{slug}/privacy/remove"): Case(Policy.ATTENDEE, form=lambda w: {"confirmed": "yes"}),
@@ -317,6 +318,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/topics/{topic_id}/constraints"): Case(Policy.CONVENER_OR_FACILITATOR, form=lambda w: {"min_room_capacity": "5"}),
     ("GET", "/e/{slug}/calendar"): Case(Policy.ATTENDEE),
     ("GET", "/e/{slug}/calendar/{token}.ics"): Case(Policy.PUBLIC),  # the link is the key: calendar apps send no cookie
+    # Schedule apps send no cookie either: anyone reads the wall, names only as anyone may read them.
+    ("GET", "/e/{slug}/schedule.xml"): Case(Policy.PUBLIC),
+    ("GET", "/e/{slug}/schedule.json"): Case(Policy.PUBLIC),
 }
 # fmt: on
 

@@ -8,13 +8,11 @@ is on the wall's routes (app/routes/pages/board.py).
 from __future__ import annotations
 
 import dataclasses
-import io
 import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import segno
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
@@ -25,7 +23,6 @@ from app.deps import (
     EventDep,
     PageAttendee,
     RowId,
-    SettingsDep,
     VisitorDep,
     WriterDep,
     address_limit,
@@ -55,8 +52,6 @@ from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed
 from app.services.topics import ThemeFilter, TopicSort
 
 router = APIRouter()
-
-QR_MAX_AGE = 60 * 60 * 24
 
 
 @dataclass(frozen=True)
@@ -432,20 +427,3 @@ async def _after_my_topic(
         return await market.answer([MY_TOPICS, TOPIC_LIST, DOTS_LEFT], {"my_message": message})
     page_error = PageError(at="my-topic", message=error.message, topic_id=topic_id, values=values or {})
     return await market.refused([MY_TOPICS], page_error, status_for(error))
-
-
-# --- The join QR code ----------------------------------------------------------------------------
-
-
-@router.get("/e/{slug}/qr.svg")
-def qr_code(event: EventDep, settings: SettingsDep) -> Response:
-    """The attendee link as a QR code, for the venue screen and for "Invite others"."""
-    buffer = io.BytesIO()
-    segno.make(f"{settings.public_url}/e/{event.slug}", error="m").save(
-        buffer, kind="svg", scale=4, border=2, xmldecl=False, dark="#000", light="#fff"
-    )
-    return Response(
-        buffer.getvalue(),
-        media_type="image/svg+xml",
-        headers={"Cache-Control": f"public, max-age={QR_MAX_AGE}"},
-    )

@@ -46,7 +46,7 @@ from app.services import activity, announcements, attendees, events, similarity,
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from app.services.links import display_link, event_links
+from app.services.links import display_link, event_links, schedule_links
 from app.templating import templates
 
 router = APIRouter()
@@ -172,6 +172,7 @@ class Desk(Visit):
                 fingerprint=fingerprint,
             ),
             "qr_url": f"/e/{self.event.slug}/qr.svg",
+            "schedule": schedule_links(public_url=self.settings.public_url, event=self.event),
             "errors": errors or {},
             "values": values or {},
             "confirmation": confirmation,
