@@ -32,6 +32,7 @@ from app.deps import (
     settings_of,
 )
 from app.errors import status_for
+from app.i18n import _
 from app.models import Attendee, Theme, Topic, id_of
 from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
@@ -294,7 +295,7 @@ async def propose(
         )
     )
     if topic is not None:
-        message = f"Your topic “{topic.title}” is on the marketplace."
+        message = _("Your topic “{title}” is on the marketplace.", title=topic.title)
         if not wants_fragment(market.request):
             flash(market.request, message)
             return market.back(f"topic-{topic.id}")
@@ -389,7 +390,7 @@ async def edit(
         )
 
     topic, error = await market.write(work)
-    message = f"Saved “{topic.title}”." if topic is not None else ""
+    message = _("Saved “{title}”.", title=topic.title) if topic is not None else ""
     sent = {"title": title, "description": description, "theme_id": theme_id or ""}
     return await _after_my_topic(market, topic_id, error, message, sent)
 
@@ -403,7 +404,11 @@ async def withdraw(topic_id: RowId, market: MarketDep, confirmed: FormText = "")
     topic, error = await market.write(
         lambda s: topics.withdraw_topic(session=s, event_id=event_id, topic_id=topic_id, actor=actor)
     )
-    message = f"You withdrew “{topic.title}”; the dots on it went back to everyone." if topic is not None else ""
+    message = (
+        _("You withdrew “{title}”; the dots on it went back to everyone.", title=topic.title)
+        if topic is not None
+        else ""
+    )
     return await _after_my_topic(market, topic_id, error, message)
 
 
