@@ -12,6 +12,7 @@ import errno
 import logging
 import os
 import re
+import shutil
 import socket
 import sys
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ DEMO_KEY_FILE = "demo-facilitator-key"
 DEFAULT_HOST = "127.0.0.1"
 ANY_HOST = "0.0.0.0"  # every interface: the room's phones can reach the server
 DEFAULT_PORT = 8000
+GRACEFUL_SHUTDOWN_SECONDS = 8
 
 
 class CommandError(Exception):
@@ -247,7 +249,7 @@ class HiddenKeys(logging.Filter):
         return True
 
 
-def _log_config(*, quiet_sockets: bool) -> dict[str, Any]:
+def _log_config(*, quiet_sockets: bool, json_lines: bool = False) -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
@@ -256,6 +258,15 @@ def _log_config(*, quiet_sockets: bool) -> dict[str, Any]:
     if quiet_sockets:
         config["filters"]["quiet_sockets"] = {"()": "app.cli.QuietSockets"}
         config["handlers"]["default"]["filters"] = ["quiet_sockets"]
+    if json_lines:
+        # HALLWAY_LOG_FORMAT=json (app/logs.py): every line an object with the request's id, Hallway's own
+        # loggers included (through the root logger), for a log collector rather than a person.
+        config["formatters"]["json"] = {"()": "app.logs.JsonLines"}
+        config["filters"]["request_id"] = {"()": "app.logs.WithRequestId"}
+        for handler in config["handlers"].values():
+            handler["formatter"] = "json"
+            handler["filters"] = [*handler.get("filters", []), "request_id"]
+        config["root"] = {"handlers": ["default"], "level": "INFO"}
     return config
 
 
@@ -299,6 +310,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             "Note: with several workers and no HALLWAY_REDIS_URL, a change reaches only the live pages "
             "connected to the worker that made it. Set HALLWAY_REDIS_URL; see docs/deploying.md."
         )
+    if args.workers > 1:
+        _count_metrics_across_workers(settings)
     print(flush=True)
     uvicorn.run(
         "app.main:create_app",
@@ -313,9 +326,27 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         ws_max_size=64 * 1024,
         # The measured one (bench/fanout.py); the hub's send-at-once relies on it waiting before writing.
         ws="websockets-sansio",
-        log_config=_log_config(quiet_sockets=not args.access_log),
+        log_config=_log_config(quiet_sockets=not args.access_log, json_lines=settings.log_format == "json"),
+        # A stop (SIGTERM from systemd or Docker) waits this long for the requests being answered, then
+        # cancels them: the lifespan's shutdown then drains the writer (app/main.py). Under Docker's default
+        # of 10 s before SIGKILL; compose.yaml gives it 30.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return 0
+
+
+def _count_metrics_across_workers(settings: Settings) -> None:
+    """Workers share one port, so a scrape of /metrics lands on any one of them: each counts in files of a
+    folder they share instead, and the one scraped sums them (app/metrics.py). Emptied at each start: the
+    figures of a previous run's workers are not this run's. Set before the workers start, which read it."""
+    from app.metrics import MULTIPROCESS_DIR
+
+    if os.environ.get(MULTIPROCESS_DIR):
+        return  # the operator chose the folder
+    folder = settings.data_dir / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ[MULTIPROCESS_DIR] = str(folder.resolve())
 
 
 def _facilitator_link(settings: Settings, args: argparse.Namespace) -> int:

@@ -21,11 +21,12 @@ from app.db import WalCheckpointer, check_migrated, connect
 from app.deps import KnownAttendees
 from app.headers import SecurityHeaders
 from app.limits import BodySizeLimit
+from app.observability import ObservedRequests
 from app.ratelimits import FastRefusals, RateLimits
 from app.realtime.broadcaster import broadcaster_for
 from app.realtime.hub import Hub
 from app.realtime.render import BoardRenderer
-from app.routes import api, pages, ws
+from app.routes import api, operations, pages, ws
 from app.schedule_runner import LocalLocks, RedisLocks, ScheduleRunner
 from app.sessions import SESSION_COOKIE, SESSION_MAX_AGE, PageSessions
 from app.writer import Writer
@@ -97,11 +98,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Ours rather than FastAPI's max_body_size: that one answers in plain text, ours in the API's JSON.
     app.add_middleware(BodySizeLimit)
+    # Outermost: each request's id is set before anything logs, and its latency counts the whole answer.
+    app.add_middleware(ObservedRequests)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(ws.router)
+    app.include_router(operations.router)
     _document_plain_routes(app)
     _serve_api_docs(app)
     return app

@@ -24,6 +24,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from app import metrics
 from app.realtime.broadcaster import Broadcaster
 from app.services.changes import BoardChange
 
@@ -137,6 +138,8 @@ class Client:
         return False
 
     def drop(self) -> None:
+        metrics.LIVE_CLIENTS_DROPPED.inc()
+        metrics.LIVE_MESSAGES_DROPPED.inc(len(self._backlog) + 1)  # the backlog, and the message that overflowed
         self.dropped = True
         self._backlog.clear()
         self.close()
@@ -241,7 +244,12 @@ class EventFeed:
         if version > self.seen + 1:
             self._note_gap()  # a version went missing on the way: render everything once
         self.seen = max(self.seen, version)
-        self.pending = change if self.pending is None else self.pending.merge(change)
+        metrics.LIVE_CHANGES.inc()
+        if self.pending is None:
+            self.pending = change
+        else:
+            metrics.LIVE_COALESCED.inc()
+            self.pending = self.pending.merge(change)
         self._schedule_flush()
 
     def _note_gap(self) -> None:
@@ -301,6 +309,7 @@ class EventFeed:
                 self.resync = True  # try again with everything on the next change or check
                 return
             previous, self.label = self.label, rendered.version
+            metrics.LIVE_MESSAGES.inc(len(rendered.messages))
             for view, message in rendered.messages.items():
                 if change is not None and change.names:
                     # A name was hidden or forgotten: the messages before this one may carry it. Pages
@@ -312,7 +321,9 @@ class EventFeed:
                     self.snapshots[view] = (rendered.version, message)
                 else:
                     self.history[view].append((previous, rendered.version, message))
-                for client in self.clients.get(view, ()):
+                clients = self.clients.get(view, ())
+                metrics.LIVE_DELIVERIES.inc(len(clients))
+                for client in clients:
                     client.offer(message)
         if self.pending is not None or self.resync:
             self._schedule_flush()

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
+from app import metrics
 from app.config import Settings
 from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, facilitator_of_pass
 from app.models import id_of
@@ -95,7 +96,13 @@ async def live_board(websocket: WebSocket, slug: str) -> None:
     except BaseException:
         feed.leave(client)
         raise
-    await _serve(websocket, feed, client)
+    # By slug: an event's own (one series per event with pages open), never a made-up one (refused above).
+    open_sockets = metrics.WEBSOCKET_CLIENTS.labels(slug)
+    open_sockets.inc()
+    try:
+        await _serve(websocket, feed, client)
+    finally:
+        open_sockets.dec()
 
 
 async def _serve(websocket: WebSocket, feed: EventFeed, client: Client) -> None:
