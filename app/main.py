@@ -61,6 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             _tune_garbage_collector()
             yield
         finally:
+            # A graceful stop, in this order. The server has stopped taking requests and waited for those it
+            # was answering (uvicorn: `hallway serve` gives them 8 s), so every write it acknowledged is
+            # committed; the writer then commits what is still queued, then the hub publishes the changes and
+            # closes each live socket with 1012, "reconnect" (app/routes/ws.py), and pages catch up elsewhere.
             await writer.stop()
             await hub.stop()
             checkpointer.stop()

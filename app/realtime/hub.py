@@ -74,6 +74,7 @@ class Client:
         "closed",
         "dropped",
         "facilitator",
+        "going_away",
         "refused",
         "sender",
         "sending",
@@ -91,6 +92,7 @@ class Client:
         self._waiter: asyncio.Future[str | None] | None = None
         self.closed = False
         self.dropped = False  # fell too far behind: the sender stops and the page reconnects
+        self.going_away = False  # the server is stopping: the page is told to reconnect (to another worker)
         self.sender: asyncio.Task[None] | None = None
         self.sending = False
         # The socket's send, for sending at once from the fan-out (see _send_at_once).
@@ -146,6 +148,13 @@ class Client:
         # A sender stuck writing to a client that does not read would never see the flag.
         if self.sending and self.sender is not None:
             self.sender.cancel()
+
+    def go_away(self) -> None:
+        """The server is stopping: send nothing more, and close the socket with "reconnect" (ws.py). What was
+        waiting is not sent: the page catches up from its last version wherever it reconnects."""
+        self.going_away = True
+        self._backlog.clear()
+        self.close()
 
     def refuse(self) -> None:
         """The session that opened this page is no longer good: send nothing more, and close it (ws.py)."""
@@ -210,7 +219,7 @@ class EventFeed:
                     await task
         for clients in self.clients.values():
             for client in clients:
-                client.close()
+                client.go_away()
 
     @property
     def client_count(self) -> int:
