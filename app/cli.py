@@ -1,4 +1,4 @@
-"""The `hallway` command: migrate, create-event, demo, serve, export, import and schedule.
+"""The `hallway` command: migrate, create-event, demo, serve, export, import, schedule, backup and restore.
 
 Errors a person can fix (a bad date, an unknown time zone, a taken slug, an unmigrated database)
 end with one line on stderr and exit code 2, never a traceback.
@@ -146,6 +146,20 @@ def _parser() -> argparse.ArgumentParser:
         "--time-limit", type=float, default=5.0, help="seconds the search may take (default: 5, from 0.5 to 60)"
     )
     plan.set_defaults(run=_schedule)
+
+    save = commands.add_parser(
+        "backup", help="copy the SQLite database to a file, while the server runs (PostgreSQL: says how)"
+    )
+    save.add_argument("file", help="the backup to write, e.g. backups/hallway-2026-11-24.db")
+    save.add_argument("--force", action="store_true", help="replace the file if it exists")
+    save.set_defaults(run=_backup)
+
+    bring_back = commands.add_parser(
+        "restore", help="put a backup made by `hallway backup` back as the database (stop the server first)"
+    )
+    bring_back.add_argument("file", help="the backup to restore")
+    bring_back.add_argument("--force", action="store_true", help="replace the database there (it is lost)")
+    bring_back.set_defaults(run=_restore)
 
     load = commands.add_parser("import", help="load an event exported as JSON into this instance, with a new key")
     load.add_argument("file", help="the JSON export, - for standard input")
@@ -347,6 +361,41 @@ def _count_metrics_across_workers(settings: Settings) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     os.environ[MULTIPROCESS_DIR] = str(folder.resolve())
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup import BackupRefused, backup, sqlite_file
+
+    try:
+        copied = backup(database=sqlite_file(settings.database_url), target=Path(args.file), force=args.force)
+    except BackupRefused as refused:
+        raise CommandError(str(refused)) from None
+    print(
+        f"Backed up {_shown(settings.database_url)} to {copied.path}: {_events(copied.events)}, "
+        f"migration {copied.revision}, {_size(copied.size)}."
+    )
+    print(f"To put it back: stop Hallway, then `hallway restore {copied.path} --force`.")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup import BackupRefused, restore, sqlite_file
+    from app.migrate import head_revision
+
+    try:
+        copied = restore(backup_file=Path(args.file), database=sqlite_file(settings.database_url), force=args.force)
+    except BackupRefused as refused:
+        raise CommandError(str(refused)) from None
+    print(f"Restored {args.file} into {copied.path}: {_events(copied.events)}, migration {copied.revision}.")
+    if copied.at_head:
+        print("Start Hallway again; open pages catch up when they reconnect.")
+    else:
+        print(f"Run `hallway migrate` before starting Hallway: this one is at migration {head_revision()}.")
+    return 0
+
+
+def _events(count: int) -> str:
+    return f"{count} event" if count == 1 else f"{count} events"
 
 
 def _facilitator_link(settings: Settings, args: argparse.Namespace) -> int:
