@@ -6,14 +6,12 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.staticfiles import StaticFiles
 
 from app import errors
 from app.config import Settings, get_settings
@@ -29,9 +27,9 @@ from app.realtime.render import BoardRenderer
 from app.routes import api, operations, pages, ws
 from app.schedule_runner import LocalLocks, RedisLocks, ScheduleRunner
 from app.sessions import SESSION_COOKIE, SESSION_MAX_AGE, PageSessions
+from app.static_files import STATIC_DIR, VersionedStaticFiles, versions
 from app.writer import Writer
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SWAGGER_UI_VERSION = "5.35.0"  # static/vendor/VERSIONS.md
 
 log = logging.getLogger(__name__)
@@ -105,7 +103,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost: each request's id is set before anything logs, and its latency counts the whole answer.
     app.add_middleware(ObservedRequests)
     errors.install(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    versions()  # every static file's version, read now rather than by the first page (app/static_files.py)
+    static = VersionedStaticFiles(directory=STATIC_DIR, development=settings.environment == "development")
+    app.mount("/static", static, name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(ws.router)

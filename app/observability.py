@@ -12,6 +12,7 @@ import random
 import time
 
 from fastapi.routing import iter_route_contexts
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
@@ -23,8 +24,8 @@ REQUEST_ID_HEADER = b"x-request-id"
 class ObservedRequests:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        # Route (by identity) → its whole template. A route of an included router is left in the scope as
-        # written in its module, without the router's prefix ("/events/{slug}" of "/api/events/{slug}").
+        # Route or endpoint (by identity) → the route's whole template. The scope's route, for one of an included
+        # router, is as written in its module, without the router's prefix ("/events/{slug}").
         self._templates: dict[int, str] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -51,12 +52,27 @@ class ObservedRequests:
             REQUEST_ID.reset(token)
 
     def _template(self, scope: Scope) -> str:
-        route = scope.get("route")
-        if route is None:
-            return metrics.UNROUTED
         if self._templates is None:  # at the first request: every route is in place by then
-            self._templates = {id(c.original_route): str(c.path) for c in iter_route_contexts(scope["app"].routes)}
-        return self._templates.get(id(route)) or getattr(route, "path", None) or metrics.UNROUTED
+            self._templates = _templates(scope["app"].routes)
+        # FastAPI leaves its own routes in the scope; plain Starlette routes (the votes) and mounts (the
+        # static files) leave only their endpoint.
+        for key in ("route", "endpoint"):
+            found = scope.get(key)
+            if found is not None and id(found) in self._templates:
+                return self._templates[id(found)]
+        return metrics.UNROUTED
+
+
+def _templates(routes: list[BaseRoute]) -> dict[int, str]:
+    """Each route, and each route's endpoint (a mount's app), by identity → the route's whole template."""
+    templates: dict[int, str] = {}
+    for context in iter_route_contexts(routes):
+        route, template = context.original_route, str(context.path)
+        templates[id(route)] = template
+        endpoint = getattr(route, "endpoint", None) or getattr(route, "app", None)
+        if endpoint is not None:
+            templates.setdefault(id(endpoint), template)
+    return templates
 
 
 def _request_id(scope: Scope) -> str:

@@ -164,6 +164,23 @@ def test_requests_are_counted_by_route_template_not_by_path(monitored, factory: 
     assert not any("first" in dict(labels).get("route", "") for _, labels in after)
 
 
+def test_the_vote_routes_and_the_static_files_are_counted_by_their_templates_too(monitored, factory: Factory):
+    """Plain Starlette routes (the votes) and the static files' mount leave no FastAPI route in the scope."""
+    event = factory.event()
+    ada = factory.attendee(event)
+    topic = factory.topic(event, None)
+    before = scrape(monitored)
+
+    monitored.put(f"/api/events/{event.slug}/topics/{topic.id}/vote", headers=ada.auth)
+    monitored.get("/static/css/hallway.css")
+    after = scrape(monitored)
+
+    vote = {"method": "PUT", "route": "/api/events/{slug}/topics/{topic_id}/vote", "status": "200"}
+    assert grew(before, after, "hallway_http_request_duration_seconds_count", **vote) == 1
+    static = {"method": "GET", "route": "/static", "status": "200"}
+    assert grew(before, after, "hallway_http_request_duration_seconds_count", **static) == 1
+
+
 def test_votes_and_refusals_are_counted_with_the_writers_batches(monitored, factory: Factory):
     event = factory.event(votes_per_attendee=1)
     ada = factory.attendee(event)
