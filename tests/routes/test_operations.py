@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from app.services.changes import BoardChange
 from tests.factories import Factory
 
 METRICS_TOKEN = "metrics-token-for-the-tests"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 LOOPBACK = ("127.0.0.1", 50000)
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -113,6 +115,15 @@ def test_readyz_says_redis_does_not_answer(settings):
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "migrations": "ok", "redis": "unreachable"}
     assert response.json()["detail"] == "Redis (HALLWAY_REDIS_URL) does not answer."
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set (CI sets it)")
+def test_readyz_asks_redis_when_there_is_one(settings):
+    with TestClient(create_app(settings.model_copy(update={"redis_url": REDIS_URL}))) as client:
+        response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "migrations": "ok", "redis": "ok"}
 
 
 # --- Who may read /metrics ----------------------------------------------------------------------------------
