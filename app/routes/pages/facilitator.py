@@ -493,6 +493,8 @@ async def update_event(desk: DeskDep) -> Response:
                 changes[field] = _switch(value, field=field)
             elif int in kinds:
                 changes[field] = _whole_number(value, field=field, label=NUMBER_LABELS[field])
+            elif field == "board_second_language":
+                changes[field] = value or None  # the select's "None": the board in one language
             else:
                 changes[field] = value
         return EventUpdate.model_validate(changes)
@@ -983,6 +985,7 @@ def _event_form(sent: dict[str, str]) -> str:
         ("board_mode", "board"),
         ("join_code", "join_code"),
         ("name", "name"),
+        ("language", "language"),
     ):
         if field in sent:
             return form
