@@ -159,7 +159,9 @@ def _ask(values: dict[str, str]) -> Ask:
 
 def _seconds(text: str) -> float:
     low, high = scheduling.MIN_TIME_LIMIT, scheduling.MAX_TIME_LIMIT
-    message = _("The time limit must be a number of seconds from {low} to {high}.", low=f"{low:g}", high=f"{high:g}")
+    message = _(
+        "The time limit must be a number of seconds from {low} to {high}.", low=format(low, "g"), high=format(high, "g")
+    )
     try:
         seconds = float(text.replace(",", "."))  # "2,5" as some keyboards type it
     except ValueError:
@@ -172,7 +174,9 @@ def _seconds(text: str) -> float:
 def _weight(text: str, field: WeightField) -> int:
     # The label as this reader reads it: a Text's values are put in as they are, not looked up again.
     message = _(
-        "“{label}” must be a whole number from 0 to {most}.", label=translated(field.label), most=f"{MAX_WEIGHT:,}"
+        "“{label}” must be a whole number from 0 to {most}.",
+        label=translated(field.label),
+        most=format(MAX_WEIGHT, ","),
     )
     # The length first: int() refuses strings of thousands of digits with an error of its own.
     if not text.isascii() or not text.isdigit() or len(text) > 7 or int(text) > MAX_WEIGHT:
