@@ -78,7 +78,7 @@ class Ask:
 
 
 @router.get("/e/{slug}/schedule", response_class=HTMLResponse)
-def schedule_page(request: Request, event: EventDep, _: PageFacilitator, session: SessionDep) -> Response:
+def schedule_page(request: Request, event: EventDep, _facilitator: PageFacilitator, session: SessionDep) -> Response:
     """The wall's figures as it stands, and the form that asks for a proposal."""
     runner_of(request).warm_up()
     planning = scheduling.plan(session=session, event_id=id_of(event))
@@ -97,7 +97,7 @@ class ProposeForm(BaseModel):
 
 
 @router.post("/e/{slug}/schedule/propose", dependencies=[CsrfChecked])
-async def propose(visit: VisitDep, _: PageFacilitator, form: Annotated[ProposeForm, Form()]) -> Response:
+async def propose(visit: VisitDep, _facilitator: PageFacilitator, form: Annotated[ProposeForm, Form()]) -> Response:
     """Work out a wall (nothing is written): its figures against today's, its grid, its moves and what is left off."""
     request, event, session = visit.request, visit.event, visit.session
     values = {name: (value or "").strip() for name, value in form.model_dump().items()}
@@ -121,7 +121,7 @@ async def propose(visit: VisitDep, _: PageFacilitator, form: Annotated[ProposeFo
 
 @router.post("/e/{slug}/schedule/apply", dependencies=[CsrfChecked])
 async def apply(
-    visit: VisitDep, _: PageFacilitator, placements: FormField = None, based_on: FormField = None
+    visit: VisitDep, _facilitator: PageFacilitator, placements: FormField = None, based_on: FormField = None
 ) -> Response:
     """Put a proposal up, in one change every board shows; refused if the wall changed since it was proposed."""
     request, event, session, writer = visit.request, visit.event, visit.session, visit.writer
