@@ -278,8 +278,10 @@ def accept(*, session: Session, event_id: int, topic_id: int, actor: Actor, atte
     Refused when the topic is on the wall in a slot where they already run another session (they would be in
     two rooms at once): one of the two moves first. Accepting twice changes nothing."""
     actor.check_in(event_id)
+    if actor.attendee_id is None:  # the facilitator's key, say: nobody is invited as that
+        raise NotAllowed(_("Only the person invited can accept an invitation to co-convene, on their own phone."))
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    if actor.attendee_id is None or actor.attendee_id != attendee_id:
+    if actor.attendee_id != attendee_id:
         raise NotAllowed(
             _("Only the person invited can accept an invitation to co-convene “{title}”.", title=topic.title)
         )
