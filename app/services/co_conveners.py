@@ -236,21 +236,23 @@ def invite(*, session: Session, event_id: int, topic_id: int, actor: Actor, atte
         raise NotFound(_("There is no attendee {id} in this event.", id=attendee_id))
     if invitee.removed_at is not None or invitee.banned_at is not None:
         raise Conflict(_("That person is no longer in this event: invite someone who is."))
+    # As lists show it (app/services/privacy.py): a sentence must not tell an unlisted person's name.
+    name = listed_name(invitee.display_name, listed=invitee.name_listed) or PARTICIPANT
     if attendee_id == actor.attendee_id:
         raise InvalidInput(
             _("You convene “{title}” already: invite someone else.", title=topic.title), field="attendee_id"
         )
     if attendee_id == topic.convener_id:
         raise InvalidInput(
-            _("{name} proposed “{title}”: they convene it already.", name=invitee.display_name, title=topic.title),
+            _("{name} proposed “{title}”: they convene it already.", name=name, title=topic.title),
             field="attendee_id",
         )
     existing = _row(session, id_of(topic), attendee_id)
     if existing is not None:
         said = (
-            _("{name} co-convenes “{title}” already.", name=invitee.display_name, title=topic.title)
+            _("{name} co-convenes “{title}” already.", name=name, title=topic.title)
             if existing.accepted_at is not None
-            else _("{name} is invited to co-convene “{title}” already.", name=invitee.display_name, title=topic.title)
+            else _("{name} is invited to co-convene “{title}” already.", name=name, title=topic.title)
         )
         raise Conflict(said)
     count = exec_select(
