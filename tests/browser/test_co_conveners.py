@@ -4,12 +4,23 @@ says "by Ada and Bo"."""
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer
 from tests.factories import EventWithKey
 
 TITLE = "Pair programming"
+
+
+def _axe_blocking(page: Page) -> list[str]:
+    """Serious and critical axe-core findings, in light and dark (tests/browser/test_accessibility.py's rule)."""
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        violations = Axe().run(page).response["violations"]
+        found += [f"{scheme}: {v['id']} ({v['impact']})" for v in violations if v["impact"] in ("serious", "critical")]
+    return found
 
 
 def _join(browser: Browser, url: str, name: str) -> Page:
@@ -52,6 +63,7 @@ def test_a_convener_invites_a_co_convener_who_accepts_on_their_phone(
         invitations = bo.locator("#co-invitations")
         expect(invitations).to_contain_text(f"“{TITLE}”, convened by Ada")
         bo.locator("#my-topics").screenshot(path=str(ARTIFACTS / "co-conveners-invitation-phone.png"))
+        assert _axe_blocking(bo) == []
         invitations.get_by_role("button", name=f"Accept to co-convene “{TITLE}”").click()
         bo_mine = bo.locator("#my-topics")
         expect(bo_mine.get_by_role("status")).to_have_text(f"You co-convene “{TITLE}” now: it is in your topics below.")
@@ -63,7 +75,9 @@ def test_a_convener_invites_a_co_convener_who_accepts_on_their_phone(
         expect(ada.locator("#topic-list")).to_contain_text("by Ada and Bo")
         ada.reload()
         expect(ada.locator("#my-topics")).to_contain_text("co-convener")
+        ada.locator("#my-topics").get_by_text("Add a co-convener").click()  # the search open, empty
         ada.locator("#my-topics").screenshot(path=str(ARTIFACTS / "co-conveners-accepted-phone.png"))
+        assert _axe_blocking(ada) == []
     finally:
         ada.context.close()
         bo.context.close()
