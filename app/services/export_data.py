@@ -30,6 +30,7 @@ from app.exporters.data import (
     ThemeData,
     TopicData,
 )
+from app.i18n import _
 from app.models import Attendance, Attendee, Event, Note, NoteRevision, Placement, Topic, Vote, id_of
 from app.models.event import settings_of
 from app.services import themes as theme_service
@@ -242,7 +243,7 @@ def calendar_token(*, secret_key: str, event: Event, attendee: Attendee) -> str:
 
 def attendee_of_calendar_token(*, session: Session, secret_key: str, event: Event, token: str) -> Attendee:
     """The attendee whose calendar link this is; NotFound for anything else, told apart from nothing."""
-    unknown = NotFound("This calendar link is not valid (any more). Open the wall page to get your link again.")
+    unknown = NotFound(_("This calendar link is not valid (any more). Open the wall page to get your link again."))
     match = CALENDAR_TOKEN.fullmatch(token)
     if match is None:
         raise unknown
