@@ -255,6 +255,23 @@ def translated(message: str) -> str:
     return message.translated() if isinstance(message, Text) else message
 
 
+# A script shows a count (new topics, minutes ago) long after the page was rendered: it gets every form of
+# the message, by the CLDR plural category of the numbers that take it, and picks one with Intl.PluralRules.
+_PLURAL_SAMPLES_UP_TO = 200  # enough for every category of integers below a million in the languages above
+
+
+def plural_forms(singular: str, plural: str, /) -> dict[str, str]:
+    """Each form of a plural message in the reader's language, by plural category ("one", "few", "other"…),
+    with `{count}` left for the script to fill (partials/script_words.html)."""
+    language = current_language()
+    category_of = _format_locale(language).plural_form
+    catalogue = translations(language)
+    forms: dict[str, str] = {}
+    for sample in range(_PLURAL_SAMPLES_UP_TO + 1):
+        forms.setdefault(category_of(sample), catalogue.ngettext(singular, plural, sample))
+    return forms
+
+
 def _format_locale(language: str) -> Locale:
     try:
         return Locale.parse(_FORMAT_LOCALES.get(language, language))

@@ -52,6 +52,7 @@ templates.env.globals.update(
         "current_language": i18n.current_language,
         "languages": i18n.LANGUAGES,
         "translated": i18n.translated,
+        "plural_forms": i18n.plural_forms,
     }
 )
 templates.env.filters.update({"hhmm": i18n.hour_minute, "day_name": i18n.day_name, "long_date": i18n.long_date})

@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from jinja2 import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_n": (1, 2), "in_both": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_n": (1, 2), "in_both": None, "plural_forms": (1, 2)}
 METHODS = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
 OPTIONS = {"app/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 

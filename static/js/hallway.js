@@ -6,6 +6,23 @@
 (function () {
   "use strict";
 
+  /* The words the scripts show people, in the page's language (partials/script_words.html), read first so
+   * that every script after this one finds them; each keeps its English as a fallback. A count's message
+   * comes in all its forms by plural category: hallwayCount picks the one for a number, as the page's
+   * language counts. */
+  var givenWords = document.getElementById("script-words");
+  try {
+    window.hallwayWords = givenWords ? JSON.parse(givenWords.textContent) : {};
+  } catch (e) {
+    window.hallwayWords = {};
+  }
+  window.hallwayCount = function (forms, count) {
+    var category = "other";
+    try { category = new Intl.PluralRules(document.documentElement.lang || "en").select(count); } catch (e) { /* old browser */ }
+    return String(forms[category] || forms.other).replace("{count}", count);
+  };
+  function word(key, english) { return window.hallwayWords[key] || english; }
+
   var RECONNECT_CAP_MS = 5000;
   var OFFLINE_MARKER_DELAY_MS = 1500;
 
