@@ -113,7 +113,7 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
         if update.votes_per_attendee < most_spent:
             raise Conflict(
                 _n(
-                    "Someone has already spent {count} dot; the budget can't go below that "
+                    "Someone has already spent {count} dots; the budget can't go below that "
                     "(nobody may hold more dots than the budget).",
                     "Someone has already spent {count} dots; the budget can't go below that "
                     "(nobody may hold more dots than the budget).",

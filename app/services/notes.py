@@ -440,7 +440,7 @@ def clean_input(data: NoteInput) -> dict[str, str | None]:
             _(
                 "The notes are {size} KB; one session's notes hold at most {most} KB. "
                 "Move long material to a linked document.",
-                size=f"{size / 1024:.1f}",
+                size=format(size / 1024, ".1f"),
                 most=MAX_NOTES_BYTES // 1024,
             ),
             field="body",

@@ -69,7 +69,7 @@ def set_constraints(
     low, high = ROOM_CAPACITY_RANGE
     if min_room_capacity is not None and not low <= min_room_capacity <= high:
         raise InvalidInput(
-            _("The room size must be between {low} and {high} people.", low=low, high=f"{high:,}"),
+            _("The room size must be between {low} and {high} people.", low=low, high=format(high, ",")),
             field="min_room_capacity",
         )
     partners = sorted(set(apart_from))

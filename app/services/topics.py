@@ -116,7 +116,7 @@ def _check_room_for_a_topic(session: Session, event_id: int) -> None:
     if on_the_marketplace >= limit:
         raise TopicLimitReached(
             _n(
-                "This event has reached its limit of {count} topic. Give your dots to a topic already "
+                "This event has reached its limit of {count} topics. Give your dots to a topic already "
                 "proposed, or ask the facilitator to make room for more.",
                 "This event has reached its limit of {count} topics. Give your dots to a topic already "
                 "proposed, or ask the facilitator to make room for more.",
