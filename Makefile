@@ -49,7 +49,7 @@ bench: $(STAMP)
 ## messages: gather the words to translate (app/translations/messages.pot) and add the new ones to each language
 LANGUAGES := es de cy
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _n:1,2 -k in_both -k plural_forms:1,2 --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _n:1,2 -k in_both -k plural_forms:1,2 -c Translators: --no-location --sort-output \
 		--project Hallway --msgid-bugs-address "" -o app/translations/messages.pot .
 	@for lang in $(LANGUAGES); do \
 		if [ -f app/translations/$$lang/LC_MESSAGES/messages.po ]; then \

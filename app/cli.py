@@ -1,4 +1,4 @@
-"""The `hallway` command: migrate, create-event, demo, serve, export, import and schedule.
+"""The `hallway` command: migrate, create-event, demo, serve, export, import, schedule, backup and restore.
 
 Errors a person can fix (a bad date, an unknown time zone, a taken slug, an unmigrated database)
 end with one line on stderr and exit code 2, never a traceback.
@@ -12,6 +12,7 @@ import errno
 import logging
 import os
 import re
+import shutil
 import socket
 import sys
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ DEMO_KEY_FILE = "demo-facilitator-key"
 DEFAULT_HOST = "127.0.0.1"
 ANY_HOST = "0.0.0.0"  # every interface: the room's phones can reach the server
 DEFAULT_PORT = 8000
+GRACEFUL_SHUTDOWN_SECONDS = 8
 
 
 class CommandError(Exception):
@@ -145,6 +147,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan.set_defaults(run=_schedule)
 
+    save = commands.add_parser(
+        "backup", help="copy the SQLite database to a file, while the server runs (PostgreSQL: says how)"
+    )
+    save.add_argument("file", help="the backup to write, e.g. backups/hallway-2026-11-24.db")
+    save.add_argument("--force", action="store_true", help="replace the file if it exists")
+    save.set_defaults(run=_backup)
+
+    bring_back = commands.add_parser(
+        "restore", help="put a backup made by `hallway backup` back as the database (stop the server first)"
+    )
+    bring_back.add_argument("file", help="the backup to restore")
+    bring_back.add_argument("--force", action="store_true", help="replace the database there (it is lost)")
+    bring_back.set_defaults(run=_restore)
+
     load = commands.add_parser("import", help="load an event exported as JSON into this instance, with a new key")
     load.add_argument("file", help="the JSON export, - for standard input")
     load.add_argument("--slug", help="the new event's slug (default: the one in the export)")
@@ -247,7 +263,7 @@ class HiddenKeys(logging.Filter):
         return True
 
 
-def _log_config(*, quiet_sockets: bool) -> dict[str, Any]:
+def _log_config(*, quiet_sockets: bool, json_lines: bool = False) -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
@@ -256,6 +272,15 @@ def _log_config(*, quiet_sockets: bool) -> dict[str, Any]:
     if quiet_sockets:
         config["filters"]["quiet_sockets"] = {"()": "app.cli.QuietSockets"}
         config["handlers"]["default"]["filters"] = ["quiet_sockets"]
+    if json_lines:
+        # HALLWAY_LOG_FORMAT=json (app/logs.py): every line an object with the request's id, Hallway's own
+        # loggers included (through the root logger), for a log collector rather than a person.
+        config["formatters"]["json"] = {"()": "app.logs.JsonLines"}
+        config["filters"]["request_id"] = {"()": "app.logs.WithRequestId"}
+        for handler in config["handlers"].values():
+            handler["formatter"] = "json"
+            handler["filters"] = [*handler.get("filters", []), "request_id"]
+        config["root"] = {"handlers": ["default"], "level": "INFO"}
     return config
 
 
@@ -299,6 +324,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             "Note: with several workers and no HALLWAY_REDIS_URL, a change reaches only the live pages "
             "connected to the worker that made it. Set HALLWAY_REDIS_URL; see docs/deploying.md."
         )
+    if args.workers > 1:
+        _count_metrics_across_workers(settings)
     print(flush=True)
     uvicorn.run(
         "app.main:create_app",
@@ -313,9 +340,62 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         ws_max_size=64 * 1024,
         # The measured one (bench/fanout.py); the hub's send-at-once relies on it waiting before writing.
         ws="websockets-sansio",
-        log_config=_log_config(quiet_sockets=not args.access_log),
+        log_config=_log_config(quiet_sockets=not args.access_log, json_lines=settings.log_format == "json"),
+        # A stop (SIGTERM from systemd or Docker) waits this long for the requests being answered, then
+        # cancels them: the lifespan's shutdown then drains the writer (app/main.py). Under Docker's default
+        # of 10 s before SIGKILL; compose.yaml gives it 30.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return 0
+
+
+def _count_metrics_across_workers(settings: Settings) -> None:
+    """Workers share one port, so a scrape of /metrics lands on any one of them: each counts in files of a
+    folder they share instead, and the one scraped sums them (app/metrics.py). Emptied at each start: the
+    figures of a previous run's workers are not this run's. Set before the workers start, which read it."""
+    from app.metrics import MULTIPROCESS_DIR
+
+    if os.environ.get(MULTIPROCESS_DIR):
+        return  # the operator chose the folder
+    folder = settings.data_dir / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ[MULTIPROCESS_DIR] = str(folder.resolve())
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup import BackupRefused, backup, sqlite_file
+
+    try:
+        copied = backup(database=sqlite_file(settings.database_url), target=Path(args.file), force=args.force)
+    except BackupRefused as refused:
+        raise CommandError(str(refused)) from None
+    print(
+        f"Backed up {_shown(settings.database_url)} to {copied.path}: {_events(copied.events)}, "
+        f"migration {copied.revision}, {_size(copied.size)}."
+    )
+    print(f"To put it back: stop Hallway, then `hallway restore {copied.path} --force`.")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup import BackupRefused, restore, sqlite_file
+    from app.migrate import head_revision
+
+    try:
+        copied = restore(backup_file=Path(args.file), database=sqlite_file(settings.database_url), force=args.force)
+    except BackupRefused as refused:
+        raise CommandError(str(refused)) from None
+    print(f"Restored {args.file} into {copied.path}: {_events(copied.events)}, migration {copied.revision}.")
+    if copied.at_head:
+        print("Start Hallway again; open pages catch up when they reconnect.")
+    else:
+        print(f"Run `hallway migrate` before starting Hallway: this one is at migration {head_revision()}.")
+    return 0
+
+
+def _events(count: int) -> str:
+    return f"{count} event" if count == 1 else f"{count} events"
 
 
 def _facilitator_link(settings: Settings, args: argparse.Namespace) -> int:

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     notes_fold_seconds: int = Field(default=60, ge=0, le=3600)
     # Secure cookies need HTTPS; on by default in production.
     cookie_secure: bool | None = None
+    # "json": one JSON object a line, each with the request's id (app/logs.py), for a log collector.
+    log_format: Literal["text", "json"] = "text"
+    # Who may read /metrics: with a token, whoever sends it as a bearer token; without one, loopback only.
+    metrics_token: str = ""
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -165,11 +165,10 @@ class WalCheckpointer:
 def check_migrated(database: Database) -> None:
     """Refuse to run on a database that Alembic has not brought to the latest revision."""
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    from app.migrate import alembic_config
+    from app.migrate import head_revision
 
-    head = ScriptDirectory.from_config(alembic_config(database.url)).get_current_head()
+    head = head_revision()
     with database.read_engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         has_tables = bool(inspect(connection).get_table_names())

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from typing import Any
 
 from babel import Locale
 from babel.core import UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, match_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -288,11 +289,25 @@ def hour_minute(moment: dt.datetime | dt.time | None) -> str:
 
 def day_name(day: dt.date | dt.datetime) -> str:
     """A day as the reader would write it on a programme ("Saturday 7 March", "sábado, 7 de marzo")."""
-    return format_skeleton("MMMMEEEEd", day, locale=_format_locale(current_language()))
+    return format_date(day, _day_pattern(current_language()), locale=_format_locale(current_language()))
+
+
+@cache
+def _day_pattern(language: str) -> str:
+    # CLDR's nearest pattern to weekday-day-month abbreviates the weekday in most languages ("Sa., 7. März");
+    # a programme spells it out, as the skeleton asks ("Samstag, 7. März").
+    locale = _format_locale(language)
+    pattern = locale.datetime_skeletons[match_skeleton("MMMMEEEEd", locale.datetime_skeletons)].pattern
+    return re.sub(r"(?<![E'])E{1,3}(?!E)", "EEEE", pattern)
 
 
 def long_date(day: dt.date | dt.datetime) -> str:
     return format_date(day, format="long", locale=_format_locale(current_language()))
+
+
+def full_date(day: dt.date | dt.datetime) -> str:
+    """A day with its weekday and year, for what is kept after the event ("Tuesday, 24 November 2026")."""
+    return format_date(day, format="full", locale=_format_locale(current_language()))
 
 
 class LocaleMiddleware:

@@ -6,14 +6,12 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.staticfiles import StaticFiles
 
 from app import errors
 from app.config import Settings, get_settings
@@ -22,16 +20,17 @@ from app.deps import KnownAttendees
 from app.headers import SecurityHeaders
 from app.i18n import LocaleMiddleware
 from app.limits import BodySizeLimit
+from app.observability import ObservedRequests
 from app.ratelimits import FastRefusals, RateLimits
 from app.realtime.broadcaster import broadcaster_for
 from app.realtime.hub import Hub
 from app.realtime.render import BoardRenderer
-from app.routes import api, pages, ws
+from app.routes import api, operations, pages, ws
 from app.schedule_runner import LocalLocks, RedisLocks, ScheduleRunner
 from app.sessions import SESSION_COOKIE, SESSION_MAX_AGE, PageSessions
+from app.static_files import STATIC_DIR, VersionedStaticFiles, versions
 from app.writer import Writer
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SWAGGER_UI_VERSION = "5.35.0"  # static/vendor/VERSIONS.md
 
 log = logging.getLogger(__name__)
@@ -61,6 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             _tune_garbage_collector()
             yield
         finally:
+            # A graceful stop, in this order. The server has stopped taking requests and waited for those it
+            # was answering (uvicorn: `hallway serve` gives them 8 s), so every write it acknowledged is
+            # committed; the writer then commits what is still queued, then the hub publishes the changes and
+            # closes each live socket with 1012, "reconnect" (app/routes/ws.py), and pages catch up elsewhere.
             await writer.stop()
             await hub.stop()
             checkpointer.stop()
@@ -98,13 +101,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Ours rather than FastAPI's max_body_size: that one answers in plain text, ours in the API's JSON.
     app.add_middleware(BodySizeLimit)
-    # Outermost: every answer, a refusal by the middlewares above included, knows its reader's language.
+    # Every answer, a refusal by the middlewares above included, knows its reader's language.
     app.add_middleware(LocaleMiddleware)
+    # Outermost: each request's id is set before anything logs, and its latency counts the whole answer.
+    app.add_middleware(ObservedRequests)
     errors.install(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    versions()  # every static file's version, read now rather than by the first page (app/static_files.py)
+    static = VersionedStaticFiles(directory=STATIC_DIR, development=settings.environment == "development")
+    app.mount("/static", static, name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(ws.router)
+    app.include_router(operations.router)
     _document_plain_routes(app)
     _serve_api_docs(app)
     return app

@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +24,7 @@ from typing import Protocol
 
 import redis.asyncio as redis
 
+from app import metrics
 from app.scheduling import Problem, ProblemError, Schedule, solve
 from app.services.errors import Conflict
 
@@ -101,6 +103,29 @@ class ScheduleRunner:
         self._pool_lock = threading.Lock()  # warm_up() runs on the threadpool: two pages may open at once
 
     async def run(self, event_id: int, problem: Problem) -> Schedule:
+        """Solve in the worker process; counted in app/metrics.py by outcome, with the time it took."""
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            schedule = await self._run(event_id, problem)
+        except SchedulerBusy:
+            outcome = "busy"
+            raise
+        except ScheduleRefused:
+            outcome = "refused"
+            raise
+        except SchedulerStopped:
+            outcome = "stopped"
+            raise
+        else:
+            outcome = "done"
+            return schedule
+        finally:
+            metrics.schedule_runs.inc(outcome)
+            if outcome != "busy":  # a refused double click took no time worth counting
+                metrics.SCHEDULE_SECONDS.observe(time.perf_counter() - started)
+
+    async def _run(self, event_id: int, problem: Problem) -> Schedule:
         async with self._locks.hold(event_id, problem.time_limit):
             loop = asyncio.get_running_loop()
             pool = self._executor()

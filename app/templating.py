@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from app import i18n
 from app.csrf import CSRF_FIELD, csrf_token
+from app.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -56,3 +57,5 @@ templates.env.globals.update(
     }
 )
 templates.env.filters.update({"hhmm": i18n.hour_minute, "day_name": i18n.day_name, "long_date": i18n.long_date})
+# `{{ static_url("css/hallway.css") }}`: the file's address with its version, cached for a year (app/static_files.py).
+templates.env.globals["static_url"] = static_url

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from app import metrics
 from app.db import Database
 from app.services.changes import BoardChange, Written, advance_board_version
 from app.services.errors import DomainError
@@ -49,6 +51,7 @@ class _Unit:
     # False for work that raises its domain errors before its first write (the vote path):
     # it needs no savepoint of its own, which saves a third of a vote's cost.
     savepoint: bool
+    queued_at: float  # time.perf_counter(), for the metrics of how long writes wait
 
 
 class Writer:
@@ -89,7 +92,7 @@ class Writer:
             await self.start()
         assert self._queue is not None
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Unit(work=work, future=future, savepoint=savepoint))
+        self._queue.put_nowait(_Unit(work=work, future=future, savepoint=savepoint, queued_at=time.perf_counter()))
         return await future
 
     async def _run(self, queue: asyncio.Queue[_Unit | None]) -> None:
@@ -113,6 +116,9 @@ class Writer:
 
     def _commit(self, batch: list[_Unit]) -> None:
         batch = [unit for unit in batch if not unit.future.cancelled()]
+        if not batch:
+            return
+        started = time.perf_counter()
         outcomes: list[tuple[_Unit, BaseException | None, Written[Any] | None]] = []
         try:
             with self._database.write_session() as session:
@@ -125,6 +131,7 @@ class Writer:
             log.warning("a batch of %d writes failed; retrying each alone", len(batch), exc_info=True)
             self._commit_each_alone(batch)
             return
+        _count_batch(batch, outcomes, started)
         self._announce(versions)
         for unit, error, written in outcomes:
             _settle(unit.future, error, written.result if written is not None else None)
@@ -137,8 +144,12 @@ class Writer:
                     session.flush()
                     versions = _advance_versions(session, [value])
             except Exception as error:
+                if isinstance(error, DomainError):
+                    metrics.refusals_by_error.inc(type(error).__name__)
                 _settle(unit.future, error, None)
             else:
+                if value.change is not None:
+                    metrics.writes_by_kind.inc_each(value.change.kinds)
                 self._announce(versions)
                 _settle(unit.future, None, value.result)
 
@@ -150,6 +161,21 @@ class Writer:
                 self.on_change(version, change)
             except Exception:  # a live page missing one change must not fail a committed write
                 log.exception("could not announce board version %d of event %d", version, change.event_id)
+
+
+def _count_batch(
+    batch: list[_Unit], outcomes: list[tuple[_Unit, BaseException | None, Written[Any] | None]], started: float
+) -> None:
+    """The batch's figures (app/metrics.py): a few increments per write, three observations per batch."""
+    now = time.perf_counter()
+    metrics.WRITER_BATCH_SIZE.observe(len(batch))
+    metrics.WRITER_WAIT.observe(started - batch[0].queued_at)  # the queue is in order: the first waited longest
+    metrics.WRITER_COMMIT.observe(now - started)
+    for _, error, written in outcomes:
+        if error is not None:
+            metrics.refusals_by_error.inc(type(error).__name__)
+        elif written is not None and written.change is not None:
+            metrics.writes_by_kind.inc_each(written.change.kinds)
 
 
 def write_now(database: Database, work: Callable[[Session], Written[T]]) -> T:

@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 from sqlalchemy import func, select
 
-from app.cli import DEMO_KEY_FILE, QuietSockets, _log_config, main
+from app.cli import DEMO_KEY_FILE, GRACEFUL_SHUTDOWN_SECONDS, QuietSockets, _log_config, main
 from app.db import connect
 from app.models import Attendance, Attendee, Event, Placement, Room, Slot, Topic, Vote, id_of
 from app.services import events, team
@@ -300,6 +300,7 @@ def test_serve_prints_the_demo_links_and_runs_the_app_factory(migrated, backend,
             "ws_max_size": 64 * 1024,
             "ws": "websockets-sansio",
             "log_config": _log_config(quiet_sockets=True),
+            "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,  # then the writer drains (app/main.py)
         }
     ]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from prometheus_client import REGISTRY
 
 from app.schedule_runner import (
     LocalLocks,
@@ -42,8 +43,14 @@ async def two_runs(first: ScheduleRunner, second: ScheduleRunner, *, same_event:
     return [await one, *other]
 
 
+def runs(outcome: str) -> float:
+    """Runs counted so far with this outcome (app/metrics.py: hallway_schedule_runs_total)."""
+    return REGISTRY.get_sample_value("hallway_schedule_runs_total", {"outcome": outcome}) or 0.0
+
+
 def test_a_second_run_for_the_same_event_is_told_to_wait():
     runner = ScheduleRunner(LocalLocks())
+    done, busy = runs("done"), runs("busy")
 
     async def scenario() -> list[object]:
         try:
@@ -56,6 +63,7 @@ def test_a_second_run_for_the_same_event_is_told_to_wait():
     assert violations(a_problem(1.0), first.placements) == []  # type: ignore[attr-defined]
     assert isinstance(second, SchedulerBusy)
     assert second.message == "A schedule for this event is being worked out already: wait a few seconds and try again."
+    assert (runs("done") - done, runs("busy") - busy) == (1, 1)
 
 
 def test_runs_for_two_events_go_side_by_side():
@@ -82,9 +90,11 @@ def test_a_problem_that_cannot_be_scheduled_comes_back_as_a_refusal():
         finally:
             await runner.close()
 
+    refusals = runs("refused")
     with pytest.raises(ScheduleRefused) as refused:
         asyncio.run(scenario())
     assert refused.value.message.startswith("There are no rooms yet")
+    assert runs("refused") - refusals == 1
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set (CI sets it)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -24,6 +25,11 @@ class Export:
 
     def content_disposition(self, *, inline: bool = False) -> str:
         return content_disposition(self.filename, inline=inline)
+
+    @property
+    def etag(self) -> str:
+        """An HTTP entity tag of these bytes: a client that has them asks again with If-None-Match."""
+        return '"' + hashlib.sha256(self.content).hexdigest()[:32] + '"'
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

@@ -66,6 +66,7 @@ class SlotData:
     ends_at: dt.datetime
     label: str = ""
     kind: str = "sessions"
+    calendar_sequence: int = 0  # the iCalendar SEQUENCE of a plenary or break
 
     @property
     def name(self) -> str:
@@ -78,6 +79,8 @@ class AttendeeData:
     id: int
     display_name: str
     joined_at: dt.datetime
+    # False for someone who chose not to be listed (display_name already says "a participant") or who left.
+    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ class TopicData:
     min_room_capacity: int | None = None
     apart_from_ids: tuple[int, ...] = ()  # active topics it must not share a slot with (both sides list the pair)
     theme_id: int | None = None
+    calendar_sequence: int = 0  # the iCalendar SEQUENCE: one more with each move (app/services/calendar_changes.py)
 
     @property
     def votes(self) -> int:
@@ -153,6 +157,16 @@ class TopicData:
     @property
     def is_placed(self) -> bool:
         return self.room_id is not None and self.slot_id is not None
+
+
+@dataclass(frozen=True)
+class CancelledData:
+    """An attendee was going to this session when it left the wall, at these (wall-clock) times."""
+
+    attendee_id: int
+    topic_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -183,6 +197,11 @@ class ExportData:
     generated_at: dt.datetime  # when the export was made (UTC); the iCalendar DTSTAMP
     public_url: str = ""  # where the event's pages are, e.g. https://hallway.example.org; "" if unknown
     themes: tuple[ThemeData, ...] = ()  # in the facilitator's order
+    cancelled: tuple[CancelledData, ...] = ()  # for the personal calendars: sessions called off under people
+
+    @cached_property
+    def topics_by_id(self) -> dict[int, TopicData]:
+        return {topic.id: topic for topic in self.topics}
 
     @cached_property
     def rooms_by_id(self) -> dict[int, RoomData]:
@@ -210,6 +229,10 @@ class ExportData:
         if unthemed:
             groups.append((None, unthemed))
         return tuple(groups)
+
+    @cached_property
+    def attendees_by_id(self) -> dict[int, AttendeeData]:
+        return {attendee.id: attendee for attendee in self.attendees}
 
     @cached_property
     def names_by_id(self) -> dict[int, str]:

@@ -5,6 +5,7 @@ from app.models.activity import Activity, ActivityKind
 from app.models.announcement import Announcement
 from app.models.attendance import Attendance
 from app.models.attendee import Attendee
+from app.models.cancelled_attendance import CancelledAttendance
 from app.models.enums import SlotKind, TopicStatus
 from app.models.event import Event
 from app.models.facilitator import Facilitator
@@ -24,6 +25,7 @@ __all__ = [
     "Announcement",
     "Attendance",
     "Attendee",
+    "CancelledAttendance",
     "Event",
     "Facilitator",
     "FoldedVersion",

@@ -21,6 +21,8 @@ class Slot(SQLModel, table=True):
     ends_at: datetime = Field(sa_type=DateTime())
     label: str = Field(default="", max_length=SLOT_LABEL_MAX)
     kind: SlotKind = Field(default=SlotKind.sessions, sa_type=String(16))
+    # The iCalendar SEQUENCE of a plenary or break: one more each time its times change.
+    calendar_sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class SlotCreate(SQLModel):

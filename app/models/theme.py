@@ -13,8 +13,9 @@ THEME_DESCRIPTION_MAX = 200
 
 # A theme's mark says which theme a topic belongs to without colour (a projector washes colours out, and
 # one person in twelve can't tell red from green): a symbol from this set, shown beside the theme's name.
-# The key is stored and sent; the symbol and its spoken name are what people see and hear.
-# Translators: the names of the symbols that mark a theme, as a screen reader or a facilitator says them.
+# The key is stored and sent; the symbol and its spoken name are what people see and hear (the name marked
+# for translation: a template shows it in the reader's language).
+# Translators: the names of the symbols that mark a theme, read out by screen readers and shown in a list.
 THEME_MARKS: dict[str, tuple[str, str]] = {
     "circle": ("●", _("circle")),
     "square": ("■", _("square")),

@@ -42,6 +42,9 @@ class Topic(SQLModel, table=True):
     min_room_capacity: int | None = None
     # The proposer's own name for this proposal (the form's, or an Idempotency-Key header): sent twice, one topic.
     request_key: str | None = Field(default=None, max_length=REQUEST_KEY_MAX)
+    # The iCalendar SEQUENCE of this session: one more each time it is placed, moved in time or place, or taken
+    # off the wall, so that calendars take the newest version of it (app/services/calendar_changes.py).
+    calendar_sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class TopicCreate(SQLModel):

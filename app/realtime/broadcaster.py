@@ -27,6 +27,10 @@ class Broadcaster(Protocol):
 
     async def publish(self, channel: str, message: str) -> None: ...
 
+    async def ping(self) -> None:
+        """Return when the backend answers; raise when it doesn't (the readiness check, app/routes/operations.py)."""
+        ...
+
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[str]]:
         """The channel's messages from now on; raises when the backend lost the subscription."""
         ...
@@ -47,6 +51,9 @@ class MemoryBroadcaster:
     async def publish(self, channel: str, message: str) -> None:
         for queue in self._subscribers.get(channel, ()):
             queue.put_nowait(message)
+
+    async def ping(self) -> None:
+        pass
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[str]]:
@@ -98,6 +105,9 @@ class RedisBroadcaster:
 
     async def publish(self, channel: str, message: str) -> None:
         await self._client().publish(channel, message)
+
+    async def ping(self) -> None:
+        await self._client().ping()
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[str]]:

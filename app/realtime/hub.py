@@ -24,6 +24,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from app import metrics
 from app.realtime.broadcaster import Broadcaster
 from app.services.changes import BoardChange
 
@@ -73,6 +74,7 @@ class Client:
         "closed",
         "dropped",
         "facilitator",
+        "going_away",
         "refused",
         "sender",
         "sending",
@@ -90,6 +92,7 @@ class Client:
         self._waiter: asyncio.Future[str | None] | None = None
         self.closed = False
         self.dropped = False  # fell too far behind: the sender stops and the page reconnects
+        self.going_away = False  # the server is stopping: the page is told to reconnect (to another worker)
         self.sender: asyncio.Task[None] | None = None
         self.sending = False
         # The socket's send, for sending at once from the fan-out (see _send_at_once).
@@ -137,12 +140,21 @@ class Client:
         return False
 
     def drop(self) -> None:
+        metrics.LIVE_CLIENTS_DROPPED.inc()
+        metrics.LIVE_MESSAGES_DROPPED.inc(len(self._backlog) + 1)  # the backlog, and the message that overflowed
         self.dropped = True
         self._backlog.clear()
         self.close()
         # A sender stuck writing to a client that does not read would never see the flag.
         if self.sending and self.sender is not None:
             self.sender.cancel()
+
+    def go_away(self) -> None:
+        """The server is stopping: send nothing more, and close the socket with "reconnect" (ws.py). What was
+        waiting is not sent: the page catches up from its last version wherever it reconnects."""
+        self.going_away = True
+        self._backlog.clear()
+        self.close()
 
     def refuse(self) -> None:
         """The session that opened this page is no longer good: send nothing more, and close it (ws.py)."""
@@ -207,7 +219,7 @@ class EventFeed:
                     await task
         for clients in self.clients.values():
             for client in clients:
-                client.close()
+                client.go_away()
 
     @property
     def client_count(self) -> int:
@@ -241,7 +253,12 @@ class EventFeed:
         if version > self.seen + 1:
             self._note_gap()  # a version went missing on the way: render everything once
         self.seen = max(self.seen, version)
-        self.pending = change if self.pending is None else self.pending.merge(change)
+        metrics.LIVE_CHANGES.inc()
+        if self.pending is None:
+            self.pending = change
+        else:
+            metrics.LIVE_COALESCED.inc()
+            self.pending = self.pending.merge(change)
         self._schedule_flush()
 
     def _note_gap(self) -> None:
@@ -301,6 +318,7 @@ class EventFeed:
                 self.resync = True  # try again with everything on the next change or check
                 return
             previous, self.label = self.label, rendered.version
+            metrics.LIVE_MESSAGES.inc(len(rendered.messages))
             for view, message in rendered.messages.items():
                 if change is not None and change.names:
                     # A name was hidden or forgotten: the messages before this one may carry it. Pages
@@ -312,7 +330,9 @@ class EventFeed:
                     self.snapshots[view] = (rendered.version, message)
                 else:
                     self.history[view].append((previous, rendered.version, message))
-                for client in self.clients.get(view, ()):
+                clients = self.clients.get(view, ())
+                metrics.LIVE_DELIVERIES.inc(len(clients))
+                for client in clients:
                     client.offer(message)
         if self.pending is not None or self.resync:
             self._schedule_flush()

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from app.i18n import _, hour_minute
 from app.markdown import render_markdown
 from app.models import Event, Note, id_of
 from app.models.note import FIELD_NAMES
@@ -24,12 +25,12 @@ from app.templating import templates
 
 
 def local_time(event: Event, moment: datetime | None) -> str:
-    """A time of the event's day as people there read it: 14:02 in the event's time zone."""
+    """A time of the event's day as people there read it: 14:02 in the event's time zone, the reader's way."""
     if moment is None:
         return ""
     if moment.tzinfo is None:  # SQLite hands back naive UTC
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(event.timezone)).strftime("%H:%M")
+    return hour_minute(moment.astimezone(ZoneInfo(event.timezone)))
 
 
 def latest_context(event: Event, topic_id: int, note: Note | None) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def saved_fragments(*, topic_id: int, note: Note | None) -> str:
     fields = {name: str(getattr(note, name)) if note else "" for name in FIELD_NAMES}
     shown = {"topic_id": topic_id, "fields": fields, "oob": True}
     reading = templates.get_template("partials/notes_reading.html").render(
-        **shown, rendered=render_markdown(fields["body"]), preview_title="The notes as saved"
+        **shown, rendered=render_markdown(fields["body"]), preview_title=_("The notes as saved")
     )
     current = templates.get_template("partials/notes_current.html").render(**shown, version=note.version if note else 0)
     return reading + current

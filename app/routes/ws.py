@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
+from app import metrics
 from app.config import Settings
 from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, facilitator_of_pass
 from app.i18n import _, translated
@@ -38,9 +39,12 @@ MAX_CLIENT_MESSAGES = 20  # in RATE_WINDOW seconds, before the socket is closed 
 RATE_WINDOW = 10.0
 
 # Close codes: the htmx extension reconnects after 1006, 1011, 1012 and 1013 only, so the refusals
-# that a retry cannot fix use 1008 (policy) or 4404 (no such event) and stay closed.
+# that a retry cannot fix use 1008 (policy) or 4404 (no such event) and stay closed. A server that stops
+# says 1012 (service restart), not 1001 (going away): the extension leaves a 1001 closed, and the hall's
+# phones would stay offline until someone reloads. uvicorn closes its sockets with 1012 on a stop too.
 CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
+CLOSE_RESTARTING = 1012
 CLOSE_TRY_AGAIN = 1013
 CLOSE_NO_EVENT = 4404
 # How long a slug's event id is trusted before it is read again (see `_event_id`).
@@ -99,7 +103,13 @@ async def live_board(websocket: WebSocket, slug: str) -> None:
     except BaseException:
         feed.leave(client)
         raise
-    await _serve(websocket, feed, client)
+    # By slug: an event's own (one series per event with pages open), never a made-up one (refused above).
+    open_sockets = metrics.WEBSOCKET_CLIENTS.labels(slug)
+    open_sockets.inc()
+    try:
+        await _serve(websocket, feed, client)
+    finally:
+        open_sockets.dec()
 
 
 async def _serve(websocket: WebSocket, feed: EventFeed, client: Client) -> None:
@@ -124,6 +134,7 @@ async def _serve(websocket: WebSocket, feed: EventFeed, client: Client) -> None:
             await sender
 
 
+RESTARTING = _("The server is restarting: reconnect, and catch up from your last version.")
 REFUSED_SESSION = _("Your facilitator link was replaced or you left the team: ask a facilitator for a new link.")
 JOIN_FIRST = _("This event is for the people who joined it: join first.")
 CLOSE_REASON_MAX_BYTES = 123  # what a close frame holds
@@ -154,6 +165,11 @@ async def _send(websocket: WebSocket, client: Client) -> None:
         # good (1008 is not retried), with the reason.
         with contextlib.suppress(Exception):
             await asyncio.wait_for(websocket.close(code=CLOSE_POLICY, reason=close_reason(REFUSED_SESSION)), timeout=2)
+    elif client.going_away and websocket.client_state == WebSocketState.CONNECTED:
+        # The server is stopping (app/main.py's lifespan, through Hub.stop): come back, to this server once it
+        # is up again or to another worker, and catch up from the last version seen.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(websocket.close(code=CLOSE_RESTARTING, reason=close_reason(RESTARTING)), timeout=2)
     elif client.dropped and websocket.client_state == WebSocketState.CONNECTED:
         # Fallen too far behind: told to come back (the htmx pages do, with backoff), then caught up.
         with contextlib.suppress(Exception):

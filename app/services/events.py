@@ -25,7 +25,7 @@ from app.models.event import (
     TOPIC_LIMIT_RANGE,
     EventUpdate,
 )
-from app.services import activity, team
+from app.services import activity, calendar_changes, team
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotFound
@@ -133,6 +133,8 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
     if update.board_second_language is not None:
         _check_language(update.board_second_language, field="board_second_language")
     said = _said_changes(event, changes)
+    if update.timezone is not None and update.timezone != event.timezone:
+        calendar_changes.zone_changed(session=session, event_id=event_id)  # every session is at another instant
     # A dict, not the model: given a model, sqlmodel_update copies its unset fields (None) too.
     event.sqlmodel_update(changes)
     session.add(event)

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from app.db import exec_select
 from app.exporters.data import (
     AttendeeData,
+    CancelledData,
     EventInfo,
     ExportData,
     NotesData,
@@ -31,7 +32,18 @@ from app.exporters.data import (
     TopicData,
 )
 from app.i18n import _
-from app.models import Attendance, Attendee, Event, Note, NoteRevision, Placement, Topic, Vote, id_of
+from app.models import (
+    Attendance,
+    Attendee,
+    CancelledAttendance,
+    Event,
+    Note,
+    NoteRevision,
+    Placement,
+    Topic,
+    Vote,
+    id_of,
+)
 from app.models.event import settings_of
 from app.services import themes as theme_service
 from app.services import topic_constraints, wall_setup
@@ -98,13 +110,26 @@ def load_export_data(
     # so whoever chose not to be listed is "a participant" in every one of them (app/services/privacy.py).
     unlisted = {id_of(a): a.display_name for a in attendees if not a.name_listed}
     notes = _load_notes(session, event_id, with_revisions=with_revisions, unlisted=unlisted) if with_notes else {}
+    cancelled = exec_select(
+        session,
+        select(CancelledAttendance)
+        .where(col(CancelledAttendance.event_id) == event_id)
+        .order_by(col(CancelledAttendance.id)),
+    ).scalars()
     return ExportData(
         event=EventInfo(slug=event.slug, **settings_of(event)),
         rooms=tuple(
             RoomData(id=id_of(r), name=r.name, capacity=r.capacity, location_notes=r.location_notes) for r in rooms
         ),
         slots=tuple(
-            SlotData(id=id_of(s), starts_at=s.starts_at, ends_at=s.ends_at, label=s.label, kind=str(s.kind))
+            SlotData(
+                id=id_of(s),
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                label=s.label,
+                kind=str(s.kind),
+                calendar_sequence=s.calendar_sequence,
+            )
             for s in slots
         ),
         attendees=tuple(
@@ -112,6 +137,7 @@ def load_export_data(
                 id=id_of(a),
                 display_name=listed_name(a.display_name, listed=a.name_listed) or PARTICIPANT,
                 joined_at=_utc(a.created_at),
+                listed=a.name_listed and a.removed_at is None,
             )
             for a in attendees
         ),
@@ -136,6 +162,7 @@ def load_export_data(
                 min_room_capacity=t.min_room_capacity,
                 apart_from_ids=constraints[id_of(t)].apart_from if id_of(t) in constraints else (),
                 theme_id=t.theme_id,
+                calendar_sequence=t.calendar_sequence,
             )
             for t in topics
         ),
@@ -152,6 +179,10 @@ def load_export_data(
         ),
         generated_at=_utc(now or dt.datetime.now(dt.UTC)),
         public_url=public_url.rstrip("/"),
+        cancelled=tuple(
+            CancelledData(attendee_id=c.attendee_id, topic_id=c.topic_id, starts_at=c.starts_at, ends_at=c.ends_at)
+            for c in cancelled
+        ),
     )
 
 

@@ -17,6 +17,12 @@ def event_links(*, public_url: str, event: Event, facilitator_key: str | None = 
     return links
 
 
+def schedule_links(*, public_url: str, event: Event) -> dict[str, str]:
+    """Where schedule apps find the wall (frab XML, and its JSON twin), and the QR code of the XML's address."""
+    base = f"{public_url}/e/{event.slug}"
+    return {"xml": f"{base}/schedule.xml", "json": f"{base}/schedule.json", "qr": f"/e/{event.slug}/schedule-qr.svg"}
+
+
 def calendar_links(*, public_url: str, secret_key: str, event: Event, attendee: Attendee) -> dict[str, str]:
     """An attendee's private calendar feed: as https for downloads and pasting, as webcal for subscribing."""
     token = calendar_token(secret_key=secret_key, event=event, attendee=attendee)

@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 from app.db import exec_select
 from app.i18n import _, hour_minute
 from app.models import ActivityKind, Attendance, Event, Placement, Room, Slot, SlotKind, Topic, TopicStatus, id_of
-from app.services import activity
+from app.services import activity, calendar_changes
 from app.services.actors import Actor
 from app.services.changes import Written, placement_change
 from app.services.errors import CellTaken, Conflict, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
@@ -108,6 +108,8 @@ def place_cell(
         )
     elif placement.slot_id != slot_id:
         _follow_to_slot(session, topic_id=id_of(topic), slot_id=slot_id)
+    if placement.id is None or (placement.room_id, placement.slot_id) != (room_id, slot_id):
+        topic.calendar_sequence += 1  # calendars take the session's new time or place (calendar_changes.py)
     placement.room_id, placement.slot_id = room_id, slot_id
     topic.status = TopicStatus.placed
     session.add_all([placement, topic])
@@ -162,6 +164,7 @@ def unplace_topics(*, session: Session, topic_ids: list[int]) -> None:
     """Remove these topics' placements and the "I'm going" that pointed at them."""
     if not topic_ids:
         return
+    calendar_changes.called_off(session=session, topic_ids=topic_ids)
     session.exec(delete(Attendance).where(col(Attendance.topic_id).in_(topic_ids)))
     session.exec(delete(Placement).where(col(Placement.topic_id).in_(topic_ids)))
     session.exec(

@@ -22,7 +22,7 @@ from app.i18n import _, _n, hour_minute, joined
 from app.models import ActivityKind, Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.scheduling import Cell, Problem, Schedule, Weights
-from app.services import activity, themes, topic_constraints, wall_setup
+from app.services import activity, calendar_changes, themes, topic_constraints, wall_setup
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict
@@ -208,6 +208,9 @@ def apply_schedule(
     # Only those leaving their slot lose their "I'm going"s here: a session moved to another room at the same
     # time keeps its people (an "I'm going" names the topic and the slot, not the room), as a move by hand does.
     leaving_slot = [t for t in leaving if t not in arriving or arriving[t].slot_id != current[t].slot_id]
+    taken_off = [t for t in leaving if t not in placements]
+    calendar_changes.called_off(session=session, topic_ids=taken_off)
+    calendar_changes.moved(session=session, topic_ids=list(arriving))
     session.exec(delete(Attendance).where(col(Attendance.topic_id).in_(leaving_slot)))
     pins = {
         p.topic_id: p.pinned
@@ -233,7 +236,6 @@ def apply_schedule(
         )
         for t, cell in arriving.items()
     )
-    taken_off = [t for t in leaving if t not in placements]
     if taken_off:
         session.exec(
             update(Topic)

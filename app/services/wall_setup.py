@@ -12,7 +12,7 @@ from app.i18n import _, hour_minute
 from app.models import ActivityKind, Placement, Room, Slot, SlotKind
 from app.models.room import LOCATION_NOTES_MAX, MAX_ROOM_CAPACITY, ROOM_NAME_MAX
 from app.models.slot import SLOT_LABEL_MAX
-from app.services import activity
+from app.services import activity, calendar_changes
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, SlotOverlap
@@ -146,6 +146,7 @@ def update_slot(
 ) -> Written[Slot]:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     was = _slot_words(slot)
+    times_were = (slot.starts_at, slot.ends_at)
     if starts_at is not None:
         slot.starts_at = _wall_clock(starts_at)
     if ends_at is not None:
@@ -158,6 +159,8 @@ def update_slot(
     if slot.kind != SlotKind.sessions:
         # A session slot turned into a break or plenary no longer holds topics.
         _unplace_where(session, col(Placement.slot_id) == slot.id)
+    if (slot.starts_at, slot.ends_at) != times_were:
+        calendar_changes.slot_moved(session=session, slot=slot)
     session.add(slot)
     session.flush()
     now = _slot_words(slot)

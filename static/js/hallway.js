@@ -21,7 +21,12 @@
     try { category = new Intl.PluralRules(document.documentElement.lang || "en").select(count); } catch (e) { /* old browser */ }
     return String(forms[category] || forms.other).replace("{count}", count);
   };
-  function word(key, english) { return window.hallwayWords[key] || english; }
+  /* A sentence for people: its words in the page's language (or the English given), with `{name}`s filled. */
+  function say(key, english, values) {
+    return (window.hallwayWords[key] || english).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? values[name] : all;
+    });
+  }
 
   var RECONNECT_CAP_MS = 5000;
   var OFFLINE_MARKER_DELAY_MS = 1500;
@@ -140,8 +145,8 @@
     var said = moved.map(function (was) {
       var now = document.querySelector('#my-day li[data-topic="' + was.topic + '"]');
       return now
-        ? "“" + was.title + "” moved: it is now in " + now.getAttribute("data-where") + "."
-        : "“" + was.title + "” is no longer on the wall, so you are not going to it any more.";
+        ? say("moved_notice", "“{title}” moved: it is now in {where}.", { title: was.title, where: now.getAttribute("data-where") })
+        : say("gone_notice", "“{title}” is no longer on the wall, so you are not going to it any more.", { title: was.title });
     }).join(" ");
     var notice = document.getElementById("day-notice");
     if (notice) { notice.textContent = said; notice.hidden = false; }
@@ -149,8 +154,8 @@
     moved.forEach(function (was) {
       var now = document.querySelector('#my-day li[data-topic="' + was.topic + '"]');
       window.hallwayAnnounce(now
-        ? "Your session “" + was.title + "” moved to " + now.getAttribute("data-where") + "."
-        : "Your session “" + was.title + "” was taken off the wall.");
+        ? say("moved_said", "Your session “{title}” moved to {where}.", { title: was.title, where: now.getAttribute("data-where") })
+        : say("gone_said", "Your session “{title}” was taken off the wall.", { title: was.title }));
     });
   }
 
@@ -186,7 +191,7 @@
     box.hidden = remembered() === id || stale;
     if (live && !box.hidden && lastAnnounced !== id) {
       var text = box.querySelector(".announcement-text");
-      if (text) window.hallwayAnnounce("Announcement: " + text.textContent);
+      if (text) window.hallwayAnnounce(say("announcement_said", "Announcement: {text}", { text: text.textContent }));
     }
     lastAnnounced = id;
   }
@@ -219,15 +224,19 @@
     var asOf = new Date(venueClock ? Date.parse(venueClock) : keptAt);
     var minutes = Math.max(0, Math.round((Date.now() - keptAt) / 60000));
     var view = /[?&]view=(\w+)/.exec(document.body.getAttribute("ws-connect") || "");
-    var what = { wall: "the wall", market: "the marketplace" }[view ? view[1] : ""] || "this page";
     var hhmm = twoDigits(asOf.getHours()) + ":" + twoDigits(asOf.getMinutes());
-    notice.textContent = "Offline: showing " + what + " as of " + hhmm + " (" +
-      (minutes < 1 ? "less than a minute" : minutes === 1 ? "1 minute" : minutes + " minutes") +
-      " ago). It updates when the connection is back.";
+    var ago = minutes < 1
+      ? say("moments_ago", "less than a minute ago")
+      : window.hallwayCount(window.hallwayWords.minutes_ago || { one: "{count} minute ago", other: "{count} minutes ago" }, minutes);
+    var sentence = {
+      wall: ["offline_wall", "Offline: showing the wall as of {time} ({ago}). It updates when the connection is back."],
+      market: ["offline_market", "Offline: showing the marketplace as of {time} ({ago}). It updates when the connection is back."]
+    }[view ? view[1] : ""] || ["offline_page", "Offline: showing this page as of {time} ({ago}). It updates when the connection is back."];
+    notice.textContent = say(sentence[0], sentence[1], { time: hhmm, ago: ago });
     notice.hidden = false;
     // The sentence is at the top; the wall opens at the slot running now. The corner marker says it there too.
     var status = document.getElementById("live-status");
-    if (status) { status.textContent = "Offline: as of " + hhmm; status.hidden = false; }
+    if (status) { status.textContent = say("offline_as_of", "Offline: as of {time}", { time: hhmm }); status.hidden = false; }
   }
   function freshenOfflineCopy() {
     if (keptAt === null || waiting.length || inFlight) return;
@@ -281,7 +290,7 @@
   }
   function whatOf(form) {
     var button = form.querySelector("button:not([type=button])");
-    return button ? button.textContent.replace(/\s+/g, " ").trim() : "your last change";
+    return button ? button.textContent.replace(/\s+/g, " ").trim() : say("last_change", "your last change");
   }
   function waitingFor(key) {
     return waiting.filter(function (item) { return item.key === key; })[0] || null;
@@ -312,11 +321,11 @@
       return false;
     });
     if (late.length) {
-      sayAboutSending("Not sent: " + late.join("; ") + ". The connection did not come back in time: " +
-        "check the wifi, then tap again.", "failed");
+      sayAboutSending(say("not_sent_late", "Not sent: {what}. The connection did not come back in time: " +
+        "check the wifi, then tap again.", { what: late.join("; ") }), "failed");
     } else if (gone.length) {
-      sayAboutSending("Not sent: " + gone.join("; ") + ". That part of the page changed meanwhile: " +
-        "check it, then tap again.", "failed");
+      sayAboutSending(say("not_sent_changed", "Not sent: {what}. That part of the page changed meanwhile: " +
+        "check it, then tap again.", { what: gone.join("; ") }), "failed");
     }
     if (waiting.length && navigator.onLine !== false) {
       waiting.forEach(function (item) {
@@ -329,7 +338,7 @@
 
   var inFlight = 0; // taps (submits) out now
   var slowTimer = null;
-  var SLOW_TEXT = "Sending… (the connection is slow)";
+  var SLOW_TEXT = say("sending_slowly", "Sending… (the connection is slow)");
   document.addEventListener("htmx:beforeSend", function (event) {
     var form = formOf(event);
     var xhr = event.detail.xhr;
@@ -355,7 +364,7 @@
       if (xhr.status === 0) { // no answer: no connection, or none in time (an abort on leaving the page too)
         if (!waitingFor(key)) waiting.push({ form: form, key: key, what: what, since: Date.now() });
         if (form.isConnected) markWaiting(form, true);
-        sayAboutSending("No connection: waiting to send… (it goes as soon as the wifi is back)", "waiting");
+        sayAboutSending(say("waiting_to_send", "No connection: waiting to send… (it goes as soon as the wifi is back)"), "waiting");
         return;
       }
       var was = waitingFor(key);
@@ -363,10 +372,10 @@
       markWaiting(form, false);
       if (was) markWaiting(was.form, false);
       if (xhr.status >= 500) {
-        sayAboutSending("That did not go through: the server had a problem. Try again in a moment.", "failed");
+        sayAboutSending(say("server_problem", "That did not go through: the server had a problem. Try again in a moment."), "failed");
       } else if (was && !waiting.length) {
         // A refusal (voting closed meanwhile, say) is said in place, by the answer itself.
-        sayAboutSending(xhr.status >= 400 ? "Sent, and answered: see the message on the page." : "Sent.", "sent");
+        sayAboutSending(xhr.status >= 400 ? say("answered", "Sent, and answered: see the message on the page.") : say("sent", "Sent."), "sent");
       }
       if (!inFlight && !waiting.length) freshenOfflineCopy(); // a tap made on an offline copy went: the copy is old
     });
@@ -376,13 +385,13 @@
   function notSentAjax(event) {
     var config = event.detail && event.detail.requestConfig;
     if (formOf(event) || !config || !config.verb || config.verb === "get") return;
-    sayAboutSending("That did not go through: there was no connection. Try again when the wifi is back.", "failed");
+    sayAboutSending(say("no_connection", "That did not go through: there was no connection. Try again when the wifi is back."), "failed");
   }
   document.addEventListener("htmx:sendError", notSentAjax);
   document.addEventListener("htmx:timeout", notSentAjax);
   document.addEventListener("htmx:responseError", function (event) {
     if (!formOf(event) && event.detail.xhr && event.detail.xhr.status >= 500) {
-      sayAboutSending("That did not go through: the server had a problem. Try again in a moment.", "failed");
+      sayAboutSending(say("server_problem", "That did not go through: the server had a problem. Try again in a moment."), "failed");
     }
   });
   // Leaving (or reloading) the page would drop what waits: the browser asks first.

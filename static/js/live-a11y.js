@@ -19,7 +19,8 @@
     timer = null;
     var sentence = null;
     if (newTopics > 0) {
-      sentence = newTopics === 1 ? "1 new topic." : newTopics + " new topics.";
+      var forms = (window.hallwayWords || {}).new_topics || { one: "{count} new topic.", other: "{count} new topics." };
+      sentence = window.hallwayCount ? window.hallwayCount(forms, newTopics) : forms.other.replace("{count}", newTopics);
       newTopics = 0;
     } else {
       sentence = queue.shift() || null;
@@ -53,7 +54,7 @@
    * are some); here they are counted: a topic this page has not seen, in a message that says topics are new. */
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     var message = event.detail.message || "";
-    if (event.defaultPrevented || message.indexOf("New topics were proposed") === -1) return;
+    if (event.defaultPrevented || message.indexOf('data-notice="new_topics"') === -1) return;
     var pattern = /id="topic-head-(\d+)"/g;
     var found;
     while ((found = pattern.exec(message)) !== null) {
@@ -67,8 +68,9 @@
   });
   document.addEventListener("htmx:wsAfterMessage", function (event) {
     var message = (event.detail && event.detail.message) || "";
-    if (message.indexOf('id="live-notice"') !== -1 && message.indexOf("The facilitator changed the event") !== -1) {
-      announce("The facilitator changed the event.");
+    // Which notice it is, from its data-notice: its words are in the page's language.
+    if (message.indexOf('id="live-notice"') !== -1 && message.indexOf('data-notice="event"') !== -1) {
+      announce((window.hallwayWords || {}).event_changed || "The facilitator changed the event.");
     }
   });
 

@@ -190,9 +190,13 @@
     if (notice) {
       var at = new Date(draft.at || Date.now());
       var time = (at.getHours() < 10 ? "0" : "") + at.getHours() + ":" + (at.getMinutes() < 10 ? "0" : "") + at.getMinutes();
-      notice.textContent = "Put back what you typed on this device at " + time + " and had not saved yet (typed on version " +
-        typedOn + (typedOn === latest ? ", the latest" : "; the notes are at version " + latest + " now") +
-        "). It is being saved" + (typedOn === latest ? "." : ", merged with what others wrote since.");
+      var words = window.hallwayWords || {};
+      var said = typedOn === latest
+        ? words.draft_put_back || "Put back what you typed on this device at {time} and had not saved yet " +
+          "(typed on version {version}, the latest). It is being saved."
+        : words.draft_put_back_merging || "Put back what you typed on this device at {time} and had not saved yet " +
+          "(typed on version {version}; the notes are at version {latest} now). It is being saved, merged with what others wrote since.";
+      notice.textContent = said.replace("{time}", time).replace("{version}", typedOn).replace("{latest}", latest);
       notice.hidden = false;
     }
     markStale();

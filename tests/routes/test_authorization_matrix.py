@@ -84,6 +84,8 @@ class Policy(Enum):
     CONVENER_OR_FACILITATOR = "the topic's convener or the facilitator"
     FACILITATOR = "the event's facilitator"
     ADMIN = "the deployment's admin"
+    # HALLWAY_METRICS_TOKEN, or a process on the server itself when none is set: none of the callers here.
+    MONITORING = "the deployment's monitoring"
 
 
 ALLOWED: dict[Policy, set[Caller]] = {
@@ -95,6 +97,7 @@ ALLOWED: dict[Policy, set[Caller]] = {
     Policy.CONVENER_OR_FACILITATOR: {Caller.CONVENER, Caller.FACILITATOR},
     Policy.FACILITATOR: {Caller.FACILITATOR},
     Policy.ADMIN: {Caller.ADMIN},
+    Policy.MONITORING: set(),
 }
 
 JOIN_FORM = "join form"  # an outcome: the page answers the join form (200) instead of what was asked
@@ -174,6 +177,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/docs"): Case(Policy.PUBLIC),
     ("GET", "/openapi.json"): Case(Policy.PUBLIC),
     ("GET", "/sw.js"): Case(Policy.PUBLIC),  # the service worker (app/routes/pages/offline.py)
+    ("GET", "/healthz"): Case(Policy.PUBLIC),  # for whoever runs the deployment (app/routes/operations.py)
+    ("GET", "/readyz"): Case(Policy.PUBLIC),
+    ("GET", "/metrics"): Case(Policy.MONITORING),  # who may: tests/routes/test_operations.py
     ("POST", "/api/events"): Case(Policy.ADMIN, json=lambda w: {"name": "Spring Gathering", "date": "2027-04-01"}),
     # --- The API: events, rooms, slots ---
     ("GET", "/api/events/{slug}"): Case(Policy.PUBLIC),
@@ -249,6 +255,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/topics/{topic_id}/withdraw"): Case(Policy.CONVENER, form=lambda w: {"confirmed": "yes"}),
     ("GET", "/e/{slug}/similar"): Case(Policy.ATTENDEE, query=lambda w: {"title": "Remote work"}, across=False),
     ("GET", "/e/{slug}/qr.svg"): Case(Policy.PUBLIC),
+    ("GET", "/e/{slug}/schedule-qr.svg"): Case(Policy.PUBLIC),
     ("GET", "/e/{slug}/privacy"): Case(Policy.ATTENDEE),
     ("POST", "/e/{slug}/privacy"): Case(Policy.ATTENDEE, form=lambda w: {"name_listed": "no"}),
     ("POST", "/e/{slug}/privacy/remove"): Case(Policy.ATTENDEE, form=lambda w: {"confirmed": "yes"}),
@@ -317,6 +324,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/topics/{topic_id}/constraints"): Case(Policy.CONVENER_OR_FACILITATOR, form=lambda w: {"min_room_capacity": "5"}),
     ("GET", "/e/{slug}/calendar"): Case(Policy.ATTENDEE),
     ("GET", "/e/{slug}/calendar/{token}.ics"): Case(Policy.PUBLIC),  # the link is the key: calendar apps send no cookie
+    # Schedule apps send no cookie either: anyone reads the wall, names only as anyone may read them.
+    ("GET", "/e/{slug}/schedule.xml"): Case(Policy.PUBLIC),
+    ("GET", "/e/{slug}/schedule.json"): Case(Policy.PUBLIC),
 }
 # fmt: on
 

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from app.deps import REFUSED_KEY
 from app.main import SESSION_COOKIE, create_app
+from app.static_files import static_url
 from tests.routes.pages_helpers import page_csrf
 
 
@@ -102,7 +103,7 @@ def test_the_page_without_a_cookie_is_a_sign_in_form_that_takes_the_key_from_the
     assert page.status_code == 403
     assert 'action="/e/gathering/facilitate/enter"' in page.text
     assert 'name="key" type="password"' in page.text
-    assert '<script src="/static/js/enter.js" defer></script>' in page.text
+    assert f'<script src="{static_url("js/enter.js")}" defer></script>' in page.text
     assert page.headers["referrer-policy"] == "no-referrer"
     assert page.headers["cache-control"] == "no-store"
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 import zipfile
 
 from icalendar import Calendar
 
+from app.models.event import EventUpdate
+from app.services import attendees, events, placements
+from app.services.actors import Actor
 from tests.exporters.events import lively_event
+from tests.exporters.test_schedule import SCHEMA
 from tests.routes.pages_helpers import element, join
 
 
@@ -112,3 +117,100 @@ def test_a_wrong_calendar_link_is_not_found(client, factory):
     assert [r.status_code for r in answers] == [404, 404, 404]
     assert "This calendar link is not valid" in answers[0].text
     assert other.slug == "other"
+
+
+# --- Schedule apps --------------------------------------------------------------------------------
+
+
+def schedule_events(content: bytes) -> dict[str, tuple[str | None, list[str | None]]]:
+    """Title → (type, persons) of every event in a schedule.xml."""
+    return {
+        e.findtext("title") or "": (e.findtext("type"), [p.text for p in e.iter("person")])
+        for e in ET.fromstring(content).findall("day/room/event")
+    }
+
+
+def test_the_schedule_is_the_wall_for_anyone_as_valid_frab(client, factory):
+    lively = lively_event(factory, slug="ete")
+    with factory.database.write_session() as session:
+        attendees.set_name_listed(session=session, event_id=lively.event.id, attendee_id=lively.zoe.id, listed=False)
+
+    response = client.get("/e/ete/schedule.xml")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/xml; charset=utf-8"
+    SCHEMA.validate(response.text)
+    assert schedule_events(response.content) == {
+        "Opening circle": ("plenary", []),
+        'Café / Thé: "best" brews': ("session", ["Ada"]),
+        "Remote work": ("session", []),  # Zoë's, who chose not to be listed; the other one is the facilitator's
+        "Coffee": ("break", []),
+    }
+    assert "Spam" not in response.text and "Withdrawn idea" not in response.text
+
+
+def test_with_a_join_code_the_schedule_names_nobody(client, factory):
+    lively = lively_event(factory, slug="ete")
+    with factory.database.write_session() as session:
+        events.update_event(session=session, event_id=lively.event.id, update=EventUpdate(join_code="tea"))
+
+    xml_answer, json_answer = client.get("/e/ete/schedule.xml"), client.get("/e/ete/schedule.json")
+
+    assert all(persons == [] for _, persons in schedule_events(xml_answer.content).values())
+    assert "Ada" not in xml_answer.text and "Ada" not in json_answer.text
+
+
+def test_the_schedule_answers_304_until_the_wall_changes(client, factory):
+    lively = lively_event(factory, slug="ete")
+    first = client.get("/e/ete/schedule.json")
+    version = first.json()["schedule"]["version"]
+
+    unchanged = client.get("/e/ete/schedule.json", headers={"If-None-Match": first.headers["etag"]})
+    head = client.head("/e/ete/schedule.json")
+    with factory.database.write_session() as session:
+        placements.take_off_wall(
+            session=session, event_id=lively.event.id, actor=Actor.facilitator(lively.event.id),
+            topic_id=lively.remote_again.id,
+        )  # fmt: skip
+    changed = client.get("/e/ete/schedule.json", headers={"If-None-Match": first.headers["etag"]})
+
+    assert (first.headers["cache-control"], first.headers["content-type"]) == ("no-cache", "application/json")
+    assert (unchanged.status_code, unchanged.content, unchanged.headers["etag"]) == (304, b"", first.headers["etag"])
+    assert (head.status_code, head.content, head.headers["etag"]) == (200, b"", first.headers["etag"])
+    assert changed.status_code == 200
+    assert changed.json()["schedule"]["version"] != version
+
+
+def test_the_schedule_of_an_unknown_event_is_not_found(client):
+    assert client.get("/e/nowhere/schedule.xml").status_code == 404
+
+
+def test_facilitator_page_and_harvest_offer_the_schedule_to_schedule_apps(client, factory):
+    event = factory.event(slug="ete")
+    enter(client, event)
+    with factory.database.write_session() as session:
+        events.update_event(session=session, event_id=event.id, update=EventUpdate(harvest_published=True))
+
+    on_desk = element(client.get("/e/ete/facilitate").text, "schedule-app")
+    on_harvest = element(client.get("/e/ete/harvest").text, "schedule-app")
+
+    for part in (on_desk, on_harvest):
+        assert '<img src="/e/ete/schedule-qr.svg"' in part
+        assert "Add to your schedule app." in part
+        assert '<a href="http://testserver/e/ete/schedule.xml">' in part
+
+
+def test_the_personal_feed_says_a_session_taken_off_the_wall_is_cancelled(client, factory):
+    lively = lively_event(factory, slug="ete")
+    url = client.get("/api/events/ete/me/calendar", headers=lively.bob.auth).json()["url"]
+    with factory.database.write_session() as session:
+        placements.take_off_wall(
+            session=session, event_id=lively.event.id, actor=Actor.facilitator(lively.event.id),
+            topic_id=lively.remote.id,
+        )  # fmt: skip
+
+    feed = Calendar.from_ical(client.get(url.removeprefix("http://testserver")).content)
+
+    assert [(str(e["SUMMARY"]), str(e["STATUS"]), e["SEQUENCE"]) for e in feed.walk("VEVENT")] == [
+        ("Remote work", "CANCELLED", 2)
+    ]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from app.models.theme import THEME_MARKS
 from app.services import wall_setup
+from app.static_files import static_url
 from tests.routes.pages_helpers import HTMX, csrf_token, element, join
 
 
@@ -142,7 +143,7 @@ def test_the_wall_reads_one_theme_at_a_time(client, factory):
     every = client.get(f"/e/{event.slug}/wall").text
 
     assert 'data-theme-filter="square"' in page and "Showing the sessions of" in page
-    assert '<link rel="stylesheet" href="/static/css/wall-themes.css">' in page
+    assert f'<link rel="stylesheet" href="{static_url("css/wall-themes.css")}">' in page
     assert 'data-mark="circle"' in page and 'data-mark="square"' in page
     assert "data-theme-filter" not in every
 

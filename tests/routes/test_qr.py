@@ -48,3 +48,16 @@ def test_marketplace_shows_the_qr_code_to_invite_others(client, factory, backend
     assert '<img src="/e/autumn/qr.svg"' in invite
     assert 'alt="QR code of the link to join Autumn Gathering"' in invite
     assert '<a href="http://testserver/e/autumn">http://testserver/e/autumn</a>' in invite
+
+
+def test_the_schedule_qr_code_encodes_the_address_of_schedule_xml(client, factory, backend):
+    factory.event(slug="autumn")
+    expected = io.BytesIO()
+    segno.make("http://testserver/e/autumn/schedule.xml", error="m").save(
+        expected, kind="svg", scale=4, border=2, xmldecl=False, dark="#000", light="#fff"
+    )
+
+    response = client.get("/e/autumn/schedule-qr.svg")
+
+    assert (response.status_code, response.headers["content-type"]) == (200, "image/svg+xml")
+    assert response.content == expected.getvalue()

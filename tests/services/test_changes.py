@@ -53,6 +53,10 @@ NOT_ANNOUNCED = {
     "activity.record": "a line of the activity list, written inside a facilitator's action, which announces it",
     "placements.place_cell": "a step inside placing, swapping and undoing a take-off, which announce it",
     "team.found_team": "a step of creating an event: no page of it is open yet",
+    "calendar_changes.moved": "a step inside the writes that move sessions, which announce it",
+    "calendar_changes.called_off": "a step inside the writes that take sessions off the wall, which announce it",
+    "calendar_changes.slot_moved": "a step inside changing a slot, which announces it",
+    "calendar_changes.zone_changed": "a step inside changing the event's time zone, which announces it",
 }
 
 

@@ -17,6 +17,7 @@ from app.routes.pages import (
     notes,
     offline,
     privacy,
+    qr,
     schedule,
     similar,
 )
@@ -34,6 +35,7 @@ for module in (
     constraints,
     schedule,
     export,
+    qr,
     offline,
 ):
     router.include_router(module.router)

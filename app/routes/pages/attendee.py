@@ -8,13 +8,11 @@ is on the wall's routes (app/routes/pages/board.py).
 from __future__ import annotations
 
 import dataclasses
-import io
 import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import segno
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
@@ -25,7 +23,6 @@ from app.deps import (
     EventDep,
     PageAttendee,
     RowId,
-    SettingsDep,
     VisitorDep,
     WriterDep,
     address_limit,
@@ -35,6 +32,7 @@ from app.deps import (
     settings_of,
 )
 from app.errors import status_for
+from app.i18n import _
 from app.models import Attendee, Theme, Topic, id_of
 from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
@@ -55,8 +53,6 @@ from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed
 from app.services.topics import ThemeFilter, TopicSort
 
 router = APIRouter()
-
-QR_MAX_AGE = 60 * 60 * 24
 
 
 @dataclass(frozen=True)
@@ -299,7 +295,7 @@ async def propose(
         )
     )
     if topic is not None:
-        message = f"Your topic “{topic.title}” is on the marketplace."
+        message = _("Your topic “{title}” is on the marketplace.", title=topic.title)
         if not wants_fragment(market.request):
             flash(market.request, message)
             return market.back(f"topic-{topic.id}")
@@ -394,7 +390,7 @@ async def edit(
         )
 
     topic, error = await market.write(work)
-    message = f"Saved “{topic.title}”." if topic is not None else ""
+    message = _("Saved “{title}”.", title=topic.title) if topic is not None else ""
     sent = {"title": title, "description": description, "theme_id": theme_id or ""}
     return await _after_my_topic(market, topic_id, error, message, sent)
 
@@ -408,7 +404,11 @@ async def withdraw(topic_id: RowId, market: MarketDep, confirmed: FormText = "")
     topic, error = await market.write(
         lambda s: topics.withdraw_topic(session=s, event_id=event_id, topic_id=topic_id, actor=actor)
     )
-    message = f"You withdrew “{topic.title}”; the dots on it went back to everyone." if topic is not None else ""
+    message = (
+        _("You withdrew “{title}”; the dots on it went back to everyone.", title=topic.title)
+        if topic is not None
+        else ""
+    )
     return await _after_my_topic(market, topic_id, error, message)
 
 
@@ -432,20 +432,3 @@ async def _after_my_topic(
         return await market.answer([MY_TOPICS, TOPIC_LIST, DOTS_LEFT], {"my_message": message})
     page_error = PageError(at="my-topic", message=error.message, topic_id=topic_id, values=values or {})
     return await market.refused([MY_TOPICS], page_error, status_for(error))
-
-
-# --- The join QR code ----------------------------------------------------------------------------
-
-
-@router.get("/e/{slug}/qr.svg")
-def qr_code(event: EventDep, settings: SettingsDep) -> Response:
-    """The attendee link as a QR code, for the venue screen and for "Invite others"."""
-    buffer = io.BytesIO()
-    segno.make(f"{settings.public_url}/e/{event.slug}", error="m").save(
-        buffer, kind="svg", scale=4, border=2, xmldecl=False, dark="#000", light="#fff"
-    )
-    return Response(
-        buffer.getvalue(),
-        media_type="image/svg+xml",
-        headers={"Cache-Control": f"public, max-age={QR_MAX_AGE}"},
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.i18n import _
 from app.models._base import MAX_ROW_ID
 from app.services.errors import InvalidInput
 
@@ -13,5 +14,5 @@ def chosen_theme(value: str | None) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= MAX_ROW_ID:
-        raise InvalidInput("Choose one of this event's themes.", field="theme_id")
+        raise InvalidInput(_("Choose one of this event's themes."), field="theme_id")
     return int(text)

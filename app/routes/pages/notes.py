@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from app.csrf import CsrfChecked
 from app.deps import EventDep, RowId, SessionDep, VisitorDep, WriterDep, page_limit, settings_of
 from app.errors import status_for
+from app.i18n import _, hour_minute
 from app.markdown import preview_of, render_markdown
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES
@@ -45,7 +46,7 @@ def _base(event: Event, topic_id: int) -> str:
 
 def _author(visitor: Actor) -> Actor:
     if not visitor.is_known:
-        raise NotAuthenticated("Join the event with your name first to write in the notes.")
+        raise NotAuthenticated(_("Join the event with your name first to write in the notes."))
     return visitor
 
 
@@ -68,11 +69,11 @@ def _page_context(
         "report_open": any(view.value(n) for n in ("key_points", "actions", "continue_url")),
         "rendered": render_markdown(view.value("body")),
         "saved_fields": {name: view.value(name) for name in FIELD_NAMES},
-        "preview_title": "The notes as saved",
+        "preview_title": _("The notes as saved"),
         "editors": notes.editors(revisions, names),
         "local_time": lambda moment: local_time(event, moment),
         # Slot times are the venue's wall clock already (stored without a zone): not converted like edit times.
-        "when": f"{view.slot_starts_at:%H:%M}" if view.slot_starts_at else "",
+        "when": hour_minute(view.slot_starts_at),
         "flash": pop_flash(request),
         **live_context(session, event, "notes"),
         "error": None,
@@ -97,9 +98,9 @@ def notes_index(request: Request, event: EventDep, session: SessionDep) -> Respo
     for starts_at, entries in groupby(notes.list_notes(session=session, event_id=id_of(event)), lambda e: e.starts_at):
         listed = list(entries)
         if starts_at is None:
-            groups.append(_NotesGroup("No longer on the wall", None, listed))
+            groups.append(_NotesGroup(_("No longer on the wall"), None, listed))
         else:
-            groups.append(_NotesGroup(f"{starts_at:%H:%M}", listed[0].slot_label, listed))  # venue wall-clock
+            groups.append(_NotesGroup(hour_minute(starts_at), listed[0].slot_label, listed))  # venue wall-clock
     ctx = {"event": event, "groups": groups, "local_time": lambda moment: local_time(event, moment)}
     return render(request, "pages/notes_index.html", ctx)
 
@@ -153,7 +154,7 @@ async def save_notes(topic_id: RowId, visit: VisitDep, form: Annotated[NotesForm
 def _version(value: str | None) -> int:
     text = (value or "").strip()
     if not text.isdigit() or len(text) > 9:
-        raise InvalidInput(f"The base version must be a whole number, not '{text[:20]}'. Reload the page.")
+        raise InvalidInput(_("The base version must be a whole number, not '{text}'. Reload the page.", text=text[:20]))
     return int(text)
 
 
@@ -187,8 +188,9 @@ def _answer(
     if conflict is None:
         flash(
             request,
-            ("Merged with what others saved meanwhile" if result.outcome == "merged" else "Saved")
-            + f" — version {view.version}.",
+            _("Merged with what others saved meanwhile — version {version}.", version=view.version)
+            if result.outcome == "merged"
+            else _("Saved — version {version}.", version=view.version),
         )
         return see_other(_base(event, topic_id))
     # The page again, the visitor's text in the editor and theirs beside it; the next save is on theirs.
@@ -246,7 +248,7 @@ async def preview(request: Request, topic_id: RowId, event: EventDep, body: Form
     text = body or ""
     if len(text) > 300_000:
         text = text[:300_000]
-    return render(request, "partials/notes_preview.html", {"rendered": preview_of(text), "preview_title": "Preview"})
+    return render(request, "partials/notes_preview.html", {"rendered": preview_of(text), "preview_title": _("Preview")})
 
 
 @router.get("/e/{slug}/topics/{topic_id}/notes/revisions", response_class=HTMLResponse, dependencies=[JoinedWhenCoded])
@@ -355,8 +357,8 @@ async def restore(
         return render(request, "pages/notes.html", ctx, status_code=status_for(error))
     flash(
         request,
-        f"Version {version} restored as version {result.version}."
+        _("Version {version} restored as version {new}.", version=version, new=result.version)
         if result.outcome == "restored"
-        else f"Version {version} is what the notes already say.",
+        else _("Version {version} is what the notes already say.", version=version),
     )
     return see_other(_base(event, topic_id))

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.csrf import CsrfChecked
 from app.deps import PageAttendee
 from app.errors import status_for
+from app.i18n import _
 from app.models import Attendee, id_of
 from app.models.attendee import PARTICIPANT
 from app.routes.pages.rendering import flash, fragments, pop_flash, render, see_other, swapped, wants_fragment
@@ -62,7 +63,10 @@ def privacy_page(privacy: PrivacyDep) -> Response:
 
 def _listed(value: str) -> bool:
     if value not in ("yes", "no"):
-        raise InvalidInput("Choose whether others see your name (yes) or “a participant” (no).", field="name_listed")
+        raise InvalidInput(
+            _("Choose whether others see your name (yes) or “{participant}” (no).", participant=PARTICIPANT),
+            field="name_listed",
+        )
     return value == "yes"
 
 
@@ -85,9 +89,12 @@ async def set_name_listed(privacy: PrivacyDep, name_listed: FormText = "") -> Re
     message = None
     if changed is not None:
         message = (
-            f"Others now read your name, {changed.display_name}."
+            _("Others now read your name, {name}.", name=changed.display_name)
             if changed.name_listed
-            else f"Others now read “{PARTICIPANT}” where your name was; the facilitator still sees it."
+            else _(
+                "Others now read “{participant}” where your name was; the facilitator still sees it.",
+                participant=PARTICIPANT,
+            )
         )
     if error is None and not wants_fragment(request):
         flash(request, message or "")

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.i18n import translated
 from app.templating import templates
 
 FLASH_KEY = "flash"
@@ -67,8 +68,10 @@ def see_other(url: str) -> Response:
 
 
 def flash(request: Request, message: str) -> None:
-    """A message for the page a plain form post is redirected to, shown there once."""
-    request.session[FLASH_KEY] = message
+    """A message for the page a plain form post is redirected to, shown there once.
+
+    Kept in the session cookie as words, not as a message to look up: said now, in the reader's language."""
+    request.session[FLASH_KEY] = translated(message)
 
 
 def pop_flash(request: Request) -> str | None:

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from app.deps import EventDep, RequestWriter, SessionDep, VisitorDep, WriterDep
+from app.i18n import _
 from app.models import Event, id_of
 from app.services.actors import Actor
 from app.services.changes import Written
@@ -66,8 +67,12 @@ async def require_names_visible(event: EventDep, visitor: VisitorDep) -> None:
     joined (app/services/privacy.py); the venue screen stays open to all, with counts and no names."""
     if not names_shown(event, visitor):
         raise NotAuthenticated(
-            f"{event.name} is for the people who joined it. Join at /e/{event.slug} with the code shown at the "
-            "venue, then this page opens."
+            _(
+                "{event} is for the people who joined it. Join at /e/{slug} with the code shown at the venue, "
+                "then this page opens.",
+                event=event.name,
+                slug=event.slug,
+            )
         )
 
 
