@@ -79,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
 
     create = commands.add_parser("create-event", help="create an event and print its links and facilitator key")
     create.add_argument("name", help='the event\'s name, e.g. "Autumn Gathering"')
-    create.add_argument("--date", required=True, help="the day of the event, YYYY-MM-DD")
+    create.add_argument("--date", required=True, help="the (first) day of the event, YYYY-MM-DD")
+    create.add_argument("--last-date", help="the last day of an event of several days, YYYY-MM-DD (default: --date)")
     create.add_argument("--timezone", required=True, help="the venue's IANA time zone, e.g. Europe/London")
     create.add_argument("--slug", help="the name in the event's links (default: made from the name)")
     create.add_argument("--join-code", help="a code attendees must type to join (default: none)")
@@ -177,10 +178,8 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _create_event(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        day = date.fromisoformat(args.date)
-    except ValueError:
-        raise CommandError(f"'{args.date}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.") from None
+    day = _date_argument(args.date)
+    last_day = _date_argument(args.last_date) if args.last_date else None
     database = _migrated_database(settings)
     try:
         created = write_now(
@@ -190,6 +189,7 @@ def _create_event(settings: Settings, args: argparse.Namespace) -> int:
                 name=args.name,
                 timezone=args.timezone,
                 date=day,
+                last_date=last_day,
                 slug=args.slug,
                 join_code=args.join_code,
                 votes_per_attendee=args.votes,
@@ -199,7 +199,10 @@ def _create_event(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     event = created.event
-    print(f"Created {event.name!r} on {_day(event.date)} ({event.timezone}).")
+    if event.several_days:
+        print(f"Created {event.name!r} from {_day(event.date)} to {_day(event.last_day)} ({event.timezone}).")
+    else:
+        print(f"Created {event.name!r} on {_day(event.date)} ({event.timezone}).")
     print()
     _print_links(settings, event, created.facilitator_key)
     print()
@@ -712,6 +715,13 @@ def _known_demo_key(path: Path, database: Database, event: Event) -> str | None:
         return None
     with database.read_session() as session:
         return key if team.member_for_key(session=session, event_id=id_of(event), key=key) else None
+
+
+def _date_argument(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.") from None
 
 
 def _day(day: date) -> str:

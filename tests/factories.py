@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.db import Database
 from app.models import Attendee, Event, Room, Slot, SlotKind, Theme, Topic
@@ -72,14 +72,19 @@ class Factory:
         self_placement: bool = False,
         join_code: str | None = None,
         votes_per_attendee: int = 5,
+        days: int = 1,
+        first_day: date = EVENT_DATE,
+        timezone: str = "Europe/London",
     ) -> EventWithKey:
+        """An event of `days` days from `first_day`."""
         with self.database.write_session() as session:
             created = events.create_event(
                 session=session,
                 name=name,
                 slug=slug,
-                timezone="Europe/London",
-                date=EVENT_DATE,
+                timezone=timezone,
+                date=first_day,
+                last_date=first_day + timedelta(days=days - 1),
                 join_code=join_code,
                 votes_per_attendee=votes_per_attendee,
             ).result
@@ -160,14 +165,16 @@ class Factory:
         ends: str = "11:00",
         label: str = "",
         kind: SlotKind = SlotKind.sessions,
+        day: int = 1,
     ) -> Slot:
-        day = EVENT_DATE.isoformat()
+        """A slot on the event's `day`th day (the first unless said)."""
+        on = (event.event.date + timedelta(days=day - 1)).isoformat()
         with self.database.write_session() as session:
             return wall_setup.add_slot(
                 session=session,
                 event_id=event.id,
-                starts_at=datetime.fromisoformat(f"{day}T{starts}"),
-                ends_at=datetime.fromisoformat(f"{day}T{ends}"),
+                starts_at=datetime.fromisoformat(f"{on}T{starts}"),
+                ends_at=datetime.fromisoformat(f"{on}T{ends}"),
                 label=label,
                 kind=kind,
             ).result

@@ -150,6 +150,33 @@ def test_create_event_takes_the_slug_given(migrated, backend, capsys):
     assert load_event(migrated, "owls").name == "Autumn"
 
 
+def test_create_event_with_a_last_date_lasts_those_days(migrated, backend, capsys):
+    code, out, _ = run(
+        capsys, "create-event", "Camp", "--date", "2026-11-24", "--last-date", "2026-11-26", "--timezone", "UTC"
+    )
+
+    assert code == 0
+    assert out.startswith("Created 'Camp' from Tuesday 24 November 2026 to Thursday 26 November 2026 (UTC).\n")
+    event = load_event(migrated, "camp")
+    assert (str(event.date), str(event.last_date)) == ("2026-11-24", "2026-11-26")
+
+
+@pytest.mark.parametrize(
+    ("last", "message"),
+    [
+        ("2026-11-31", "hallway: '2026-11-31' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.\n"),
+        ("2026-11-23", "hallway: The last day (Monday 23 November) can't be before the first (Tuesday 24 November).\n"),
+    ],
+)
+def test_create_event_with_a_bad_last_date_exits_2_with_one_line(migrated, backend, capsys, last, message):
+    code, out, err = run(
+        capsys, "create-event", "Camp", "--date", "2026-11-24", "--last-date", last, "--timezone", "UTC"
+    )
+
+    assert (code, out, err) == (2, "", message)
+    assert count(migrated, Event) == 0
+
+
 @pytest.mark.parametrize(
     ("date", "timezone", "message"),
     [

@@ -170,3 +170,52 @@ def test_the_facilitation_team_migration_keeps_each_events_key_working_both_ways
         kept = connection.execute(text("SELECT facilitator_key_hash FROM event WHERE slug = 'old'")).scalar_one()
     engine.dispose()
     assert kept == tokens.hash_secret(key)
+
+
+def test_the_event_days_migration_gives_each_event_days_that_hold_its_slots(empty_database, backend):
+    """0017: an event's last day is the later of its date and its last slot's day, and a slot set up before its
+    event's date (taken before: nothing checked it) moves the first day back: every slot lies within the days."""
+    upgrade(empty_database, "0016")
+    engine = create_engine(empty_database)
+    events = {"plain": "2026-11-24", "no-slots": "2026-11-24", "longer": "2026-11-24", "earlier": "2026-11-24"}
+    slots = {
+        "plain": ["2026-11-24 10:00:00"],
+        "longer": ["2026-11-24 10:00:00", "2026-11-26 23:30:00", "2026-11-25 09:00:00"],
+        "earlier": ["2026-11-22 10:00:00", "2026-11-24 10:00:00"],
+    }
+    with engine.begin() as connection:
+        for slug, day in events.items():
+            connection.execute(
+                text(
+                    "INSERT INTO event (name, slug, timezone, date, proposals_open, voting_open, self_placement, "
+                    "votes_per_attendee, created_at, board_version, notes_locked, board_mode, board_cycle_seconds, "
+                    "topic_limit, theme_required, harvest_published) VALUES (:slug, :slug, 'UTC', :day, true, false, "
+                    "false, 5, '2026-11-01 10:00:00', 0, false, 'cycle', 20, 300, false, false)"
+                ),
+                {"slug": slug, "day": day},
+            )
+            for starts in slots.get(slug, []):
+                connection.execute(
+                    text(
+                        "INSERT INTO slot (event_id, starts_at, ends_at, label, kind) SELECT id, :starts, :starts, "
+                        "'', 'sessions' FROM event WHERE slug = :slug"
+                    ),
+                    {"slug": slug, "starts": starts},
+                )
+    engine.dispose()
+
+    upgrade(empty_database)
+
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        days = {
+            slug: (str(first), str(last))
+            for slug, first, last in connection.execute(text("SELECT slug, date, last_date FROM event"))
+        }
+    engine.dispose()
+    assert days == {
+        "plain": ("2026-11-24", "2026-11-24"),
+        "no-slots": ("2026-11-24", "2026-11-24"),
+        "longer": ("2026-11-24", "2026-11-26"),
+        "earlier": ("2026-11-22", "2026-11-24"),
+    }

@@ -28,6 +28,7 @@ class EventInfo:
     self_placement: bool
     votes_per_attendee: int
     join_code: str | None
+    last_date: dt.date | None = None  # None: the one day `date` (a document made before events had days)
     notes_locked: bool = False
     board_mode: str = "cycle"
     board_cycle_seconds: int = 20
@@ -37,6 +38,10 @@ class EventInfo:
     harvest_published: bool = False
     language: str = "en"
     board_second_language: str | None = None
+
+    @property
+    def several_days(self) -> bool:
+        return self.last_date is not None and self.last_date > self.date
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ class EventPart(_Part):
     self_placement: bool
     votes_per_attendee: Version
     join_code: str | None
+    # Added within version 3: a document without it has the days of its slots (app/services/event_import.py).
+    last_date: dt.date | None = None
     notes_locked: bool = False
     board_mode: str = "cycle"
     board_cycle_seconds: Version = 20

@@ -20,6 +20,9 @@ TOPIC_LIMIT_RANGE = (1, 5000)
 EVENT_NAME_MAX = 120
 JOIN_CODE_MAX = 40
 MAX_VOTES_PER_ATTENDEE = 100
+# The most days one event spans, first and last included: a festival's fortnight and then some. Every day is
+# a choice on the facilitator's slot form, so the list stays one a person can read.
+MAX_EVENT_DAYS = 31
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"
 
 
@@ -28,6 +31,10 @@ class EventBase(SQLModel):
     slug: str = Field(max_length=60, unique=True, index=True)
     timezone: str = Field(max_length=64)
     date: dt.date
+    # The event's last day (the same as `date` for a one-day event); every slot starts on a day from `date` to
+    # it. Null only in the database (SQLite can't add the column NOT NULL): migration 0017 gave every event
+    # one, and create_event always sets it; read it through `last_day`.
+    last_date: dt.date | None = None
     proposals_open: bool = True
     voting_open: bool = False
     self_placement: bool = False
@@ -58,12 +65,31 @@ class Event(EventBase, table=True):
     language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
     board_second_language: str | None = Field(default=None, max_length=8)
 
+    @property
+    def last_day(self) -> dt.date:
+        return self.last_date or self.date
+
+    @property
+    def days(self) -> list[dt.date]:
+        """Every day of the event, first to last."""
+        return event_days(self.date, self.last_day)
+
+    @property
+    def several_days(self) -> bool:
+        return self.last_day > self.date
+
+
+def event_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
 
 class EventCreate(SQLModel):
     name: Annotated[str, said(minLength=1, maxLength=EVENT_NAME_MAX)]
     slug: Annotated[str | None, said(maxLength=60)] = None
     timezone: Annotated[str, said(minLength=1, maxLength=64)] = "UTC"
     date: dt.date
+    # The last day of an event of several days; the first (`date`) when not given.
+    last_date: dt.date | None = None
     join_code: Annotated[str | None, said(maxLength=JOIN_CODE_MAX)] = None
     votes_per_attendee: Annotated[int, said(minimum=1, maximum=MAX_VOTES_PER_ATTENDEE)] = 5
     language: Annotated[str, said(enum=list(LANGUAGES))] = "en"
@@ -82,6 +108,8 @@ class EventUpdate(SQLModel):
     name: Annotated[str | None, said(minLength=1, maxLength=EVENT_NAME_MAX)] = None
     timezone: Annotated[str | None, said(minLength=1, maxLength=64)] = None
     date: dt.date | None = None
+    # Moving `date` alone moves a one-day event's last day with it; an event of several days keeps its last day.
+    last_date: dt.date | None = None
     proposals_open: bool | None = None
     voting_open: bool | None = None
     self_placement: bool | None = None
@@ -116,6 +144,7 @@ class EventPublic(SQLModel):
     name: str
     timezone: str
     date: dt.date
+    last_date: dt.date
     proposals_open: bool
     voting_open: bool
     self_placement: bool

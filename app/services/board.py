@@ -412,9 +412,9 @@ def board_json(board: Board) -> dict[str, object]:
     event = board.event
     return {
         "version": board.version,
-        "event": EventPublic.model_validate(event, update={"has_join_code": bool(event.join_code)}).model_dump(
-            mode="json"
-        ),
+        "event": EventPublic.model_validate(
+            event, update={"has_join_code": bool(event.join_code), "last_date": event.last_day}
+        ).model_dump(mode="json"),
         "rooms": [
             {
                 "id": r.id,

@@ -96,19 +96,21 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
     ):
         _unique_ids(name, (part.id for part in parts))
     doc_event = document.event
+    first_date, last_date = _days(document)
     created = events.create_event(
         session=session,
         name=doc_event.name,
         slug=slug or doc_event.slug,
         timezone=doc_event.timezone,
-        date=doc_event.date,
+        date=first_date,
+        last_date=last_date,
         join_code=doc_event.join_code,
         votes_per_attendee=doc_event.votes_per_attendee,
     ).result
     event = created.event
     event_id = id_of(event)
     # Every setting the document carries, those create_event took included (set again, to the same values).
-    settings = EventUpdate.model_validate(settings_of(doc_event))
+    settings = EventUpdate.model_validate({**settings_of(doc_event), "date": first_date, "last_date": last_date})
     events.update_event(session=session, event_id=event_id, update=settings)
 
     # In the order their positions give (the document lists them so); each gets the next position here.
@@ -449,6 +451,16 @@ def _unique_ids(kind: str, ids: Iterable[str]) -> None:
     doubled = [ref for ref, n in counts.items() if n > 1]
     if doubled:
         raise InvalidInput(f"{kind}: the id '{doubled[0]}' is used twice; ids must be unique.")
+
+
+def _days(document: EventDocument) -> tuple[dt.date, dt.date]:
+    """The event's first and last day. A document made before events had several days names no last day: its
+    days then reach from the first slot's to the last one's (as migration 0017 did for the events there were)."""
+    event = document.event
+    if event.last_date is not None:
+        return event.date, event.last_date
+    slot_days = [slot.starts_at.date() for slot in document.slots]
+    return min([event.date, *slot_days]), max([event.date, *slot_days])
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
 
+from app import i18n
 from app.db import exec_select
 from app.i18n import LANGUAGES, SOURCE_LANGUAGE, _, _n, joined
 from app.models import ActivityKind, Attendee, Event, Topic, TopicStatus, Vote, id_of
@@ -20,12 +21,13 @@ from app.models.event import (
     BOARD_MODES,
     EVENT_NAME_MAX,
     JOIN_CODE_MAX,
+    MAX_EVENT_DAYS,
     MAX_VOTES_PER_ATTENDEE,
     SLUG_PATTERN,
     TOPIC_LIMIT_RANGE,
     EventUpdate,
 )
-from app.services import activity, calendar_changes, team
+from app.services import activity, calendar_changes, team, wall_setup
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotFound
@@ -53,14 +55,20 @@ def create_event(
     name: str,
     timezone: str,
     date: date,
+    last_date: date | None = None,
     slug: str | None = None,
     join_code: str | None = None,
     votes_per_attendee: int = 5,
     facilitator_name: str | None = None,
     language: str = SOURCE_LANGUAGE,
 ) -> Written[NewEvent]:
-    """A new event, with its first facilitator ("Facilitator" unless named), whose key is answered here once."""
+    """A new event, with its first facilitator ("Facilitator" unless named), whose key is answered here once.
+
+    It lasts from `date` to `last_date`, or the one day `date` when no last day is given.
+    """
     name = clean_line(name, field="name", label=_("The event's name"), max_length=EVENT_NAME_MAX)
+    last_date = last_date or date
+    _check_days(date, last_date)
     _check_timezone(timezone)
     _check_budget(votes_per_attendee)
     _check_language(language, field="language")
@@ -80,6 +88,7 @@ def create_event(
         slug=slug,
         timezone=timezone,
         date=date,
+        last_date=last_date,
         votes_per_attendee=votes_per_attendee,
         join_code=_clean_join_code(join_code),
         language=language,
@@ -107,6 +116,11 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
         changes["name"] = clean_line(update.name, field="name", label=_("The event's name"), max_length=EVENT_NAME_MAX)
     if update.timezone is not None:
         _check_timezone(update.timezone)
+    if update.date is not None or update.last_date is not None:
+        first, last = _new_days(event, update)
+        _check_days(first, last)
+        _check_slots_within(session, event_id, first, last)
+        changes["last_date"] = last
     if update.votes_per_attendee is not None:
         _check_budget(update.votes_per_attendee)
         most_spent = _most_votes_held(session, event_id)
@@ -157,6 +171,7 @@ SETTING_WORDS: dict[str, Callable[[object], str]] = {
     "name": lambda _value: _("renamed the event"),
     "timezone": lambda _value: _("changed the time zone"),
     "date": lambda _value: _("changed the date"),
+    "last_date": lambda _value: _("changed the last day"),
     "votes_per_attendee": lambda value: _("set the dot budget to {value}", value=value),
     "join_code": lambda _value: _("changed the join code"),
     # Translators: {value} is the board's mode as the settings name it: cycle, wall, now, themes, market or join.
@@ -190,6 +205,56 @@ def _said_changes(event: Event, changes: dict[str, object]) -> str:
 
 # Settings an explicit null clears.
 CLEARABLE = frozenset({"join_code", "board_second_language"})
+
+
+def _new_days(event: Event, update: EventUpdate) -> tuple[date, date]:
+    """The first and last day an update asks for. Moving the first day alone moves a one-day event whole (its
+    last day with it); an event of several days keeps its last day."""
+    first = update.date or event.date
+    if update.last_date is not None:
+        return first, update.last_date
+    return first, first if not event.several_days else event.last_day
+
+
+def _check_days(first: date, last: date) -> None:
+    if last < first:
+        raise InvalidInput(
+            _(
+                "The last day ({last}) can't be before the first ({first}).",
+                last=i18n.day_name(last),
+                first=i18n.day_name(first),
+            ),
+            field="last_date",
+        )
+    if (last - first).days + 1 > MAX_EVENT_DAYS:
+        raise InvalidInput(
+            _("An event lasts at most {most} days, the first and the last included.", most=MAX_EVENT_DAYS),
+            field="last_date",
+        )
+
+
+def _check_slots_within(session: Session, event_id: int, first: date, last: date) -> None:
+    """New days must hold every slot already set up (they stay where they are: refused rather than moved)."""
+    outside = [
+        slot
+        for slot in wall_setup.list_slots(session=session, event_id=event_id)
+        if not first <= slot.starts_at.date() <= last
+    ]
+    if not outside:
+        return
+    slot = outside[0]
+    others = len(outside) - 1
+    named = wall_setup.slot_on_its_day(slot)
+    if others:
+        raise Conflict(
+            _n(
+                "The slot {slot} and {count} other would be outside the event's days: move or remove them first.",
+                "The slot {slot} and {count} others would be outside the event's days: move or remove them first.",
+                others,
+                slot=named,
+            )
+        )
+    raise Conflict(_("The slot {slot} would be outside the event's days: move or remove it first.", slot=named))
 
 
 def _check_language(language: str, *, field: str) -> None:

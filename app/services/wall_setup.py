@@ -8,15 +8,15 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.i18n import _, hour_minute
-from app.models import ActivityKind, Placement, Room, Slot, SlotKind
+from app.i18n import _, day_name, hour_minute
+from app.models import ActivityKind, Event, Placement, Room, Slot, SlotKind
 from app.models.room import LOCATION_NOTES_MAX, MAX_ROOM_CAPACITY, ROOM_NAME_MAX
 from app.models.slot import SLOT_LABEL_MAX
 from app.services import activity, calendar_changes
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, SlotOverlap
-from app.services.lookups import get_room, get_slot
+from app.services.lookups import get_event_by_id, get_room, get_slot
 from app.services.placements import unplace_topics
 from app.services.text import clean_line
 
@@ -126,10 +126,13 @@ def add_slot(
         label=_slot_label(label),
         kind=_kind(kind),
     )
+    event = get_event_by_id(session=session, event_id=event_id)
     _check_times(session, slot)
+    _check_day(event, slot)
     session.add(slot)
     session.flush()
-    _record(session, actor, event_id, ActivityKind.slot, _("added the slot {slot}", slot=_slot_words(slot)))
+    said = _("added the slot {slot}", slot=_slot_words(slot, event))
+    _record(session, actor, event_id, ActivityKind.slot, said)
     return Written(slot, wall_change(event_id))
 
 
@@ -145,7 +148,8 @@ def update_slot(
     actor: Actor | None = None,
 ) -> Written[Slot]:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
-    was = _slot_words(slot)
+    event = get_event_by_id(session=session, event_id=event_id)
+    was = _slot_words(slot, event)
     times_were = (slot.starts_at, slot.ends_at)
     if starts_at is not None:
         slot.starts_at = _wall_clock(starts_at)
@@ -156,6 +160,7 @@ def update_slot(
     if kind is not None:
         slot.kind = _kind(kind)
     _check_times(session, slot)
+    _check_day(event, slot)
     if slot.kind != SlotKind.sessions:
         # A session slot turned into a break or plenary no longer holds topics.
         _unplace_where(session, col(Placement.slot_id) == slot.id)
@@ -163,7 +168,7 @@ def update_slot(
         calendar_changes.slot_moved(session=session, slot=slot)
     session.add(slot)
     session.flush()
-    now = _slot_words(slot)
+    now = _slot_words(slot, event)
     said = (
         _("changed the slot {was}, now {slot}", was=was, slot=now)
         if now != was
@@ -175,10 +180,11 @@ def update_slot(
 
 def remove_slot(*, session: Session, event_id: int, slot_id: int, actor: Actor | None = None) -> Written[None]:
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
+    words = _slot_words(slot, get_event_by_id(session=session, event_id=event_id))
     _unplace_where(session, col(Placement.slot_id) == slot.id)
     session.delete(slot)
     session.flush()
-    _record(session, actor, event_id, ActivityKind.slot, _("removed the slot {slot}", slot=_slot_words(slot)))
+    _record(session, actor, event_id, ActivityKind.slot, _("removed the slot {slot}", slot=words))
     return Written(None, wall_change(event_id))
 
 
@@ -191,10 +197,42 @@ def _record(session: Session, actor: Actor | None, event_id: int, kind: Activity
     activity.record(session=session, actor=actor, event_id=event_id, kind=kind, summary=summary)
 
 
-def _slot_words(slot: Slot) -> str:
-    """A slot as the activity list names it: "10:30–11:30 (Morning)"."""
+def _slot_words(slot: Slot, event: Event) -> str:
+    """A slot as the activity list names it: "10:30–11:30 (Morning)", with its day on an event of several days."""
+    if event.several_days:
+        return slot_on_its_day(slot)
     label = f" ({slot.label})" if slot.label else ""
     return f"{hour_minute(slot.starts_at)}–{hour_minute(slot.ends_at)}{label}"
+
+
+def slot_on_its_day(slot: Slot) -> str:
+    """A slot named with its day, for sentences about days: "Saturday 7 March, 10:30–11:30 (Morning)"."""
+    label = f" ({slot.label})" if slot.label else ""
+    return f"{day_name(slot.starts_at)}, {hour_minute(slot.starts_at)}–{hour_minute(slot.ends_at)}{label}"
+
+
+def _check_day(event: Event, slot: Slot) -> None:
+    """A slot belongs to the day it starts on (wall-clock, at the venue), one of the event's days; it may run
+    past midnight, as an evening session does."""
+    day = slot.starts_at.date()
+    if event.date <= day <= event.last_day:
+        return
+    if event.several_days:
+        message = _(
+            "This slot is on {day}, outside the event's days ({first} to {last}). "
+            "Choose one of them, or change the event's days first.",
+            day=day_name(day),
+            first=day_name(event.date),
+            last=day_name(event.last_day),
+        )
+    else:
+        message = _(
+            "This slot is on {day}, but the event is on {first} only. Choose that day, or give the event more days "
+            "first.",
+            day=day_name(day),
+            first=day_name(event.date),
+        )
+    raise InvalidInput(message, field="starts_at")
 
 
 def _unplace_where(session: Session, condition: ColumnElement[bool]) -> None:

@@ -543,7 +543,7 @@ def test_slot_add_defaults_to_the_event_date(client, factory: Factory, backend):
 
 
 def test_slot_add_htmx_answers_the_fragment(client, factory: Factory, backend):
-    event = factory.event()
+    event = factory.event(days=2)
     token = enter(client, event)
 
     response = post(

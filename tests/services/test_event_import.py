@@ -214,7 +214,8 @@ def test_import_keeps_every_setting_of_the_event(database, exported):
     settings = {
         "name": "Winter Gathering",
         "timezone": "Europe/Paris",
-        "date": "2027-01-15",
+        "date": "2026-11-23",  # the slots exported are on the 24th: within the days
+        "last_date": "2026-11-26",
         "proposals_open": False,
         "voting_open": False,
         "self_placement": True,

@@ -287,7 +287,7 @@ def test_add_slot_keeps_the_wall_clock_time_and_drops_an_offset_and_seconds(fact
 
 
 def test_list_slots_is_in_time_order(factory, database, backend):
-    event = factory.event()
+    event = factory.event(days=2)
     add_slot(database, event, at("14:00"), at("15:00"), label="Afternoon")
     add_slot(database, event, at("09:00", days=1), at("10:00", days=1), label="Next day")
     add_slot(database, event, at("09:00"), at("10:00"), label="Early")
@@ -365,7 +365,7 @@ def test_add_slot_with_impossible_times_is_refused(factory, database, backend, s
 
 
 def test_add_slot_across_midnight_is_accepted(factory, database, backend):
-    event = factory.event()
+    event = factory.event(days=2)
 
     add_slot(database, event, at("23:00"), at("01:00", days=1), label="Night owls")
     add_slot(database, event, at("01:00", days=1), at("09:00", days=1), label="Next morning")

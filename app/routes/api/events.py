@@ -19,7 +19,9 @@ router = APIRouter(tags=["events"])
 
 
 def event_public(event: Event) -> EventPublic:
-    return EventPublic.model_validate(event, update={"has_join_code": bool(event.join_code)})
+    return EventPublic.model_validate(
+        event, update={"has_join_code": bool(event.join_code), "last_date": event.last_day}
+    )
 
 
 @router.post(
