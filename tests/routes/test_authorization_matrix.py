@@ -303,6 +303,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/facilitate/rooms/{room_id}"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Loft", "capacity": "12"}),
     ("POST", "/e/{slug}/facilitate/rooms/{room_id}/move"): Case(Policy.FACILITATOR, form=lambda w: {"direction": "left"}),
     ("POST", "/e/{slug}/facilitate/rooms/{room_id}/remove"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
+    ("POST", "/e/{slug}/facilitate/days"): Case(Policy.FACILITATOR, form=lambda w: {"last_date": "2026-11-26"}),
     ("POST", "/e/{slug}/facilitate/slots"): Case(Policy.FACILITATOR, form=lambda w: {"starts": "17:00", "ends": "18:00"}),
     ("POST", "/e/{slug}/facilitate/slots/{slot_id}"): Case(Policy.FACILITATOR, form=lambda w: {"starts": "15:00", "ends": "15:45"}),
     ("POST", "/e/{slug}/facilitate/slots/{slot_id}/remove"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),

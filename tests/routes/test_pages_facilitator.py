@@ -604,6 +604,112 @@ def test_slot_add_bad_input_shows_the_message_in_place(client, factory: Factory,
     assert slots(client, event) == []
 
 
+def test_slot_form_of_an_event_of_several_days_offers_its_days(client, factory: Factory, backend):
+    event = factory.event(days=3)
+    factory.slot(event, starts="10:00", ends="11:00", label="Morning", day=2)
+    enter(client, event)
+
+    page = client.get(f"/e/{event.slug}/facilitate").text
+
+    add_form = page[page.index('id="slot-add-heading"') :]
+    options = re.findall(r'<option value="(2026-11-2\d)"( selected)?>([^<]+)</option>', add_form)
+    assert options == [
+        ("2026-11-24", "", "Tuesday 24 November"),
+        ("2026-11-25", " selected", "Wednesday 25 November"),  # the last slot's day
+        ("2026-11-26", "", "Thursday 26 November"),
+    ]
+    assert '<label for="slot-add-date">Day</label>' in add_form
+    assert "<strong>Wednesday 25 November 10:00–11:00</strong>" in page
+
+
+def test_slot_form_of_a_one_day_event_has_no_day_to_choose(client, factory: Factory, backend):
+    event = factory.event()
+    token = enter(client, event)
+
+    page = client.get(f"/e/{event.slug}/facilitate").text
+    added = post(client, event, "/slots", token, {"date": "2026-11-24", "starts": "10:00", "ends": "11:00"})
+
+    assert '<input type="hidden" name="date" value="2026-11-24">' in page
+    assert 'id="slot-add-date"' not in page
+    assert added.status_code == 200
+    assert slots(client, event) == [("2026-11-24T10:00:00", "2026-11-24T11:00:00", "", "sessions")]
+
+
+def test_slot_on_a_day_outside_the_event_is_refused_in_place(client, factory: Factory, backend):
+    event = factory.event(days=2)
+    token = enter(client, event)
+
+    response = post(
+        client, event, "/slots", token, {"date": "2026-11-27", "starts": "10:00", "ends": "11:00"}, headers=HTMX
+    )
+
+    assert response.status_code == 422
+    assert alerts(response.text) == [
+        "This slot is on Friday 27 November, outside the event&#39;s days (Tuesday 24 November to Wednesday "
+        "25 November). Choose one of them, or change the event&#39;s days first."
+    ]
+    assert slots(client, event) == []
+
+
+def test_days_form_gives_the_event_a_second_day_and_the_slot_forms_follow(client, factory: Factory, backend):
+    event = factory.event()
+    token = enter(client, event)
+
+    response = post(client, event, "/days", token, {"date": "2026-11-24", "last_date": "2026-11-25"}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert response.text.startswith('<section id="facilitate-slots"')
+    assert 'name="last_date" type="date" required value="2026-11-25"' in response.text
+    assert '<option value="2026-11-25">Wednesday 25 November</option>' in response.text
+    assert client.get(f"/api/events/{event.slug}").json()["last_date"] == "2026-11-25"
+
+
+def test_days_form_moves_a_one_day_event_whole(client, factory: Factory, backend):
+    event = factory.event()
+    token = enter(client, event)
+
+    response = post(
+        client, event, "/days", token, {"date": "2026-12-01", "last_date": "2026-11-24"}, follow_redirects=False
+    )
+
+    assert (response.status_code, response.headers["location"]) == (303, f"/e/{event.slug}/facilitate#facilitate-slots")
+    public = client.get(f"/api/events/{event.slug}").json()
+    assert (public["date"], public["last_date"]) == ("2026-12-01", "2026-12-01")
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        (
+            {"date": "2026-11-24", "last_date": "2026-11-24"},
+            409,
+            "The slot Wednesday 25 November, 10:00–11:00 (Day two) would be outside the event&#39;s days: "
+            "move or remove it first.",
+        ),
+        (
+            {"date": "2026-11-24", "last_date": "2026-11-20"},
+            422,
+            "The last day (Friday 20 November) can&#39;t be before the first (Tuesday 24 November).",
+        ),
+        ({"date": "2026-11-24", "last_date": "soon"}, 422, "The date must look like 2026-11-24."),
+    ],
+)
+def test_days_form_refusals_are_shown_in_place_and_change_nothing(
+    client, factory: Factory, backend, data, status, message
+):
+    event = factory.event(days=2)
+    factory.slot(event, starts="10:00", ends="11:00", label="Day two", day=2)
+    token = enter(client, event)
+
+    response = post(client, event, "/days", token, data)
+
+    assert response.status_code == status
+    assert alerts(response.text) == [message]
+    assert f'name="last_date" type="date" required value="{data["last_date"]}"' in response.text  # as typed
+    public = client.get(f"/api/events/{event.slug}").json()
+    assert (public["date"], public["last_date"]) == ("2026-11-24", "2026-11-25")
+
+
 def test_slot_edit_changes_times_label_and_kind(client, factory: Factory, backend):
     event = factory.event()
     slot = factory.slot(event, starts="10:00", ends="11:00", label="Morning")

@@ -75,7 +75,7 @@ class SlotRow:
     date: str
     starts: str
     ends: str
-    on_event_date: bool
+    shows_day: bool  # on an event of several days, or (set up before the days were checked) off the event's day
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ class Desk(Visit):
             }
         if section == "slots":
             slots = wall_setup.list_slots(session=session, event_id=self.event_id)
-            return {"slots": [_slot_row(slot, event.date) for slot in slots], "slot_kinds": list(SlotKind)}
+            return {"slots": [_slot_row(slot, event) for slot in slots], "slot_kinds": list(SlotKind)}
         if section == "topics":
             views = topics.list_topics(session=session, event_id=self.event_id, include_retired=True)
             return {
@@ -738,6 +738,31 @@ async def remove_room(room_id: RowId, desk: DeskDep, confirmed: FormField = None
 # --- Slots ----------------------------------------------------------------------------------------
 
 
+@router.post("/e/{slug}/facilitate/days", dependencies=[CsrfChecked])
+async def update_days(
+    desk: DeskDep,
+    first: Annotated[str | None, Form(alias="date")] = None,
+    last: Annotated[str | None, Form(alias="last_date")] = None,
+) -> Response:
+    """The event's first and last day, beside the slots that must lie on them (the slots' day lists follow)."""
+    event_id, actor, event = desk.event_id, desk.actor, desk.event
+    values = {"date": first or "", "last_date": last or ""}
+
+    def days() -> EventUpdate:
+        first_day, last_day = _date(first, event.date), _date(last, event.last_day, field="last_date")
+        if last_day == event.last_day:  # as it was: moving the first day of a one-day event moves it too
+            return EventUpdate(date=first_day)
+        return EventUpdate(date=first_day, last_date=last_day)
+
+    return await desk.act(
+        section="slots",
+        form="days",
+        values=values,
+        parse=days,
+        work=lambda s, update: events.update_event(session=s, event_id=event_id, update=update, actor=actor),
+    )
+
+
 @router.post("/e/{slug}/facilitate/slots", dependencies=[CsrfChecked])
 async def add_slot(
     desk: DeskDep,
@@ -996,13 +1021,13 @@ def merge_candidates(topic_id: RowId, desk: DeskDep, into: str = "") -> Response
     return render(desk.request, "partials/merge_candidates.html", context, headers=NO_STORE)
 
 
-def _slot_row(slot: Slot, event_date: date) -> SlotRow:
+def _slot_row(slot: Slot, event: Event) -> SlotRow:
     return SlotRow(
         slot=slot,
         date=slot.starts_at.date().isoformat(),
         starts=f"{slot.starts_at:%H:%M}",
         ends=f"{slot.ends_at:%H:%M}",
-        on_event_date=slot.starts_at.date() == event_date,
+        shows_day=event.several_days or slot.starts_at.date() != event.date,
     )
 
 
@@ -1073,14 +1098,14 @@ TIME_REFUSALS: dict[str, tuple[Text, Text]] = {
 }
 
 
-def _date(value: str | None, default: date) -> date:
+def _date(value: str | None, default: date, *, field: str = "date") -> date:
     text = (value or "").strip()
     if not text:
         return default
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(_("The date must look like 2026-11-24."), field="date") from None
+        raise InvalidInput(_("The date must look like 2026-11-24."), field=field) from None
 
 
 def _time(value: str | None, which: str) -> time:
