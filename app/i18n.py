@@ -301,6 +301,11 @@ def _day_pattern(language: str) -> str:
     return re.sub(r"(?<![E'])E{1,3}(?!E)", "EEEE", pattern)
 
 
+def short_day(day: dt.date | dt.datetime) -> str:
+    """A day in few letters, for a list of days that must fit on a phone ("Tue 24", "mar 24")."""
+    return format_skeleton("Ed", day, locale=_format_locale(current_language()))
+
+
 def long_date(day: dt.date | dt.datetime) -> str:
     return format_date(day, format="long", locale=_format_locale(current_language()))
 

@@ -56,6 +56,8 @@ templates.env.globals.update(
         "plural_forms": i18n.plural_forms,
     }
 )
-templates.env.filters.update({"hhmm": i18n.hour_minute, "day_name": i18n.day_name, "long_date": i18n.long_date})
+templates.env.filters.update(
+    {"hhmm": i18n.hour_minute, "day_name": i18n.day_name, "short_day": i18n.short_day, "long_date": i18n.long_date}
+)
 # `{{ static_url("css/hallway.css") }}`: the file's address with its version, cached for a year (app/static_files.py).
 templates.env.globals["static_url"] = static_url

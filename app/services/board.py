@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from zoneinfo import ZoneInfo
+from itertools import groupby
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -34,7 +34,7 @@ from app.models import (
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventPublic
 from app.name_lists import name_list
-from app.services import announcements, co_conveners, themes, wall_setup
+from app.services import announcements, clock, co_conveners, themes, wall_setup
 from app.services.attendance import room_is_full
 from app.services.changes import board_version
 from app.services.lookups import get_event_by_id
@@ -132,6 +132,21 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
+class WallDay:
+    """One day of an event of several days on the wall: its rows, in time order."""
+
+    date: dt.date
+    rows: list[BoardRow]
+    today: bool  # the venue's today when the board was read
+    folded: bool  # over, while the event still runs: out of the way until asked for
+
+    @property
+    def id(self) -> str:
+        """The day's id on the page, and in links to it: "day-2026-11-24"."""
+        return f"day-{self.date.isoformat()}"
+
+
+@dataclass(frozen=True)
 class DaySlot:
     """One session slot of an attendee's day: the cell they said they are going to, if any."""
 
@@ -140,10 +155,23 @@ class DaySlot:
 
 
 @dataclass(frozen=True)
+class MyDay:
+    """An attendee's slots of one day of the event (the only one, on a one-day event)."""
+
+    date: dt.date
+    slots: list[DaySlot]
+
+
+@dataclass(frozen=True)
 class NowNext:
     now: BoardRow | None
     next: BoardRow | None
     minutes_left: int | None  # of the slot running now
+    at: dt.datetime | None = None  # the venue's wall clock they were worked out for
+
+    def another_day(self, row: BoardRow | None) -> bool:
+        """Whether a row is on another day than today (the next slot may be tomorrow's first): said so."""
+        return row is not None and self.at is not None and row.slot.starts_at.date() != self.at.date()
 
 
 @dataclass(frozen=True)
@@ -168,6 +196,8 @@ class Board:
     rows: list[BoardRow] = field(default_factory=list)
     announcement: Announcement | None = None  # the facilitator's latest word to everyone
     themes: list[Theme] = field(default_factory=list)  # in the facilitator's order
+    # The venue's wall clock when the board was read (app/services/clock.py): now and next, and today, by it.
+    read_at: dt.datetime = field(default_factory=dt.datetime.now)
 
     def topic(self, topic_id: int) -> BoardTopic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -224,16 +254,41 @@ class Board:
             if row.takes_topics
         ]
 
+    def days_of(self, choices: dict[int, int]) -> list[MyDay]:
+        """An attendee's days: their session slots grouped by the day each is on."""
+        slots = self.day_of(choices)
+        return [
+            MyDay(date=day, slots=list(group)) for day, group in groupby(slots, key=lambda s: s.slot.starts_at.date())
+        ]
+
+    @property
+    def today(self) -> dt.date:
+        return self.read_at.date()
+
+    @property
+    def days(self) -> list[WallDay]:
+        """The wall's rows by the day each slot is on, first day first (days with no slot are left out).
+
+        While the event runs, the days before today are folded; before it and after it, none is.
+        """
+        by_day = [(day, list(rows)) for day, rows in groupby(self.rows, key=lambda r: r.slot.starts_at.date())]
+        running = bool(by_day) and by_day[0][0] <= self.today <= by_day[-1][0]
+        return [
+            WallDay(date=day, rows=rows, today=day == self.today, folded=running and day < self.today)
+            for day, rows in by_day
+        ]
+
     def now_next(self, at: dt.datetime | None = None) -> NowNext:
-        """What runs now and next at the venue's wall-clock time (slots are stored as wall-clock)."""
+        """What runs now and next at the venue's wall-clock time (slots are stored as wall-clock), whatever
+        day of the event it is: next may be the first slot of the next day."""
         if at is None:
-            at = dt.datetime.now(ZoneInfo(self.event.timezone)).replace(tzinfo=None)
+            at = self.read_at
         now = next((r for r in self.rows if r.slot.starts_at <= at < r.slot.ends_at), None)
         upcoming = [r for r in self.rows if r.slot.starts_at > at]
         minutes_left = None
         if now is not None:
             minutes_left = max(0, int((now.slot.ends_at - at).total_seconds() // 60))
-        return NowNext(now=now, next=upcoming[0] if upcoming else None, minutes_left=minutes_left)
+        return NowNext(now=now, next=upcoming[0] if upcoming else None, minutes_left=minutes_left, at=at)
 
 
 def _of_theme(row: BoardRow | None, theme: Theme | None) -> list[BoardCell]:
@@ -268,6 +323,7 @@ def load_board(*, session: Session, event_id: int, with_clashes: bool = True) ->
     pinned = {topic_id for topic_id, _, _, is_pinned in placed if is_pinned}
     going = _going(session, event_id)
     board = Board(
+        read_at=clock.venue_now(event.timezone),
         version=version,
         event=event,
         rooms=rooms,

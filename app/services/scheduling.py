@@ -11,7 +11,6 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
@@ -22,7 +21,7 @@ from app.i18n import _, _n, hour_minute, joined
 from app.models import ActivityKind, Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.scheduling import Cell, Problem, Schedule, Weights
-from app.services import activity, calendar_changes, co_conveners, themes, topic_constraints, wall_setup
+from app.services import activity, calendar_changes, clock, co_conveners, themes, topic_constraints, wall_setup
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict
@@ -67,7 +66,7 @@ def plan(
     is planned again, and the notice says so.
     """
     event = get_event_by_id(session=session, event_id=event_id)
-    now = at if at is not None else dt.datetime.now(ZoneInfo(event.timezone)).replace(tzinfo=None)
+    now = at if at is not None else clock.venue_now(event.timezone)
     rooms = wall_setup.list_rooms(session=session, event_id=event_id)
     session_slots = [
         s for s in wall_setup.list_slots(session=session, event_id=event_id) if s.kind == SlotKind.sessions

@@ -35,21 +35,26 @@
   }
 
   /* Slots that are over fold away and the one running now is marked, by the venue's clock (the server's, at
-   * load, carried forward: the laptop's own time zone does not matter). After the last slot, all show again. */
+   * load, carried forward: the laptop's own time zone does not matter). After the last slot, the last day's
+   * all show again (the only day's, on a one-day event). The first slot shown of each day is named with it. */
   function markTime() {
     var now = window.hallwayLive.venueNow();
     var rows = Array.prototype.slice.call(document.querySelectorAll("#board-grid .b-row[data-ends]"));
     var over = rows.filter(function (row) { return Date.parse(row.getAttribute("data-ends")) <= now; });
     var allOver = over.length === rows.length;
+    var lastDay = rows.length ? rows[rows.length - 1].getAttribute("data-day") : null;
     var shown = 0;
+    var dayShown = null;
     rows.forEach(function (row) {
-      var past = !allOver && over.indexOf(row) !== -1;
+      var past = allOver ? row.getAttribute("data-day") !== lastDay : over.indexOf(row) !== -1;
       var current = Date.parse(row.getAttribute("data-starts")) <= now && Date.parse(row.getAttribute("data-ends")) > now;
       row.classList.toggle("past", past);
       row.classList.toggle("current", current);
       var later = !past && shown >= (document.body.classList.contains("b-contrast") ? MAX_ROWS - 1 : MAX_ROWS);
       row.classList.toggle("later", later);
-      if (!past && !later) shown += 1;
+      var first = !past && !later && row.getAttribute("data-day") !== dayShown;
+      row.classList.toggle("first-of-day", first);
+      if (!past && !later) { shown += 1; dayShown = row.getAttribute("data-day"); }
     });
     var hiddenLater = rows.filter(function (row) { return row.classList.contains("later"); }).length;
     var note = document.getElementById("board-later");

@@ -447,23 +447,51 @@
       if (mark) mark.hidden = !running;
       if (running) current = row;
     });
-    document.querySelectorAll(".slot-jump a").forEach(function (link) {
+    document.querySelectorAll(".slot-jump a[data-slot]").forEach(function (link) {
       var here = current !== null && link.getAttribute("href") === "#" + current.id;
       if (here) link.setAttribute("aria-current", "time"); else link.removeAttribute("aria-current");
     });
     return current;
   }
+  /* An event of several days: the server folds the days before today and marks today (by the venue's clock);
+   * the page opens at the slot running now, else at today's heading when earlier days are above it. */
+  function openingPlace(current) {
+    if (current) return current;
+    var today = document.querySelector(".wall-day.today");
+    return today && today.previousElementSibling && today.previousElementSibling.classList.contains("wall-day")
+      ? today.querySelector("summary") : null;
+  }
   document.addEventListener("DOMContentLoaded", function () {
     if (!venueClock) return;
-    var current = markNow();
-    if (current && !location.hash) {
-      current.scrollIntoView({ block: "start" });
-      var pill = document.querySelector('.slot-jump a[aria-current]');
+    var place = openingPlace(markNow());
+    if (place && !location.hash) {
+      place.scrollIntoView({ block: "start" });
+      var pill = document.querySelector('.slot-jump a[data-slot][aria-current]') || document.querySelector('.slot-jump a[aria-current="date"]');
       if (pill) pill.parentNode.scrollLeft = pill.offsetLeft - pill.parentNode.clientWidth / 2 + pill.offsetWidth / 2;
     }
     setInterval(markNow, 30000);
   });
   document.addEventListener("htmx:wsAfterMessage", function () { if (venueClock) markNow(); });
+  /* A day someone opened or folded stays so when the wall is drawn again (a live change redraws it as the
+   * server folds it). A jump to a time of a folded day opens that day. */
+  var dayChosen = {}; // day id: open, as the person left it
+  function keepChosenDays() {
+    Object.keys(dayChosen).forEach(function (id) {
+      var day = document.getElementById(id);
+      if (day && day.open !== dayChosen[id]) day.open = dayChosen[id];
+    });
+  }
+  document.addEventListener("htmx:wsAfterMessage", keepChosenDays);
+  document.addEventListener("htmx:afterSettle", keepChosenDays);
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) return;
+    var summary = event.target.closest(".wall-day > summary");
+    if (summary) { dayChosen[summary.parentNode.id] = !summary.parentNode.open; return; } // before it toggles
+    var link = event.target.closest(".slot-jump a, #my-day a[href^='#row-']");
+    var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    var day = target ? target.closest(".wall-day") : null;
+    if (day && !day.open) { day.open = true; dayChosen[day.id] = true; }
+  });
 
   document.addEventListener("htmx:afterSettle", markMyChoices);
   document.addEventListener("DOMContentLoaded", markMyChoices);

@@ -10,6 +10,7 @@ from app.models import Event
 from app.models.event import MAX_EVENT_DAYS, EventUpdate
 from app.services import activity, events, wall_setup
 from app.services.actors import Actor
+from app.services.board import Board, load_board
 from app.services.errors import Conflict, InvalidInput
 from tests.factories import EVENT_DATE, EventWithKey
 
@@ -256,3 +257,56 @@ def test_the_activity_list_names_a_slot_with_its_day_on_an_event_of_several_days
     with database.read_session() as session:
         said = [line.text for line in activity.recent(session=session, event_id=event.id)]
     assert said == ["Facilitator added the slot Wednesday 25 November, 10:00–11:00 (Opening)"]
+
+
+# --- The board by day ------------------------------------------------------------------------------------
+
+
+def board_at(database, event: EventWithKey, moment: str) -> Board:
+    with database.read_session() as session:
+        loaded = load_board(session=session, event_id=event.id)
+    loaded.read_at = datetime.fromisoformat(moment)
+    return loaded
+
+
+def three_days(factory) -> EventWithKey:
+    event = factory.event(days=3)
+    factory.room(event)
+    for day in (1, 3):  # the middle day has no slot yet
+        factory.slot(event, starts="10:00", ends="11:00", day=day)
+        factory.slot(event, starts="14:00", ends="15:00", day=day)
+    return event
+
+
+@pytest.mark.parametrize(
+    ("moment", "folded", "today"),
+    [
+        ("2026-11-23T12:00:00", [False, False], [False, False]),  # before the event
+        ("2026-11-24T12:00:00", [False, False], [True, False]),
+        ("2026-11-25T12:00:00", [True, False], [False, False]),  # a day without slots: the first is over
+        ("2026-11-26T16:00:00", [True, False], [False, True]),
+        ("2026-11-27T09:00:00", [False, False], [False, False]),  # after the event: everything is there to read
+    ],
+)
+def test_board_days_fold_the_days_over_while_the_event_runs(factory, database, backend, moment, folded, today):
+    event = three_days(factory)
+
+    days = board_at(database, event, moment).days
+
+    assert [d.date for d in days] == [EVENT_DATE, EVENT_DATE + timedelta(days=2)]
+    assert [len(d.rows) for d in days] == [2, 2]
+    assert ([d.folded for d in days], [d.today for d in days]) == (folded, today)
+
+
+def test_now_and_next_run_across_days(factory, database, backend):
+    event = three_days(factory)
+
+    evening = board_at(database, event, "2026-11-24T18:00:00").now_next()
+    morning = board_at(database, event, "2026-11-26T10:15:00").now_next()
+
+    assert evening.now is None
+    assert evening.next is not None and evening.next.slot.starts_at == at("10:00", day=3)
+    assert evening.another_day(evening.next)
+    assert morning.now is not None and morning.now.slot.starts_at == at("10:00", day=3)
+    assert (morning.minutes_left, morning.another_day(morning.now)) == (45, False)
+    assert morning.next is not None and morning.next.slot.starts_at == at("14:00", day=3)

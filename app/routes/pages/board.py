@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -24,7 +22,7 @@ from app.routes.pages.rendering import fragments, render, see_other, swapped, wa
 from app.routes.pages.visit import JoinedWhenCoded, Visit, VisitDep
 from app.services import attendance, placements, team
 from app.services.actors import Actor
-from app.services.board import Board, DaySlot, load_board
+from app.services.board import Board, load_board
 from app.services.changes import Written
 from app.services.errors import DomainError, NotAllowed, NotAuthenticated
 from app.services.links import display_token_matches
@@ -70,7 +68,7 @@ def board(
         "now_next": loaded.now_next(),
         "live_version": loaded.version,
         **announcement_context(loaded.event, loaded.announcement),
-        "venue_clock": _venue_clock(loaded.event),
+        "venue_clock": _venue_clock(loaded),
         "join_link": f"{settings.public_url}/e/{event.slug}".removeprefix("https://").removeprefix("http://"),
         "join_code": event.join_code if shows_code else None,
     }
@@ -111,7 +109,7 @@ def my_day(request: Request, event: EventDep, visitor: VisitorDep, session: Sess
     if visitor.attendee_id is None:
         raise NotAllowed(_("Join the event to have a day of your own."))
     loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)
-    return render(request, "partials/my_day.html", {"event": event, "day": _day(session, loaded, visitor)})
+    return render(request, "partials/my_day.html", {"event": event, **_my_day(session, loaded, visitor)})
 
 
 @router.post("/e/{slug}/wall/place", dependencies=[CsrfChecked])
@@ -221,10 +219,10 @@ def _going_answer(visit: Visit, slot_id: int, error: DomainError | None) -> Resp
     return render(visit.request, "pages/wall.html", ctx, status_code=status)
 
 
-def _venue_clock(event: Event) -> str:
-    """The venue's wall clock now. The pages' scripts fold, mark and scroll to slots by it (carried forward from
-    page load), whatever the time zone of the device showing them."""
-    return dt.datetime.now(ZoneInfo(event.timezone)).replace(tzinfo=None).isoformat(timespec="seconds")
+def _venue_clock(board: Board) -> str:
+    """The venue's wall clock when the board was read. The pages' scripts fold, mark and scroll to slots by it
+    (carried forward from page load), whatever the time zone of the device showing them."""
+    return board.read_at.isoformat(timespec="seconds")
 
 
 def _placer(visitor: Actor) -> Actor:
@@ -236,10 +234,12 @@ def _placer(visitor: Actor) -> Actor:
     return visitor
 
 
-def _day(session: Session, board: Board, visitor: Actor) -> list[DaySlot]:
+def _my_day(session: Session, board: Board, visitor: Actor) -> dict[str, list[Any]]:
+    """My day: `day`, the attendee's session slots, and `my_days`, the same grouped by the day each is on."""
     if visitor.attendee_id is None:
-        return []
-    return board.day_of(attendance.my_day(session=session, attendee_id=visitor.attendee_id))
+        return {"day": [], "my_days": []}
+    choices = attendance.my_day(session=session, attendee_id=visitor.attendee_id)
+    return {"day": board.day_of(choices), "my_days": board.days_of(choices)}
 
 
 def wall_context(session: Session, event: Event, visitor: Actor, **extra: Any) -> dict[str, Any]:
@@ -251,10 +251,10 @@ def wall_context(session: Session, event: Event, visitor: Actor, **extra: Any) -
         "attendee": is_attendee,
         "is_facilitator": visitor.is_facilitator,
         "can_place": visitor.is_facilitator or (is_attendee and loaded.event.self_placement),
-        "day": _day(session, loaded, visitor),
+        **_my_day(session, loaded, visitor),
         "live_view": "wall",
         "live_version": loaded.version,
-        "venue_clock": _venue_clock(loaded.event),
+        "venue_clock": _venue_clock(loaded),
         **announcement_context(loaded.event, loaded.announcement),
         "error": None,
         "message": None,
