@@ -50,7 +50,7 @@ def _ngettext(singular: str, plural: str, count: int) -> str:
 
 
 _environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-_environment.filters.update({"hhmm": i18n.hour_minute})
+_environment.filters.update({"hhmm": i18n.hour_minute, "day_name": i18n.day_name})
 _css = STYLESHEET.read_text(encoding="utf-8")
 _css_hash = base64.b64encode(hashlib.sha256(_css.encode()).digest()).decode()
 
@@ -64,6 +64,7 @@ CONTENT_SECURITY_POLICY = (
 class AgendaRow:
     slot: SlotData
     sessions: list[Session]
+    new_day: bool = False  # the first row of its day, on an event of several days: the day's heading before it
 
 
 @dataclass(frozen=True)
@@ -115,10 +116,14 @@ def render_booklet(data: ExportData) -> str:
 
 def _render(data: ExportData) -> str:
     event = data.event
+    shown = [slot for slot in data.slots if slot.kind != "break"]
     agenda = [
-        AgendaRow(slot=slot, sessions=[s for s in data.sessions if s.slot is not None and s.slot.id == slot.id])
-        for slot in data.slots
-        if slot.kind != "break"
+        AgendaRow(
+            slot=slot,
+            sessions=[s for s in data.sessions if s.slot is not None and s.slot.id == slot.id],
+            new_day=event.several_days and (n == 0 or shown[n - 1].starts_at.date() != slot.starts_at.date()),
+        )
+        for n, slot in enumerate(shown)
     ]
     generated = data.generated_at
     # Grouped as the harvest is: each theme in the facilitator's order (one without sessions says so), then
@@ -135,7 +140,7 @@ def _render(data: ExportData) -> str:
         css=Markup(_css),
         event=event,
         language=i18n.current_language(),
-        day=i18n.full_date(event.date),
+        day=event.days_said(),
         sessions=data.sessions,
         attendee_count=len(data.attendees),
         topic_count=sum(1 for t in data.topics if t.status != "hidden"),

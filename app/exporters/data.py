@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from app import i18n
 from app.name_lists import name_list
 
 FACILITATOR_NAME = "the facilitator"
@@ -42,6 +43,13 @@ class EventInfo:
     @property
     def several_days(self) -> bool:
         return self.last_date is not None and self.last_date > self.date
+
+    def days_said(self) -> str:
+        """The event's day, or its first and last, as a programme's cover says them, in the language spoken."""
+        if self.last_date is None or not self.several_days:
+            return i18n.full_date(self.date)
+        # Translators: an event of several days, on an export's cover: "Tuesday, 24 November 2026 to Thursday, …".
+        return i18n.gettext("{first} to {last}", first=i18n.full_date(self.date), last=i18n.full_date(self.last_date))
 
 
 @dataclass(frozen=True)

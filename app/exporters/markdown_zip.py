@@ -88,7 +88,7 @@ def session_file(data: ExportData, session: Session) -> str:
         "event": data.event.name,
     }
     lines = ["---", *(f"{key}: {yaml_value(value)}" for key, value in front.items()), "---", ""]
-    lines += [f"# {escape(topic.title)}", "", f"*{escape(_where_and_when(session))}*", ""]
+    lines += [f"# {escape(topic.title)}", "", f"*{escape(_where_and_when(session, data.event.several_days))}*", ""]
     if topic.description:
         lines += [escape_block(topic.description), ""]
     notes = session.notes.text if session.notes else NoteText()
@@ -107,7 +107,7 @@ def index(data: ExportData, files: dict[int, str], themes: dict[int, str] | None
     lines = [
         f"# {escape(event.name)}",
         "",
-        f"{i18n.full_date(event.date)} ({event.timezone})",
+        f"{event.days_said()} ({event.timezone})",
         "",
         gettext(
             "{harvest}: what each theme's conversations found, and everything to carry forward.",
@@ -128,10 +128,16 @@ def index(data: ExportData, files: dict[int, str], themes: dict[int, str] | None
     off_wall = [s for s in data.sessions if s.slot is None]
     if not data.sessions:
         lines += [gettext("No sessions were placed on the wall."), ""]
+    # An event of several days: its sessions under each day's heading, each slot's a level below.
+    slot_heading = "###" if event.several_days else "##"
+    day = None
     for slot, group in groupby(placed, key=lambda session: session.slot):
         assert slot is not None
+        if event.several_days and slot.starts_at.date() != day:
+            day = slot.starts_at.date()
+            lines += [f"## {i18n.day_name(day)}", ""]
         times = _times(slot.starts_at, slot.ends_at)
-        lines += [f"## {escape(slot.label)} ({times})" if slot.label else f"## {times}", ""]
+        lines += [f"{slot_heading} {escape(slot.label)} ({times})" if slot.label else f"{slot_heading} {times}", ""]
         lines += [_index_line(session, files[session.topic.id]) for session in group]
         lines.append("")
     if off_wall:
@@ -161,10 +167,11 @@ def harvest_file(harvest: Harvest, files: dict[int, str]) -> str:
         lines += [gettext("No sessions were placed on the wall."), ""]
     for theme in harvest.themes:
         lines += [f"## {theme.symbol} {escape(theme.name)}", ""]
-        lines += _theme_sessions(theme, files, level=3)
+        lines += _theme_sessions(theme, files, level=3, several_days=harvest.event.several_days)
     if harvest.unthemed:
         lines += ["## " + (gettext("Other topics") if harvest.themes else gettext("Sessions")), ""]
-        lines += [line for s in harvest.unthemed for line in _harvest_session(s, files, level=3)]
+        days = harvest.event.several_days
+        lines += [line for s in harvest.unthemed for line in _harvest_session(s, files, level=3, several_days=days)]
     lines += ["## " + gettext("Everything to carry forward"), ""]
     if not harvest.actions:
         lines += ["*" + gettext("No actions were written.") + "*", ""]
@@ -179,25 +186,30 @@ def harvest_file(harvest: Harvest, files: dict[int, str]) -> str:
 def theme_file(harvest: Harvest, theme: HarvestTheme, files: dict[int, str]) -> str:
     """One theme: its mark, name and description, then its sessions' harvest, linking to their files."""
     lines = [f"# {theme.symbol} {escape(theme.name)}", "", f"*{escape(harvest.event.name)}*", ""]
-    return "\n".join(lines + _theme_sessions(theme, files, level=2))
+    return "\n".join(lines + _theme_sessions(theme, files, level=2, several_days=harvest.event.several_days))
 
 
-def _theme_sessions(theme: HarvestTheme, files: dict[int, str], *, level: int) -> list[str]:
+def _theme_sessions(theme: HarvestTheme, files: dict[int, str], *, level: int, several_days: bool) -> list[str]:
     lines = [escape(theme.description), ""] if theme.description else []
     if not theme.sessions:
         lines += ["*" + gettext("No session of this theme was on the wall.") + "*", ""]
     elif not theme.has_notes:
         lines += ["*" + gettext("No notes yet for this theme's sessions.") + "*", ""]
-    return lines + [line for s in theme.sessions for line in _harvest_session(s, files, level=level)]
+    return lines + [
+        line for s in theme.sessions for line in _harvest_session(s, files, level=level, several_days=several_days)
+    ]
 
 
-def _harvest_session(session: HarvestSession, files: dict[int, str], *, level: int) -> list[str]:
+def _harvest_session(
+    session: HarvestSession, files: dict[int, str], *, level: int, several_days: bool = False
+) -> list[str]:
     heading = "#" * level
     title = escape(session.title)
     lines = [f"{heading} [{title}](<{files[session.topic_id]}>)" if session.topic_id in files else f"{heading} {title}"]
     details = []
     if session.starts_at is not None and session.ends_at is not None:
-        details.append(_times(session.starts_at, session.ends_at))
+        day = f"{i18n.day_name(session.starts_at)} " if several_days else ""
+        details.append(day + _times(session.starts_at, session.ends_at))
     if session.room:
         details.append(session.room)
     if session.convener:
@@ -244,13 +256,14 @@ def escape_block(text: str) -> str:
     return "  \n".join(escape(line) for line in text.splitlines() if line.strip())
 
 
-def _where_and_when(session: Session) -> str:
+def _where_and_when(session: Session, several_days: bool = False) -> str:
     parts = [gettext("Convened by {name}", name=session.convener_name)]
     if session.room is not None:
         parts.append(session.room.name)
     if session.slot is not None:
         slot = session.slot
-        parts.append(f"{slot.name}, {_times(slot.starts_at, slot.ends_at)}")
+        day = f"{i18n.day_name(slot.starts_at)}, " if several_days else ""
+        parts.append(f"{slot.name}, {day}{_times(slot.starts_at, slot.ends_at)}")
     parts.append(_going(session.topic.going))
     return " · ".join(parts)
 
