@@ -12,7 +12,9 @@ import pytest
 from icalendar import Calendar
 
 from tests.conftest import ADMIN_TOKEN
-from tests.services.test_event_import import empty_database  # noqa: F401  (a fixture: a second, empty database)
+
+# A fixture (found by pytest under its own name, empty_database): a second, empty database to import into.
+from tests.services.test_event_import import empty_database as _empty_database  # noqa: F401
 from tests.services.test_event_import import export as export_json_of
 from tests.services.test_event_import import load
 
