@@ -64,6 +64,10 @@ def plan(
     Slots that have started are kept as they are while some session slot is still ahead; once every
     slot has started (the day is over, or it is the rehearsal the evening before), the whole wall
     is planned again, and the notice says so.
+
+    On an event of several days the same rule keeps every day that has started: the days before today whole
+    (all their slots have started), today's slots up to now. Once every slot has started, only the last day is
+    planned again: the days before it stay as they were.
     """
     event = get_event_by_id(session=session, event_id=event_id)
     now = at if at is not None else clock.venue_now(event.timezone)
@@ -74,8 +78,15 @@ def plan(
     started = [id_of(s) for s in session_slots if s.starts_at <= now]
     notice = None
     if session_slots and len(started) == len(session_slots):
-        notice = _("Every session slot has started, so nothing is kept for that: the whole day is planned again.")
-        started = []
+        last_day = session_slots[-1].starts_at.date()
+        started = [id_of(s) for s in session_slots if s.starts_at.date() < last_day]
+        if started:
+            notice = _(
+                "Every session slot has started, so the last day is planned again; the days before it stay exactly "
+                "as they are."
+            )
+        else:
+            notice = _("Every session slot has started, so nothing is kept for that: the whole day is planned again.")
     elif started:
         notice = _n(
             "{count} session slot(s) have started and stay exactly as they are.",

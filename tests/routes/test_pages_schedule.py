@@ -418,3 +418,22 @@ def test_a_themed_event_shows_its_theme_clashes_now_in_the_proposal_and_in_the_s
     assert "Theme clashes two sessions of one theme at once 1 1" in _text(kept)
     assert "10:00–11:00 Morning 2 sessions of Community data at once" in _text(kept)
     assert "Each theme clash costs 0" in _text(kept)
+
+
+def test_a_proposal_for_two_days_names_each_slot_s_day(client, factory, backend, monkeypatch):
+    from datetime import datetime
+
+    from app.services import clock
+
+    monkeypatch.setattr(clock, "venue_now", lambda timezone: datetime(2026, 11, 24, 8, 0))
+    event = factory.event(days=2)
+    factory.room(event, name="Hall", capacity=30)
+    factory.slot(event, starts="10:00", ends="11:00", label="Morning")
+    factory.slot(event, starts="10:00", ends="11:00", label="Morning", day=2)
+    factory.topic(event, None, title="Soil")
+    token = _as_facilitator(client, event)
+
+    proposal = element(_propose(client, event, token).text, "schedule-proposal")
+
+    grid = _text(proposal.split('class="schedule-grid"', 1)[1])
+    assert "Tue 24 10:00–11:00 Morning" in grid and "Wed 25 10:00–11:00 Morning" in grid

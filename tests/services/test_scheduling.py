@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -220,3 +220,70 @@ def test_plan_gives_each_topic_its_theme_and_describe_names_the_themes_that_clas
     assert list(planning.theme_names.values()) == ["Craft", "Unused"]
     assert [row.theme_clashes for row in proposal.rows] == [[], [scheduling.ThemeClash(theme="Craft", sessions=3)]]
     assert solve(planning.problem).figures.theme_clashes == 1  # three Craft sessions in two slots
+
+
+# --- An event of several days ------------------------------------------------------------------------------
+
+
+def two_days(factory):
+    """Tuesday and Wednesday, a morning and an afternoon each; Ada dotted four topics, "Soil" is on Tuesday
+    morning's wall."""
+    event = factory.event(days=2)
+    hall = factory.room(event, name="Hall", capacity=30)
+    slots = [
+        factory.slot(event, starts=starts, ends=ends, day=day)
+        for day in (1, 2)
+        for starts, ends in (("10:00", "11:00"), ("14:00", "15:00"))
+    ]
+    ada = factory.attendee(event, name="Ada")
+    topics_ = [factory.topic(event, None, title=title) for title in ("Soil", "Seeds", "Rivers", "Rain")]
+    for topic in topics_:
+        factory.vote(ada, topic)
+    factory.place(event, topics_[0], hall, slots[0])
+    return event, hall, slots, topics_
+
+
+def on_day(day: int, clock: str) -> datetime:
+    return datetime.fromisoformat(f"{(EVENT_DATE + timedelta(days=day - 1)).isoformat()}T{clock}")
+
+
+def test_plan_on_the_second_day_keeps_the_first_day_whole_and_today_up_to_now(database, factory, backend):
+    event, _, slots, _ = two_days(factory)
+
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=on_day(2, "10:30"))
+
+    assert planning.kept_slot_ids == (slots[0].id, slots[1].id, slots[2].id)
+    assert [s.started for s in planning.problem.slots] == [True, True, True, False]
+    assert planning.notice == "3 session slot(s) have started and stay exactly as they are."
+
+
+def test_plan_on_the_first_evening_plans_the_second_day_and_keeps_the_first(database, factory, backend):
+    event, hall, slots, topics_ = two_days(factory)
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=on_day(1, "18:00"))
+    schedule = solve(planning.problem)
+
+    with database.write_session() as session:
+        scheduling.apply_schedule(
+            session=session, event_id=event.id, placements=schedule.placements, based_on=planning.wall
+        )
+
+    assert planning.kept_slot_ids == (slots[0].id, slots[1].id)
+    placed = {topic_id: cell.slot_id for topic_id, cell in schedule.placements.items()}
+    assert placed[topics_[0].id] == slots[0].id  # the session that ran on Tuesday stays where it ran
+    assert {placed.get(t.id) for t in topics_[1:]} <= {slots[2].id, slots[3].id, None}
+    assert sum(1 for t in topics_[1:] if placed.get(t.id) is not None) == 2  # Wednesday's two slots filled
+
+
+def test_plan_after_the_last_day_plans_that_day_again_and_keeps_the_days_before(database, factory, backend):
+    event, _, slots, _ = two_days(factory)
+
+    with database.read_session() as session:
+        planning = scheduling.plan(session=session, event_id=event.id, at=on_day(3, "09:00"))
+
+    assert planning.kept_slot_ids == (slots[0].id, slots[1].id)
+    assert [s.started for s in planning.problem.slots] == [True, True, False, False]
+    assert planning.notice == (
+        "Every session slot has started, so the last day is planned again; the days before it stay exactly as they are."
+    )
