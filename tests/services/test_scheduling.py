@@ -259,7 +259,7 @@ def test_plan_on_the_second_day_keeps_the_first_day_whole_and_today_up_to_now(da
 
 
 def test_plan_on_the_first_evening_plans_the_second_day_and_keeps_the_first(database, factory, backend):
-    event, hall, slots, topics_ = two_days(factory)
+    event, _, slots, topics_ = two_days(factory)
     with database.read_session() as session:
         planning = scheduling.plan(session=session, event_id=event.id, at=on_day(1, "18:00"))
     schedule = solve(planning.problem)
