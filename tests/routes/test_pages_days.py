@@ -203,3 +203,23 @@ def test_my_day_of_two_days_groups_the_sessions_by_day(client, factory, venue_cl
         "Wednesday 25 November 10:00 Rivers · Main hall · Notes Not going to “Rivers” 14:00 nothing chosen"
     )
     assert 'data-where="Main hall on Wednesday 25 November at 10:00"' in day
+
+
+# --- The notes ---------------------------------------------------------------------------------------------------
+
+
+def test_the_notes_say_each_session_s_day(client, factory, venue_clock, backend):
+    event, _, _ = two_days(factory)
+    rivers = next(t for t in client.get(f"/api/events/{event.slug}/topics").json() if t["title"] == "Rivers")
+
+    index = client.get(f"/e/{event.slug}/notes").text
+    page = client.get(f"/e/{event.slug}/topics/{rivers['id']}/notes").text
+
+    headings = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r'<h2 id="notes-group-\d+">(.*?)</h2>', index)]
+    assert headings == [
+        "Tuesday 24 November, 10:00 Tuesday morning",
+        "Tuesday 24 November, 14:00 Tuesday afternoon",
+        "Wednesday 25 November, 10:00 Wednesday morning",
+        "Wednesday 25 November, 14:00 Wednesday afternoon",
+    ]
+    assert "Main hall · Wednesday morning, Wednesday 25 November, 10:00 · convened by" in page

@@ -7,6 +7,7 @@ the save status comes back, with the new base version and any merged text swappe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
@@ -21,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from app.csrf import CsrfChecked
 from app.deps import EventDep, RowId, SessionDep, VisitorDep, WriterDep, page_limit, settings_of
 from app.errors import status_for
-from app.i18n import _, hour_minute
+from app.i18n import _, day_name, hour_minute
 from app.markdown import preview_of, render_markdown
 from app.models import Event, NoteRevision, id_of
 from app.models.note import FIELD_NAMES
@@ -73,7 +74,7 @@ def _page_context(
         "editors": notes.editors(revisions, names),
         "local_time": lambda moment: local_time(event, moment),
         # Slot times are the venue's wall clock already (stored without a zone): not converted like edit times.
-        "when": hour_minute(view.slot_starts_at),
+        "when": _slot_time(event, view.slot_starts_at),
         "flash": pop_flash(request),
         **live_context(session, event, "notes"),
         "error": None,
@@ -82,6 +83,13 @@ def _page_context(
         **latest_context(event, topic_id, view.note),
         **extra,
     }
+
+
+def _slot_time(event: Event, starts_at: dt.datetime | None) -> str:
+    """When a slot starts, as its session's notes say it: with its day on an event of several days."""
+    if starts_at is None or not event.several_days:
+        return hour_minute(starts_at)
+    return f"{day_name(starts_at)}, {hour_minute(starts_at)}"
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ def notes_index(request: Request, event: EventDep, session: SessionDep) -> Respo
         if starts_at is None:
             groups.append(_NotesGroup(_("No longer on the wall"), None, listed))
         else:
-            groups.append(_NotesGroup(hour_minute(starts_at), listed[0].slot_label, listed))  # venue wall-clock
+            groups.append(_NotesGroup(_slot_time(event, starts_at), listed[0].slot_label, listed))  # venue wall-clock
     ctx = {"event": event, "groups": groups, "local_time": lambda moment: local_time(event, moment)}
     return render(request, "pages/notes_index.html", ctx)
 
