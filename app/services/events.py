@@ -146,7 +146,8 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
         _check_language(update.language, field="language")
     if update.board_second_language is not None:
         _check_language(update.board_second_language, field="board_second_language")
-    said = _said_changes(event, changes)
+    # A one-day event moved by its date alone: its last day follows, not worth a word of its own.
+    said = _said_changes(event, {k: v for k, v in changes.items() if k in update.model_fields_set})
     if update.timezone is not None and update.timezone != event.timezone:
         calendar_changes.zone_changed(session=session, event_id=event_id)  # every session is at another instant
     # A dict, not the model: given a model, sqlmodel_update copies its unset fields (None) too.
@@ -213,7 +214,7 @@ def _new_days(event: Event, update: EventUpdate) -> tuple[date, date]:
     first = update.date or event.date
     if update.last_date is not None:
         return first, update.last_date
-    return first, first if not event.several_days else event.last_day
+    return first, (event.last_day if event.several_days else first)
 
 
 def _check_days(first: date, last: date) -> None:

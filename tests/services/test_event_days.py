@@ -310,3 +310,21 @@ def test_now_and_next_run_across_days(factory, database, backend):
     assert morning.now is not None and morning.now.slot.starts_at == at("10:00", day=3)
     assert (morning.minutes_left, morning.another_day(morning.now)) == (45, False)
     assert morning.next is not None and morning.next.slot.starts_at == at("14:00", day=3)
+
+
+def test_the_activity_list_says_a_move_and_a_new_last_day_once_each(factory, database, backend):
+    event = factory.event()
+    facilitator = Actor.facilitator(event.id)
+
+    with database.write_session() as session:
+        events.update_event(session=session, event_id=event.id, update=EventUpdate(date=NEXT_DAY), actor=facilitator)
+        events.update_event(
+            session=session,
+            event_id=event.id,
+            update=EventUpdate(last_date=NEXT_DAY + timedelta(days=1)),
+            actor=facilitator,
+        )
+
+    with database.read_session() as session:
+        said = [line.text for line in activity.recent(session=session, event_id=event.id)]
+    assert said == ["Facilitator changed the last day", "Facilitator changed the date"]
