@@ -95,6 +95,7 @@ def test_the_wall_on_the_second_day_folds_the_first_and_opens_at_today(client, f
     assert '<details id="day-2026-11-25" class="wall-day today"' in page
     assert jump_list(page) == ["Tue 24", "Wed 25 (current)", "10:00", "14:00"]  # the folded day's times left out
     assert 'data-venue-clock="2026-11-25T10:30:00"' in page  # hallway.js marks the slot running now by it
+    assert 'aria-label="Main hall, Wed 25 10:00"' in page  # a cell named with its day: one of two at 10:00
 
 
 def test_the_wall_after_the_event_folds_no_day(client, factory, venue_clock, backend):
