@@ -28,9 +28,10 @@ def _join(page: Page, url: str, name: str) -> None:
 @pytest.mark.browser
 def test_a_themed_open_space_from_themes_to_harvest(browser: Browser, live_server: LiveServer):
     factory = live_server.factory
-    event = factory.event(slug="ct", name="Community tech gathering")
+    now = dt.datetime.now(ZoneInfo("Europe/London")).replace(tzinfo=None, second=0, microsecond=0)
+    first, last = (now - dt.timedelta(minutes=5)).date(), (now + dt.timedelta(hours=1)).date()  # two near midnight
+    event = factory.event(slug="ct", name="Community tech gathering", first_day=first, days=(last - first).days + 1)
     hall = factory.room(event, name="Main hall", capacity=40)
-    now = dt.datetime.now(ZoneInfo(event.event.timezone)).replace(tzinfo=None, second=0, microsecond=0)
     with factory.database.write_session() as session:
         running = wall_setup.add_slot(
             session=session,

@@ -155,10 +155,11 @@ def test_every_mark_has_the_walls_theme_filter_rule():
 
 
 def test_the_board_by_theme_shows_each_themes_sessions_now_and_next(client, factory, database):
-    event = factory.event()
+    now = dt.datetime.now(ZoneInfo("Europe/London")).replace(tzinfo=None, second=0, microsecond=0)
+    # Its days around now, whatever the hour: a slot ten minutes ago may be yesterday's, one in two hours tomorrow's.
+    event = factory.event(first_day=now.date() - dt.timedelta(days=1), days=3)
     data, care = factory.theme(event, name="Data"), factory.theme(event, name="Care")
     hall, garden = factory.room(event, name="Hall"), factory.room(event, name="Garden")
-    now = dt.datetime.now(ZoneInfo(event.event.timezone)).replace(tzinfo=None, second=0, microsecond=0)
     with database.write_session() as session:
         running = wall_setup.add_slot(
             session=session,
