@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer
+from tests.browser.test_accessibility import _blocking
 
 ZONE = "Europe/London"
 
@@ -60,6 +62,7 @@ def test_the_phone_wall_of_three_days_opens_at_today_with_yesterday_folded(brows
         expect(page.locator(f"#day-{yesterday.isoformat()}")).to_have_attribute("open", "")
 
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert _blocking(Axe(), page) == []  # a day's heading in its summary, the folds: nothing serious
     finally:
         context.close()
 
