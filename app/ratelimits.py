@@ -30,7 +30,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.config import Settings
 
 LimitName = Literal[
-    "proposals", "edits", "votes", "notes_saves", "attendance", "joins", "join_code_tries", "websockets"
+    "proposals",
+    "edits",
+    "votes",
+    "notes_saves",
+    "attendance",
+    "joins",
+    "join_code_tries",
+    "websockets",
+    "admin_token_tries",
 ]
 
 # What each limit is about, in the sentence a person reads when they reach it.
@@ -43,6 +51,7 @@ SAID: dict[str, str] = {
     "joins": "Very many people joined from this network in a short time",
     "join_code_tries": "Too many wrong join codes were tried from this network",
     "websockets": "Too many live pages were opened from this network in a short time",
+    "admin_token_tries": "Too many wrong admin tokens were tried from this network",
 }
 
 

@@ -147,6 +147,22 @@ class EventPublic(SQLModel):
     board_second_language: str | None
 
 
+class EventListed(SQLModel):
+    """An event as the deployment's admin lists it (GET /api/events): when, where, and how big."""
+
+    slug: str
+    name: str
+    date: dt.date
+    timezone: str
+    language: str
+    attendees: int
+    topics: int  # on offer: proposed or placed
+    sessions_placed: int
+    rooms: int
+    slots: int
+    themes: int
+
+
 class EventDelete(SQLModel):
     """DELETE /api/events/{slug}: the slug typed again, so that no slip of a script deletes an event."""
 
