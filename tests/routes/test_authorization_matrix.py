@@ -284,7 +284,13 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/slots/{slot_id}/attend"): Case(Policy.ATTENDEE, path=lambda w: {"slot_id": w.first_slot}, form=lambda w: {"topic_id": w.topic}),
     ("POST", "/e/{slug}/slots/{slot_id}/leave"): Case(Policy.ATTENDEE, path=lambda w: {"slot_id": w.second_slot}),
     # --- Pages: the facilitator's ---
-    ("GET", "/e/{slug}/facilitate"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate"): Case(Policy.FACILITATOR),  # the overview; its tabs, each a page:
+    ("GET", "/e/{slug}/facilitate/setup"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/phases"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/moderation"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/wall"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/exports"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/team"): Case(Policy.FACILITATOR),
     ("GET", "/e/{slug}/facilitate/sections/{section}"): Case(Policy.FACILITATOR),
     ("POST", "/e/{slug}/facilitate/key"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/team"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Kim"}),
