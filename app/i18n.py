@@ -278,6 +278,11 @@ def long_date(day: dt.date | dt.datetime) -> str:
     return format_date(day, format="long", locale=_format_locale(current_language()))
 
 
+def full_date(day: dt.date | dt.datetime) -> str:
+    """A day with its weekday and year, for what is kept after the event ("Tuesday, 24 November 2026")."""
+    return format_date(day, format="full", locale=_format_locale(current_language()))
+
+
 class LocaleMiddleware:
     """Sets each request's reader and remembers a choice of language made with `?lang=` on any page."""
 

@@ -4,19 +4,25 @@ theme (its sessions' harvest), the harvest of the whole event (`harvest.md`) and
 Front matter values are written as JSON strings and numbers, which YAML reads as they are: a title
 with quotes, colons or a newline can't break out of its field. File names come from the titles (any
 script, separators dropped) behind the session's number, so two sessions with one title never clash.
+
+The words around the notes are written in the event's language, as the booklet's (the files are the event's
+record, sent to everyone who came); the front matter's keys stay English, for the programs that read them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
 import zipfile
 from itertools import groupby
 
+from app import i18n
 from app.exporters.base import Export, file_name, slug_name, unique_names
 from app.exporters.data import ExportData, NoteText, Session
 from app.exporters.harvest import Harvest, HarvestSession, HarvestTheme, build_harvest, who_came
+from app.i18n import gettext, ngettext
 
 CONTENT_TYPE = "application/zip"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -27,6 +33,11 @@ _YAML_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\
 
 
 def export_markdown_zip(data: ExportData) -> Export:
+    with i18n.speaking(data.event.language):
+        return _export(data)
+
+
+def _export(data: ExportData) -> Export:
     folder = data.event.slug
     width = max(2, len(str(len(data.sessions))))
     names = unique_names(f"{session.number:0{width}d}-{slug_name(session.topic.title)}.md" for session in data.sessions)
@@ -57,7 +68,7 @@ def export_markdown_zip(data: ExportData) -> Export:
     return Export(
         content=buffer.getvalue(),
         content_type=CONTENT_TYPE,
-        filename=file_name(f"{data.event.name} notes", extension="zip"),
+        filename=file_name(gettext("{event} notes", event=data.event.name), extension="zip"),
     )
 
 
@@ -82,12 +93,12 @@ def session_file(data: ExportData, session: Session) -> str:
         lines += [escape_block(topic.description), ""]
     notes = session.notes.text if session.notes else NoteText()
     if notes.is_empty:
-        lines += ["*No notes were written for this session.*", ""]
+        lines += ["*" + gettext("No notes were written for this session.") + "*", ""]
     else:
         lines += _notes_sections(notes)
     url = data.page_url(f"/topics/{topic.id}/notes")
     if url:
-        lines += [f"Notes online: {_link(url)}", ""]
+        lines += [gettext("Notes online: {url}", url=_link(url)), ""]
     return "\n".join(lines)
 
 
@@ -96,57 +107,67 @@ def index(data: ExportData, files: dict[int, str], themes: dict[int, str] | None
     lines = [
         f"# {escape(event.name)}",
         "",
-        f"{event.date:%A} {event.date.day} {event.date:%B %Y} ({event.timezone})",
+        f"{i18n.full_date(event.date)} ({event.timezone})",
         "",
-        "[The harvest](<harvest.md>): what each theme's conversations found, and everything to carry forward.",
+        gettext(
+            "{harvest}: what each theme's conversations found, and everything to carry forward.",
+            harvest="[" + gettext("The harvest") + "](<harvest.md>)",
+        ),
         "",
     ]
     if data.themes:
-        lines += ["## Themes", ""]
+        lines += ["## " + gettext("Themes"), ""]
         for theme in data.themes:
             count = sum(1 for s in data.sessions if s.topic.theme_id == theme.id)
-            sessions = "session" if count == 1 else "sessions"
             title = f"{theme.symbol} {escape(theme.name)}"
             linked = f"[{title}](<{themes[theme.id]}>)" if themes and theme.id in themes else title
-            lines.append(f"- {linked}: {count} {sessions}")
+            sessions = ngettext("{count} session", "{count} sessions", count)
+            lines.append(f"- {linked}: {sessions}")
         lines.append("")
     placed = [s for s in data.sessions if s.slot is not None]
     off_wall = [s for s in data.sessions if s.slot is None]
     if not data.sessions:
-        lines += ["No sessions were placed on the wall.", ""]
+        lines += [gettext("No sessions were placed on the wall."), ""]
     for slot, group in groupby(placed, key=lambda session: session.slot):
         assert slot is not None
-        times = f"{slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}"
+        times = _times(slot.starts_at, slot.ends_at)
         lines += [f"## {escape(slot.label)} ({times})" if slot.label else f"## {times}", ""]
         lines += [_index_line(session, files[session.topic.id]) for session in group]
         lines.append("")
     if off_wall:
-        lines += ["## Notes of sessions taken off the wall", ""]
+        lines += ["## " + gettext("Notes of sessions taken off the wall"), ""]
         lines += [_index_line(session, files[session.topic.id]) for session in off_wall]
         lines.append("")
     if data.unplaced_topics:
-        lines += ["## Other topics proposed", ""]
+        lines += ["## " + gettext("Other topics proposed"), ""]
         for topic in data.unplaced_topics:
-            dots = "dot" if topic.votes == 1 else "dots"
-            lines.append(f"- {escape(topic.title)} ({topic.votes} {dots}), by {escape(data.convener_name(topic))}")
+            title, name = escape(topic.title), escape(data.convener_name(topic))
+            said = ngettext(
+                "{title} ({count} dot), by {name}",
+                "{title} ({count} dots), by {name}",
+                topic.votes,
+                title=title,
+                name=name,
+            )
+            lines.append(f"- {said}")
         lines.append("")
     return "\n".join(lines)
 
 
 def harvest_file(harvest: Harvest, files: dict[int, str]) -> str:
     """The whole harvest: per theme its sessions, then the other topics, then every action in one list."""
-    lines = [f"# The harvest of {escape(harvest.event.name)}", ""]
+    lines = ["# " + gettext("The harvest of {event}", event=escape(harvest.event.name)), ""]
     if not harvest.sessions:
-        lines += ["No sessions were placed on the wall.", ""]
+        lines += [gettext("No sessions were placed on the wall."), ""]
     for theme in harvest.themes:
         lines += [f"## {theme.symbol} {escape(theme.name)}", ""]
         lines += _theme_sessions(theme, files, level=3)
     if harvest.unthemed:
-        lines += ["## Other topics" if harvest.themes else "## Sessions", ""]
+        lines += ["## " + (gettext("Other topics") if harvest.themes else gettext("Sessions")), ""]
         lines += [line for s in harvest.unthemed for line in _harvest_session(s, files, level=3)]
-    lines += ["## Everything to carry forward", ""]
+    lines += ["## " + gettext("Everything to carry forward"), ""]
     if not harvest.actions:
-        lines += ["*No actions were written.*", ""]
+        lines += ["*" + gettext("No actions were written.") + "*", ""]
     for gathered in harvest.actions:
         where = escape(gathered.title)
         if gathered.theme is not None:
@@ -164,9 +185,9 @@ def theme_file(harvest: Harvest, theme: HarvestTheme, files: dict[int, str]) -> 
 def _theme_sessions(theme: HarvestTheme, files: dict[int, str], *, level: int) -> list[str]:
     lines = [escape(theme.description), ""] if theme.description else []
     if not theme.sessions:
-        lines += ["*No session of this theme was on the wall.*", ""]
+        lines += ["*" + gettext("No session of this theme was on the wall.") + "*", ""]
     elif not theme.has_notes:
-        lines += ["*No notes yet for this theme's sessions.*", ""]
+        lines += ["*" + gettext("No notes yet for this theme's sessions.") + "*", ""]
     return lines + [line for s in theme.sessions for line in _harvest_session(s, files, level=level)]
 
 
@@ -176,23 +197,26 @@ def _harvest_session(session: HarvestSession, files: dict[int, str], *, level: i
     lines = [f"{heading} [{title}](<{files[session.topic_id]}>)" if session.topic_id in files else f"{heading} {title}"]
     details = []
     if session.starts_at is not None and session.ends_at is not None:
-        details.append(f"{session.starts_at:%H:%M}–{session.ends_at:%H:%M}")
+        details.append(_times(session.starts_at, session.ends_at))
     if session.room:
         details.append(session.room)
     if session.convener:
-        details.append(f"convened by {session.convener}")
-    details.append(f"{session.came} came" if session.came_from == "notes" else f"{session.came} going")
+        details.append(gettext("convened by {name}", name=session.convener))
+    if session.came_from == "notes":
+        details.append(ngettext("{count} came", "{count} came", session.came))
+    else:
+        details.append(_going(session.came))
     lines += ["", f"*{escape(' · '.join(details))}*", ""]
     if not session.has_notes:
-        lines += ["*No notes yet.*", ""]
+        lines += ["*" + gettext("No notes yet.") + "*", ""]
     if session.key_points:
-        lines += ["**Key points**", "", session.key_points, ""]
+        lines += ["**" + gettext("Key points") + "**", "", session.key_points, ""]
     if session.actions:
-        lines += ["**Actions**", ""]
+        lines += ["**" + gettext("Actions") + "**", ""]
         lines += [f"- {_action(action.what, action.owner)}" for action in session.actions]
         lines.append("")
     if session.continue_url:
-        lines += [f"Continue the conversation: {_link(session.continue_url)}", ""]
+        lines += [gettext("Continue the conversation: {url}", url=_link(session.continue_url)), ""]
     return lines
 
 
@@ -221,40 +245,49 @@ def escape_block(text: str) -> str:
 
 
 def _where_and_when(session: Session) -> str:
-    parts = [f"Convened by {session.convener_name}"]
+    parts = [gettext("Convened by {name}", name=session.convener_name)]
     if session.room is not None:
         parts.append(session.room.name)
     if session.slot is not None:
         slot = session.slot
-        parts.append(f"{slot.name}, {slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}")
-    parts.append(f"{session.topic.going} going")
+        parts.append(f"{slot.name}, {_times(slot.starts_at, slot.ends_at)}")
+    parts.append(_going(session.topic.going))
     return " · ".join(parts)
+
+
+def _times(starts: dt.datetime, ends: dt.datetime) -> str:
+    return f"{i18n.hour_minute(starts)}–{i18n.hour_minute(ends)}"
+
+
+def _going(count: int) -> str:
+    # Translators: how many said "I'm going" to a session.
+    return ngettext("{count} going", "{count} going", count)
 
 
 def _notes_sections(notes: NoteText) -> list[str]:
     lines: list[str] = []
     if notes.body.strip():
-        lines += ["## Notes", "", notes.body.strip(), ""]
+        lines += ["## " + gettext("Notes"), "", notes.body.strip(), ""]
     if notes.key_points.strip():
-        lines += ["## Key points", "", notes.key_points.strip(), ""]
+        lines += ["## " + gettext("Key points"), "", notes.key_points.strip(), ""]
     if notes.actions.strip():
-        lines += ["## Actions", ""]
+        lines += ["## " + gettext("Actions"), ""]
         lines += [f"- {escape(line)}" for line in notes.actions.splitlines() if line.strip()]
         lines.append("")
     came = who_came(notes.attendees_text)
     if came:
         # Names only of those who chose to be listed; the others counted ("and 3 others").
-        lines += ["## Who came", ""]
+        lines += ["## " + gettext("Who came"), ""]
         lines += [f"- {escape(line)}" for line in came.lines()]
         lines.append("")
     if notes.continue_url.strip():
-        lines += ["## Where it continues", "", _link(notes.continue_url.strip()), ""]
+        lines += ["## " + gettext("Where it continues"), "", _link(notes.continue_url.strip()), ""]
     return lines
 
 
 def _index_line(session: Session, file: str) -> str:
     details = [session.room.name] if session.room else []
-    details += [f"by {session.convener_name}", f"{session.topic.going} going"]
+    details += [gettext("by {name}", name=session.convener_name), _going(session.topic.going)]
     return f"- [{escape(session.topic.title)}](<{file}>): {escape(', '.join(details))}"
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.i18n import _
 from app.models._base import said
 
 THEME_NAME_MAX = 60
@@ -12,20 +13,22 @@ THEME_DESCRIPTION_MAX = 200
 
 # A theme's mark says which theme a topic belongs to without colour (a projector washes colours out, and
 # one person in twelve can't tell red from green): a symbol from this set, shown beside the theme's name.
-# The key is stored and sent; the symbol and its spoken name are what people see and hear.
+# The key is stored and sent; the symbol and its spoken name are what people see and hear (the name marked
+# for translation: a template shows it in the reader's language).
+# Translators: the names of the symbols that mark a theme, read out by screen readers and shown in a list.
 THEME_MARKS: dict[str, tuple[str, str]] = {
-    "circle": ("●", "circle"),
-    "square": ("■", "square"),
-    "triangle": ("▲", "triangle"),
-    "diamond": ("◆", "diamond"),
-    "star": ("★", "star"),
-    "cross": ("✚", "cross"),
-    "heart": ("♥", "heart"),
-    "club": ("♣", "club"),
-    "spade": ("♠", "spade"),
-    "sun": ("☀", "sun"),
-    "flower": ("✿", "flower"),
-    "moon": ("☾", "moon"),
+    "circle": ("●", _("circle")),
+    "square": ("■", _("square")),
+    "triangle": ("▲", _("triangle")),
+    "diamond": ("◆", _("diamond")),
+    "star": ("★", _("star")),
+    "cross": ("✚", _("cross")),
+    "heart": ("♥", _("heart")),
+    "club": ("♣", _("club")),
+    "spade": ("♠", _("spade")),
+    "sun": ("☀", _("sun")),
+    "flower": ("✿", _("flower")),
+    "moon": ("☾", _("moon")),
 }
 THEMES_MAX = len(THEME_MARKS)
 

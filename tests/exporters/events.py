@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import pytest
+from babel.support import NullTranslations
+
+from app import i18n
 from app.exporters.data import (
     AttendeeData,
     CancelledData,
@@ -296,3 +300,44 @@ def themed_data() -> ExportData:
             topic(4, "Not placed", theme_id=7),
         ),
     )  # fmt: skip
+
+
+# --- The event's language ---------------------------------------------------------------------------
+
+# A few of the exports' words in Spanish: the tests need no catalogue to exist, only the lookup to be used.
+SPANISH = {
+    "Agenda": "Programa",
+    "Other topics": "Otros temas",
+    "Key points": "Puntos clave",
+    "{event} booklet": "Cuadernillo de {event}",
+    "{event} notes": "Notas de {event}",
+    "Who came": "Quién vino",
+    "%(num)d dot": "%(num)d punto",
+    "%(num)d dots": "%(num)d puntos",
+    "{count} going": "{count} van",
+}
+
+
+class FakeCatalogue(NullTranslations):
+    """A catalogue that knows only `words` (plurals: the singular's or the plural's own entry)."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        super().__init__()
+        self.words = words
+
+    def gettext(self, message: str) -> str:
+        return self.words.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        chosen = singular if n == 1 else plural
+        return self.words.get(chosen, chosen)
+
+
+def speak_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spanish words for the language "es", English for any other."""
+    spanish = FakeCatalogue(SPANISH)
+    monkeypatch.setattr(i18n, "translations", lambda language: spanish if language == "es" else NullTranslations())
+
+
+def in_language(data: ExportData, language: str) -> ExportData:
+    return replace(data, event=replace(data.event, language=language))

@@ -4,8 +4,11 @@ import base64
 import hashlib
 import re
 
+import pytest
+
+from app import i18n
 from app.exporters.booklet import CONTENT_SECURITY_POLICY, export_booklet
-from tests.exporters.events import export_data, themed_data, topic, written
+from tests.exporters.events import export_data, in_language, speak_spanish, themed_data, topic, written
 
 
 def test_booklet_has_a_cover_an_agenda_and_a_page_a_session():
@@ -23,7 +26,7 @@ def test_booklet_has_a_cover_an_agenda_and_a_page_a_session():
     assert export.content_type == "text/html; charset=utf-8"
     assert export.filename == "Autumn Gathering booklet.html"
     assert "<h1>Autumn Gathering</h1>" in html
-    assert "Tuesday 24 November 2026" in html
+    assert "Tuesday, 24 November 2026" in html  # the cover: the day in the event's language
     assert re.findall(r'<article class="session" id="(session-\d+)"', html) == ["session-1", "session-2"]
     assert '<a href="#session-1">Tea</a> · Hall · by Ada' in html
     assert "<p>We <strong>agreed</strong>.</p>" in html
@@ -106,3 +109,29 @@ def test_a_theme_whose_sessions_have_no_notes_yet_says_so():
     community = html.split('id="theme-3"', 1)[1].split("</section>", 1)[0]
     assert "No notes yet for this theme's sessions." in community
     assert "No actions were written." in html
+
+
+def test_booklet_is_written_in_the_events_language_whoever_downloads_it(monkeypatch: pytest.MonkeyPatch):
+    speak_spanish(monkeypatch)
+    data = in_language(themed_data(), "es")
+
+    with i18n.speaking("de"):  # a facilitator reading their pages in German
+        export = export_booklet(data)
+    html = export.content.decode()
+
+    assert export.filename == "Cuadernillo de Autumn Gathering.html"
+    assert '<html lang="es">' in html
+    assert '<h2 id="agenda-heading">Programa</h2>' in html
+    assert "martes, 24 de noviembre de 2026" in html
+    assert '<h2 id="other-topics-heading">Otros temas</h2>' in html  # a heading made in Python
+    assert "<li>Not placed (0 puntos)</li>" in html
+
+
+def test_booklet_of_an_english_event_is_in_english_whoever_downloads_it(monkeypatch: pytest.MonkeyPatch):
+    speak_spanish(monkeypatch)
+
+    with i18n.speaking("es"):
+        html = export_booklet(themed_data()).content.decode()
+
+    assert '<html lang="en">' in html
+    assert '<h2 id="agenda-heading">Agenda</h2>' in html

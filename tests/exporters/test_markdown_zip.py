@@ -7,8 +7,9 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from app import i18n
 from app.exporters.markdown_zip import escape, export_markdown_zip, yaml_value
-from tests.exporters.events import export_data, themed_data, topic, written
+from tests.exporters.events import export_data, in_language, speak_spanish, themed_data, topic, written
 
 
 def open_zip(content: bytes) -> dict[str, str]:
@@ -199,3 +200,20 @@ def test_zip_has_a_file_a_theme_and_the_harvest_grouped_the_same_way():
     assert "[The harvest](<harvest.md>)" in index
     assert "- [♥ Care \\& repair](<themes/01-care-repair.md>): 1 session" in index
     assert "- [☾ Quiet](<themes/03-quiet.md>): 0 sessions" in index
+
+
+def test_zip_is_written_in_the_events_language_but_its_front_matter_keys_stay_english(monkeypatch: pytest.MonkeyPatch):
+    speak_spanish(monkeypatch)
+    data = in_language(themed_data(), "es")
+
+    with i18n.speaking("de"):
+        export = export_markdown_zip(data)
+    files = open_zip(export.content)
+
+    assert export.filename == "Notas de Autumn Gathering.zip"
+    assert files["autumn/index.md"].splitlines()[2] == "martes, 24 de noviembre de 2026 (Europe/London)"
+    assert "## Otros temas\n" in files["autumn/harvest.md"]
+    assert "**Puntos clave**" in files["autumn/harvest.md"]
+    rest = files["autumn/02-rest.md"]
+    assert "2 van*" in rest
+    assert set(front_matter(rest)) >= {"title", "theme", "convener", "room", "slot", "attendees", "votes"}

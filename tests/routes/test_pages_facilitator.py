@@ -314,6 +314,40 @@ def test_event_switch_bad_value_shows_the_message_in_place(client, factory: Fact
     assert alerts(response.text) == ["The switch voting_open is &#39;true&#39; or &#39;false&#39;."]
 
 
+def test_languages_are_saved_then_the_second_cleared(client, factory: Factory, backend):
+    event = factory.event()
+    token = enter(client, event)
+
+    saved = post(client, event, "/event", token, {"language": "es", "board_second_language": "en"}, headers=HTMX)
+    after_save = client.get(f"/api/events/{event.slug}").json()
+    cleared = post(client, event, "/event", token, {"language": "es", "board_second_language": ""})
+    after_clear = client.get(f"/api/events/{event.slug}").json()
+
+    assert saved.status_code == 200
+    assert (after_save["language"], after_save["board_second_language"]) == ("es", "en")
+    assert '<option value="es" lang="es" selected>Español</option>' in saved.text
+    assert '<option value="en" lang="en" selected>English</option>' in saved.text  # the second language
+    assert cleared.status_code == 200
+    assert (after_clear["language"], after_clear["board_second_language"]) == ("es", None)
+
+
+def test_language_hallway_does_not_speak_shows_the_message_in_place(client, factory: Factory, backend):
+    event = factory.event()
+    token = enter(client, event)
+
+    response = post(client, event, "/event", token, {"language": "tlh", "board_second_language": ""})
+
+    assert response.status_code == 422
+    assert alerts(response.text) == [
+        "Hallway doesn&#39;t speak &#39;tlh&#39; yet; choose one of en (English), es (Español), de (Deutsch), "
+        "cy (Cymraeg)."
+    ]
+    assert 'id="event-language" name="language" aria-describedby="event-language-hint event-language-error"' in (
+        response.text
+    )
+    assert client.get(f"/api/events/{event.slug}").json()["language"] == "en"
+
+
 # --- Rooms ----------------------------------------------------------------------------------------
 
 
@@ -524,7 +558,7 @@ def test_slot_add_htmx_answers_the_fragment(client, factory: Factory, backend):
     assert response.status_code == 200
     assert response.text.startswith('<section id="facilitate-slots"')
     assert "<html" not in response.text
-    assert "<strong>2026-11-25 12:30–13:15</strong>" in response.text
+    assert "<strong>Wednesday 25 November 12:30–13:15</strong>" in response.text  # a day other than the event's
     assert slots(client, event) == [("2026-11-25T12:30:00", "2026-11-25T13:15:00", "Lunch", "break")]
 
 

@@ -16,6 +16,7 @@ from app import i18n
 from app.csrf import CsrfChecked
 from app.deps import REFUSED_KEY, EventDep, PageAttendee, RowId, SessionDep, SettingsDep, VisitorDep, page_limit
 from app.errors import status_for
+from app.i18n import _
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.live import announcement_context
@@ -106,7 +107,7 @@ def wall(request: Request, event: EventDep, visitor: VisitorDep, session: Sessio
 def my_day(request: Request, event: EventDep, visitor: VisitorDep, session: SessionDep) -> Response:
     """This attendee's day again: asked by the wall page when a session they go to moved or left."""
     if visitor.attendee_id is None:
-        raise NotAllowed("Join the event to have a day of your own.")
+        raise NotAllowed(_("Join the event to have a day of your own."))
     loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)
     return render(request, "partials/my_day.html", {"event": event, "day": _day(session, loaded, visitor)})
 
@@ -120,7 +121,7 @@ async def place(visit: VisitDep, topic_id: IdField, room_id: IdField, slot_id: I
         lambda s: placements.place_topic(
             session=s, event_id=event_id, actor=actor, topic_id=topic_id, room_id=room_id, slot_id=slot_id
         ),
-        "Placed.",
+        _("Placed."),
     )
 
 
@@ -133,7 +134,7 @@ async def swap(visit: VisitDep, topic_id: IdField, other_topic_id: IdField) -> R
         lambda s: placements.swap_topics(
             session=s, event_id=event_id, actor=actor, topic_id=topic_id, other_topic_id=other_topic_id
         ),
-        "Swapped.",
+        _("Swapped."),
     )
 
 
@@ -144,7 +145,7 @@ async def unplace(visit: VisitDep, topic_id: IdField) -> Response:
     return await _placing(
         visit,
         lambda s: placements.take_off_wall(session=s, event_id=event_id, actor=actor, topic_id=topic_id),
-        "Taken off the wall.",
+        _("Taken off the wall."),
     )
 
 
@@ -155,7 +156,7 @@ async def pin(visit: VisitDep, topic_id: IdField, pinned: Annotated[bool, Form()
     return await _placing(
         visit,
         lambda s: placements.set_pinned(session=s, event_id=event_id, actor=actor, topic_id=topic_id, pinned=pinned),
-        "Pinned: the auto-scheduler keeps it there." if pinned else "Unpinned: the auto-scheduler may move it.",
+        _("Pinned: the auto-scheduler keeps it there.") if pinned else _("Unpinned: the auto-scheduler may move it."),
     )
 
 
@@ -229,7 +230,7 @@ def _placer(visitor: Actor) -> Actor:
     if not visitor.is_known:
         if visitor.facilitator_refused:
             raise NotAuthenticated(REFUSED_KEY)
-        raise NotAllowed("Join the event (or open the facilitator link) to place topics on the wall.")
+        raise NotAllowed(_("Join the event (or open the facilitator link) to place topics on the wall."))
     return visitor
 
 

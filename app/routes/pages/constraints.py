@@ -15,9 +15,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from app import i18n
 from app.csrf import CsrfChecked
 from app.deps import EventDep, RowId, SessionDep, VisitorDep
 from app.errors import status_for
+from app.i18n import _, _n, translated
 from app.models import Event, SlotKind, Topic, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.rendering import flash, pop_flash, render, see_other, wants_fragment
@@ -29,7 +31,7 @@ from app.services.topic_constraints import TopicConstraints
 
 router = APIRouter()
 
-SAVED = "Saved."
+SAVED = _("Saved.")
 FormText = Annotated[str | None, Form()]
 
 
@@ -98,8 +100,8 @@ async def save_constraints(topic_id: RowId, visit: VisitDep, form: Annotated[Con
         apart_from=frozenset(int(v) for v in apart_from or () if _is_id(v)),
     )
     try:
-        before = _time(sent.not_before, field="not_before", label="“Not before”")
-        after = _time(sent.not_after, field="not_after", label="“Not after”")
+        before = _time(sent.not_before, field="not_before", refusal=_("Choose “Not before” from the list."))
+        after = _time(sent.not_after, field="not_after", refusal=_("Choose “Not after” from the list."))
         seats = _seats(sent.min_room_capacity)
         partners = _ids(apart_from or [])
         await writer.run(
@@ -120,7 +122,7 @@ async def save_constraints(topic_id: RowId, visit: VisitDep, form: Annotated[Con
         template = "partials/topic_constraints_form.html" if wants_fragment(request) else "pages/topic_constraints.html"
         return render(request, template, ctx, status_code=status_for(refused))
     if not wants_fragment(request):
-        flash(request, SAVED)
+        flash(request, translated(SAVED))  # kept in the session until the next page: said in words now
         return see_other(_url(event, topic_id))
     return render(
         request, "partials/topic_constraints_form.html", _context(session, event, topic, actor, message=SAVED)
@@ -176,7 +178,9 @@ def _url(event: Event, topic_id: int) -> str:
 
 
 def _clock(moment: datetime, several_days: bool) -> str:
-    return f"{moment:%a %d %b %H:%M}" if several_days else f"{moment:%H:%M}"
+    """A slot's time as the reader writes it, with its day when the event has several."""
+    time = i18n.hour_minute(moment)
+    return f"{i18n.day_name(moment)} {time}" if several_days else time
 
 
 def _choice(moment: datetime, label: str, several_days: bool) -> TimeChoice:
@@ -189,7 +193,7 @@ def _with_saved(choices: list[TimeChoice], saved: datetime | None, several_days:
     saving the form unchanged must not lose it."""
     if saved is None or any(c.value == saved.isoformat() for c in choices):
         return choices
-    extra = TimeChoice(saved.isoformat(), f"{_clock(saved, several_days)} (no slot)")
+    extra = TimeChoice(saved.isoformat(), translated(_("{time} (no slot)", time=_clock(saved, several_days))))
     return sorted([*choices, extra], key=lambda choice: choice.value)
 
 
@@ -198,31 +202,36 @@ def _summary(saved: TopicConstraints, titles: dict[int, str], several_days: bool
     before = _clock(saved.not_before, several_days) if saved.not_before else None
     after = _clock(saved.not_after, several_days) if saved.not_after else None
     if before and after:
-        when = f"Between {before} and {after}"
+        when = _("Between {start} and {end}", start=before, end=after)
     elif before:
-        when = f"Not before {before}"
+        when = _("Not before {time}", time=before)
     elif after:
-        when = f"Not after {after}"
+        when = _("Not after {time}", time=after)
     else:
-        when = "Any time"
-    room = f"A room for at least {saved.min_room_capacity} people" if saved.min_room_capacity else "Any room"
-    lines = [when, room]
+        when = _("Any time")
+    seats = saved.min_room_capacity
+    if seats:
+        room = _n("A room for at least {count} person", "A room for at least {count} people", seats)
+    else:
+        room = _("Any room")
+    lines: list[str] = [when, room]
     if saved.apart_from:
-        names = ", ".join(f"“{titles.get(i, f'topic {i}')}”" for i in saved.apart_from)
-        lines.append(f"Not in the same slot as {names}")
+        # The titles are people's words, listed as they wrote them; a topic gone since is named by its number.
+        names = ", ".join(f"“{titles.get(i) or translated(_('topic {number}', number=i))}”" for i in saved.apart_from)
+        lines.append(_("Not in the same slot as {titles}", titles=names))
     return lines
 
 
 # --- Reading what the form sent (the rules on the values stay in the service) ------------------------
 
 
-def _time(value: str, *, field: str, label: str) -> datetime | None:
+def _time(value: str, *, field: str, refusal: str) -> datetime | None:
     if not value:
         return None
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"Choose {label} from the list.", field=field) from None
+        raise InvalidInput(refusal, field=field) from None
 
 
 def _seats(value: str) -> int | None:
@@ -232,7 +241,7 @@ def _seats(value: str) -> int | None:
         return int(value)
     except ValueError:
         raise InvalidInput(
-            f"The room size is a whole number of people, not '{value[:20]}'.", field="min_room_capacity"
+            _("The room size is a whole number of people, not '{typed}'.", typed=value[:20]), field="min_room_capacity"
         ) from None
 
 
@@ -242,5 +251,5 @@ def _is_id(value: str) -> bool:
 
 def _ids(values: list[str]) -> list[int]:
     if not all(_is_id(value) for value in values):
-        raise InvalidInput("Tick topics from the list.", field="apart_from")
+        raise InvalidInput(_("Tick topics from the list."), field="apart_from")
     return [int(value) for value in values]

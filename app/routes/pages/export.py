@@ -11,6 +11,7 @@ from app.exporters import EXPORTERS
 from app.exporters.base import Export
 from app.exporters.icalendar import export_personal_calendar
 from app.exporters.schedule import export_schedule_json, export_schedule_xml
+from app.i18n import _
 from app.models import id_of
 from app.routes.common import export_response, run_export
 from app.routes.pages.rendering import render
@@ -27,11 +28,17 @@ FORMATS = ", ".join(EXPORTERS)
 
 @router.get("/e/{slug}/facilitate/export.{export_format}")
 def export_event(
-    export_format: str, event: EventDep, _: PageFacilitator, session: SessionDep, settings: SettingsDep
+    export_format: str, event: EventDep, _facilitator: PageFacilitator, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The facilitator page's export links; the booklet opens in the browser, ready to print."""
     if export_format not in EXPORTERS:
-        raise NotFound(f"There is no export in the format '{export_format}'. The formats are {FORMATS}.")
+        raise NotFound(
+            _(
+                "There is no export in the format '{asked}'. The formats are {formats}.",
+                asked=export_format,
+                formats=FORMATS,
+            )
+        )
     export = run_export(session=session, event=event, settings=settings, export_format=export_format)
     return export_response(export, inline=export_format == "html")
 

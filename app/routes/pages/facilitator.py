@@ -32,6 +32,7 @@ from app.deps import (
     remember_facilitator,
 )
 from app.errors import status_for
+from app.i18n import Text, _, hour_minute, translated
 from app.models import Event, Slot, SlotKind
 from app.models._base import MAX_ROW_ID
 from app.models.enums import ACTIVE_TOPIC_STATUSES
@@ -267,7 +268,7 @@ class Desk(Visit):
         return any(view.topic.id == int(ident) for view in context["topics"])
 
 
-def get_desk(visit: VisitDep, _: PageFacilitator, settings: SettingsDep) -> Desk:
+def get_desk(visit: VisitDep, _facilitator: PageFacilitator, settings: SettingsDep) -> Desk:
     return visit.extend(Desk, settings=settings)
 
 
@@ -287,10 +288,29 @@ SECTIONS: tuple[Section, ...] = (
 # can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
 # only how the messages name each number is written here.
 EVENT_FIELDS = tuple(name for name in EVENT_SETTINGS if name not in ("timezone", "date"))
-NUMBER_LABELS = {
-    "votes_per_attendee": "The dot budget",
-    "board_cycle_seconds": "The seconds per board mode",
-    "topic_limit": "The most topics",
+# Each number field's refusals, as whole sentences (a label put into one sentence would not agree with it in
+# every language): when it is left empty, and when it is not a whole number ({typed}: what was typed).
+NUMBER_REFUSALS: dict[str, tuple[Text, Text]] = {
+    "votes_per_attendee": (
+        _("The dot budget can't be empty: give a whole number."),
+        _("The dot budget must be a whole number, not '{typed}'."),
+    ),
+    "board_cycle_seconds": (
+        _("The seconds per board mode can't be empty: give a whole number."),
+        _("The seconds per board mode must be a whole number, not '{typed}'."),
+    ),
+    "topic_limit": (
+        _("The most topics can't be empty: give a whole number."),
+        _("The most topics must be a whole number, not '{typed}'."),
+    ),
+    "capacity": (
+        _("The capacity can't be empty: give a whole number."),
+        _("The capacity must be a whole number, not '{typed}'."),
+    ),
+    "into_topic_id": (
+        _("The topic to merge into can't be empty: give a whole number."),
+        _("The topic to merge into must be a whole number, not '{typed}'."),
+    ),
 }
 
 
@@ -318,7 +338,7 @@ def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -
     return visit.extend(Desk, settings=settings).page()
 
 
-WRONG_KEY = (
+WRONG_KEY = _(
     "This facilitator link is not valid. Check that you copied all of it, or ask whoever runs the event "
     "for it again (it may have been replaced)."
 )
@@ -368,10 +388,13 @@ async def replace_facilitator_key(desk: DeskDep, confirmed: FormField = None) ->
     if confirmed != "yes":
         return desk.page(
             confirmation=Confirmation(
-                question="Replace your facilitator link? The old one stops working at once, in every browser that "
-                "opened it: you will have to open the new one on your other devices. The rest of the team keep theirs.",
+                question=_(
+                    "Replace your facilitator link? The old one stops working at once, in every browser that "
+                    "opened it: you will have to open the new one on your other devices. The rest of the team keep "
+                    "theirs."
+                ),
                 action=f"{desk.base}/key",
-                button="Replace my facilitator link",
+                button=_("Replace my facilitator link"),
             )
         )
     event_id, actor = desk.event_id, desk.actor
@@ -424,11 +447,11 @@ async def remove_facilitator(facilitator_id: RowId, desk: DeskDep, confirmed: Fo
             return None
         yourself = member.id == desk.visitor.facilitator_id
         return Confirmation(
-            question="Leave the team? Your link stops working at once, on every device."
+            question=_("Leave the team? Your link stops working at once, on every device.")
             if yourself
-            else f"Remove {member.name} from the team? Their link stops working at once, on every device.",
+            else _("Remove {name} from the team? Their link stops working at once, on every device.", name=member.name),
             action=f"{desk.base}/team/{facilitator_id}/remove",
-            button="Leave the team" if yourself else f"Remove {member.name}",
+            button=_("Leave the team") if yourself else _("Remove {name}", name=member.name),
         )
 
     event_id, actor = desk.event_id, desk.actor
@@ -449,10 +472,13 @@ async def undo_activity(activity_id: RowId, desk: DeskDep, confirmed: FormField 
     if confirmed != "yes" and line is not None and line.asks_first:
         return desk.page(
             confirmation=Confirmation(
-                question=f"Undo “{line.text}”? The merged topic comes back on the marketplace with the dots that "
-                "moved, as far as their owners have dots to spare.",
+                question=_(
+                    "Undo “{what}”? The merged topic comes back on the marketplace with the dots that moved, as far "
+                    "as their owners have dots to spare.",
+                    what=line.text,
+                ),
                 action=f"{desk.base}/activity/{activity_id}/undo",
-                button="Undo the merge",
+                button=_("Undo the merge"),
             )
         )
     event_id, actor = desk.event_id, desk.actor
@@ -468,7 +494,7 @@ async def undo_activity(activity_id: RowId, desk: DeskDep, confirmed: FormField 
         context.update(desk.section_context("topics"))
         parts = swapped("partials/facilitate_activity.html", "partials/facilitate_topics.html", context=context)
         return fragments(desk.request, parts, headers=NO_STORE)
-    flash(desk.request, done.message)
+    flash(desk.request, translated(done.message))  # kept until the next page: in the reader's words now
     return see_other(f"{desk.base}#facilitate-activity")
 
 
@@ -492,7 +518,9 @@ async def update_event(desk: DeskDep) -> Response:
             if bool in kinds:
                 changes[field] = _switch(value, field=field)
             elif int in kinds:
-                changes[field] = _whole_number(value, field=field, label=NUMBER_LABELS[field])
+                changes[field] = _whole_number(value, field=field)
+            elif field == "board_second_language":
+                changes[field] = value or None  # the select's "None": the board in one language
             else:
                 changes[field] = value
         return EventUpdate.model_validate(changes)
@@ -570,7 +598,7 @@ async def move_theme(theme_id: RowId, desk: DeskDep, direction: FormField = None
     def by() -> int:
         if direction in ("up", "down"):
             return -1 if direction == "up" else 1
-        raise InvalidInput("A theme moves 'up' or 'down'.", field="direction")
+        raise InvalidInput(_("A theme moves 'up' or 'down'."), field="direction")
 
     return await desk.act(
         section="themes",
@@ -586,9 +614,9 @@ async def remove_theme(theme_id: RowId, desk: DeskDep, confirmed: FormField = No
     def ask() -> Confirmation | None:
         theme = next((t for t in desk.section_context("themes")["themes"] if t.id == theme_id), None)
         return theme and Confirmation(
-            question=f"Remove the theme '{theme.name}'? Its topics stay, without a theme.",
+            question=_("Remove the theme '{name}'? Its topics stay, without a theme.", name=theme.name),
             action=f"{desk.base}/themes/{theme_id}/remove",
-            button=f"Remove {theme.name}",
+            button=_("Remove {name}", name=theme.name),
         )
 
     event_id = desk.event_id
@@ -632,7 +660,7 @@ async def add_room(
         section="rooms",
         form="add",
         values=values,
-        parse=lambda: _whole_number(capacity, field="capacity", label="The capacity"),
+        parse=lambda: _whole_number(capacity, field="capacity"),
         work=lambda s, seats: wall_setup.add_room(
             session=s,
             event_id=event_id,
@@ -658,7 +686,7 @@ async def update_room(
         section="rooms",
         form=f"room-{room_id}",
         values=values,
-        parse=lambda: _whole_number(capacity, field="capacity", label="The capacity"),
+        parse=lambda: _whole_number(capacity, field="capacity"),
         work=lambda s, seats: wall_setup.update_room(
             session=s,
             event_id=event_id,
@@ -692,9 +720,9 @@ async def remove_room(room_id: RowId, desk: DeskDep, confirmed: FormField = None
     def ask() -> Confirmation | None:
         room = next((r for r in desk.section_context("rooms")["rooms"] if r.id == room_id), None)
         return room and Confirmation(
-            question=f"Remove the room '{room.name}'? Topics placed in it go back to the marketplace.",
+            question=_("Remove the room '{name}'? Topics placed in it go back to the marketplace.", name=room.name),
             action=f"{desk.base}/rooms/{room_id}/remove",
-            button=f"Remove {room.name}",
+            button=_("Remove {name}", name=room.name),
         )
 
     event_id = desk.event_id
@@ -773,9 +801,13 @@ async def remove_slot(slot_id: RowId, desk: DeskDep, confirmed: FormField = None
     def ask() -> Confirmation | None:
         row = next((r for r in desk.section_context("slots")["slots"] if r.slot.id == slot_id), None)
         return row and Confirmation(
-            question=f"Remove the slot {row.starts}–{row.ends}? Topics placed in it return to the marketplace.",
+            question=_(
+                "Remove the slot {starts}–{ends}? Topics placed in it return to the marketplace.",
+                starts=hour_minute(row.slot.starts_at),
+                ends=hour_minute(row.slot.ends_at),
+            ),
             action=f"{desk.base}/slots/{slot_id}/remove",
-            button="Remove the slot",
+            button=_("Remove the slot"),
         )
 
     event_id = desk.event_id
@@ -822,9 +854,9 @@ async def hide_topic(topic_id: RowId, desk: DeskDep, confirmed: FormField = None
     def ask() -> Confirmation | None:
         view = next((v for v in desk.section_context("topics")["topics"] if v.topic.id == topic_id), None)
         return view and Confirmation(
-            question=f"Hide '{view.topic.title}' from every page? Its dots go back to their owners.",
+            question=_("Hide '{title}' from every page? Its dots go back to their owners.", title=view.topic.title),
             action=f"{desk.base}/topics/{topic_id}/hide",
-            button="Hide the topic",
+            button=_("Hide the topic"),
         )
 
     event_id = desk.event_id
@@ -847,10 +879,13 @@ async def ban_attendee(attendee_id: RowId, desk: DeskDep, confirmed: FormField =
             None
             if name is None
             else Confirmation(
-                question=f"Ban {name}? Their topics are hidden, their dots and “I'm going”s taken back, "
-                "and their link stops working on every device.",
+                question=_(
+                    "Ban {name}? Their topics are hidden, their dots and “I'm going”s taken back, "
+                    "and their link stops working on every device.",
+                    name=name,
+                ),
                 action=f"{desk.base}/attendees/{attendee_id}/ban",
-                button=f"Ban {name}",
+                button=_("Ban {name}", name=name),
             )
         )
 
@@ -877,11 +912,14 @@ async def remove_attendee(attendee_id: RowId, desk: DeskDep, confirmed: FormFiel
             None
             if name is None
             else Confirmation(
-                question=f"Remove {name} from the event? Their name becomes “a former participant” on their "
-                "topics and notes, their dots and “I'm going”s are removed, and their link stops working. "
-                "They may join again.",
+                question=_(
+                    "Remove {name} from the event? Their name becomes “a former participant” on their "
+                    "topics and notes, their dots and “I'm going”s are removed, and their link stops working. "
+                    "They may join again.",
+                    name=name,
+                ),
                 action=f"{desk.base}/attendees/{attendee_id}/remove",
-                button=f"Remove {name}",
+                button=_("Remove {name}", name=name),
             )
         )
 
@@ -930,13 +968,13 @@ async def merge_topic(
 
     def target() -> int:
         if into_topic_id:
-            target_id = _whole_number(into_topic_id, field="into_topic_id", label="The topic to merge into")
+            target_id = _whole_number(into_topic_id, field="into_topic_id")
             if not 1 <= target_id <= MAX_ROW_ID:  # not an id at all (the database would refuse to look it up)
-                raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
+                raise InvalidInput(_("Choose the topic to merge this one into."), field="into_topic_id")
             return target_id
         if into:
             return topics.merge_target(session=desk.session, event_id=event_id, topic_id=topic_id, typed=into)
-        raise InvalidInput("Choose the topic to merge this one into.", field="into_topic_id")
+        raise InvalidInput(_("Choose the topic to merge this one into."), field="into_topic_id")
 
     return await desk.act(
         section="topics",
@@ -983,26 +1021,29 @@ def _event_form(sent: dict[str, str]) -> str:
         ("board_mode", "board"),
         ("join_code", "join_code"),
         ("name", "name"),
+        ("language", "language"),
     ):
         if field in sent:
             return form
     return "phases"
 
 
-def _whole_number(value: str | None, *, field: str, label: str) -> int:
+def _whole_number(value: str | None, *, field: str) -> int:
+    empty, not_whole = NUMBER_REFUSALS[field]
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(f"{label} can't be empty: give a whole number.", field=field)
+        raise InvalidInput(empty, field=field)
     try:
         return int(text)
     except ValueError:
-        raise InvalidInput(f"{label} must be a whole number, not '{text[:20]}'.", field=field) from None
+        # The sentence marked above, with what was typed put in.
+        raise InvalidInput(Text(not_whole.msgid, typed=text[:20]), field=field) from None
 
 
 def _switch(value: str, *, field: str) -> bool:
     if value in ("true", "false"):
         return value == "true"
-    raise InvalidInput(f"The switch {field} is 'true' or 'false'.", field=field)
+    raise InvalidInput(_("The switch {field} is 'true' or 'false'.", field=field), field=field)
 
 
 def _direction(value: str | None) -> int:
@@ -1010,13 +1051,26 @@ def _direction(value: str | None) -> int:
         return -1
     if value == "right":
         return 1
-    raise InvalidInput("A room moves 'left' or 'right'.", field="direction")
+    raise InvalidInput(_("A room moves 'left' or 'right'."), field="direction")
 
 
 def _slot_times(day: str | None, starts: str | None, ends: str | None, event_date: date) -> tuple[datetime, datetime]:
     """The slot's start and end on its date (the event's date unless another is given), as the venue's clock reads."""
     on = _date(day, event_date)
     return datetime.combine(on, _time(starts, "start")), datetime.combine(on, _time(ends, "end"))
+
+
+# What a slot's start or end time is refused with: left empty, or not a time.
+TIME_REFUSALS: dict[str, tuple[Text, Text]] = {
+    "start": (
+        _("Give the slot's start time, like 09:30."),
+        _("The start time must look like 09:30 (hours:minutes)."),
+    ),
+    "end": (
+        _("Give the slot's end time, like 09:30."),
+        _("The end time must look like 09:30 (hours:minutes)."),
+    ),
+}
 
 
 def _date(value: str | None, default: date) -> date:
@@ -1026,15 +1080,16 @@ def _date(value: str | None, default: date) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput("The date must look like 2026-11-24.", field="date") from None
+        raise InvalidInput(_("The date must look like 2026-11-24."), field="date") from None
 
 
 def _time(value: str | None, which: str) -> time:
+    empty, not_a_time = TIME_REFUSALS[which]
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(f"Give the slot's {which} time, like 09:30.", field=f"{which}s")
+        raise InvalidInput(empty, field=f"{which}s")
     try:
         parsed = time.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"The {which} time must look like 09:30 (hours:minutes).", field=f"{which}s") from None
+        raise InvalidInput(not_a_time, field=f"{which}s") from None
     return parsed.replace(second=0, microsecond=0, tzinfo=None)

@@ -17,6 +17,7 @@ from app.csrf import CsrfChecked
 from app.deps import PageFacilitator, SettingsDep
 from app.errors import status_for
 from app.exporters.harvest import Harvest
+from app.i18n import _, translated
 from app.markdown import render_markdown
 from app.models.event import EventUpdate
 from app.routes.pages.rendering import flash, pop_flash, render, see_other, wants_fragment
@@ -82,7 +83,8 @@ def _answer(visit: Visit, settings: Settings, *, error: str | None, status: int)
         context = {"event": event, "publish_error": error, "facilitating": True}
         return render(visit.request, "partials/harvest_publish.html", context, status_code=status, headers=NO_STORE)
     if error is None:
-        flash(visit.request, "The harvest is published." if event.harvest_published else "The harvest is unpublished.")
+        said = _("The harvest is published.") if event.harvest_published else _("The harvest is unpublished.")
+        flash(visit.request, translated(said))  # kept until the next page: in the reader's words now
         return see_other(f"/e/{event.slug}/harvest")
     found = harvest.load_harvest(session=visit.session, event_id=visit.event_id, names=True)
     context = {**_context(visit, found, settings), "publish_error": error}
@@ -92,4 +94,4 @@ def _answer(visit: Visit, settings: Settings, *, error: str | None, status: int)
 def _switch(value: str | None) -> bool:
     if value in ("true", "false"):
         return value == "true"
-    raise InvalidInput("Say whether to publish the harvest: published is 'true' or 'false'.", field="published")
+    raise InvalidInput(_("Say whether to publish the harvest: published is 'true' or 'false'."), field="published")

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from app.csrf import CsrfChecked
 from app.deps import EventDep, PageFacilitator, SessionDep
 from app.errors import status_for
+from app.i18n import _, translated
 from app.models import Event, id_of
 from app.models._base import MAX_ROW_ID
 from app.routes.common import runner_of, work_out
@@ -43,7 +44,7 @@ NO_STORE = {"Cache-Control": "no-store"}  # the page carries the CSRF token
 
 MAX_WEIGHT = 1_000_000  # as the API allows
 MAX_PLACEMENTS = 1000
-UNREADABLE = "This proposal could not be read: propose again."
+UNREADABLE = _("This proposal could not be read: propose again.")
 FormField = Annotated[str | None, Form()]
 
 
@@ -56,11 +57,11 @@ class WeightField:
 
 
 WEIGHT_FIELDS = (
-    WeightField("left_off_vote", "Each dot left off the wall costs"),
-    WeightField("torn", "Each torn attendee costs"),
-    WeightField("seat_short", "Each seat short costs"),
-    WeightField("move", "Each session moved costs"),
-    WeightField("theme_clash", "Each theme clash costs"),
+    WeightField("left_off_vote", _("Each dot left off the wall costs")),
+    WeightField("torn", _("Each torn attendee costs")),
+    WeightField("seat_short", _("Each seat short costs")),
+    WeightField("move", _("Each session moved costs")),
+    WeightField("theme_clash", _("Each theme clash costs")),
 )
 DEFAULT_VALUES = {
     "time_limit": f"{scheduling.DEFAULT_TIME_LIMIT:g}",
@@ -77,7 +78,7 @@ class Ask:
 
 
 @router.get("/e/{slug}/schedule", response_class=HTMLResponse)
-def schedule_page(request: Request, event: EventDep, _: PageFacilitator, session: SessionDep) -> Response:
+def schedule_page(request: Request, event: EventDep, _facilitator: PageFacilitator, session: SessionDep) -> Response:
     """The wall's figures as it stands, and the form that asks for a proposal."""
     runner_of(request).warm_up()
     planning = scheduling.plan(session=session, event_id=id_of(event))
@@ -96,7 +97,7 @@ class ProposeForm(BaseModel):
 
 
 @router.post("/e/{slug}/schedule/propose", dependencies=[CsrfChecked])
-async def propose(visit: VisitDep, _: PageFacilitator, form: Annotated[ProposeForm, Form()]) -> Response:
+async def propose(visit: VisitDep, _facilitator: PageFacilitator, form: Annotated[ProposeForm, Form()]) -> Response:
     """Work out a wall (nothing is written): its figures against today's, its grid, its moves and what is left off."""
     request, event, session = visit.request, visit.event, visit.session
     values = {name: (value or "").strip() for name, value in form.model_dump().items()}
@@ -120,7 +121,7 @@ async def propose(visit: VisitDep, _: PageFacilitator, form: Annotated[ProposeFo
 
 @router.post("/e/{slug}/schedule/apply", dependencies=[CsrfChecked])
 async def apply(
-    visit: VisitDep, _: PageFacilitator, placements: FormField = None, based_on: FormField = None
+    visit: VisitDep, _facilitator: PageFacilitator, placements: FormField = None, based_on: FormField = None
 ) -> Response:
     """Put a proposal up, in one change every board shows; refused if the wall changed since it was proposed."""
     request, event, session, writer = visit.request, visit.event, visit.session, visit.writer
@@ -158,7 +159,9 @@ def _ask(values: dict[str, str]) -> Ask:
 
 def _seconds(text: str) -> float:
     low, high = scheduling.MIN_TIME_LIMIT, scheduling.MAX_TIME_LIMIT
-    message = f"The time limit must be a number of seconds from {low:g} to {high:g}."
+    message = _(
+        "The time limit must be a number of seconds from {low} to {high}.", low=format(low, "g"), high=format(high, "g")
+    )
     try:
         seconds = float(text.replace(",", "."))  # "2,5" as some keyboards type it
     except ValueError:
@@ -169,7 +172,12 @@ def _seconds(text: str) -> float:
 
 
 def _weight(text: str, field: WeightField) -> int:
-    message = f"“{field.label}” must be a whole number from 0 to {MAX_WEIGHT:,}."
+    # The label as this reader reads it: a Text's values are put in as they are, not looked up again.
+    message = _(
+        "“{label}” must be a whole number from 0 to {most}.",
+        label=translated(field.label),
+        most=format(MAX_WEIGHT, ","),
+    )
     # The length first: int() refuses strings of thousands of digits with an error of its own.
     if not text.isascii() or not text.isdigit() or len(text) > 7 or int(text) > MAX_WEIGHT:
         raise InvalidInput(message, field=field.name)

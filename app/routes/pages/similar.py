@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.csrf import CsrfChecked
 from app.deps import PageAttendee
+from app.i18n import _
 from app.models._base import MAX_ROW_ID
 from app.models.topic import SIMILAR_TITLE_MAX
 from app.routes.pages.facilitator import DeskDep
@@ -32,7 +33,7 @@ SHOWN_WHILE_TYPING = 3
 
 @router.get("/e/{slug}/similar", response_class=HTMLResponse)
 def similar_while_typing(
-    visit: VisitDep, _: PageAttendee, title: str = Query(default="", max_length=SIMILAR_TITLE_MAX)
+    visit: VisitDep, _attendee: PageAttendee, title: str = Query(default="", max_length=SIMILAR_TITLE_MAX)
 ) -> Response:
     """The topics that look like the title typed so far, and (out of band) the nearest theme."""
     session, event_id = visit.session, visit.event_id
@@ -86,5 +87,5 @@ async def not_a_duplicate(desk: DeskDep, topic_id: FormField = None, other_topic
 def _topic_id(value: str | None, field: str) -> int:
     text = (value or "").strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_ROW_ID:
-        raise InvalidInput("Choose two topics of the list: this form names a topic that isn't one.", field=field)
+        raise InvalidInput(_("Choose two topics of the list: this form names a topic that isn't one."), field=field)
     return int(text)
