@@ -12,7 +12,7 @@ from app.models import ActivityKind, Attendance, Attendee, Event, Note, NoteRevi
 from app.models._base import utcnow
 from app.models.attendee import DISPLAY_NAME_MAX, FORMER_PARTICIPANT, PARTICIPANT
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.services import activity, tokens
+from app.services import activity, co_conveners, tokens
 from app.services.actors import FACILITATOR_NAME, Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import AlreadyRemoved, Banned, InvalidInput, NotAllowed, NotAuthenticated, NotFound, Removed
@@ -131,7 +131,9 @@ def ban_attendee(
             session, select(col(Attendance.slot_id)).where(col(Attendance.attendee_id) == attendee_id)
         ).scalars()
     )
-    change = BoardChange.of(event_id, "attendee", topic_ids=voted, slot_ids=going)
+    # Off every topic they co-convened: their name goes from those cards.
+    left = co_conveners.leave_every_topic(session=session, attendee_id=attendee_id)
+    change = BoardChange.of(event_id, "attendee", topic_ids={*voted, *left}, slot_ids=going)
     for topic_id in their_topics:
         hidden = hide_topic(session=session, event_id=event_id, topic_id=topic_id).change
         change = change.merge(hidden) if hidden is not None else change
@@ -207,7 +209,10 @@ def set_name_listed(*, session: Session, event_id: int, attendee_id: int, listed
     shown = listed_name(attendee.display_name, listed=listed) or PARTICIPANT
     notes_changed = _credit_latest_saves(session, attendee_id, shown)
     session.flush()
-    topic_ids = _active_topic_ids(session, event_id, attendee_id)
+    topic_ids = [
+        *_active_topic_ids(session, event_id, attendee_id),
+        *co_conveners.co_convened_topic_ids(session=session, attendee_id=attendee_id),
+    ]
     if not topic_ids and not notes_changed:
         return Written(attendee, None)
     change = BoardChange.of(event_id, "attendee", topic_ids=topic_ids, notes_topic_ids=notes_changed, names=not listed)
@@ -261,6 +266,8 @@ def remove_attendee(
         revision.author_name = FORMER_PARTICIPANT
         session.add(revision)
     notes_changed = _credit_latest_saves(session, attendee_id, FORMER_PARTICIPANT)
+    # They co-convene nothing any more (the topics they proposed stay, as said above).
+    left = co_conveners.leave_every_topic(session=session, attendee_id=attendee_id)
     session.flush()
     if not _name_taken(session, event_id, old_name):
         notes_changed |= _forget_in_who_came(session, event_id, old_name)
@@ -269,7 +276,7 @@ def remove_attendee(
     change = BoardChange.of(
         event_id,
         "attendee",
-        topic_ids={*voted, *topic_ids},
+        topic_ids={*voted, *topic_ids, *left},
         slot_ids=going,
         notes_topic_ids=notes_changed,
         names=True,

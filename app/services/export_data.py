@@ -44,8 +44,8 @@ from app.models import (
     id_of,
 )
 from app.models.event import settings_of
+from app.services import co_conveners, topic_constraints, wall_setup
 from app.services import themes as theme_service
-from app.services import topic_constraints, wall_setup
 from app.services.errors import NotFound
 from app.services.privacy import PARTICIPANT, listed_name
 
@@ -94,6 +94,7 @@ def load_export_data(
         p.topic_id: (p.room_id, p.slot_id, p.pinned)
         for p in exec_select(session, select(Placement).where(col(Placement.event_id) == event_id)).scalars()
     }
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[id_of(t) for t in topics])
     # Pairs kept apart as the auto-scheduler sees them: between active topics, listed on both sides.
     constraints = topic_constraints.all_constraints(session=session, event_id=event_id)
     going: defaultdict[int, list[int]] = defaultdict(list)
@@ -162,6 +163,7 @@ def load_export_data(
                 apart_from_ids=constraints[id_of(t)].apart_from if id_of(t) in constraints else (),
                 theme_id=t.theme_id,
                 calendar_sequence=t.calendar_sequence,
+                co_convener_ids=tuple(c.attendee_id for c in co.get(id_of(t), ())),
             )
             for t in topics
         ),

@@ -51,6 +51,8 @@ from app.models._base import utcnow
 from app.models.attendee import PARTICIPANT, others_line
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.note import FIELD_NAMES, MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
+from app.name_lists import name_list
+from app.services import co_conveners
 from app.services.actors import FACILITATOR_NAME, Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
@@ -325,16 +327,21 @@ def get_notes(*, session: Session, event_id: int, topic_id: int, actor: Actor) -
                 going.append(name)
     convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
     names = reader_names(event, actor)
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[topic_id]).get(topic_id, ())
     return NotesView(
         topic=topic,
         note=note,
         room_name=where[0] if where else None,
         slot_label=where[1] if where else None,
         slot_starts_at=where[2] if where else None,
-        convener_name=(
-            names.name(convener.display_name, convener.id, listed=convener.name_listed)
-            if convener
-            else FACILITATOR_NAME
+        # "Ada and Sam" with a co-convener; a topic from the facilitator with co-conveners is theirs.
+        convener_name=name_list(
+            [
+                names.name(convener.display_name, convener.id, listed=convener.name_listed)
+                if convener
+                else (None if co else FACILITATOR_NAME),
+                *(names.name(c.display_name, c.attendee_id, listed=c.name_listed) for c in co),
+            ]
         ),
         going=going,
         going_others=others,

@@ -7,7 +7,7 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.models import ActivityKind, Attendance, Event, Placement, Room, Slot, SlotKind, Topic, TopicStatus, id_of
-from app.services import activity, calendar_changes
+from app.services import activity, calendar_changes, co_conveners
 from app.services.actors import Actor
 from app.services.changes import Written, placement_change
 from app.services.errors import CellTaken, Conflict, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
@@ -50,7 +50,7 @@ def place_cell(
 ) -> Placement:
     """Put a topic into a cell, or move it there. Refused with the reason when a rule would break."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
+    _check_may_place(session, get_event_by_id(session=session, event_id=event_id), actor, topic)
     room = get_room(session=session, event_id=event_id, room_id=room_id)
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     if slot.kind != SlotKind.sessions:
@@ -87,6 +87,7 @@ def place_cell(
                 f"The convener already runs '{other.title if other else 'another topic'}' in this slot "
                 "and can't be in two rooms at once."
             )
+    co_conveners.check_no_clash(session=session, topic=topic, slot_id=slot_id)
 
     placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic.id)).scalars().first()
     if placement is None:
@@ -107,7 +108,7 @@ def place_cell(
 def take_off_wall(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> Written[None]:
     """Take a topic off the wall: it goes back to the marketplace with its votes."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
+    _check_may_place(session, get_event_by_id(session=session, event_id=event_id), actor, topic)
     placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
     if placement is not None and actor.is_facilitator:
         _record_taken_off(session, actor, topic, placement)
@@ -283,13 +284,13 @@ def _placement_of(session: Session, event_id: int, topic_id: int) -> Placement |
     return exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
 
 
-def _check_may_place(event: Event, actor: Actor, topic: Topic) -> None:
+def _check_may_place(session: Session, event: Event, actor: Actor, topic: Topic) -> None:
     actor.check_in(id_of(event))
     if actor.is_facilitator:
         return
     if not event.self_placement:
         raise NotAllowed("Only the facilitator places topics on the wall in this event.")
-    if actor.attendee_id is None or topic.convener_id != actor.attendee_id:
+    if not co_conveners.is_convener(session=session, topic=topic, attendee_id=actor.attendee_id):
         raise NotAllowed("You can only place your own topics on the wall.")
 
 

@@ -21,7 +21,7 @@ from app.db import exec_select
 from app.models import ActivityKind, Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.scheduling import Cell, Problem, Schedule, Weights
-from app.services import activity, calendar_changes, themes, topic_constraints, wall_setup
+from app.services import activity, calendar_changes, co_conveners, themes, topic_constraints, wall_setup
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict
@@ -91,6 +91,8 @@ def plan(
         .order_by(col(Topic.id)),
     ).all()
     constraints = topic_constraints.all_constraints(session=session, event_id=event_id)
+    # Co-conveners are conveners too: none of them is put in two rooms at once.
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[id_of(topic) for topic, _ in rows])
     topics: list[scheduling.Topic] = []
     for topic, convener_name in rows:
         if id_of(topic) in stranded:
@@ -107,6 +109,9 @@ def plan(
                 min_room_capacity=rules.min_room_capacity,
                 apart_from=frozenset(rules.apart_from) - stranded,
                 theme_id=topic.theme_id,
+                co_conveners=tuple(
+                    scheduling.CoConvener(id=c.attendee_id, name=c.display_name) for c in co.get(id_of(topic), ())
+                ),
             )
         )
     active = {t.id for t in topics}

@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 from app.db import exec_select
 from app.models import ActivityKind, Theme, Topic
 from app.models.theme import THEME_DESCRIPTION_MAX, THEME_MARKS, THEME_NAME_MAX, THEMES_MAX
-from app.services import activity
+from app.services import activity, co_conveners
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -119,10 +119,11 @@ def remove_theme(*, session: Session, event_id: int, theme_id: int, actor: Actor
 def set_topic_theme(
     *, session: Session, event_id: int, topic_id: int, actor: Actor, theme_id: int | None
 ) -> Written[Topic]:
-    """Move a topic to another theme, or out of any (None): the facilitator any topic, a convener their own."""
+    """Move a topic to another theme, or out of any (None): the facilitator any topic, a convener (or co-convener)
+    their own."""
     actor.check_in(event_id)
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    if not actor.may_change(topic.convener_id):
+    if not co_conveners.may_change(session=session, actor=actor, topic=topic):
         raise NotAllowed("Only the topic's convener or the facilitator can change its theme.")
     was = topic.theme_id
     topic.theme_id = checked_theme_id(session=session, event_id=event_id, theme_id=theme_id)

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from app.db import exec_select
 from app.models import Topic, TopicApart, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.services import co_conveners
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import InvalidInput, NotAllowed, NotFound
@@ -60,7 +61,7 @@ def set_constraints(
     """
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     topic_id = id_of(topic)
-    check_may_constrain(actor=actor, topic=topic)
+    check_may_constrain(session=session, actor=actor, topic=topic)
     _wall_clock(not_before, field="not_before", label="“Not before”")
     _wall_clock(not_after, field="not_after", label="“Not after”")
     if not_before is not None and not_after is not None and not_before >= not_after:
@@ -85,10 +86,10 @@ def set_constraints(
     return Written(_constraints_of(topic, tuple(partners)), None)
 
 
-def check_may_constrain(*, actor: Actor, topic: Topic) -> None:
-    """The topic's convener or the facilitator; anyone else is refused with who may."""
+def check_may_constrain(*, session: Session, actor: Actor, topic: Topic) -> None:
+    """The topic's conveners (co-conveners too) or the facilitator; anyone else is refused with who may."""
     actor.check_in(topic.event_id)
-    if not actor.may_change(topic.convener_id):
+    if not co_conveners.may_change(session=session, actor=actor, topic=topic):
         raise NotAllowed("Only the topic's convener or the facilitator can say when and where it may run.")
 
 

@@ -10,11 +10,12 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import ActivityKind, Attendee, Event, Topic, TopicStatus, Vote, id_of
+from app.i18n import _
+from app.models import ActivityKind, Attendee, Event, Topic, TopicConvener, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.topic import DESCRIPTION_MAX, REQUEST_KEY_MAX, SEARCH_MAX, TITLE_MAX
-from app.services import activity
+from app.services import activity, co_conveners
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicLimitReached, TopicNotActive
@@ -44,11 +45,15 @@ class TopicView:
     votes: int
     convener_name: str | None
     convener_listed: bool = True
+    co_conveners: tuple[co_conveners.CoConvener, ...] = ()  # accepted ones, in the order they were invited
 
     @property
     def listed_convener_name(self) -> str | None:
-        """The convener's name as lists rendered for everyone carry it (the marketplace and its live feed)."""
-        return listed_name(self.convener_name, listed=self.convener_listed)
+        """Who convenes it as lists rendered for everyone carry it (the marketplace and its live feed): the
+        convener's name, and the co-conveners' ("Ada and Sam")."""
+        return co_conveners.shown_conveners(
+            listed_name(self.convener_name, listed=self.convener_listed), self.co_conveners
+        )
 
 
 def propose_topic(
@@ -129,9 +134,12 @@ def edit_topic(
     description: str | None = None,
     theme_id: int | _Unchanged | None = UNCHANGED,
 ) -> Written[Topic]:
-    """The convener (or the facilitator) changes a topic's title, description or theme (None: no theme)."""
+    """A convener (or a co-convener, or the facilitator) changes a topic's title, description or theme (None: no
+    theme)."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_convener_or_facilitator(topic, actor, "edit")
+    actor.check_in(topic.event_id)
+    if not co_conveners.may_change(session=session, actor=actor, topic=topic):
+        raise NotAllowed("Only the topic's convener or the facilitator can edit it.")
     if title is not None:
         topic.title = _title(title)
     if description is not None:
@@ -145,8 +153,22 @@ def edit_topic(
 
 
 def withdraw_topic(*, session: Session, event_id: int, topic_id: int, actor: Actor) -> Written[Topic]:
-    """The convener takes a topic back: it leaves the wall and everyone's dots on it are returned."""
+    """The convener takes a topic back: it leaves the wall and everyone's dots on it are returned.
+
+    Its main convener's (the one who proposed it) or the facilitator's alone: a co-convener steps down instead
+    (app/services/co_conveners.py), and the topic goes on with the others."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
+    actor.check_in(topic.event_id)
+    if not actor.may_change(topic.convener_id) and co_conveners.is_convener(
+        session=session, topic=topic, attendee_id=actor.attendee_id
+    ):
+        raise NotAllowed(
+            _(
+                "Only the convener who proposed “{title}”, or the facilitator, can withdraw it; as a co-convener, "
+                "you can step down instead.",
+                title=topic.title,
+            )
+        )
     _check_convener_or_facilitator(topic, actor, "withdraw")
     return Written(_retire(session, topic, TopicStatus.withdrawn), _retired(event_id, topic_id))
 
@@ -275,8 +297,8 @@ def list_topics(
     theme: ThemeFilter = None,
     include_retired: bool = False,
 ) -> list[TopicView]:
-    """Topics with their vote counts, most voted (or newest) first, optionally filtered by a search and a theme
-    (a theme's id, or "none": the topics in no theme)."""
+    """Topics with their vote counts, most voted (or newest) first, optionally filtered by a search, a theme
+    (a theme's id, or "none": the topics in no theme) and a convener (those they convene or co-convene)."""
     votes = func.count(col(Vote.id)).label("votes")
     query = (
         select(Topic, votes, col(Attendee.display_name), col(Attendee.name_listed))
@@ -288,7 +310,10 @@ def list_topics(
     if not include_retired:
         query = query.where(col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
     if convener_id is not None:
-        query = query.where(col(Topic.convener_id) == convener_id)
+        co_convened = select(col(TopicConvener.topic_id)).where(
+            col(TopicConvener.attendee_id) == convener_id, col(TopicConvener.accepted_at).is_not(None)
+        )
+        query = query.where(or_(col(Topic.convener_id) == convener_id, col(Topic.id).in_(co_convened)))
     if theme == "none":
         query = query.where(col(Topic.theme_id).is_(None))
     elif theme is not None:
@@ -305,8 +330,15 @@ def list_topics(
         else [votes.desc(), col(Topic.id).asc()]
     )
     rows = exec_select(session, query.order_by(*order)).tuples().all()
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[id_of(topic) for topic, *_ in rows])
     return [
-        TopicView(topic=topic, votes=count, convener_name=name, convener_listed=listed is not False)
+        TopicView(
+            topic=topic,
+            votes=count,
+            convener_name=name,
+            convener_listed=listed is not False,
+            co_conveners=co.get(id_of(topic), ()),
+        )
         for topic, count, name, listed in rows
     ]
 
@@ -322,6 +354,7 @@ def get_topic_view(*, session: Session, event_id: int, topic_id: int, actor: Act
         votes=votes,
         convener_name=convener.display_name if convener else None,
         convener_listed=convener.name_listed if convener else True,
+        co_conveners=co_conveners.co_conveners_of(session=session, topic_ids=[topic_id]).get(topic_id, ()),
     )
 
 

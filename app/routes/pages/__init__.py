@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from app.routes.pages import (
     attendee,
     board,
+    co_conveners,
     constraints,
     export,
     facilitator,
@@ -26,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 for module in (
     home,
     attendee,
+    co_conveners,
     privacy,
     board,
     facilitator,
