@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _, _n
 from app.models import ActivityKind, Attendance, Attendee, Event, Note, NoteRevision, Topic, Vote, id_of
 from app.models._base import utcnow
 from app.models.attendee import DISPLAY_NAME_MAX, FORMER_PARTICIPANT, PARTICIPANT
@@ -40,15 +41,18 @@ def join_event(
 ) -> Written[Joined]:
     """A newcomer, with the name others will see (or "a participant", when `name_listed` is False)."""
     event = get_event_by_id(session=session, event_id=event_id)
-    name = clean_line(display_name, field="display_name", label="Your name", max_length=DISPLAY_NAME_MAX)
+    name = clean_line(display_name, field="display_name", label=_("Your name"), max_length=DISPLAY_NAME_MAX)
     if name.casefold() in RESERVED_NAMES:
         raise InvalidInput(
-            f"“{name}” is a name Hallway gives to a role, so people would mistake you for it: "
-            "please join with your own name.",
+            _(
+                "“{name}” is a name Hallway gives to a role, so people would mistake you for it: "
+                "please join with your own name.",
+                name=name,
+            ),
             field="display_name",
         )
     if event.join_code and not tokens.join_codes_match(event.join_code, join_code):
-        raise NotAllowed("That join code is not right. It is shown on the screen at the venue.")
+        raise NotAllowed(_("That join code is not right. It is shown on the screen at the venue."))
     secret = tokens.new_secret()
     attendee = Attendee(
         event_id=event_id, display_name=name, token_hash=tokens.hash_secret(secret), name_listed=name_listed
@@ -69,7 +73,7 @@ def authenticate(*, session: Session, event: Event, token: str | None) -> Attend
         or attendee.event_id != event.id
         or not tokens.secret_matches(parsed[1], attendee.token_hash)
     ):
-        raise NotAuthenticated("We don't recognise you in this event. Join with your name first.")
+        raise NotAuthenticated(_("We don't recognise you in this event. Join with your name first."))
     if attendee.banned_at is not None:
         raise Banned()
     if attendee.removed_at is not None:
@@ -109,7 +113,7 @@ def ban_attendee(
     stay: no text is ever lost, and the facilitator can still read what was written."""
     attendee = session.get(Attendee, attendee_id)
     if attendee is None or attendee.event_id != event_id:
-        raise NotFound("There is no such attendee in this event.")
+        raise NotFound(_("There is no such attendee in this event."))
     if attendee.banned_at is not None:
         return Written(BanResult(attendee=attendee, hidden_topic_ids=()), None)
     attendee.banned_at = utcnow()
@@ -145,7 +149,15 @@ def ban_attendee(
         actor=actor,
         event_id=event_id,
         kind=ActivityKind.ban,
-        summary="banned {attendee}" + (f" (and hid {len(their_topics)} of their topics)" if their_topics else ""),
+        # "{attendee}" stays in the stored line: the name is put in when the list is read (app/services/activity.py).
+        summary=_n(
+            "banned {attendee} (and hid {count} of their topics)",
+            "banned {attendee} (and hid {count} of their topics)",
+            len(their_topics),
+            attendee="{attendee}",
+        )
+        if their_topics
+        else _("banned {attendee}", attendee="{attendee}"),
         attendee_id=attendee_id,
     )
     return Written(BanResult(attendee=attendee, hidden_topic_ids=their_topics), change)
@@ -157,7 +169,7 @@ def ban_attendee(
 def _attendee_of(session: Session, event_id: int, attendee_id: int) -> Attendee:
     attendee = session.get(Attendee, attendee_id)
     if attendee is None or attendee.event_id != event_id:
-        raise NotFound("There is no such attendee in this event.")
+        raise NotFound(_("There is no such attendee in this event."))
     return attendee
 
 
@@ -242,9 +254,9 @@ def remove_attendee(
     attendee = _attendee_of(session, event_id, attendee_id)
     if attendee.removed_at is not None:
         raise AlreadyRemoved(
-            "You have already removed yourself from this event."
+            _("You have already removed yourself from this event.")
             if not by_facilitator
-            else "This attendee was already removed from the event: there is nothing of theirs left to remove."
+            else _("This attendee was already removed from the event: there is nothing of theirs left to remove.")
         )
     old_name = attendee.display_name
     voted = list(exec_select(session, select(col(Vote.topic_id)).where(col(Vote.attendee_id) == attendee_id)).scalars())

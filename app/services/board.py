@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _n, joined
 from app.models import (
     Announcement,
     Attendance,
@@ -102,7 +103,13 @@ class BoardCell:
 
     @property
     def clash_summary(self) -> str:
-        return "; ".join(f"{c.people} also dotted “{c.other_title}”" for c in self.clashes)
+        return joined(
+            (
+                _n("{count} also dotted “{title}”", "{count} also dotted “{title}”", c.people, title=c.other_title)
+                for c in self.clashes
+            ),
+            "; ",
+        )
 
 
 @dataclass(frozen=True)

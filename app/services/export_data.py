@@ -31,6 +31,7 @@ from app.exporters.data import (
     ThemeData,
     TopicData,
 )
+from app.i18n import _
 from app.models import (
     Attendance,
     Attendee,
@@ -275,7 +276,7 @@ def calendar_token(*, secret_key: str, event: Event, attendee: Attendee) -> str:
 
 def attendee_of_calendar_token(*, session: Session, secret_key: str, event: Event, token: str) -> Attendee:
     """The attendee whose calendar link this is; NotFound for anything else, told apart from nothing."""
-    unknown = NotFound("This calendar link is not valid (any more). Open the wall page to get your link again.")
+    unknown = NotFound(_("This calendar link is not valid (any more). Open the wall page to get your link again."))
     match = CALENDAR_TOKEN.fullmatch(token)
     if match is None:
         raise unknown
