@@ -175,10 +175,8 @@ class Writer:
             log.warning("a batch of %d writes failed; retrying each alone", len(batch), exc_info=True)
             return self._write_each_alone(batch)
         _count_batch(batch, outcomes, started)
-        return _Committed(
-            versions=versions,
-            answers=[(unit, error, written.result if written is not None else None) for unit, error, written in outcomes],
-        )
+        answers = [(unit, error, written.result if written else None) for unit, error, written in outcomes]
+        return _Committed(versions=versions, answers=answers)
 
     def _write_each_alone(self, batch: list[_Unit]) -> _Committed:
         committed = _Committed()
