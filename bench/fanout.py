@@ -338,6 +338,7 @@ class Follower:
         self.stopping = False
         self.disconnects = 0
         self.attempts = 0
+        self.snapshot_times: list[float] = []  # snapshots heard: at connecting, and after a gap (a resync)
         self.ws: Any = None
         self.task: asyncio.Task[None] | None = None
 
@@ -399,6 +400,8 @@ class Follower:
             version = int(html.group(1))
         self.times.append(now)
         self.versions.append(version)
+        if '"snapshot"' in data[:100]:
+            self.snapshot_times.append(now)
         self.version = version if self.version is None else max(self.version, version)
         if self.counts is not None:
             apply_counts(self.counts, json.loads(data))
@@ -547,6 +550,10 @@ class ClientProcess:
         counting = [f for f in self.followers if f.counts is not None]  # the marketplace pages keep no counts
         wrong = [f.counts for f in counting if f.counts != expected]
         return {"exact": len(counting) - len(wrong), "wrong": len(wrong), "example": wrong[0] if wrong else None}
+
+    async def snapshots(self, start: float, end: float) -> int:
+        """Snapshots the followers received in [start, end]: each a resync after a gap (or a reconnection)."""
+        return sum(1 for f in self.followers for t in f.snapshot_times if start <= t <= end)
 
     async def rates(self, start: float, end: float) -> list[tuple[int, int]]:
         """Per follower: messages received in [start, end], and the most within any one second."""
@@ -817,7 +824,7 @@ async def bare_placements(http: Any, clients: Clients, url: str, message: str, c
     return await clients.latencies(sent)
 
 
-def storm_worker(url: str, setup: Any, ns: argparse.Namespace, out: Any) -> None:
+def storm_worker(url: str | list[str], setup: Any, ns: argparse.Namespace, out: Any) -> None:
     from bench import vote_storm
 
     result = vote_storm.run_storm(url, setup, ns)
@@ -1108,8 +1115,11 @@ async def run_storm(args: argparse.Namespace, url: str, ws_bases: list[str], cli
 
     ns = argparse.Namespace(
         admin_token=args.admin_token, concurrency=args.storm_concurrency, budget=5, topics=40,
-        attendees=args.storm_attendees, join_concurrency=20, clients=1, duration=args.storm_duration, timeout=30.0,
+        attendees=args.storm_attendees, join_concurrency=20, clients=len(ws_bases), duration=args.storm_duration,
+        timeout=30.0,
     )  # fmt: skip
+    # With several workers, the votes come through all of them (a client process each), as through a proxy.
+    vote_urls = [base.replace("ws://", "http://", 1) for base in ws_bases]
     setup = await vote_storm.prepare(url, ns)
     await clients.close()
     listeners = args.storm_listeners or args.clients
@@ -1131,7 +1141,7 @@ async def run_storm(args: argparse.Namespace, url: str, ws_bases: list[str], cli
 
     cpu0 = server_cpu_seconds()
     began = time.monotonic()
-    worker = context.Process(target=storm_worker, args=(url, setup, ns, out))
+    worker = context.Process(target=storm_worker, args=(vote_urls, setup, ns, out))
     worker.start()
     result = await asyncio.get_running_loop().run_in_executor(None, out.get)
     ended = time.monotonic()
@@ -1146,6 +1156,7 @@ async def run_storm(args: argparse.Namespace, url: str, ws_bases: list[str], cli
     storm_start = ended - result.wall
     rates = [r for part in await clients.call("rates", start=storm_start, end=ended) for r in part]
     rate = sum(count for count, _ in rates) / len(rates) / result.wall if rates else float("nan")
+    snapshots = sum(await clients.call("snapshots", start=storm_start, end=ended))
     most = max((m for _, m in rates), default=0)
     requests = result.puts + result.deletes
     lat = sorted(result.latencies)
@@ -1155,7 +1166,8 @@ async def run_storm(args: argparse.Namespace, url: str, ws_bases: list[str], cli
     report.say(
         f"storm: {connected:,} listeners ({seconds:.1f} s to connect); {requests / result.wall:,.0f} votes/s "
         f"(p99 {p99:.0f} ms, non-2xx {sum(result.non_2xx.values())}, failed {result.failures}) for "
-        f"{result.wall:.1f} s; each listener got {rate:.2f} messages/s (busiest second: {most}); "
+        f"{result.wall:.1f} s; each listener got {rate:.2f} messages/s (busiest second: {most}), "
+        f"{snapshots / max(1, connected):.2f} of them snapshots (a resync each); "
         f"final counts exact on {exact:,} of {counting:,} JSON listeners"
         + (f" ({market:,} marketplace pages too)" if market else "")
         + f"; API counts = acknowledged: {stored == acked}"

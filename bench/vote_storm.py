@@ -333,7 +333,11 @@ async def _storm(url: str, setup: Setup, attendees: list[tuple[int, str]], args:
     return result
 
 
-def run_storm(url: str, setup: Setup, args: argparse.Namespace) -> ClientResult:
+def run_storm(url: str | list[str], setup: Setup, args: argparse.Namespace) -> ClientResult:
+    """The storm from --clients processes; given several URLs (workers on ports of their own), process n
+    sends to url n mod len, as a proxy would spread them. The probe (--probe) asks the first."""
+    urls = [url] if isinstance(url, str) else url
+    url = urls[0]
     start_at = time.time() + 1.0
     shares = [setup.attendees[n :: args.clients] for n in range(args.clients)]
     per_client = [args.concurrency // args.clients + (n < args.concurrency % args.clients) for n in range(args.clients)]
@@ -343,11 +347,12 @@ def run_storm(url: str, setup: Setup, args: argparse.Namespace) -> ClientResult:
         probe_out = context.Queue()
         context.Process(target=probe_process, args=(url, start_at, args.duration, probe_out), daemon=True).start()
     if args.clients == 1:
-        parts = [client_process(url, setup, shares[0], args, start_at, per_client[0])]
+        parts = [client_process(urls[0], setup, shares[0], args, start_at, per_client[0])]
     else:
         with multiprocessing.get_context("fork").Pool(args.clients) as pool:
             parts = pool.starmap(
-                client_process, [(url, setup, shares[n], args, start_at, per_client[n]) for n in range(args.clients)]
+                client_process,
+                [(urls[n % len(urls)], setup, shares[n], args, start_at, per_client[n]) for n in range(args.clients)],
             )
     merged = ClientResult()
     for part in parts:
