@@ -6,6 +6,7 @@ app/templating.py (which the live board's renderer uses too) must not depend on 
 
 from fastapi import Depends, Request
 
+from app.i18n import _
 from app.services import tokens
 from app.services.errors import NotAllowed
 
@@ -36,7 +37,7 @@ async def require_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not expected or not given or not tokens.secrets_equal(given, expected):
-        raise NotAllowed("This form has expired. Reload the page and try again.")
+        raise NotAllowed(_("This form has expired. Reload the page and try again."))
 
 
 CsrfChecked = Depends(require_csrf)

@@ -103,7 +103,7 @@ EventDep = Annotated[Event, Depends(get_event)]
 
 
 def bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    scheme, _space, token = request.headers.get("authorization", "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
@@ -131,7 +131,7 @@ async def get_api_actor(request: Request, event: EventDep, session: SessionDep) 
 
 
 # Said to a key or a session that is not (or no longer) one of the event's facilitators, and nothing else.
-REFUSED_KEY = (
+REFUSED_KEY = _(
     "This facilitator key is not valid for this event: it may have been replaced, or its holder taken off the "
     "team. Ask one of the event's facilitators for a new link."
 )
@@ -156,7 +156,7 @@ async def require_api_known(actor: ApiActor) -> Actor:
     """An attendee or the facilitator: whoever may change a topic or the wall, the services decide."""
     if not actor.is_known:
         raise NotAuthenticated(
-            "Join the event and send your attendee token (or the facilitator key) as a bearer token."
+            _("Join the event and send your attendee token (or the facilitator key) as a bearer token.")
         )
     return actor
 
@@ -164,13 +164,13 @@ async def require_api_known(actor: ApiActor) -> Actor:
 async def require_api_attendee(actor: ApiActor, session: SessionDep) -> Attendee:
     attendee = session.get(Attendee, actor.attendee_id) if actor.attendee_id is not None else None
     if attendee is None:
-        raise NotAuthenticated("Join the event first and send your attendee token as a bearer token.")
+        raise NotAuthenticated(_("Join the event first and send your attendee token as a bearer token."))
     return attendee
 
 
 async def require_api_facilitator(actor: ApiActor) -> Actor:
     if not actor.is_facilitator:
-        raise NotAllowed("Only the event's facilitator can do this: send the facilitator key as a bearer token.")
+        raise NotAllowed(_("Only the event's facilitator can do this: send the facilitator key as a bearer token."))
     return actor
 
 
@@ -179,10 +179,7 @@ async def require_admin(request: Request, settings: SettingsDep) -> None:
     token = bearer_token(request)
     if not settings.admin_token:
         raise NotAllowed(
-            _(
-                "The organisers' routes need HALLWAY_ADMIN_TOKEN to be set on the server; without it, create "
-                "events with `hallway create-event` there."
-            )
+            _("Creating events over the API needs HALLWAY_ADMIN_TOKEN to be set; or use `hallway create-event`.")
         )
     if token is None:
         raise NotAuthenticated(_("Send the admin token (HALLWAY_ADMIN_TOKEN) as a bearer token."))
@@ -260,7 +257,7 @@ async def get_api_voter(request: Request, slug: str) -> Voter:
     """The calling attendee, from the in-process cache when possible, from the database otherwise."""
     token = bearer_token(request)
     if token is None or "." not in token:
-        raise NotAuthenticated("Join the event first and send your attendee token as a bearer token.")
+        raise NotAuthenticated(_("Join the event first and send your attendee token as a bearer token."))
     known: KnownAttendees = request.app.state.known_attendees
     voter = known.match(slug, token)
     if voter is None:
@@ -325,7 +322,7 @@ async def require_page_attendee(visitor: VisitorDep, session: SessionDep) -> Att
     # The visitor's attendee row is in the session already (get_visitor loaded it): no second read.
     attendee = session.get(Attendee, visitor.attendee_id) if visitor.attendee_id is not None else None
     if attendee is None:
-        raise NotAuthenticated("Join the event with your name first.")
+        raise NotAuthenticated(_("Join the event with your name first."))
     return attendee
 
 
@@ -333,7 +330,7 @@ async def require_page_facilitator(visitor: VisitorDep) -> Actor:
     if visitor.facilitator_refused:
         raise NotAuthenticated(REFUSED_KEY)
     if not visitor.is_facilitator:
-        raise NotAllowed("Only the event's facilitator can do this. Open the facilitator link first.")
+        raise NotAllowed(_("Only the event's facilitator can do this. Open the facilitator link first."))
     return visitor
 
 
@@ -366,7 +363,7 @@ def facilitator_pass(secret_key: str, event: Event, member: Facilitator) -> str:
 
 def facilitator_of_pass(session: Session, secret_key: str, event: Event, shown: object) -> Facilitator | None:
     """The member of the team a cookie's pass stands for, if it is still good: one read by primary key."""
-    member_id, _, _ = str(shown).partition(":")
+    member_id, _colon, _rest = str(shown).partition(":")
     if member_id.isdigit() and len(member_id) <= 10:
         member = session.get(Facilitator, int(member_id))
         if member is None or member.event_id != event.id or member.removed_at is not None:

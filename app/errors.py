@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.i18n import translated
+from app.i18n import _, translated
 from app.ratelimits import TooManyRequests
 from app.services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from app.writer import WriterStopped
@@ -28,13 +28,13 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (InvalidInput, 422),
 ]
 
-RACE_MESSAGE = "Someone else changed the same thing at the same moment. Look again and retry."
+RACE_MESSAGE = _("Someone else changed the same thing at the same moment. Look again and retry.")
 RETRY_AFTER = {"Retry-After": "5"}  # seconds: a database restarting or failing over is usually back by then
-DATABASE_DOWN = (
+DATABASE_DOWN = _(
     "Hallway can't reach its database just now, so nothing was read or saved. Try again in a few seconds; "
     "if it lasts, tell the organisers."
 )
-REDIS_DOWN = (
+REDIS_DOWN = _(
     "Hallway can't reach its live-updates service (Redis) just now. Try again in a few seconds; "
     "if it lasts, tell the organisers."
 )
@@ -81,7 +81,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(WriterStopped)
     async def _stopping(request: Request, error: WriterStopped) -> Response:
-        return _answer(request, 503, "The server is restarting. Try again in a few seconds.")
+        return _answer(request, 503, _("The server is restarting. Try again in a few seconds."))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
@@ -89,16 +89,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> Response:
-        detail = error.detail if isinstance(error.detail, str) else "That request could not be answered."
+        detail = error.detail if isinstance(error.detail, str) else _("That request could not be answered.")
         if error.status_code == 404 and detail == "Not Found":
-            detail = "There is nothing at this address."
+            detail = _("There is nothing at this address.")
         elif error.status_code == 400 and detail == "There was an error parsing the body":
-            detail = "The request's body could not be read: send JSON, encoded as UTF-8."
+            detail = _("The request's body could not be read: send JSON, encoded as UTF-8.")
         elif error.status_code == 405:
-            allowed = allowed_methods(request)
-            return _answer(
-                request, 405, f"This address answers {', '.join(allowed)} only.", headers={"Allow": ", ".join(allowed)}
-            )
+            allowed = ", ".join(allowed_methods(request))
+            said = _("This address answers {methods} only.", methods=allowed)
+            return _answer(request, 405, said, headers={"Allow": allowed})
         return _answer(request, error.status_code, detail, headers=getattr(error, "headers", None))
 
 
@@ -125,7 +124,7 @@ def describe_validation_error(error: RequestValidationError) -> str:
         where = ".".join(str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path"))
         message = str(problem.get("msg", "is not valid")).removeprefix("Value error, ")
         parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts) or "The request is not valid."
+    return "; ".join(parts) or _("The request is not valid.")
 
 
 def _answer(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:

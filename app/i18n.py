@@ -21,7 +21,7 @@ import contextlib
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
@@ -201,7 +201,8 @@ class Text(str):
             said = catalogue.ngettext(self.msgid, self.plural, self.quantity)
         else:
             said = catalogue.gettext(self.msgid)
-        return said.format(**self.params) if self.params else said
+        # Words for people given as a value ("{label} can't be empty.") are said in the same language.
+        return said.format(**{name: translated(value) for name, value in self.params.items()}) if self.params else said
 
     def __html__(self) -> Markup:
         return escape(self.translated())
@@ -212,6 +213,32 @@ class Text(str):
 
 def _remade(msgid: str, plural: str | None, count: int | None, params: dict[str, Any]) -> Text:
     return Text(msgid, plural=plural, count=count, **{k: v for k, v in params.items() if k != "count"})
+
+
+class Joined(Text):
+    """Several messages said one after the other ("x; y; and 2 more"), each in the reader's language.
+    The separator is punctuation, the same in every language Hallway speaks."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts: Iterable[str], separator: str = ", ") -> Joined:
+        listed = tuple(parts)
+        made = str.__new__(cls, separator.join(listed))
+        made.msgid, made.plural, made.quantity, made.params = str(made), None, None, {}
+        made.parts, made.separator = listed, separator
+        return made
+
+    def translated(self) -> str:
+        return self.separator.join(translated(part) for part in self.parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.parts, self.separator))
+
+
+def joined(parts: Iterable[str], separator: str = ", ") -> Text:
+    """`parts` (messages marked with `_`, or names) one after the other, each said in the reader's language."""
+    return Joined(parts, separator)
 
 
 def _(message: str, /, **params: Any) -> Text:

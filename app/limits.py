@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.i18n import _, translated
+
 MAX_BODY_BYTES = 1_000_000
 
 
@@ -44,6 +46,7 @@ class BodySizeLimit:
 
 
 async def _too_large(send: Send, max_bytes: int) -> None:
-    body = json.dumps({"detail": f"The request is too large: at most {max_bytes // 1000} KB."}).encode()
+    said = _("The request is too large: at most {most} KB.", most=max_bytes // 1000)
+    body = json.dumps({"detail": translated(said)}).encode()  # in the reader's language
     await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": body})

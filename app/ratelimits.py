@@ -28,6 +28,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
+from app.i18n import _, _n, translated
 
 LimitName = Literal[
     "proposals",
@@ -42,16 +43,17 @@ LimitName = Literal[
 ]
 
 # What each limit is about, in the sentence a person reads when they reach it.
+# Translators: the first half of a refusal, before ": please wait a minute and try again."
 SAID: dict[str, str] = {
-    "proposals": "You have proposed a lot of topics in a short time",
-    "edits": "You have changed your topics many times in a short time",
-    "votes": "You have moved your dots very often in a short time",
-    "notes_saves": "These notes were saved very often in a short time",
-    "attendance": "You have changed where you are going very often in a short time",
-    "joins": "Very many people joined from this network in a short time",
-    "join_code_tries": "Too many wrong join codes were tried from this network",
-    "websockets": "Too many live pages were opened from this network in a short time",
-    "admin_token_tries": "Too many wrong admin tokens were tried from this network",
+    "proposals": _("You have proposed a lot of topics in a short time"),
+    "edits": _("You have changed your topics many times in a short time"),
+    "votes": _("You have moved your dots very often in a short time"),
+    "notes_saves": _("These notes were saved very often in a short time"),
+    "attendance": _("You have changed where you are going very often in a short time"),
+    "joins": _("Very many people joined from this network in a short time"),
+    "join_code_tries": _("Too many wrong join codes were tried from this network"),
+    "websockets": _("Too many live pages were opened from this network in a short time"),
+    "admin_token_tries": _("Too many wrong admin tokens were tried from this network"),
 }
 
 
@@ -93,7 +95,7 @@ class SweptMemoryStorage(Storage):
         return count if expires > time.time() else 0
 
     def get_expiry(self, key: str) -> float:
-        _, expires = self.counts.get(key, (0, 0.0))
+        _count, expires = self.counts.get(key, (0, 0.0))
         return expires if expires > time.time() else time.time()
 
     def check(self) -> bool:
@@ -173,8 +175,15 @@ class RateLimits:
             assert self.shared is not None
             stats = await self.shared.get_window_stats(item, self.scope, name, who)
         wait = max(1, math.ceil(stats.reset_time - time.time()))
-        minutes = "a minute" if wait <= 60 else f"{math.ceil(wait / 60)} minutes"
-        message = f"{SAID[name]}: please wait {minutes} and try again."
+        if wait <= 60:
+            message = _("{what}: please wait a minute and try again.", what=SAID[name])
+        else:
+            message = _n(
+                "{what}: please wait {count} minute and try again.",
+                "{what}: please wait {count} minutes and try again.",
+                math.ceil(wait / 60),
+                what=SAID[name],
+            )
         if len(self.refused) >= MAX_REMEMBERED_REFUSALS:
             now = time.time()
             for key in [key for key, (until, _) in self.refused.items() if until <= now]:
@@ -251,7 +260,7 @@ class FastRefusals:
                 await hold(limits.hold_seconds)
             finally:
                 self.held -= 1
-        body = json.dumps({"detail": refusal.message}).encode()
+        body = json.dumps({"detail": translated(refusal.message)}).encode()  # in the reader's language
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

@@ -74,10 +74,8 @@ class Wall:
         others = self.in_slot[cell.slot_id] - {topic_id, *leaving}
         if self.apart[topic_id] & others:
             return False
-        convener = self.topics[topic_id].convener_id
-        if convener is None:
-            return True
-        return not any(self.topics[other].convener_id == convener for other in others)
+        conveners = self.topics[topic_id].convener_ids  # co-conveners too
+        return not any(self.topics[other].convener_ids & conveners for other in others)
 
     def place(self, topic_id: int, cell: Cell) -> None:
         self.placements[topic_id] = cell
@@ -370,11 +368,8 @@ def brute_force(problem: Problem) -> dict[int, Cell] | None:
         return 0 if theme is None else sum(wall.topics[other].theme_id == theme for other in group)
 
     def clash(topic_id: int, group: tuple[int, ...]) -> bool:
-        convener = wall.topics[topic_id].convener_id
-        return any(
-            other in wall.apart[topic_id] or (convener is not None and wall.topics[other].convener_id == convener)
-            for other in group
-        )
+        conveners = wall.topics[topic_id].convener_ids  # co-conveners too
+        return any(other in wall.apart[topic_id] or wall.topics[other].convener_ids & conveners for other in group)
 
     best_cost = math.inf
     best_groups: list[tuple[int, ...]] = []

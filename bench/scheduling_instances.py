@@ -12,11 +12,12 @@ a few are the facilitator's (no convener). The same (size, seed) always gives th
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from app.scheduling.figures import vote_counts
-from app.scheduling.problem import Cell, Problem, Room, Slot, Topic
+from app.scheduling.problem import Cell, CoConvener, Problem, Room, Slot, Topic
 
 DAY = datetime(2026, 11, 24, 9, 0)
 
@@ -180,6 +181,37 @@ def generate(
         time_limit=time_limit,
         seed=seed,
     )
+
+
+CO_CONVENED_SHARE = 0.3
+
+
+def with_co_conveners(problem: Problem, *, seed: int, share: float = CO_CONVENED_SHARE) -> Problem:
+    """The same problem with `share` of the attendees' topics convened in pairs (a tenth of those by three).
+
+    Most co-conveners (two in three) are people who convene topics of their own, the case that binds: their own
+    sessions and the ones they co-convene must all go in different slots. Nobody ends up convening more topics
+    than there are slots (the scheduler would refuse the problem, as it refuses such an event)."""
+    rng = random.Random(f"co-conveners-{seed}")
+    load = Counter(c for topic in problem.topics for c in topic.convener_ids)
+    conveners = sorted(load)
+    everyone = range(1, len(problem.ballots) + 1)
+    topics = list(problem.topics)
+    convened = [i for i, topic in enumerate(topics) if topic.convener_id is not None]
+    for i in sorted(rng.sample(convened, k=round(share * len(convened)))):
+        topic = topics[i]
+        added: list[CoConvener] = []
+        for _ in range(2 if rng.random() < 0.1 else 1):
+            pool = conveners if rng.random() < 2 / 3 else everyone
+            taken = topic.convener_ids | {c.id for c in added}
+            fitting = [a for a in pool if a not in taken and load[a] < len(problem.slots)]
+            if not fitting:
+                continue
+            person = rng.choice(fitting)
+            load[person] += 1
+            added.append(CoConvener(id=person, name=f"Attendee {person}"))
+        topics[i] = replace(topic, co_conveners=tuple(added))
+    return replace(problem, topics=tuple(topics))
 
 
 def with_late_proposal(problem: Problem, published: dict[int, Cell], *, started: int, seed: int) -> Problem:

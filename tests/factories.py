@@ -11,6 +11,7 @@ from app.models.event import EventUpdate
 from app.services import (
     attendance,
     attendees,
+    co_conveners,
     events,
     notes,
     placements,
@@ -121,6 +122,27 @@ class Factory:
                 description=description,
                 theme_id=theme.id if theme else None,
             ).result
+
+    def co_convener(
+        self, event: EventWithKey, topic: Topic, attendee: AttendeeWithToken, *, accepted: bool = True
+    ) -> None:
+        """The facilitator invites the attendee to co-convene the topic; they accept unless `accepted` is False."""
+        with self.database.write_session() as session:
+            co_conveners.invite(
+                session=session,
+                event_id=event.id,
+                topic_id=topic.id,  # type: ignore[arg-type]
+                actor=Actor.facilitator(event.id),
+                attendee_id=attendee.id,
+            )
+            if accepted:
+                co_conveners.accept(
+                    session=session,
+                    event_id=event.id,
+                    topic_id=topic.id,  # type: ignore[arg-type]
+                    actor=Actor(event_id=event.id, attendee_id=attendee.id),
+                    attendee_id=attendee.id,
+                )
 
     def theme(self, event: EventWithKey, *, name: str = "Tech for humans", description: str = "") -> Theme:
         with self.database.write_session() as session:

@@ -43,7 +43,21 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1>", re.S | re.I)
 _PLACEHOLDER = "\x00"
 # Not words to translate: the product's name, formats and standards, typography.
-NOT_WORDS = {"Hallway", "CSV", "JSON", "iCalendar", "ICS", "Markdown", "QR", "SVG", "UTC", "PDF", "nbsp", "amp"}
+NOT_WORDS = {
+    "Hallway",
+    "https",
+    "CSV",
+    "JSON",
+    "iCalendar",
+    "ICS",
+    "Markdown",
+    "QR",
+    "SVG",
+    "UTC",
+    "PDF",
+    "nbsp",
+    "amp",
+}
 
 
 def unmarked_words(template_path: Path, environment: Environment) -> list[str]:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from app.name_lists import name_list
+
 FACILITATOR_NAME = "the facilitator"
 
 
@@ -145,6 +147,7 @@ class TopicData:
     apart_from_ids: tuple[int, ...] = ()  # active topics it must not share a slot with (both sides list the pair)
     theme_id: int | None = None
     calendar_sequence: int = 0  # the iCalendar SEQUENCE: one more with each move (app/services/calendar_changes.py)
+    co_convener_ids: tuple[int, ...] = ()  # who convenes it beside its convener (accepted), in the order invited
 
     @property
     def votes(self) -> int:
@@ -239,9 +242,15 @@ class ExportData:
         return {attendee.id: attendee.display_name for attendee in self.attendees}
 
     def convener_name(self, topic: TopicData) -> str:
-        if topic.convener_id is None:
-            return FACILITATOR_NAME
-        return self.names_by_id.get(topic.convener_id, "someone who left")
+        """Who convened it: "Ada", or "Ada and Sam" with a co-convener (a topic from the facilitator with
+        co-conveners is theirs: "Sam")."""
+        main = (
+            (None if topic.co_convener_ids else FACILITATOR_NAME)
+            if topic.convener_id is None
+            else self.names_by_id.get(topic.convener_id, "someone who left")
+        )
+        co = [self.names_by_id.get(attendee_id, "someone who left") for attendee_id in topic.co_convener_ids]
+        return name_list([main, *co]) or FACILITATOR_NAME
 
     @cached_property
     def sessions(self) -> tuple[Session, ...]:

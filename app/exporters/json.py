@@ -134,6 +134,9 @@ class TopicPart(_Part):
     min_room_capacity: Version | None = None
     apart_from: list[str] = []
     theme: str | None = None
+    # Who convenes it beside its convener (those who accepted), in the order they were invited. Added within
+    # version 3: a document without it has none.
+    co_conveners: list[str] = []
     notes: NotesPart | None = None
 
 
@@ -245,6 +248,7 @@ def document(data: ExportData) -> EventDocument:
                 min_room_capacity=t.min_room_capacity,
                 apart_from=topic_refs(t.apart_from_ids),
                 theme=themes.get(t.theme_id) if t.theme_id is not None else None,
+                co_conveners=refs(t.co_convener_ids),
                 notes=notes(t.notes),
             )
             for t in data.topics

@@ -17,6 +17,7 @@ from app.models.slot import Slot
 from app.models.theme import Theme
 from app.models.topic import Topic
 from app.models.topic_apart import TopicApart
+from app.models.topic_convener import TopicConvener
 from app.models.vote import Vote
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Theme",
     "Topic",
     "TopicApart",
+    "TopicConvener",
     "TopicStatus",
     "Vote",
     "id_of",

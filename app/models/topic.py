@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from app.models._base import MAX_ROW_ID, WallClock, said, utcnow
 from app.models.enums import TopicStatus
+from app.models.topic_convener import CoConvenerPublic
 
 REQUEST_KEY_MAX = 64
 TITLE_MAX = 120
@@ -75,6 +76,8 @@ class TopicPublic(SQLModel):
     votes: int
     merged_into_id: int | None
     created_at: datetime
+    # Who convenes it beside its convener, once they accepted (GET …/topics/{id}/conveners lists invitations too).
+    co_conveners: list[CoConvenerPublic] = []
 
 
 class SimilarTopicPublic(TopicPublic):

@@ -21,6 +21,7 @@ from starlette.websockets import WebSocketState
 from app import metrics
 from app.config import Settings
 from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, facilitator_of_pass
+from app.i18n import _, translated
 from app.models import id_of
 from app.ratelimits import RateLimits, TooManyRequests
 from app.realtime.hub import Client, EventFeed, Hub
@@ -71,14 +72,15 @@ async def live_board(websocket: WebSocket, slug: str) -> None:
         await limits.hit("websockets", f"address:{websocket.client.host if websocket.client else 'unknown'}")
     except TooManyRequests as refused:
         await websocket.accept()  # to say why, and when to come back (the page's reconnection waits anyway)
-        await websocket.close(code=CLOSE_TRY_AGAIN, reason=refused.message[:120])
+        await websocket.close(code=CLOSE_TRY_AGAIN, reason=close_reason(refused.message))
         return
     if view not in VIEWS or since == -1 or event_id is None:
         await websocket.accept()  # to say why: a refused handshake can't carry a reason
         if event_id is None:
-            await websocket.close(code=CLOSE_NO_EVENT, reason="No event at this address.")
+            await websocket.close(code=CLOSE_NO_EVENT, reason=close_reason(_("No event at this address.")))
         else:
-            await websocket.close(code=CLOSE_POLICY, reason="Unknown view or since: see the API docs.")
+            said = _("Unknown view or since: see the API docs.")
+            await websocket.close(code=CLOSE_POLICY, reason=close_reason(said))
         return
     cookie = read_page_session(websocket.scope, secret_key=settings.secret_key)
     facilitator: tuple[int, str] | None = None
@@ -88,7 +90,7 @@ async def live_board(websocket: WebSocket, slug: str) -> None:
         refusal = who.refusal(view)
         if refusal is not None:
             await websocket.accept()
-            await websocket.close(code=CLOSE_POLICY, reason=refusal)
+            await websocket.close(code=CLOSE_POLICY, reason=close_reason(refusal))
             return
         facilitator = who.facilitator
     # Follow the feed before the handshake completes: once the client sees the socket open, no
@@ -132,10 +134,16 @@ async def _serve(websocket: WebSocket, feed: EventFeed, client: Client) -> None:
             await sender
 
 
-# A close reason is at most 123 bytes.
-RESTARTING = "The server is restarting: reconnect, and catch up from your last version."
-REFUSED_SESSION = "Your facilitator link was replaced or you left the team: ask a facilitator for a new link."
-JOIN_FIRST = "This event is for the people who joined it: join first."
+RESTARTING = _("The server is restarting: reconnect, and catch up from your last version.")
+REFUSED_SESSION = _("Your facilitator link was replaced or you left the team: ask a facilitator for a new link.")
+JOIN_FIRST = _("This event is for the people who joined it: join first.")
+CLOSE_REASON_MAX_BYTES = 123  # what a close frame holds
+
+
+def close_reason(message: str) -> str:
+    """A close reason in the page's language (the socket's `?lang=`, as its page), cut to fit a close frame
+    without splitting a character."""
+    return translated(message).encode()[:CLOSE_REASON_MAX_BYTES].decode(errors="ignore")
 
 
 async def _send(websocket: WebSocket, client: Client) -> None:
@@ -156,12 +164,12 @@ async def _send(websocket: WebSocket, client: Client) -> None:
         # Opened with a facilitator's session that ended (the link replaced, the member removed): closed for
         # good (1008 is not retried), with the reason.
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(websocket.close(code=CLOSE_POLICY, reason=REFUSED_SESSION), timeout=2)
+            await asyncio.wait_for(websocket.close(code=CLOSE_POLICY, reason=close_reason(REFUSED_SESSION)), timeout=2)
     elif client.going_away and websocket.client_state == WebSocketState.CONNECTED:
         # The server is stopping (app/main.py's lifespan, through Hub.stop): come back, to this server once it
         # is up again or to another worker, and catch up from the last version seen.
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(websocket.close(code=CLOSE_RESTARTING, reason=RESTARTING), timeout=2)
+            await asyncio.wait_for(websocket.close(code=CLOSE_RESTARTING, reason=close_reason(RESTARTING)), timeout=2)
     elif client.dropped and websocket.client_state == WebSocketState.CONNECTED:
         # Fallen too far behind: told to come back (the htmx pages do, with backoff), then caught up.
         with contextlib.suppress(Exception):

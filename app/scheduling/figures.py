@@ -132,8 +132,8 @@ def violations(problem: Problem, placements: Mapping[int, Cell]) -> list[Violati
             continue
         by_cell[cell].append(topic_id)
         by_slot[cell.slot_id].add(topic_id)
-        if topic.convener_id is not None:
-            conveners[(topic.convener_id, cell.slot_id)].append(topic_id)
+        for convener_id in topic.convener_ids:
+            conveners[(convener_id, cell.slot_id)].append(topic_id)
         slot = slots[cell.slot_id]
         if not slot_fits(topic, slot.starts_at, slot.ends_at):
             words = f"topic {topic_id} is outside its not-before/not-after times"

@@ -68,7 +68,8 @@ class Instance:
         self.value = [v + 1 for v in self.votes]  # what leaving the topic off costs, in left_off_vote units
         self.value_array = np.array(self.value, dtype=np.int64)
         self.min_capacity = [topic.min_room_capacity or 0 for topic in self.topics]
-        self.convener = [topic.convener_id for topic in self.topics]
+        # Everyone who convenes each topic (its convener and co-conveners): two topics sharing one never share a slot.
+        self.conveners = [topic.convener_ids for topic in self.topics]
         self.apart = [
             frozenset(self.topic_index[other] for other in topic.apart_from if other in self.topic_index)
             for topic in self.topics
@@ -177,8 +178,8 @@ class Instance:
                     f"{topic_name(topic)} is {why} in {self.rooms[cell[0]].name or 'a room'} for "
                     f"{self.capacity[cell[0]]}, but needs a room for {self.min_capacity[i]}: change one or unpin it."
                 )
-            if self.convener[i] is not None:
-                key = (self.convener[i] or 0, cell[1])
+            for convener in sorted(self.conveners[i]):
+                key = (convener, cell[1])
                 if key in conveners:
                     raise ProblemError(
                         f"{topic_name(self.topics[conveners[key]])} and {topic_name(topic)} have the same convener "
@@ -302,10 +303,13 @@ def _refuse_unschedulable(problem: Problem) -> None:
     cells = len(problem.rooms) * len(problem.slots)
     if len(problem.pinned) > cells:
         raise ProblemError(f"{len(problem.pinned)} topics are pinned but the wall has only {cells} session cells.")
-    per_convener = Counter(topic.convener_id for topic in problem.topics if topic.convener_id is not None)
+    per_convener = Counter(convener_id for topic in problem.topics for convener_id in topic.convener_ids)
     for convener_id, count in per_convener.items():
         if count > len(problem.slots):
-            who = next(t.convener_name for t in problem.topics if t.convener_id == convener_id) or "One convener"
+            who = next(
+                (name for t in problem.topics if convener_id in t.convener_ids if (name := t.name_of(convener_id))),
+                "One convener",
+            )
             raise ProblemError(
                 f"{who} convenes {count} topics but there are only {len(problem.slots)} session slots, and nobody can "
                 "run two sessions at once: merge, withdraw or hand over a topic first."

@@ -33,6 +33,14 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class CoConvener:
+    """Someone who convenes a topic beside its convener: kept out of two rooms at once like them."""
+
+    id: int
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Topic:
     """A topic that may go on the wall, with the constraints its convener or the facilitator set."""
 
@@ -46,6 +54,21 @@ class Topic:
     min_room_capacity: int | None = None
     apart_from: frozenset[int] = frozenset()  # topic ids it must not share a slot with
     theme_id: int | None = None  # None: no theme, and never counted in a theme clash
+    # Attendees who convene it too (ids of the same kind as convener_id): no two topics that share any convener
+    # run in one slot.
+    co_conveners: tuple[CoConvener, ...] = ()
+
+    @property
+    def convener_ids(self) -> frozenset[int]:
+        """Everyone who convenes it: none of them may be in two rooms at once."""
+        main = () if self.convener_id is None else (self.convener_id,)
+        return frozenset((*main, *(c.id for c in self.co_conveners)))
+
+    def name_of(self, convener_id: int) -> str:
+        """A convener's name as the facilitator gave it to the problem ("" when unknown)."""
+        if convener_id == self.convener_id:
+            return self.convener_name
+        return next((c.name for c in self.co_conveners if c.id == convener_id), "")
 
 
 @dataclass(frozen=True)

@@ -383,15 +383,13 @@ def _reasons(inst: Instance, placements: dict[int, Cell]) -> dict[int, str]:
                     "rooms are pinned."
                 )
             continue
-        convener_busy = [
-            s
-            for s in fitting
-            if inst.convener[t] is not None and any(inst.convener[o] == inst.convener[t] for o in in_slot[s])
-        ]
+        convener_busy = [s for s in fitting if any(inst.conveners[o] & inst.conveners[t] for o in in_slot[s])]
         kept_apart = [s for s in fitting if inst.apart[t] & set(in_slot[s])]
         blocked = set(convener_busy) | set(kept_apart)
         if blocked == set(fitting):
-            if convener_busy:
+            if convener_busy and topic.co_conveners:
+                reasons[topic.id] = "One of its conveners already runs a session in every slot it could take."
+            elif convener_busy:
                 who = topic.convener_name or "Its convener"
                 reasons[topic.id] = f"{who} already runs a session in every slot it could take."
             else:

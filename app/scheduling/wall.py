@@ -72,9 +72,7 @@ class Wall:
         self.everyone[s].add(t)
         if self.inst.fixed[t] is None:
             self.members[s].add(t)
-        convener = self.inst.convener[t]
-        if convener is not None:
-            self.conveners[s][convener] += 1
+        self.conveners[s].update(self.inst.conveners[t])
         self.n[self.inst.voters[t], s] += 1
         h = self.inst.theme[t]
         if h != self.inst.H and s != self.inst.off:
@@ -84,9 +82,7 @@ class Wall:
     def _leave(self, t: int, s: int) -> None:
         self.everyone[s].discard(t)
         self.members[s].discard(t)
-        convener = self.inst.convener[t]
-        if convener is not None:
-            self.conveners[s][convener] -= 1
+        self.conveners[s].subtract(self.inst.conveners[t])
         self.n[self.inst.voters[t], s] -= 1
         h = self.inst.theme[t]
         if h != self.inst.H and s != self.inst.off:
@@ -154,12 +150,10 @@ class Wall:
             return inst.fixed[t] is None
         if not inst.allowed[t, s]:
             return False
-        convener = inst.convener[t]
-        if convener is not None:
-            already = self.conveners[s][convener]
-            if leaving is not None and inst.convener[leaving] == convener:
-                already -= 1
-            if already > 0:
+        leaving_conveners = inst.conveners[leaving] if leaving is not None else frozenset()
+        for convener in inst.conveners[t]:
+            # The one leaving frees its own conveners' place in the slot.
+            if self.conveners[s][convener] - (convener in leaving_conveners) > 0:
                 return False
         clash = inst.apart[t] & self.everyone[s]
         return not clash or clash == {leaving}

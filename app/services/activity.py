@@ -3,6 +3,9 @@
 Each facilitator action records one row in its own transaction (`record`), with what an undo needs for the
 few that can be undone (app/services/undo.py). Attendees' actions record nothing, and the vote path never
 comes here.
+
+A line is stored as text, written in the event's language (`record` says the marked summary in it): the
+team of one gathering reads one list, whoever's browser speaks what.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from app import i18n
 from app.db import exec_select
-from app.models import Activity, ActivityKind, Attendee, Facilitator, Room, Slot
+from app.i18n import _
+from app.models import Activity, ActivityKind, Attendee, Event, Facilitator
 from app.models.activity import ACTIVITY_SUMMARY_MAX, UNDOABLE_KINDS
 from app.services.actors import FACILITATOR_NAME, Actor
 
@@ -60,14 +65,18 @@ def record(
     undo: dict[str, Any] | None = None,
 ) -> Activity | None:
     """Write down a facilitator's action, in the action's transaction; nothing for anyone else (an attendee
-    placing their own topic, a command with no actor)."""
+    placing their own topic, a command with no actor). `summary` (marked with `_`) is stored in the event's
+    language, whoever's browser made the change."""
     if actor is None or not actor.is_facilitator:
         return None
+    event = session.get(Event, event_id)
+    with i18n.speaking(event.language if event is not None else None):
+        said = i18n.translated(summary)
     row = Activity(
         event_id=event_id,
         facilitator_id=actor.facilitator_id,
         kind=kind,
-        summary=_cut(summary, ACTIVITY_SUMMARY_MAX),
+        summary=_cut(said, ACTIVITY_SUMMARY_MAX),
         topic_id=topic_id,
         other_topic_id=other_topic_id,
         attendee_id=attendee_id,
@@ -91,27 +100,25 @@ def recent(*, session: Session, event_id: int, limit: int = RECENT) -> list[Acti
     attendee_names = _names(
         session, Attendee, col(Attendee.display_name), {r.attendee_id for r in rows if r.attendee_id is not None}
     )
+    event = session.get(Event, event_id)
+    with i18n.speaking(event.language if event is not None else None):  # as the lines themselves are stored
+        nobody = i18n.translated(_("a participant"))
     lines = []
     for row in rows:
         who = names.get(row.facilitator_id or 0, FACILITATOR_NAME)
         summary = row.summary
         if row.kind == ActivityKind.ban:  # named now: a name removed since (forget me) is not kept here
-            summary = summary.replace("{attendee}", attendee_names.get(row.attendee_id or 0, "a participant"))
+            summary = summary.replace("{attendee}", attendee_names.get(row.attendee_id or 0, nobody))
         undone_by = names.get(row.undone_by_id or 0, FACILITATOR_NAME) if row.undone_at is not None else None
-        lines.append(
-            ActivityLine(activity=row, who=who, text=f"{who} {summary}", created_at=row.created_at, undone_by=undone_by)
-        )
+        # Translators: a line of the activity list: a facilitator's name, then what they did ("placed “X” in …").
+        text = _("{who} {did}", who=who, did=summary)
+        lines.append(ActivityLine(activity=row, who=who, text=text, created_at=row.created_at, undone_by=undone_by))
     return lines
 
 
 def quoted(text: str) -> str:
     """A title (or an announcement) as a line quotes it, cut short when long."""
-    return f"“{_cut(text, QUOTED_MAX)}”"
-
-
-def cell_words(room: Room, slot: Slot) -> str:
-    """Where on the wall, as people say it: "in Studio at 10:30"."""
-    return f"in {room.name} at {slot.starts_at:%H:%M}"
+    return _("“{title}”", title=_cut(text, QUOTED_MAX))
 
 
 def stamp(moment: datetime) -> str:

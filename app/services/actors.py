@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.i18n import _
 from app.services.errors import NotAllowed
 
 FACILITATOR_NAME = "Facilitator"
@@ -68,4 +69,4 @@ class Actor:
     def check_in(self, event_id: int) -> None:
         """Refuse an actor of another event outright (defence in depth: deps builds actors per event)."""
         if self.event_id != event_id:
-            raise NotAllowed("You are not part of this event.")
+            raise NotAllowed(_("You are not part of this event."))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _
 from app.models import ActivityKind, Announcement
 from app.models.announcement import ANNOUNCEMENT_MAX
 from app.services import activity
@@ -23,9 +24,9 @@ def announce(*, session: Session, event_id: int, actor: Actor, text: str) -> Wri
     """Say something to everyone in the event now: the board and every open page show it at once."""
     actor.check_in(event_id)
     if not actor.is_facilitator:
-        raise NotAllowed("Only the event's facilitator makes announcements.")
+        raise NotAllowed(_("Only the event's facilitator makes announcements."))
     get_event_by_id(session=session, event_id=event_id)
-    cleaned = clean_line(text, field="text", label="The announcement", max_length=ANNOUNCEMENT_MAX)
+    cleaned = clean_line(text, field="text", label=_("The announcement"), max_length=ANNOUNCEMENT_MAX)
     announcement = Announcement(event_id=event_id, text=cleaned)
     session.add(announcement)
     session.flush()
@@ -34,7 +35,7 @@ def announce(*, session: Session, event_id: int, actor: Actor, text: str) -> Wri
         actor=actor,
         event_id=event_id,
         kind=ActivityKind.announce,
-        summary=f"announced {activity.quoted(cleaned)}",
+        summary=_("announced {announcement}", announcement=activity.quoted(cleaned)),
     )
     return Written(announcement, BoardChange.of(event_id, "announcement", announcement=True))
 

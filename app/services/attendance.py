@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _
 from app.models import Attendance, Attendee, Placement, Room, Topic, id_of
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, NotAuthenticated
@@ -39,7 +40,7 @@ def attend(*, session: Session, attendee_id: int, slot_id: int, topic_id: int) -
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic.id)).scalars().first()
     if placement is None or placement.slot_id != slot.id:
-        raise Conflict(f"'{topic.title}' is not on the wall in this slot.")
+        raise Conflict(_("'{title}' is not on the wall in this slot.", title=topic.title))
     current = (
         exec_select(
             session,
@@ -122,5 +123,5 @@ def _event_of(session: Session, attendee_id: int) -> int:
         session, select(col(Attendee.event_id)).where(col(Attendee.id) == attendee_id)
     ).scalar_one_or_none()
     if event_id is None:
-        raise NotAuthenticated("We don't know you in this event any more. Please join again.")
+        raise NotAuthenticated(_("We don't know you in this event any more. Please join again."))
     return event_id

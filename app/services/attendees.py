@@ -8,11 +8,12 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _, _n
 from app.models import ActivityKind, Attendance, Attendee, Event, Note, NoteRevision, Topic, Vote, id_of
 from app.models._base import utcnow
 from app.models.attendee import DISPLAY_NAME_MAX, FORMER_PARTICIPANT, PARTICIPANT
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.services import activity, tokens
+from app.services import activity, co_conveners, tokens
 from app.services.actors import FACILITATOR_NAME, Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import AlreadyRemoved, Banned, InvalidInput, NotAllowed, NotAuthenticated, NotFound, Removed
@@ -40,15 +41,18 @@ def join_event(
 ) -> Written[Joined]:
     """A newcomer, with the name others will see (or "a participant", when `name_listed` is False)."""
     event = get_event_by_id(session=session, event_id=event_id)
-    name = clean_line(display_name, field="display_name", label="Your name", max_length=DISPLAY_NAME_MAX)
+    name = clean_line(display_name, field="display_name", label=_("Your name"), max_length=DISPLAY_NAME_MAX)
     if name.casefold() in RESERVED_NAMES:
         raise InvalidInput(
-            f"“{name}” is a name Hallway gives to a role, so people would mistake you for it: "
-            "please join with your own name.",
+            _(
+                "“{name}” is a name Hallway gives to a role, so people would mistake you for it: "
+                "please join with your own name.",
+                name=name,
+            ),
             field="display_name",
         )
     if event.join_code and not tokens.join_codes_match(event.join_code, join_code):
-        raise NotAllowed("That join code is not right. It is shown on the screen at the venue.")
+        raise NotAllowed(_("That join code is not right. It is shown on the screen at the venue."))
     secret = tokens.new_secret()
     attendee = Attendee(
         event_id=event_id, display_name=name, token_hash=tokens.hash_secret(secret), name_listed=name_listed
@@ -69,7 +73,7 @@ def authenticate(*, session: Session, event: Event, token: str | None) -> Attend
         or attendee.event_id != event.id
         or not tokens.secret_matches(parsed[1], attendee.token_hash)
     ):
-        raise NotAuthenticated("We don't recognise you in this event. Join with your name first.")
+        raise NotAuthenticated(_("We don't recognise you in this event. Join with your name first."))
     if attendee.banned_at is not None:
         raise Banned()
     if attendee.removed_at is not None:
@@ -109,7 +113,7 @@ def ban_attendee(
     stay: no text is ever lost, and the facilitator can still read what was written."""
     attendee = session.get(Attendee, attendee_id)
     if attendee is None or attendee.event_id != event_id:
-        raise NotFound("There is no such attendee in this event.")
+        raise NotFound(_("There is no such attendee in this event."))
     if attendee.banned_at is not None:
         return Written(BanResult(attendee=attendee, hidden_topic_ids=()), None)
     attendee.banned_at = utcnow()
@@ -131,7 +135,9 @@ def ban_attendee(
             session, select(col(Attendance.slot_id)).where(col(Attendance.attendee_id) == attendee_id)
         ).scalars()
     )
-    change = BoardChange.of(event_id, "attendee", topic_ids=voted, slot_ids=going)
+    # Off every topic they co-convened: their name goes from those cards.
+    left = co_conveners.leave_every_topic(session=session, attendee_id=attendee_id)
+    change = BoardChange.of(event_id, "attendee", topic_ids={*voted, *left}, slot_ids=going)
     for topic_id in their_topics:
         hidden = hide_topic(session=session, event_id=event_id, topic_id=topic_id).change
         change = change.merge(hidden) if hidden is not None else change
@@ -143,7 +149,15 @@ def ban_attendee(
         actor=actor,
         event_id=event_id,
         kind=ActivityKind.ban,
-        summary="banned {attendee}" + (f" (and hid {len(their_topics)} of their topics)" if their_topics else ""),
+        # "{attendee}" stays in the stored line: the name is put in when the list is read (app/services/activity.py).
+        summary=_n(
+            "banned {attendee} (and hid {count} of their topics)",
+            "banned {attendee} (and hid {count} of their topics)",
+            len(their_topics),
+            attendee="{attendee}",
+        )
+        if their_topics
+        else _("banned {attendee}", attendee="{attendee}"),
         attendee_id=attendee_id,
     )
     return Written(BanResult(attendee=attendee, hidden_topic_ids=their_topics), change)
@@ -155,7 +169,7 @@ def ban_attendee(
 def _attendee_of(session: Session, event_id: int, attendee_id: int) -> Attendee:
     attendee = session.get(Attendee, attendee_id)
     if attendee is None or attendee.event_id != event_id:
-        raise NotFound("There is no such attendee in this event.")
+        raise NotFound(_("There is no such attendee in this event."))
     return attendee
 
 
@@ -207,7 +221,10 @@ def set_name_listed(*, session: Session, event_id: int, attendee_id: int, listed
     shown = listed_name(attendee.display_name, listed=listed) or PARTICIPANT
     notes_changed = _credit_latest_saves(session, attendee_id, shown)
     session.flush()
-    topic_ids = _active_topic_ids(session, event_id, attendee_id)
+    topic_ids = [
+        *_active_topic_ids(session, event_id, attendee_id),
+        *co_conveners.co_convened_topic_ids(session=session, attendee_id=attendee_id),
+    ]
     if not topic_ids and not notes_changed:
         return Written(attendee, None)
     change = BoardChange.of(event_id, "attendee", topic_ids=topic_ids, notes_topic_ids=notes_changed, names=not listed)
@@ -237,9 +254,9 @@ def remove_attendee(
     attendee = _attendee_of(session, event_id, attendee_id)
     if attendee.removed_at is not None:
         raise AlreadyRemoved(
-            "You have already removed yourself from this event."
+            _("You have already removed yourself from this event.")
             if not by_facilitator
-            else "This attendee was already removed from the event: there is nothing of theirs left to remove."
+            else _("This attendee was already removed from the event: there is nothing of theirs left to remove.")
         )
     old_name = attendee.display_name
     voted = list(exec_select(session, select(col(Vote.topic_id)).where(col(Vote.attendee_id) == attendee_id)).scalars())
@@ -261,6 +278,8 @@ def remove_attendee(
         revision.author_name = FORMER_PARTICIPANT
         session.add(revision)
     notes_changed = _credit_latest_saves(session, attendee_id, FORMER_PARTICIPANT)
+    # They co-convene nothing any more (the topics they proposed stay, as said above).
+    left = co_conveners.leave_every_topic(session=session, attendee_id=attendee_id)
     session.flush()
     if not _name_taken(session, event_id, old_name):
         notes_changed |= _forget_in_who_came(session, event_id, old_name)
@@ -269,7 +288,7 @@ def remove_attendee(
     change = BoardChange.of(
         event_id,
         "attendee",
-        topic_ids={*voted, *topic_ids},
+        topic_ids={*voted, *topic_ids, *left},
         slot_ids=going,
         notes_topic_ids=notes_changed,
         names=True,

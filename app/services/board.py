@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _n, joined
 from app.models import (
     Announcement,
     Attendance,
@@ -32,7 +33,8 @@ from app.models import (
 )
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventPublic
-from app.services import announcements, themes, wall_setup
+from app.name_lists import name_list
+from app.services import announcements, co_conveners, themes, wall_setup
 from app.services.attendance import room_is_full
 from app.services.changes import board_version
 from app.services.lookups import get_event_by_id
@@ -42,16 +44,29 @@ TOP_COUNT = 12  # the most dotted topics the venue screen shows
 
 
 @dataclass(frozen=True)
+class CoConvenerName:
+    id: int
+    name: str  # as lists rendered for everyone carry it (app/services/privacy.py)
+
+
+@dataclass(frozen=True)
 class BoardTopic:
     id: int
     title: str
     description: str
     convener_id: int | None
-    convener_name: str | None
+    main_convener_name: str | None  # the one who proposed it; None: the facilitator
     status: str
     votes: int
     created_at: dt.datetime
     theme: Theme | None = None
+    co_conveners: tuple[CoConvenerName, ...] = ()  # accepted, in the order they were invited
+
+    @property
+    def convener_name(self) -> str | None:
+        """Who convenes it as the wall, the board and the marketplace show it: "Ada", or "Ada and Sam" with a
+        co-convener (joined in the reader's language); None for the facilitator's topic with no co-convener."""
+        return name_list([self.main_convener_name, *(c.name for c in self.co_conveners)])
 
 
 @dataclass(frozen=True)
@@ -88,7 +103,13 @@ class BoardCell:
 
     @property
     def clash_summary(self) -> str:
-        return "; ".join(f"{c.people} also dotted “{c.other_title}”" for c in self.clashes)
+        return joined(
+            (
+                _n("{count} also dotted “{title}”", "{count} also dotted “{title}”", c.people, title=c.other_title)
+                for c in self.clashes
+            ),
+            "; ",
+        )
 
 
 @dataclass(frozen=True)
@@ -154,7 +175,14 @@ class Board:
     def without_names(self) -> Board:
         """The same wall with every attendee's name replaced (app/services/privacy.py): for the venue screen
         and the feeds anyone can read on an event with a join code. Clashes are not carried over."""
-        nameless = {t.id: replace(t, convener_name=shown_name(t.convener_name, shown=False)) for t in self.topics}
+        nameless = {
+            t.id: replace(
+                t,
+                main_convener_name=shown_name(t.main_convener_name, shown=False),
+                co_conveners=tuple(replace(c, name=shown_name(c.name, shown=False) or c.name) for c in t.co_conveners),
+            )
+            for t in self.topics
+        }
         rows = [
             replace(row, cells=[replace(c, topic=nameless[c.topic.id] if c.topic else None) for c in row.cells])
             for row in self.rows
@@ -315,6 +343,7 @@ def _active_topics(session: Session, event_id: int, theme_by_id: dict[int, Theme
         .tuples()
         .all()
     )
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[id_of(topic) for topic, *_ in rows])
     return [
         BoardTopic(
             id=id_of(topic),
@@ -323,11 +352,12 @@ def _active_topics(session: Session, event_id: int, theme_by_id: dict[int, Theme
             convener_id=topic.convener_id,
             # The board is rendered once for everyone (the live pages, the venue screen, scripts): it never
             # holds the name of someone who chose not to be listed (app/services/privacy.py).
-            convener_name=listed_name(name, listed=listed is not False),
+            main_convener_name=listed_name(name, listed=listed is not False),
             status=str(topic.status.value if hasattr(topic.status, "value") else topic.status),
             votes=count,
             created_at=topic.created_at,
             theme=theme_by_id.get(topic.theme_id) if topic.theme_id else None,
+            co_conveners=tuple(CoConvenerName(c.attendee_id, c.listed_name) for c in co.get(id_of(topic), ())),
         )
         for topic, count, name, listed in rows
     ]
@@ -436,7 +466,8 @@ def topic_json(topic: BoardTopic) -> dict[str, object]:
         "title": topic.title,
         "description": topic.description,
         "convener_id": topic.convener_id,
-        "convener_name": topic.convener_name,
+        "convener_name": topic.main_convener_name,
+        "co_conveners": [{"id": c.id, "name": c.name} for c in topic.co_conveners],
         "theme_id": topic.theme.id if topic.theme else None,
         "status": topic.status,
         "votes": topic.votes,

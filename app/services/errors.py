@@ -1,4 +1,10 @@
-"""The domain's errors. Each carries a sentence a person can act on; app/errors.py maps classes to HTTP."""
+"""The domain's errors. Each carries a sentence a person can act on; app/errors.py maps classes to HTTP.
+
+The sentences are marked with `_` (app/i18n.py): English as strings, said in the reader's language where
+they are shown (a page renders them, the error handlers call `translated()`).
+"""
+
+from app.i18n import _
 
 
 class DomainError(Exception):
@@ -32,11 +38,10 @@ class NotAuthenticated(NotAllowed):
 class Banned(NotAllowed):
     """The facilitator banned this attendee: their token is refused."""
 
-    def __init__(
-        self,
-        message: str = "The facilitator has removed you from this event. If you think it's a mistake, talk to them.",
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or _("The facilitator has removed you from this event. If you think it's a mistake, talk to them.")
+        )
 
 
 class Removed(NotAuthenticated):
@@ -44,11 +49,17 @@ class Removed(NotAuthenticated):
     sentence that says so; the device may join again, as someone new."""
 
     def __init__(self, *, by_facilitator: bool = False) -> None:
-        who = "The facilitator removed you" if by_facilitator else "You removed yourself"
-        super().__init__(
-            f"{who} from this event: your name, dots and “I'm going”s are gone from it. "
-            "To take part again, join with your name."
-        )
+        if by_facilitator:
+            message = _(
+                "The facilitator removed you from this event: your name, dots and “I'm going”s are gone from it. "
+                "To take part again, join with your name."
+            )
+        else:
+            message = _(
+                "You removed yourself from this event: your name, dots and “I'm going”s are gone from it. "
+                "To take part again, join with your name."
+            )
+        super().__init__(message)
 
 
 class PhaseClosed(NotAllowed):

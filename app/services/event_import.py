@@ -24,12 +24,24 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.exporters.json import FORMAT, READABLE_VERSIONS, EventDocument, NoteFieldsPart, TopicPart
-from app.models import Attendee, Event, Note, NoteRevision, RevisionKind, Topic, TopicStatus, Vote, id_of
+from app.models import (
+    Attendee,
+    Event,
+    Note,
+    NoteRevision,
+    RevisionKind,
+    Topic,
+    TopicConvener,
+    TopicStatus,
+    Vote,
+    id_of,
+)
 from app.models.attendee import DISPLAY_NAME_MAX
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.event import EventUpdate, settings_of
 from app.models.note import MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
 from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
+from app.models.topic_convener import CO_CONVENERS_MAX
 from app.services import attendance, events, placements, themes, tokens, topic_constraints, wall_setup
 from app.services.actors import Actor
 from app.services.errors import DomainError, InvalidInput
@@ -180,6 +192,8 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
                 raise InvalidInput(f"topic '{part.id}': it was merged into '{part.merged_into}', which is not a topic.")
             topics[part.id].merged_into_id = id_of(topics[part.merged_into])
 
+    # Before the placements: placing checks that none of a topic's conveners is in two rooms at once.
+    _add_co_conveners(session, document, topics, person_ref)
     _add_votes(session, document, topics, people, budget=doc_event.votes_per_attendee)
 
     # Placements, while every topic is still "proposed" (placing takes active topics only), then statuses.
@@ -251,6 +265,32 @@ def import_event(*, session: Session, document: EventDocument, slug: str | None 
             "notes": notes,
         },
     )
+
+
+def _add_co_conveners(
+    session: Session,
+    document: EventDocument,
+    topics: dict[str, Topic],
+    person_ref: Callable[[str | None, str], int | None],
+) -> None:
+    """Each topic's co-conveners, as having accepted (the export lists no invitation still open)."""
+    for part in document.topics:
+        where = f"topic '{part.id}', co-conveners"
+        if len(set(part.co_conveners)) != len(part.co_conveners):
+            raise InvalidInput(f"{where}: someone is listed twice.")
+        if part.convener is not None and part.convener in part.co_conveners:
+            raise InvalidInput(f"{where}: '{part.convener}' is its convener already.")
+        if len(part.co_conveners) > CO_CONVENERS_MAX:
+            raise InvalidInput(f"{where}: at most {CO_CONVENERS_MAX}.")
+        topic = topics[part.id]
+        for ref in part.co_conveners:
+            attendee_id = person_ref(ref, where)
+            assert attendee_id is not None
+            proposed = _utc(part.created_at)  # the export keeps no time of its own for this
+            session.add(
+                TopicConvener(topic_id=id_of(topic), attendee_id=attendee_id, invited_at=proposed, accepted_at=proposed)
+            )
+    session.flush()
 
 
 def _add_votes(

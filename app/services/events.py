@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -12,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.i18n import LANGUAGES, SOURCE_LANGUAGE
+from app.i18n import LANGUAGES, SOURCE_LANGUAGE, _, _n, joined
 from app.models import ActivityKind, Attendee, Event, Topic, TopicStatus, Vote, id_of
 from app.models.event import (
     BOARD_CYCLE_RANGE,
@@ -42,7 +43,7 @@ class NewEvent:
 def get_event(*, session: Session, slug: str) -> Event:
     event = exec_select(session, select(Event).where(col(Event.slug) == slug)).scalars().first()
     if event is None:
-        raise NotFound(f"There is no event '{slug}'. Check the link you were given.")
+        raise NotFound(_("There is no event '{slug}'. Check the link you were given.", slug=slug))
     return event
 
 
@@ -59,7 +60,7 @@ def create_event(
     language: str = SOURCE_LANGUAGE,
 ) -> Written[NewEvent]:
     """A new event, with its first facilitator ("Facilitator" unless named), whose key is answered here once."""
-    name = clean_line(name, field="name", label="The event's name", max_length=EVENT_NAME_MAX)
+    name = clean_line(name, field="name", label=_("The event's name"), max_length=EVENT_NAME_MAX)
     _check_timezone(timezone)
     _check_budget(votes_per_attendee)
     _check_language(language, field="language")
@@ -67,11 +68,11 @@ def create_event(
         slug = slug.strip().lower()
         if not re.fullmatch(SLUG_PATTERN, slug):
             raise InvalidInput(
-                "The slug may use lowercase letters, digits and dashes (not at either end), at most 60.",
+                _("The slug may use lowercase letters, digits and dashes (not at either end), at most 60."),
                 field="slug",
             )
         if _slug_taken(session, slug):
-            raise Conflict(f"The slug '{slug}' is already used by another event.")
+            raise Conflict(_("The slug '{slug}' is already used by another event.", slug=slug))
     else:
         slug = _free_slug(session, slugify(name))
     event = Event(
@@ -96,12 +97,14 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
     cleared = sorted(name for name, value in changes.items() if value is None and name not in CLEARABLE)
     if cleared:
         raise InvalidInput(
-            f"These can't be empty: {', '.join(cleared)}. Only the join code and the board's second language "
-            "can be cleared."
+            _(
+                "These can't be empty: {settings}. Only the join code and the board's second language can be cleared.",
+                settings=", ".join(cleared),  # the settings' names, as the API calls them
+            )
         )
     # From here a setting other than the join code is None exactly when the update leaves it alone.
     if update.name is not None:
-        changes["name"] = clean_line(update.name, field="name", label="The event's name", max_length=EVENT_NAME_MAX)
+        changes["name"] = clean_line(update.name, field="name", label=_("The event's name"), max_length=EVENT_NAME_MAX)
     if update.timezone is not None:
         _check_timezone(update.timezone)
     if update.votes_per_attendee is not None:
@@ -109,8 +112,13 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
         most_spent = _most_votes_held(session, event_id)
         if update.votes_per_attendee < most_spent:
             raise Conflict(
-                f"Someone has already spent {most_spent} dots; the budget can't go below that "
-                "(nobody may hold more dots than the budget)."
+                _n(
+                    "Someone has already spent {count} dots; the budget can't go below that "
+                    "(nobody may hold more dots than the budget).",
+                    "Someone has already spent {count} dots; the budget can't go below that "
+                    "(nobody may hold more dots than the budget).",
+                    most_spent,
+                )
             )
     if "join_code" in changes:
         changes["join_code"] = _clean_join_code(update.join_code)
@@ -136,44 +144,48 @@ def update_event(*, session: Session, event_id: int, update: EventUpdate, actor:
     return Written(event, event_change(event_id))
 
 
-# How the activity list says a switch was turned on and off.
+# How the activity list says a switch was turned on and off (words said in the event's language when recorded).
 SWITCH_WORDS = {
-    "proposals_open": ("opened proposals", "closed proposals"),
-    "voting_open": ("opened voting", "closed voting"),
-    "self_placement": ("let conveners place their own topics", "stopped conveners placing their topics"),
-    "notes_locked": ("locked the notes", "unlocked the notes"),
-    "theme_required": ("asked every proposal for a theme", "stopped asking proposals for a theme"),
-    "harvest_published": ("published the harvest", "unpublished the harvest"),
+    "proposals_open": (_("opened proposals"), _("closed proposals")),
+    "voting_open": (_("opened voting"), _("closed voting")),
+    "self_placement": (_("let conveners place their own topics"), _("stopped conveners placing their topics")),
+    "notes_locked": (_("locked the notes"), _("unlocked the notes")),
+    "theme_required": (_("asked every proposal for a theme"), _("stopped asking proposals for a theme")),
+    "harvest_published": (_("published the harvest"), _("unpublished the harvest")),
 }
-SETTING_WORDS = {
-    "name": "renamed the event",
-    "timezone": "changed the time zone",
-    "date": "changed the date",
-    "votes_per_attendee": "set the dot budget to {}",
-    "join_code": "changed the join code",
-    "board_mode": "set the board to {}",
-    "board_cycle_seconds": "set the board to {} seconds a mode",
-    "topic_limit": "set the most topics to {}",
-    "language": "set the language to {}",
-    "board_second_language": "set the board's second language to {}",
+SETTING_WORDS: dict[str, Callable[[object], str]] = {
+    "name": lambda _value: _("renamed the event"),
+    "timezone": lambda _value: _("changed the time zone"),
+    "date": lambda _value: _("changed the date"),
+    "votes_per_attendee": lambda value: _("set the dot budget to {value}", value=value),
+    "join_code": lambda _value: _("changed the join code"),
+    # Translators: {value} is the board's mode as the settings name it: cycle, wall, now, themes, market or join.
+    "board_mode": lambda value: _("set the board to {value}", value=value),
+    "board_cycle_seconds": lambda value: _("set the board to {value} seconds a mode", value=value),
+    "topic_limit": lambda value: _("set the most topics to {value}", value=value),
+    # Translators: {value} is a language's code (en, es, de, cy).
+    "language": lambda value: _("set the language to {value}", value=value),
+    "board_second_language": lambda value: _("set the board's second language to {value}", value=value),
 }
 
 
 def _said_changes(event: Event, changes: dict[str, object]) -> str:
     """What an update changes, in words ("opened voting, set the dot budget to 6"); empty when nothing changes."""
-    said = []
+    said: list[str] = []
     for name, value in changes.items():
         if getattr(event, name) == value:
             continue
         if name in SWITCH_WORDS:
             said.append(SWITCH_WORDS[name][0 if value else 1])
         elif name == "join_code" and value is None:
-            said.append("removed the join code")
+            said.append(_("removed the join code"))
         elif name == "board_second_language" and value is None:
-            said.append("showed the board in one language")
+            said.append(_("showed the board in one language"))
+        elif name in SETTING_WORDS:
+            said.append(SETTING_WORDS[name](value))
         else:
-            said.append(SETTING_WORDS.get(name, f"changed {name}").format(value))
-    return ", ".join(said)
+            said.append(_("changed {setting}", setting=name))
+    return joined(said, ", ")
 
 
 # Settings an explicit null clears.
@@ -183,7 +195,10 @@ CLEARABLE = frozenset({"join_code", "board_second_language"})
 def _check_language(language: str, *, field: str) -> None:
     if language not in LANGUAGES:
         known = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
-        raise InvalidInput(f"Hallway doesn't speak '{language}' yet; choose one of {known}.", field=field)
+        raise InvalidInput(
+            _("Hallway doesn't speak '{language}' yet; choose one of {known}.", language=language, known=known),
+            field=field,
+        )
 
 
 def event_change(event_id: int) -> BoardChange:
@@ -194,8 +209,10 @@ def event_change(event_id: int) -> BoardChange:
 def _check_board_mode(mode: str) -> None:
     if mode not in BOARD_MODES:
         raise InvalidInput(
-            "The board shows one of: cycle (each mode in turn), wall, now (now and next), themes (the sessions of "
-            "each theme, now and next), market or join (the QR code, large).",
+            _(
+                "The board shows one of: cycle (each mode in turn), wall, now (now and next), themes (the sessions "
+                "of each theme, now and next), market or join (the QR code, large)."
+            ),
             field="board_mode",
         )
 
@@ -204,14 +221,17 @@ def _check_board_cycle_seconds(seconds: int) -> None:
     low, high = BOARD_CYCLE_RANGE
     if not low <= seconds <= high:
         raise InvalidInput(
-            f"Each board mode shows for {low} to {high} seconds when cycling.", field="board_cycle_seconds"
+            _("Each board mode shows for {low} to {high} seconds when cycling.", low=low, high=high),
+            field="board_cycle_seconds",
         )
 
 
 def _check_topic_limit(limit: int) -> None:
     low, high = TOPIC_LIMIT_RANGE
     if not low <= limit <= high:
-        raise InvalidInput(f"An event takes between {low} and {high} topics.", field="topic_limit")
+        raise InvalidInput(
+            _("An event takes between {low} and {high} topics.", low=low, high=high), field="topic_limit"
+        )
 
 
 def rotate_facilitator_key(
@@ -222,7 +242,7 @@ def rotate_facilitator_key(
     if facilitator_id is None:
         first = team.first_member(session=session, event_id=event_id)
         if first is None:
-            raise NotFound("This event has no facilitator left.")
+            raise NotFound(_("This event has no facilitator left."))
         facilitator_id = id_of(first)
     return team.replace_key(session=session, event_id=event_id, facilitator_id=facilitator_id, actor=actor)
 
@@ -237,8 +257,11 @@ def delete_event(*, session: Session, event_id: int, confirm: str | None) -> Wri
     event = _load_for_update(session, event_id)
     if (confirm or "").strip() != event.slug:
         raise InvalidInput(
-            f"To delete this event, type its short name ({event.slug}) in confirm, exactly: "
-            "nothing of it can be brought back afterwards.",
+            _(
+                "To delete this event, type its short name ({slug}) in confirm, exactly: "
+                "nothing of it can be brought back afterwards.",
+                slug=event.slug,
+            ),
             field="confirm",
         )
     slug = event.slug
@@ -272,23 +295,24 @@ def _check_timezone(timezone: str) -> None:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         # OSError: a region's folder ("Europe") or a name too long for the file system, read as a path.
         raise InvalidInput(
-            f"'{timezone}' is not a time zone we know. Use an IANA name such as Europe/London.", field="timezone"
+            _("'{timezone}' is not a time zone we know. Use an IANA name such as Europe/London.", timezone=timezone),
+            field="timezone",
         ) from None
     if timezone not in available_timezones() and timezone != "UTC":
-        raise InvalidInput(f"'{timezone}' is not an IANA time zone name.", field="timezone")
+        raise InvalidInput(_("'{timezone}' is not an IANA time zone name.", timezone=timezone), field="timezone")
 
 
 def _check_budget(budget: int) -> None:
     if not 1 <= budget <= MAX_VOTES_PER_ATTENDEE:
         raise InvalidInput(
-            f"The dot budget must be between 1 and {MAX_VOTES_PER_ATTENDEE}.", field="votes_per_attendee"
+            _("The dot budget must be between 1 and {most}.", most=MAX_VOTES_PER_ATTENDEE), field="votes_per_attendee"
         )
 
 
 def _clean_join_code(code: str | None) -> str | None:
     if code is None:
         return None
-    code = clean_line(code, field="join_code", label="The join code", max_length=JOIN_CODE_MAX, required=False)
+    code = clean_line(code, field="join_code", label=_("The join code"), max_length=JOIN_CODE_MAX, required=False)
     return code or None
 
 
@@ -308,5 +332,5 @@ def _most_votes_held(session: Session, event_id: int) -> int:
 def _load_for_update(session: Session, event_id: int) -> Event:
     event = exec_select(session, select(Event).where(col(Event.id) == event_id).with_for_update()).scalars().first()
     if event is None:
-        raise NotFound("This event no longer exists.")
+        raise NotFound(_("This event no longer exists."))
     return event

@@ -31,6 +31,7 @@ from app.exporters.data import (
     ThemeData,
     TopicData,
 )
+from app.i18n import _
 from app.models import (
     Attendance,
     Attendee,
@@ -44,8 +45,8 @@ from app.models import (
     id_of,
 )
 from app.models.event import settings_of
+from app.services import co_conveners, topic_constraints, wall_setup
 from app.services import themes as theme_service
-from app.services import topic_constraints, wall_setup
 from app.services.errors import NotFound
 from app.services.privacy import PARTICIPANT, listed_name
 
@@ -94,6 +95,7 @@ def load_export_data(
         p.topic_id: (p.room_id, p.slot_id, p.pinned)
         for p in exec_select(session, select(Placement).where(col(Placement.event_id) == event_id)).scalars()
     }
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[id_of(t) for t in topics])
     # Pairs kept apart as the auto-scheduler sees them: between active topics, listed on both sides.
     constraints = topic_constraints.all_constraints(session=session, event_id=event_id)
     going: defaultdict[int, list[int]] = defaultdict(list)
@@ -162,6 +164,7 @@ def load_export_data(
                 apart_from_ids=constraints[id_of(t)].apart_from if id_of(t) in constraints else (),
                 theme_id=t.theme_id,
                 calendar_sequence=t.calendar_sequence,
+                co_convener_ids=tuple(c.attendee_id for c in co.get(id_of(t), ())),
             )
             for t in topics
         ),
@@ -273,7 +276,7 @@ def calendar_token(*, secret_key: str, event: Event, attendee: Attendee) -> str:
 
 def attendee_of_calendar_token(*, session: Session, secret_key: str, event: Event, token: str) -> Attendee:
     """The attendee whose calendar link this is; NotFound for anything else, told apart from nothing."""
-    unknown = NotFound("This calendar link is not valid (any more). Open the wall page to get your link again.")
+    unknown = NotFound(_("This calendar link is not valid (any more). Open the wall page to get your link again."))
     match = CALENDAR_TOKEN.fullmatch(token)
     if match is None:
         raise unknown

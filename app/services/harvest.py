@@ -10,13 +10,14 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.exporters.harvest import Harvest, build_harvest
+from app.i18n import _
 from app.models import Event
 from app.services.actors import Actor
 from app.services.errors import NotAllowed
 from app.services.export_data import load_export_data
 from app.services.lookups import get_event_by_id
 
-NOT_PUBLISHED = "The harvest is not published yet: the facilitator publishes it at the end of the day."
+NOT_PUBLISHED = _("The harvest is not published yet: the facilitator publishes it at the end of the day.")
 
 
 def load_harvest(*, session: Session, event_id: int, names: bool) -> Harvest:

@@ -34,6 +34,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _
 from app.models import (
     Attendance,
     Attendee,
@@ -51,12 +52,14 @@ from app.models._base import utcnow
 from app.models.attendee import PARTICIPANT, others_line
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.note import FIELD_NAMES, MAX_FIELD_CHARS, MAX_NOTES_BYTES, MAX_URL_CHARS
+from app.name_lists import name_list
+from app.services import co_conveners
 from app.services.actors import FACILITATOR_NAME, Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from app.services.lookups import FACILITATOR_ONLY_STATUSES, get_event_by_id, get_readable_topic
 from app.services.privacy import Names, listed_name, reader_names
-from app.services.text import drop_invisible
+from app.services.text import drop_invisible, too_long
 
 # NUL and the other C0 controls (tab and newline are kept) break PostgreSQL text, exports and terminals.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -286,7 +289,9 @@ def latest_notes(*, session: Session, event_id: int, topic_ids: Collection[int])
 
 def _check_open(session: Session, topic: Topic, note: Note | None) -> None:
     if note is None and _placement_id(session, id_of(topic)) is None:
-        raise NotesNotOpen(f"'{topic.title}' has no notes: notes open once the session is placed on the wall.")
+        raise NotesNotOpen(
+            _("'{title}' has no notes: notes open once the session is placed on the wall.", title=topic.title)
+        )
 
 
 def _placement_id(session: Session, topic_id: int) -> int | None:
@@ -325,16 +330,21 @@ def get_notes(*, session: Session, event_id: int, topic_id: int, actor: Actor) -
                 going.append(name)
     convener = session.get(Attendee, topic.convener_id) if topic.convener_id else None
     names = reader_names(event, actor)
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[topic_id]).get(topic_id, ())
     return NotesView(
         topic=topic,
         note=note,
         room_name=where[0] if where else None,
         slot_label=where[1] if where else None,
         slot_starts_at=where[2] if where else None,
-        convener_name=(
-            names.name(convener.display_name, convener.id, listed=convener.name_listed)
-            if convener
-            else FACILITATOR_NAME
+        # "Ada and Sam" with a co-convener; a topic from the facilitator with co-conveners is theirs.
+        convener_name=name_list(
+            [
+                names.name(convener.display_name, convener.id, listed=convener.name_listed)
+                if convener
+                else (None if co else FACILITATOR_NAME),
+                *(names.name(c.display_name, c.attendee_id, listed=c.name_listed) for c in co),
+            ]
         ),
         going=going,
         going_others=others,
@@ -374,10 +384,15 @@ def _no_version(session: Session, note: Note | None, version: int) -> NotFound:
         author = session.get(Attendee, later.author_id) if later.author_id is not None else None
         who = listed_name(later.author_name, listed=author.name_listed if author else True)
         return NotFound(
-            f"Version {version} was folded into version {later.version}: "
-            f"{who} saved again soon after, and one revision keeps the last text of those saves."
+            _(
+                "Version {version} was folded into version {later}: "
+                "{who} saved again soon after, and one revision keeps the last text of those saves.",
+                version=version,
+                later=later.version,
+                who=who,
+            )
         )
-    return NotFound(f"These notes have no version {version}.")
+    return NotFound(_("These notes have no version {version}.", version=version))
 
 
 def editors(revisions: list[NoteRevision], names: Names | None = None) -> list[Editor]:
@@ -429,15 +444,19 @@ def clean_input(data: NoteInput) -> dict[str, str | None]:
     size = len(data.body.encode("utf-8", "surrogatepass"))
     if size > MAX_NOTES_BYTES:
         raise InvalidInput(
-            f"The notes are {size / 1024:.1f} KB; one session's notes hold at most {MAX_NOTES_BYTES // 1024} KB. "
-            "Move long material to a linked document.",
+            _(
+                "The notes are {size} KB; one session's notes hold at most {most} KB. "
+                "Move long material to a linked document.",
+                size=format(size / 1024, ".1f"),
+                most=MAX_NOTES_BYTES // 1024,
+            ),
             field="body",
         )
     cleaned: dict[str, str | None] = {"body": _clean_text(data.body)}
-    for name, label in (("key_points", "Key points"), ("actions", "Actions"), ("attendees_text", "Who came")):
+    for name, label in (("key_points", _("Key points")), ("actions", _("Actions")), ("attendees_text", _("Who came"))):
         value = getattr(data, name)
         if value is not None and len(value) > MAX_FIELD_CHARS:
-            raise InvalidInput(f"{label} is too long: {len(value)} characters, at most {MAX_FIELD_CHARS}.", field=name)
+            raise InvalidInput(too_long(label, len(value), MAX_FIELD_CHARS), field=name)
         cleaned[name] = None if value is None else _clean_text(value)
     cleaned["continue_url"] = None if data.continue_url is None else _clean_url(data.continue_url)
     return cleaned
@@ -459,12 +478,13 @@ def _clean_url(value: str) -> str:
         return ""
     if len(url) > MAX_URL_CHARS:
         raise InvalidInput(
-            f"The link is too long: {len(url)} characters, at most {MAX_URL_CHARS}.", field="continue_url"
+            _("The link is too long: {length} characters, at most {most}.", length=len(url), most=MAX_URL_CHARS),
+            field="continue_url",
         )
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
         raise InvalidInput(
-            "The “continue the conversation” link must be a web address starting with https:// (or http://).",
+            _("The “continue the conversation” link must be a web address starting with https:// (or http://)."),
             field="continue_url",
         )
     return url
@@ -478,7 +498,7 @@ def _open_for_writing(session: Session, event_id: int, topic_id: int, actor: Act
     event = get_event_by_id(session=session, event_id=event_id)
     topic = get_readable_topic(session=session, event_id=event_id, topic_id=topic_id, actor=actor)
     if event.notes_locked:
-        raise NotesLocked("The facilitator has locked the notes of this event: they are read-only now.")
+        raise NotesLocked(_("The facilitator has locked the notes of this event: they are read-only now."))
     note = exec_select(
         session, select(Note).where(col(Note.topic_id) == topic_id).with_for_update()
     ).scalar_one_or_none()
@@ -505,11 +525,15 @@ def save_notes(
     now = now or utcnow()
     author = _author(session, actor, event_id)
     cleaned = clean_input(data)
-    _, note = _open_for_writing(session, event_id, topic_id, actor)
+    _topic, note = _open_for_writing(session, event_id, topic_id, actor)
     latest = _latest_number(session, note) if note else 0
     if base_version < 0 or base_version > latest:
         raise InvalidInput(
-            f"There is no version {base_version} of these notes (the latest is {latest}). Reload the page.",
+            _(
+                "There is no version {version} of these notes (the latest is {latest}). Reload the page.",
+                version=base_version,
+                latest=latest,
+            ),
             field="base_version",
         )
     current = _fields_of(note)
@@ -571,7 +595,7 @@ def restore_revision(
 ) -> Written[SaveResult]:
     """Make an earlier revision's text the notes again, as a new `restore` revision."""
     author = _author(session, actor, event_id)
-    _, note = _open_for_writing(session, event_id, topic_id, actor)
+    _topic, note = _open_for_writing(session, event_id, topic_id, actor)
     old = _revision(session, note, version) if note else None
     if note is None or old is None:
         raise _no_version(session, note, version)
@@ -604,7 +628,7 @@ def _author(session: Session, actor: Actor, event_id: int) -> _Author:
     """Who a revision is credited to: the attendee by their name, else the facilitator; a visitor is refused."""
     actor.check_in(event_id)
     if actor.author_name is None:
-        raise NotAuthenticated("Join the event first to write in these notes.")
+        raise NotAuthenticated(_("Join the event first to write in these notes."))
     attendee = session.get(Attendee, actor.attendee_id) if actor.attendee_id is not None else None
     listed = attendee.name_listed if attendee is not None else True
     return _Author(name=actor.author_name, attendee_id=actor.attendee_id, listed=listed)

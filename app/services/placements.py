@@ -6,8 +6,9 @@ from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _, hour_minute
 from app.models import ActivityKind, Attendance, Event, Placement, Room, Slot, SlotKind, Topic, TopicStatus, id_of
-from app.services import activity, calendar_changes
+from app.services import activity, calendar_changes, co_conveners
 from app.services.actors import Actor
 from app.services.changes import Written, placement_change
 from app.services.errors import CellTaken, Conflict, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
@@ -34,13 +35,15 @@ def _record_cell(session: Session, actor: Actor, placement: Placement, kind: Act
     )
     if topic is None or room is None or slot is None:
         return
-    verb = "placed" if kind == ActivityKind.place else "moved"
+    where = {"topic": activity.quoted(topic.title), "room": room.name, "time": hour_minute(slot.starts_at)}
     activity.record(
         session=session,
         actor=actor,
         event_id=placement.event_id,
         kind=kind,
-        summary=f"{verb} {activity.quoted(topic.title)} {activity.cell_words(room, slot)}",
+        summary=_("placed {topic} in {room} at {time}", **where)
+        if kind == ActivityKind.place
+        else _("moved {topic} in {room} at {time}", **where),
         topic_id=placement.topic_id,
     )
 
@@ -50,13 +53,14 @@ def place_cell(
 ) -> Placement:
     """Put a topic into a cell, or move it there. Refused with the reason when a rule would break."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
+    _check_may_place(session, get_event_by_id(session=session, event_id=event_id), actor, topic)
     room = get_room(session=session, event_id=event_id, room_id=room_id)
     slot = get_slot(session=session, event_id=event_id, slot_id=slot_id)
     if slot.kind != SlotKind.sessions:
-        raise SlotNotForSessions(
-            f"'{slot.label or 'This slot'}' is a {slot.kind} slot: only session slots take topics."
-        )
+        label = slot.label or _("This slot")
+        if slot.kind == SlotKind.plenary:
+            raise SlotNotForSessions(_("'{label}' is a plenary slot: only session slots take topics.", label=label))
+        raise SlotNotForSessions(_("'{label}' is a break slot: only session slots take topics.", label=label))
 
     in_cell = (
         exec_select(
@@ -67,7 +71,14 @@ def place_cell(
     )
     if in_cell is not None and in_cell.topic_id != topic.id:
         other = session.get(Topic, in_cell.topic_id)
-        raise CellTaken(f"{room.name} at {slot.starts_at:%H:%M} already has '{other.title if other else 'a topic'}'.")
+        raise CellTaken(
+            _(
+                "{room} at {time} already has '{title}'.",
+                room=room.name,
+                time=hour_minute(slot.starts_at),
+                title=other.title if other else _("a topic"),
+            )
+        )
     if topic.convener_id is not None:
         clash = (
             exec_select(
@@ -84,9 +95,12 @@ def place_cell(
         if clash is not None:
             other = session.get(Topic, clash.topic_id)
             raise ConvenerClash(
-                f"The convener already runs '{other.title if other else 'another topic'}' in this slot "
-                "and can't be in two rooms at once."
+                _(
+                    "The convener already runs '{title}' in this slot and can't be in two rooms at once.",
+                    title=other.title if other else _("another topic"),
+                )
             )
+    co_conveners.check_no_clash(session=session, topic=topic, slot_id=slot_id)
 
     placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic.id)).scalars().first()
     if placement is None:
@@ -107,7 +121,7 @@ def place_cell(
 def take_off_wall(*, session: Session, event_id: int, actor: Actor, topic_id: int) -> Written[None]:
     """Take a topic off the wall: it goes back to the marketplace with its votes."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_may_place(get_event_by_id(session=session, event_id=event_id), actor, topic)
+    _check_may_place(session, get_event_by_id(session=session, event_id=event_id), actor, topic)
     placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
     if placement is not None and actor.is_facilitator:
         _record_taken_off(session, actor, topic, placement)
@@ -122,13 +136,20 @@ def _record_taken_off(session: Session, actor: Actor, topic: Topic, placement: P
     going = sorted(
         exec_select(session, select(col(Attendance.attendee_id)).where(col(Attendance.topic_id) == topic.id)).scalars()
     )
-    where = f" from {room.name} at {slot.starts_at:%H:%M}" if room is not None and slot is not None else ""
+    title = activity.quoted(topic.title)
     activity.record(
         session=session,
         actor=actor,
         event_id=placement.event_id,
         kind=ActivityKind.unplace,
-        summary=f"took {activity.quoted(topic.title)} off the wall{where}",
+        summary=_(
+            "took {topic} off the wall from {room} at {time}",
+            topic=title,
+            room=room.name,
+            time=hour_minute(slot.starts_at),
+        )
+        if room is not None and slot is not None
+        else _("took {topic} off the wall", topic=title),
         topic_id=placement.topic_id,
         undo={
             "room_id": placement.room_id,
@@ -163,11 +184,11 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
     placing hold for both; a refusal of either leaves both where they were (the caller's savepoint).
     """
     if topic_id == other_topic_id:
-        raise InvalidInput("Pick two different topics to swap.")
+        raise InvalidInput(_("Pick two different topics to swap."))
     first = _placement_of(session, event_id, topic_id)
     second = _placement_of(session, event_id, other_topic_id)
     if first is None or second is None:
-        raise InvalidInput("Both topics must be on the wall to swap them; place the other one instead.")
+        raise InvalidInput(_("Both topics must be on the wall to swap them; place the other one instead."))
     first_cell, second_cell = (first.room_id, first.slot_id), (second.room_id, second.slot_id)
     second_pinned = second.pinned  # its row is replaced below; the pin belongs to the topic's placement
     new_slot = {topic_id: second_cell[1], other_topic_id: first_cell[1]}
@@ -221,7 +242,11 @@ def swap_topics(*, session: Session, event_id: int, actor: Actor, topic_id: int,
             actor=actor,
             event_id=event_id,
             kind=ActivityKind.swap,
-            summary=f"swapped {activity.quoted(first_topic.title)} and {activity.quoted(second_topic.title)}",
+            summary=_(
+                "swapped {topic} and {other}",
+                topic=activity.quoted(first_topic.title),
+                other=activity.quoted(second_topic.title),
+            ),
             topic_id=topic_id,
             other_topic_id=other_topic_id,
         )
@@ -237,20 +262,20 @@ def set_pinned(*, session: Session, event_id: int, actor: Actor, topic_id: int, 
     """
     actor.check_in(event_id)
     if not actor.is_facilitator:
-        raise NotAllowed("Only the facilitator pins sessions for the auto-scheduler.")
+        raise NotAllowed(_("Only the facilitator pins sessions for the auto-scheduler."))
     placement = get_placement(session=session, event_id=event_id, topic_id=topic_id)
     was_pinned, placement.pinned = placement.pinned, pinned
     session.add(placement)
     session.flush()
     topic = session.get(Topic, topic_id)
     if topic is not None and was_pinned != pinned:
-        verb = "pinned" if pinned else "unpinned"
+        title = activity.quoted(topic.title)
         activity.record(
             session=session,
             actor=actor,
             event_id=event_id,
             kind=ActivityKind.pin,
-            summary=f"{verb} {activity.quoted(topic.title)}",
+            summary=_("pinned {topic}", topic=title) if pinned else _("unpinned {topic}", topic=title),
             topic_id=topic_id,
         )
     return Written(placement, placement_change(event_id, topic_id, placement.slot_id))
@@ -261,7 +286,7 @@ def get_placement(*, session: Session, event_id: int, topic_id: int) -> Placemen
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
     if placement is None:
-        raise Conflict(f"“{topic.title}” isn't on the wall: place it first.")
+        raise Conflict(_("“{title}” isn't on the wall: place it first.", title=topic.title))
     return placement
 
 
@@ -283,14 +308,14 @@ def _placement_of(session: Session, event_id: int, topic_id: int) -> Placement |
     return exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
 
 
-def _check_may_place(event: Event, actor: Actor, topic: Topic) -> None:
+def _check_may_place(session: Session, event: Event, actor: Actor, topic: Topic) -> None:
     actor.check_in(id_of(event))
     if actor.is_facilitator:
         return
     if not event.self_placement:
-        raise NotAllowed("Only the facilitator places topics on the wall in this event.")
-    if actor.attendee_id is None or topic.convener_id != actor.attendee_id:
-        raise NotAllowed("You can only place your own topics on the wall.")
+        raise NotAllowed(_("Only the facilitator places topics on the wall in this event."))
+    if not co_conveners.is_convener(session=session, topic=topic, attendee_id=actor.attendee_id):
+        raise NotAllowed(_("You can only place your own topics on the wall."))
 
 
 def _follow_to_slot(session: Session, *, topic_id: int, slot_id: int) -> None:

@@ -18,10 +18,11 @@ from sqlmodel import Session, col
 
 from app import scheduling
 from app.db import exec_select
+from app.i18n import _, _n, hour_minute, joined
 from app.models import ActivityKind, Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.scheduling import Cell, Problem, Schedule, Weights
-from app.services import activity, calendar_changes, themes, topic_constraints, wall_setup
+from app.services import activity, calendar_changes, co_conveners, themes, topic_constraints, wall_setup
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict
@@ -74,10 +75,14 @@ def plan(
     started = [id_of(s) for s in session_slots if s.starts_at <= now]
     notice = None
     if session_slots and len(started) == len(session_slots):
-        notice = "Every session slot has started, so nothing is kept for that: the whole day is planned again."
+        notice = _("Every session slot has started, so nothing is kept for that: the whole day is planned again.")
         started = []
     elif started:
-        notice = f"{len(started)} session slot(s) have started and stay exactly as they are."
+        notice = _n(
+            "{count} session slot(s) have started and stay exactly as they are.",
+            "{count} session slot(s) have started and stay exactly as they are.",
+            len(started),
+        )
 
     placements = list(exec_select(session, select(Placement).where(col(Placement.event_id) == event_id)).scalars())
     slot_ids = {id_of(s) for s in session_slots}
@@ -91,6 +96,8 @@ def plan(
         .order_by(col(Topic.id)),
     ).all()
     constraints = topic_constraints.all_constraints(session=session, event_id=event_id)
+    # Co-conveners are conveners too: none of them is put in two rooms at once.
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[id_of(topic) for topic, _ in rows])
     topics: list[scheduling.Topic] = []
     for topic, convener_name in rows:
         if id_of(topic) in stranded:
@@ -107,6 +114,9 @@ def plan(
                 min_room_capacity=rules.min_room_capacity,
                 apart_from=frozenset(rules.apart_from) - stranded,
                 theme_id=topic.theme_id,
+                co_conveners=tuple(
+                    scheduling.CoConvener(id=c.attendee_id, name=c.display_name) for c in co.get(id_of(topic), ())
+                ),
             )
         )
     active = {t.id for t in topics}
@@ -176,11 +186,13 @@ def apply_schedule(
     now = plan(session=session, event_id=event_id)
     if now.wall != based_on:
         said = _named(_wall_changes(session, event_id, based_on, now.wall))
-        raise WallChanged(f"The wall changed since this proposal was made: {said}. Propose again to include that.")
+        raise WallChanged(
+            _("The wall changed since this proposal was made: {changes}. Propose again to include that.", changes=said)
+        )
     broken = scheduling.violations(now.problem, placements)
     if broken:
         said = _named(_in_words(session, event_id, now.problem, broken))
-        raise WallChanged(f"This proposal no longer fits the event: {said}. Propose again.")
+        raise WallChanged(_("This proposal no longer fits the event: {problems}. Propose again.", problems=said))
     current = now.problem.current
     leaving = [t for t, cell in current.items() if placements.get(t) != cell]
     arriving = {t: cell for t, cell in placements.items() if current.get(t) != cell}
@@ -262,13 +274,17 @@ def apply_schedule(
     session.flush()
     placed = len([t for t in arriving if t not in current])
     moved, off = len(arriving) - placed, len(taken_off)
-    said = ", ".join(f"{n} {what}" for n, what in ((placed, "placed"), (moved, "moved"), (off, "taken off")) if n)
+    counts = [
+        _n("{count} placed", "{count} placed", placed) if placed else None,
+        _n("{count} moved", "{count} moved", moved) if moved else None,
+        _n("{count} taken off", "{count} taken off", off) if off else None,
+    ]
     activity.record(
         session=session,
         actor=actor,
         event_id=event_id,
         kind=ActivityKind.schedule,
-        summary=f"applied a schedule ({said})",
+        summary=_("applied a schedule ({changes})", changes=joined([c for c in counts if c is not None], ", ")),
     )
     return Written(None, BoardChange.of(event_id, "schedule", topic_ids=set(leaving) | set(arriving), wall=True))
 
@@ -280,10 +296,18 @@ NAMED_AT_MOST = 3  # a refusal names this many changes, then counts the rest
 
 def _named(reasons: list[str]) -> str:
     if not reasons:  # the checks below cover every rule; kept so a refusal always says something
-        return "a session was pinned, a topic hidden or withdrawn, or a room or slot changed"
-    said = "; ".join(reasons[:NAMED_AT_MOST])
+        return _("a session was pinned, a topic hidden or withdrawn, or a room or slot changed")
+    said = joined(reasons[:NAMED_AT_MOST], "; ")
     more = len(reasons) - NAMED_AT_MOST
-    return f"{said}; and {more} more" if more > 0 else said
+    return _n("{reasons}; and {count} more", "{reasons}; and {count} more", more, reasons=said) if more > 0 else said
+
+
+def _and(names: list[str]) -> str:
+    """Two (or more) topics named together: "“A” and “B”"."""
+    said = names[0]
+    for name in names[1:]:
+        said = _("{first} and {second}", first=said, second=name)
+    return said
 
 
 @dataclass(frozen=True)
@@ -299,30 +323,32 @@ class _Names:
         rows = exec_select(session, select(Topic).where(col(Topic.id).in_(sorted(topic_ids)))).scalars()
         titles = {id_of(topic): topic.title for topic in rows}
         rooms = {id_of(r): r.name for r in wall_setup.list_rooms(session=session, event_id=event_id)}
-        slots = {
-            id_of(s): s.starts_at.strftime("%H:%M") for s in wall_setup.list_slots(session=session, event_id=event_id)
-        }
+        slots = {id_of(s): hour_minute(s.starts_at) for s in wall_setup.list_slots(session=session, event_id=event_id)}
         return cls(titles=titles, rooms=rooms, slots=slots)
 
     def topic(self, topic_id: int) -> str:
-        return f"“{self.titles[topic_id]}”" if topic_id in self.titles else "a topic since deleted"
+        return _("“{title}”", title=self.titles[topic_id]) if topic_id in self.titles else _("a topic since deleted")
 
     def cell(self, cell: Cell) -> str:
-        return f"{self.rooms.get(cell.room_id, 'a removed room')} at {self.slots.get(cell.slot_id, 'a removed slot')}"
+        return _(
+            "{room} at {time}",
+            room=self.rooms.get(cell.room_id, _("a removed room")),
+            time=self.slots.get(cell.slot_id, _("a removed slot")),
+        )
 
 
 def _wall_changes(session: Session, event_id: int, was: Mapping[int, Cell], now: Mapping[int, Cell]) -> list[str]:
     changed = sorted(t for t in set(was) | set(now) if was.get(t) != now.get(t))
     names = _Names.read(session, event_id, set(changed))
-    said = []
+    said: list[str] = []
     for topic_id in changed:
         before, after = was.get(topic_id), now.get(topic_id)
         if after is None:
-            said.append(f"{names.topic(topic_id)} was taken off the wall")
+            said.append(_("{topic} was taken off the wall", topic=names.topic(topic_id)))
         elif before is None:
-            said.append(f"{names.topic(topic_id)} was placed in {names.cell(after)}")
+            said.append(_("{topic} was placed in {cell}", topic=names.topic(topic_id), cell=names.cell(after)))
         else:
-            said.append(f"{names.topic(topic_id)} was moved to {names.cell(after)}")
+            said.append(_("{topic} was moved to {cell}", topic=names.topic(topic_id), cell=names.cell(after)))
     return said
 
 
@@ -333,29 +359,34 @@ def _in_words(session: Session, event_id: int, problem: Problem, broken: list[sc
     said: list[str] = []
     for violation in broken:
         first = names.topic(violation.topic_ids[0])
-        both = " and ".join(names.topic(t) for t in violation.topic_ids)
+        both = _and([names.topic(t) for t in violation.topic_ids])
         slot = names.slots.get(violation.slot_id or 0, "?")
         match violation.rule:
             case "unknown_topic":
-                words = f"{first} was hidden, withdrawn or merged"
+                words = _("{topic} was hidden, withdrawn or merged", topic=first)
             case "unknown_room":
-                words = f"the room for {first} was removed"
+                words = _("the room for {topic} was removed", topic=first)
             case "unknown_slot":
-                words = f"the slot at {slot} is no longer for sessions"
+                words = _("the slot at {time} is no longer for sessions", time=slot)
             case "times":
-                words = f"{first} was given times that the slot at {slot} is outside of"
+                words = _("{topic} was given times that the slot at {time} is outside of", topic=first, time=slot)
             case "room_size":
-                words = f"{first} now needs a room for at least {topics[violation.topic_ids[0]].min_room_capacity}"
+                words = _(
+                    "{topic} now needs a room for at least {size}",
+                    topic=first,
+                    size=topics[violation.topic_ids[0]].min_room_capacity,
+                )
             case "apart":
-                words = f"{' and '.join(names.topic(t) for t in sorted(violation.topic_ids))} must now be apart"
+                apart = _and([names.topic(t) for t in sorted(violation.topic_ids)])
+                words = _("{topics} must now be apart", topics=apart)
             case "pinned_moved":
-                words = f"{first} was pinned where it is"
+                words = _("{topic} was pinned where it is", topic=first)
             case "started_slot":
-                words = f"the slot at {slot} has started"
+                words = _("the slot at {time} has started", time=slot)
             case "shared_cell":
-                words = f"{both} would share one cell"
+                words = _("{topics} would share one cell", topics=both)
             case "convener":
-                words = f"{both} have one convener in the slot at {slot}"
+                words = _("{topics} have one convener in the slot at {time}", topics=both, time=slot)
         if words not in said:
             said.append(words)
     return said
@@ -451,7 +482,7 @@ def describe(planning: Planning, schedule: Schedule) -> Proposal:
             )
         per_theme = Counter(theme_of[c.topic_id] for c in cells if c.topic_id in theme_of)
         clashes = [
-            ThemeClash(theme=planning.theme_names.get(theme_id, "A removed theme"), sessions=count)
+            ThemeClash(theme=planning.theme_names.get(theme_id, _("A removed theme")), sessions=count)
             for theme_id, count in sorted(per_theme.items(), key=lambda item: (-item[1], theme_order.get(item[0], 0)))
             if count > 1
         ]
@@ -462,7 +493,11 @@ def describe(planning: Planning, schedule: Schedule) -> Proposal:
     def where(cell: Cell | None) -> str | None:
         if cell is None:
             return None
-        return f"{room_names.get(cell.room_id, 'a room')} at {slot_times[cell.slot_id]:%H:%M}"
+        return _(
+            "{room} at {time}",
+            room=room_names.get(cell.room_id, _("a room")),
+            time=hour_minute(slot_times[cell.slot_id]),
+        )
 
     moves = [
         MoveView(topic_id=m.topic_id, title=titles.get(m.topic_id, ""), before=where(m.before), after=where(m.after))

@@ -42,6 +42,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _
 from app.models import Attendee, Event, NotDuplicate, Theme, Topic, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services.changes import BoardChange, Written
@@ -388,7 +389,7 @@ def _updated(session: Session, event_id: int, previous: _Index, fingerprint: Fin
     (`_Side.extended`); their descriptions wait for the next fit. After `_refit_after` changes, or
     whenever the rows do not add up to the event's live topics, None: fit everything again.
     """
-    _, since, newest = previous.fingerprint
+    _key, since, newest = previous.fingerprint
     if since is None or newest is None or previous.drift >= _refit_after(len(previous.ids)):
         return None
     # From the latest edit already seen, itself included: another topic may share its instant.
@@ -541,7 +542,7 @@ def duplicate_pairs(*, session: Session, event_id: int, limit: int = 20) -> list
 def mark_not_duplicate(*, session: Session, event_id: int, topic_id: int, other_topic_id: int) -> Written[NotDuplicate]:
     """The facilitator says two topics are different conversations: never suggested as a pair again."""
     if topic_id == other_topic_id:
-        raise InvalidInput("A topic is always like itself: choose two different topics.", field="other_topic_id")
+        raise InvalidInput(_("A topic is always like itself: choose two different topics."), field="other_topic_id")
     get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     get_active_topic(session=session, event_id=event_id, topic_id=other_topic_id)
     first, second = sorted((topic_id, other_topic_id))

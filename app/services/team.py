@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _
 from app.models import ActivityKind, Event, Facilitator, id_of
 from app.models._base import utcnow
 from app.models.facilitator import FACILITATOR_NAME_MAX
@@ -42,7 +43,11 @@ def team_change(event_id: int) -> BoardChange:
 def found_team(*, session: Session, event_id: int, name: str | None = None) -> NewKey:
     """The first member of a new event's team (a step of creating the event, which announces nothing)."""
     cleaned = clean_line(
-        name, field="facilitator_name", label="The facilitator's name", max_length=FACILITATOR_NAME_MAX, required=False
+        name,
+        field="facilitator_name",
+        label=_("The facilitator's name"),
+        max_length=FACILITATOR_NAME_MAX,
+        required=False,
     )
     return _new_member(session, event_id, cleaned or FACILITATOR_NAME)
 
@@ -53,17 +58,19 @@ def invite(*, session: Session, event_id: int, actor: Actor, name: str) -> Writt
     cleaned = _name(name)
     members = list_team(session=session, event_id=event_id)
     if len(members) >= TEAM_MAX:
-        raise Conflict(f"The team has {TEAM_MAX} members already: remove someone before inviting another.")
+        raise Conflict(_("The team has {most} members already: remove someone before inviting another.", most=TEAM_MAX))
     same = next((member for member in members if member.name.casefold() == cleaned.casefold()), None)
     if same is not None:
-        raise Conflict(f"{same.name} is on the team already: give the new member another name (a surname, say).")
+        raise Conflict(
+            _("{name} is on the team already: give the new member another name (a surname, say).", name=same.name)
+        )
     made = _new_member(session, event_id, cleaned)
     activity.record(
         session=session,
         actor=actor,
         event_id=event_id,
         kind=ActivityKind.team,
-        summary=f"invited {cleaned} to the team",
+        summary=_("invited {name} to the team", name=cleaned),
     )
     return Written(made, None)  # no page shows the team but the facilitators', which read it when drawn
 
@@ -76,11 +83,15 @@ def remove(*, session: Session, event_id: int, actor: Actor, facilitator_id: int
     _check_facilitator(actor, event_id)
     member = get_member(session=session, event_id=event_id, facilitator_id=facilitator_id)
     if _active_count(session, event_id) <= 1:
-        raise Conflict(f"{member.name} is the last facilitator of this event: invite someone else before leaving.")
+        raise Conflict(
+            _("{name} is the last facilitator of this event: invite someone else before leaving.", name=member.name)
+        )
     member.removed_at = utcnow()
     session.add(member)
     session.flush()
-    said = "left the team" if member.id == actor.facilitator_id else f"removed {member.name} from the team"
+    said = (
+        _("left the team") if member.id == actor.facilitator_id else _("removed {name} from the team", name=member.name)
+    )
     activity.record(session=session, actor=actor, event_id=event_id, kind=ActivityKind.team, summary=said)
     return Written(member, team_change(event_id))
 
@@ -94,13 +105,14 @@ def replace_key(*, session: Session, event_id: int, facilitator_id: int, actor: 
     session.add(member)
     session.flush()
     if actor is not None:
-        whose = "their own" if actor.facilitator_id == facilitator_id else f"{member.name}'s"
         activity.record(
             session=session,
             actor=actor,
             event_id=event_id,
             kind=ActivityKind.team,
-            summary=f"replaced {whose} facilitator link",
+            summary=_("replaced their own facilitator link")
+            if actor.facilitator_id == facilitator_id
+            else _("replaced {name}'s facilitator link", name=member.name),
         )
     return Written(key, team_change(event_id))
 
@@ -121,7 +133,7 @@ def get_member(*, session: Session, event_id: int, facilitator_id: int) -> Facil
     """A member on the team now; a removed one, or another event's, is not found."""
     member = session.get(Facilitator, facilitator_id)
     if member is None or member.event_id != event_id or member.removed_at is not None:
-        raise NotFound(f"There is no facilitator {facilitator_id} on this event's team.")
+        raise NotFound(_("There is no facilitator {id} on this event's team.", id=facilitator_id))
     return member
 
 
@@ -143,7 +155,7 @@ def member_named(*, session: Session, event_id: int, name: str) -> Facilitator:
     for member in list_team(session=session, event_id=event_id):
         if member.name.casefold() == name.strip().casefold():
             return member
-    raise NotFound(f"Nobody called {name.strip()[:40]!r} is on this event's team.")
+    raise NotFound(_("Nobody called {name} is on this event's team.", name=repr(name.strip()[:40])))
 
 
 def member_for_key(*, session: Session, event_id: int, key: str | None) -> Facilitator | None:
@@ -188,14 +200,14 @@ def _active_count(session: Session, event_id: int) -> int:
 def _check_facilitator(actor: Actor, event_id: int) -> None:
     actor.check_in(event_id)
     if not actor.is_facilitator:
-        raise NotAllowed("Only the event's facilitators can change its team.")
+        raise NotAllowed(_("Only the event's facilitators can change its team."))
 
 
 def _name(name: str | None) -> str:
-    cleaned = clean_line(name, field="name", label="The facilitator's name", max_length=FACILITATOR_NAME_MAX)
+    cleaned = clean_line(name, field="name", label=_("The facilitator's name"), max_length=FACILITATOR_NAME_MAX)
     if cleaned.casefold() in ("facilitator", "facilitators"):
         # Kept for the event's first member when no name was given; a second would make the list ambiguous.
         raise InvalidInput(
-            "Give the new facilitator their own name, so the activity list can tell you apart.", field="name"
+            _("Give the new facilitator their own name, so the activity list can tell you apart."), field="name"
         )
     return cleaned

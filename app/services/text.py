@@ -3,6 +3,7 @@
 import re
 import unicodedata
 
+from app.i18n import _
 from app.services.errors import InvalidInput
 
 # Control and bidi-override characters (newline and tab are kept) would break layouts, exports and terminals.
@@ -23,13 +24,15 @@ def drop_invisible(value: str) -> str:
 
 
 def clean_line(value: str | None, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    """One line of text: control and invisible characters dropped, whitespace runs folded, length checked."""
+    """One line of text: control and invisible characters dropped, whitespace runs folded, length checked.
+    `label` names the field in a refusal ("The title"), marked with `_` to be said in the reader's language."""
     text = _LONE_JOINER.sub("", _CONTROL.sub("", unicodedata.normalize("NFC", value or "")))
     text = " ".join(text.split())
     if required and not text:
-        raise InvalidInput(f"{label} can't be empty.", field=field)
+        # Translators: {label} names what was typed: "The title", "Your name", "The announcement"…
+        raise InvalidInput(_("{label} can't be empty.", label=label), field=field)
     if len(text) > max_length:
-        raise InvalidInput(f"{label} is too long: {len(text)} characters, at most {max_length}.", field=field)
+        raise InvalidInput(too_long(label, len(text), max_length), field=field)
     return text
 
 
@@ -38,5 +41,11 @@ def clean_text(value: str | None, *, field: str, label: str, max_length: int) ->
     text = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
     text = _LONE_JOINER.sub("", _CONTROL.sub("", text)).strip()
     if len(text) > max_length:
-        raise InvalidInput(f"{label} is too long: {len(text)} characters, at most {max_length}.", field=field)
+        raise InvalidInput(too_long(label, len(text), max_length), field=field)
     return text
+
+
+def too_long(label: str, length: int, most: int) -> str:
+    """The refusal of a text longer than its field takes; `label` (marked with `_`) names the field."""
+    # Translators: {label} names what was typed: "The title", "Your name", "Key points"…
+    return _("{label} is too long: {length} characters, at most {most}.", label=label, length=length, most=most)

@@ -6,9 +6,10 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _
 from app.models import ActivityKind, Theme, Topic
 from app.models.theme import THEME_DESCRIPTION_MAX, THEME_MARKS, THEME_NAME_MAX, THEMES_MAX
-from app.services import activity
+from app.services import activity, co_conveners
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -29,7 +30,7 @@ def themes_by_id(*, session: Session, event_id: int) -> dict[int, Theme]:
 def get_theme(*, session: Session, event_id: int, theme_id: int) -> Theme:
     theme = session.get(Theme, theme_id)
     if theme is None or theme.event_id != event_id:
-        raise NotFound(f"There is no theme {theme_id} in this event.")
+        raise NotFound(_("There is no theme {id} in this event.", id=theme_id))
     return theme
 
 
@@ -45,7 +46,7 @@ def add_theme(
     """A new theme, last in the event's order; without a mark it takes the first one no other theme has."""
     themes = list_themes(session=session, event_id=event_id)
     if len(themes) >= THEMES_MAX:
-        raise Conflict(f"An event has at most {THEMES_MAX} themes, one for each mark. Remove one first.")
+        raise Conflict(_("An event has at most {most} themes, one for each mark. Remove one first.", most=THEMES_MAX))
     cleaned = _name(name)
     _check_name_free(themes, cleaned)
     taken = {theme.mark for theme in themes}
@@ -58,7 +59,7 @@ def add_theme(
     )
     session.add(theme)
     session.flush()
-    _record(session, actor, event_id, f"added the theme {theme.name}")
+    _record(session, actor, event_id, _("added the theme {name}", name=theme.name))
     return Written(theme, theme_change(event_id))
 
 
@@ -88,7 +89,10 @@ def update_theme(
     if position is not None:
         _reorder(session, themes, theme, position)
     session.flush()
-    _record(session, actor, event_id, f"changed the theme {was}" + (f", now {theme.name}" if theme.name != was else ""))
+    if theme.name != was:
+        _record(session, actor, event_id, _("changed the theme {was}, now {name}", was=was, name=theme.name))
+    else:
+        _record(session, actor, event_id, _("changed the theme {name}", name=was))
     return Written(theme, theme_change(event_id))
 
 
@@ -100,7 +104,10 @@ def move_theme(
     themes = list_themes(session=session, event_id=event_id)
     _reorder(session, themes, theme, themes.index(theme) + by)
     session.flush()
-    _record(session, actor, event_id, f"moved the theme {theme.name} {'up' if by < 0 else 'down'}")
+    if by < 0:
+        _record(session, actor, event_id, _("moved the theme {name} up", name=theme.name))
+    else:
+        _record(session, actor, event_id, _("moved the theme {name} down", name=theme.name))
     return Written(theme, theme_change(event_id))
 
 
@@ -112,31 +119,34 @@ def remove_theme(*, session: Session, event_id: int, theme_id: int, actor: Actor
     session.flush()
     _reorder(session, list_themes(session=session, event_id=event_id), None, 0)
     session.flush()
-    _record(session, actor, event_id, f"removed the theme {theme.name}")
+    _record(session, actor, event_id, _("removed the theme {name}", name=theme.name))
     return Written(None, theme_change(event_id))
 
 
 def set_topic_theme(
     *, session: Session, event_id: int, topic_id: int, actor: Actor, theme_id: int | None
 ) -> Written[Topic]:
-    """Move a topic to another theme, or out of any (None): the facilitator any topic, a convener their own."""
+    """Move a topic to another theme, or out of any (None): the facilitator any topic, a convener (or co-convener)
+    their own."""
     actor.check_in(event_id)
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    if not actor.may_change(topic.convener_id):
-        raise NotAllowed("Only the topic's convener or the facilitator can change its theme.")
+    if not co_conveners.may_change(session=session, actor=actor, topic=topic):
+        raise NotAllowed(_("Only the topic's convener or the facilitator can change its theme."))
     was = topic.theme_id
     topic.theme_id = checked_theme_id(session=session, event_id=event_id, theme_id=theme_id)
     session.add(topic)
     session.flush()
     if topic.theme_id != was:
         theme = session.get(Theme, topic.theme_id) if topic.theme_id is not None else None
-        where = f"into the theme {theme.name}" if theme is not None else "out of its theme"
+        title = activity.quoted(topic.title)
         activity.record(
             session=session,
             actor=actor,
             event_id=event_id,
             kind=ActivityKind.theme,
-            summary=f"moved {activity.quoted(topic.title)} {where}",
+            summary=_("moved {topic} into the theme {name}", topic=title, name=theme.name)
+            if theme is not None
+            else _("moved {topic} out of its theme", topic=title),
             topic_id=topic_id,
         )
     return Written(topic, BoardChange.of(event_id, "topic", topic_ids=topic_id))
@@ -148,7 +158,7 @@ def checked_theme_id(*, session: Session, event_id: int, theme_id: int | None) -
         return None
     theme = session.get(Theme, theme_id)
     if theme is None or theme.event_id != event_id:
-        raise InvalidInput("Choose one of this event's themes.", field="theme_id")
+        raise InvalidInput(_("Choose one of this event's themes."), field="theme_id")
     return theme_id
 
 
@@ -160,7 +170,7 @@ def check_theme_given(*, session: Session, event_id: int, theme_required: bool, 
         session, select(func.count()).select_from(Theme).where(col(Theme.event_id) == event_id)
     ).scalar_one()
     if has_themes:
-        raise InvalidInput("Choose the theme your topic belongs to.", field="theme_id")
+        raise InvalidInput(_("Choose the theme your topic belongs to."), field="theme_id")
 
 
 def _record(session: Session, actor: Actor | None, event_id: int, summary: str) -> None:
@@ -185,25 +195,28 @@ def _reorder(session: Session, themes: list[Theme], moved: Theme | None, positio
 def _check_name_free(themes: list[Theme], name: str) -> None:
     folded = name.casefold()
     if any(theme.name.casefold() == folded for theme in themes):
-        raise InvalidInput(f"This event already has a theme called “{name}”.", field="name")
+        raise InvalidInput(_("This event already has a theme called “{name}”.", name=name), field="name")
 
 
 def _name(name: str) -> str:
-    return clean_line(name, field="name", label="The theme's name", max_length=THEME_NAME_MAX)
+    return clean_line(name, field="name", label=_("The theme's name"), max_length=THEME_NAME_MAX)
 
 
 def _description(description: str) -> str:
     return clean_line(
-        description, field="description", label="The description", max_length=THEME_DESCRIPTION_MAX, required=False
+        description, field="description", label=_("The description"), max_length=THEME_DESCRIPTION_MAX, required=False
     )
 
 
 def _free_mark(others: list[Theme], mark: str) -> str:
     """A mark from the set that no other theme of the event has: two themes with one mark can't be told apart."""
     if mark not in THEME_MARKS:
-        raise InvalidInput(f"A theme's mark is one of: {', '.join(THEME_MARKS)}.", field="mark")
+        raise InvalidInput(_("A theme's mark is one of: {marks}.", marks=", ".join(THEME_MARKS)), field="mark")
     holder = next((theme for theme in others if theme.mark == mark), None)
     if holder is not None:
         symbol, spoken = THEME_MARKS[mark]
-        raise InvalidInput(f"The {spoken} {symbol} is the mark of “{holder.name}” already.", field="mark")
+        raise InvalidInput(
+            _("The {mark} {symbol} is the mark of “{name}” already.", mark=spoken, symbol=symbol, name=holder.name),
+            field="mark",
+        )
     return mark

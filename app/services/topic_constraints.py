@@ -15,12 +15,14 @@ from sqlalchemy import case, delete, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _
 from app.models import Topic, TopicApart, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.services import co_conveners
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import InvalidInput, NotAllowed, NotFound
-from app.services.lookups import get_active_topic, get_topic
+from app.services.lookups import get_active_topic, get_topic, status_word
 
 MAX_APART = 20
 ROOM_CAPACITY_RANGE = (1, 100_000)
@@ -60,14 +62,17 @@ def set_constraints(
     """
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     topic_id = id_of(topic)
-    check_may_constrain(actor=actor, topic=topic)
-    _wall_clock(not_before, field="not_before", label="“Not before”")
-    _wall_clock(not_after, field="not_after", label="“Not after”")
+    check_may_constrain(session=session, actor=actor, topic=topic)
+    _wall_clock(not_before, field="not_before", label=_("“Not before”"))
+    _wall_clock(not_after, field="not_after", label=_("“Not after”"))
     if not_before is not None and not_after is not None and not_before >= not_after:
-        raise InvalidInput("“Not before” must be earlier than “Not after”.", field="not_after")
+        raise InvalidInput(_("“Not before” must be earlier than “Not after”."), field="not_after")
     low, high = ROOM_CAPACITY_RANGE
     if min_room_capacity is not None and not low <= min_room_capacity <= high:
-        raise InvalidInput(f"The room size must be between {low} and {high:,} people.", field="min_room_capacity")
+        raise InvalidInput(
+            _("The room size must be between {low} and {high} people.", low=low, high=format(high, ",")),
+            field="min_room_capacity",
+        )
     partners = sorted(set(apart_from))
     _check_partners(session, event_id, topic_id, partners)
 
@@ -85,11 +90,11 @@ def set_constraints(
     return Written(_constraints_of(topic, tuple(partners)), None)
 
 
-def check_may_constrain(*, actor: Actor, topic: Topic) -> None:
-    """The topic's convener or the facilitator; anyone else is refused with who may."""
+def check_may_constrain(*, session: Session, actor: Actor, topic: Topic) -> None:
+    """The topic's conveners (co-conveners too) or the facilitator; anyone else is refused with who may."""
     actor.check_in(topic.event_id)
-    if not actor.may_change(topic.convener_id):
-        raise NotAllowed("Only the topic's convener or the facilitator can say when and where it may run.")
+    if not co_conveners.may_change(session=session, actor=actor, topic=topic):
+        raise NotAllowed(_("Only the topic's convener or the facilitator can say when and where it may run."))
 
 
 def all_constraints(*, session: Session, event_id: int) -> dict[int, TopicConstraints]:
@@ -131,11 +136,15 @@ def _partners(session: Session, topic_id: int) -> tuple[int, ...]:
 def _check_partners(session: Session, event_id: int, topic_id: int, partners: list[int]) -> None:
     if len(partners) > MAX_APART:
         raise InvalidInput(
-            f"A topic can be kept apart from at most {MAX_APART} others; this asks for {len(partners)}.",
+            _(
+                "A topic can be kept apart from at most {most} others; this asks for {asked}.",
+                most=MAX_APART,
+                asked=len(partners),
+            ),
             field="apart_from",
         )
     if topic_id in partners:
-        raise InvalidInput("A topic can't be kept apart from itself.", field="apart_from")
+        raise InvalidInput(_("A topic can't be kept apart from itself."), field="apart_from")
     if not partners:
         return
     found = {
@@ -147,10 +156,14 @@ def _check_partners(session: Session, event_id: int, topic_id: int, partners: li
     for partner in partners:
         other = found.get(partner)
         if other is None:
-            raise NotFound(f"There is no topic {partner} in this event.")
+            raise NotFound(_("There is no topic {id} in this event.", id=partner))
         if other.status not in ACTIVE_TOPIC_STATUSES:
             raise InvalidInput(
-                f"“{other.title}” was {other.status}: it won't be scheduled, so there is nothing to keep apart from.",
+                _(
+                    "“{title}” was {status}: it won't be scheduled, so there is nothing to keep apart from.",
+                    title=other.title,
+                    status=status_word(other.status),
+                ),
                 field="apart_from",
             )
 
@@ -158,7 +171,8 @@ def _check_partners(session: Session, event_id: int, topic_id: int, partners: li
 def _wall_clock(moment: datetime | None, *, field: str, label: str) -> None:
     if moment is not None and moment.tzinfo is not None:
         raise InvalidInput(
-            f"{label} is a wall-clock time at the venue, like the slots: leave out the time zone.", field=field
+            _("{label} is a wall-clock time at the venue, like the slots: leave out the time zone.", label=label),
+            field=field,
         )
 
 

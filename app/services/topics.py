@@ -10,15 +10,16 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.models import ActivityKind, Attendee, Event, Topic, TopicStatus, Vote, id_of
+from app.i18n import _, _n
+from app.models import ActivityKind, Attendee, Event, Topic, TopicConvener, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.topic import DESCRIPTION_MAX, REQUEST_KEY_MAX, SEARCH_MAX, TITLE_MAX
-from app.services import activity
+from app.services import activity, co_conveners
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import InvalidInput, NotAllowed, PhaseClosed, TopicLimitReached, TopicNotActive
-from app.services.lookups import get_active_topic, get_event_by_id, get_readable_topic, get_topic
+from app.services.lookups import get_active_topic, get_event_by_id, get_readable_topic, get_topic, status_word
 from app.services.placements import unplace_topics
 from app.services.privacy import listed_name
 from app.services.text import clean_line, clean_text
@@ -44,11 +45,15 @@ class TopicView:
     votes: int
     convener_name: str | None
     convener_listed: bool = True
+    co_conveners: tuple[co_conveners.CoConvener, ...] = ()  # accepted ones, in the order they were invited
 
     @property
     def listed_convener_name(self) -> str | None:
-        """The convener's name as lists rendered for everyone carry it (the marketplace and its live feed)."""
-        return listed_name(self.convener_name, listed=self.convener_listed)
+        """Who convenes it as lists rendered for everyone carry it (the marketplace and its live feed): the
+        convener's name, and the co-conveners' ("Ada and Sam")."""
+        return co_conveners.shown_conveners(
+            listed_name(self.convener_name, listed=self.convener_listed), self.co_conveners
+        )
 
 
 def propose_topic(
@@ -66,7 +71,7 @@ def propose_topic(
     `request_key` names this proposal on the proposer's side: sent again (a phone retrying after the
     connection dropped before the answer came), it gives back the topic the first one made, unchanged.
     """
-    _check_known(actor, event_id, "propose a topic")
+    _check_known(actor, event_id, _("Join the event first to propose a topic."))
     convener_id = actor.attendee_id
     key = _request_key(request_key)
     if key is not None:
@@ -75,12 +80,12 @@ def propose_topic(
         ).scalar_one_or_none()
         if made is not None:
             if made.convener_id != convener_id:  # someone else's key: not theirs to replay
-                raise InvalidInput("This request key was used for another proposal.", field="request_key")
+                raise InvalidInput(_("This request key was used for another proposal."), field="request_key")
             return Written(made, None)  # already proposed and announced: nothing changes
     event = get_event_by_id(session=session, event_id=event_id)
     if convener_id is not None:
         if not event.proposals_open:
-            raise PhaseClosed("Proposals are closed for this event.")
+            raise PhaseClosed(_("Proposals are closed for this event."))
         check_theme_given(session=session, event_id=event_id, theme_required=event.theme_required, theme_id=theme_id)
         _check_room_for_a_topic(session, event_id)
     topic = Topic(
@@ -114,8 +119,13 @@ def _check_room_for_a_topic(session: Session, event_id: int) -> None:
     ).scalar_one()
     if on_the_marketplace >= limit:
         raise TopicLimitReached(
-            f"This event has reached its limit of {limit} topics. Give your dots to a topic already "
-            "proposed, or ask the facilitator to make room for more."
+            _n(
+                "This event has reached its limit of {count} topics. Give your dots to a topic already "
+                "proposed, or ask the facilitator to make room for more.",
+                "This event has reached its limit of {count} topics. Give your dots to a topic already "
+                "proposed, or ask the facilitator to make room for more.",
+                limit,
+            )
         )
 
 
@@ -129,9 +139,12 @@ def edit_topic(
     description: str | None = None,
     theme_id: int | _Unchanged | None = UNCHANGED,
 ) -> Written[Topic]:
-    """The convener (or the facilitator) changes a topic's title, description or theme (None: no theme)."""
+    """A convener (or a co-convener, or the facilitator) changes a topic's title, description or theme (None: no
+    theme)."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_convener_or_facilitator(topic, actor, "edit")
+    actor.check_in(topic.event_id)
+    if not co_conveners.may_change(session=session, actor=actor, topic=topic):
+        raise NotAllowed(_("Only the topic's convener or the facilitator can edit it."))
     if title is not None:
         topic.title = _title(title)
     if description is not None:
@@ -145,9 +158,23 @@ def edit_topic(
 
 
 def withdraw_topic(*, session: Session, event_id: int, topic_id: int, actor: Actor) -> Written[Topic]:
-    """The convener takes a topic back: it leaves the wall and everyone's dots on it are returned."""
+    """The convener takes a topic back: it leaves the wall and everyone's dots on it are returned.
+
+    Its main convener's (the one who proposed it) or the facilitator's alone: a co-convener steps down instead
+    (app/services/co_conveners.py), and the topic goes on with the others."""
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
-    _check_convener_or_facilitator(topic, actor, "withdraw")
+    actor.check_in(topic.event_id)
+    if not actor.may_change(topic.convener_id) and co_conveners.is_convener(
+        session=session, topic=topic, attendee_id=actor.attendee_id
+    ):
+        raise NotAllowed(
+            _(
+                "Only the convener who proposed “{title}”, or the facilitator, can withdraw it; as a co-convener, "
+                "you can step down instead.",
+                title=topic.title,
+            )
+        )
+    _check_convener_or_facilitator(topic, actor, _("Only the topic's convener or the facilitator can withdraw it."))
     return Written(_retire(session, topic, TopicStatus.withdrawn), _retired(event_id, topic_id))
 
 
@@ -160,7 +187,7 @@ def hide_topic(*, session: Session, event_id: int, topic_id: int, actor: Actor |
     if topic.status == TopicStatus.hidden:
         return Written(topic, _retired(event_id, topic_id))
     if topic.status not in ACTIVE_TOPIC_STATUSES:
-        raise TopicNotActive(f"'{topic.title}' was {topic.status} already.")
+        raise TopicNotActive(_("'{title}' was {status} already.", title=topic.title, status=status_word(topic.status)))
     dots = _dot_count(session, topic_id)
     _retire(session, topic, TopicStatus.hidden)
     activity.record(
@@ -168,7 +195,7 @@ def hide_topic(*, session: Session, event_id: int, topic_id: int, actor: Actor |
         actor=actor,
         event_id=event_id,
         kind=ActivityKind.hide,
-        summary=f"hid {activity.quoted(topic.title)}",
+        summary=_("hid {topic}", topic=activity.quoted(topic.title)),
         topic_id=topic_id,
         undo={"dots": dots, "edited": activity.stamp(topic.updated_at)},
     )
@@ -185,7 +212,7 @@ def merge_topics(
     Who had which is written down for the activity list's undo (app/services/undo.py).
     """
     if source_id == target_id:
-        raise InvalidInput("A topic can't be merged into itself.")
+        raise InvalidInput(_("A topic can't be merged into itself."))
     source = get_active_topic(session=session, event_id=event_id, topic_id=source_id)
     target = get_active_topic(session=session, event_id=event_id, topic_id=target_id)
     on_target = set(
@@ -209,7 +236,9 @@ def merge_topics(
         actor=actor,
         event_id=event_id,
         kind=ActivityKind.merge,
-        summary=f"merged {activity.quoted(source.title)} into {activity.quoted(target.title)}",
+        summary=_(
+            "merged {topic} into {other}", topic=activity.quoted(source.title), other=activity.quoted(target.title)
+        ),
         topic_id=source_id,
         other_topic_id=target_id,
         undo={"moved": moved, "both": both, "edited": activity.stamp(target.updated_at)},
@@ -259,10 +288,15 @@ def merge_target(*, session: Session, event_id: int, topic_id: int, typed: str) 
     said = typed.strip()[:60]
     if not matches:
         raise InvalidInput(
-            f"No topic is called “{said}”: type a few words of its title and pick it from the suggestions.",
+            _(
+                "No topic is called “{title}”: type a few words of its title and pick it from the suggestions.",
+                title=said,
+            ),
             field="into",
         )
-    raise InvalidInput(f"Several topics are called “{said}”: pick one from the suggestions.", field="into")
+    raise InvalidInput(
+        _("Several topics are called “{title}”: pick one from the suggestions.", title=said), field="into"
+    )
 
 
 def list_topics(
@@ -275,8 +309,8 @@ def list_topics(
     theme: ThemeFilter = None,
     include_retired: bool = False,
 ) -> list[TopicView]:
-    """Topics with their vote counts, most voted (or newest) first, optionally filtered by a search and a theme
-    (a theme's id, or "none": the topics in no theme)."""
+    """Topics with their vote counts, most voted (or newest) first, optionally filtered by a search, a theme
+    (a theme's id, or "none": the topics in no theme) and a convener (those they convene or co-convene)."""
     votes = func.count(col(Vote.id)).label("votes")
     query = (
         select(Topic, votes, col(Attendee.display_name), col(Attendee.name_listed))
@@ -288,12 +322,15 @@ def list_topics(
     if not include_retired:
         query = query.where(col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
     if convener_id is not None:
-        query = query.where(col(Topic.convener_id) == convener_id)
+        co_convened = select(col(TopicConvener.topic_id)).where(
+            col(TopicConvener.attendee_id) == convener_id, col(TopicConvener.accepted_at).is_not(None)
+        )
+        query = query.where(or_(col(Topic.convener_id) == convener_id, col(Topic.id).in_(co_convened)))
     if theme == "none":
         query = query.where(col(Topic.theme_id).is_(None))
     elif theme is not None:
         query = query.where(col(Topic.theme_id) == theme)
-    words = clean_line(search, field="q", label="The search", max_length=SEARCH_MAX, required=False).split()
+    words = clean_line(search, field="q", label=_("The search"), max_length=SEARCH_MAX, required=False).split()
     for word in words:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
@@ -305,8 +342,15 @@ def list_topics(
         else [votes.desc(), col(Topic.id).asc()]
     )
     rows = exec_select(session, query.order_by(*order)).tuples().all()
+    co = co_conveners.co_conveners_of(session=session, topic_ids=[id_of(topic) for topic, *_ in rows])
     return [
-        TopicView(topic=topic, votes=count, convener_name=name, convener_listed=listed is not False)
+        TopicView(
+            topic=topic,
+            votes=count,
+            convener_name=name,
+            convener_listed=listed is not False,
+            co_conveners=co.get(id_of(topic), ()),
+        )
         for topic, count, name, listed in rows
     ]
 
@@ -322,6 +366,7 @@ def get_topic_view(*, session: Session, event_id: int, topic_id: int, actor: Act
         votes=votes,
         convener_name=convener.display_name if convener else None,
         convener_listed=convener.name_listed if convener else True,
+        co_conveners=co_conveners.co_conveners_of(session=session, topic_ids=[topic_id]).get(topic_id, ()),
     )
 
 
@@ -341,16 +386,16 @@ def _retire(session: Session, topic: Topic, status: TopicStatus, *, keep_votes: 
     return topic
 
 
-def _check_known(actor: Actor, event_id: int, what: str) -> None:
+def _check_known(actor: Actor, event_id: int, refusal: str) -> None:
     actor.check_in(event_id)
     if not actor.is_known:
-        raise NotAllowed(f"Join the event first to {what}.")
+        raise NotAllowed(refusal)
 
 
-def _check_convener_or_facilitator(topic: Topic, actor: Actor, verb: str) -> None:
+def _check_convener_or_facilitator(topic: Topic, actor: Actor, refusal: str) -> None:
     actor.check_in(topic.event_id)
     if not actor.may_change(topic.convener_id):
-        raise NotAllowed(f"Only the topic's convener or the facilitator can {verb} it.")
+        raise NotAllowed(refusal)
 
 
 def _request_key(key: str | None) -> str | None:
@@ -359,14 +404,15 @@ def _request_key(key: str | None) -> str | None:
     key = key.strip()
     if len(key) > REQUEST_KEY_MAX or not key.isascii() or not key.isprintable():
         raise InvalidInput(
-            f"A request key is up to {REQUEST_KEY_MAX} printable ASCII characters (a UUID, say).", field="request_key"
+            _("A request key is up to {most} printable ASCII characters (a UUID, say).", most=REQUEST_KEY_MAX),
+            field="request_key",
         )
     return key
 
 
 def _title(title: str) -> str:
-    return clean_line(title, field="title", label="The title", max_length=TITLE_MAX)
+    return clean_line(title, field="title", label=_("The title"), max_length=TITLE_MAX)
 
 
 def _description(description: str) -> str:
-    return clean_text(description, field="description", label="The description", max_length=DESCRIPTION_MAX)
+    return clean_text(description, field="description", label=_("The description"), max_length=DESCRIPTION_MAX)

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _, _n, hour_minute
 from app.models import Activity, ActivityKind, Attendance, Attendee, Placement, Topic, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.activity import UNDOABLE_KINDS
@@ -22,7 +23,7 @@ from app.services import activity
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written, placement_change
 from app.services.errors import CellTaken, Conflict, NotAllowed, NotFound
-from app.services.lookups import get_event_by_id, get_room, get_slot, get_topic
+from app.services.lookups import get_event_by_id, get_room, get_slot, get_topic, status_word
 from app.services.placements import place_cell
 
 
@@ -41,14 +42,14 @@ class Overtaken(Conflict):
 def undo(*, session: Session, event_id: int, actor: Actor, activity_id: int) -> Written[Undone]:
     actor.check_in(event_id)
     if not actor.is_facilitator:
-        raise NotAllowed("Only the event's facilitators can undo what the team did.")
+        raise NotAllowed(_("Only the event's facilitators can undo what the team did."))
     row = session.get(Activity, activity_id)
     if row is None or row.event_id != event_id:
-        raise NotFound(f"There is no action {activity_id} in this event's activity list.")
+        raise NotFound(_("There is no action {id} in this event's activity list.", id=activity_id))
     if row.kind not in UNDOABLE_KINDS or not row.undo or row.topic_id is None:
-        raise Conflict("Only hiding, merging and taking a topic off the wall can be undone from the activity list.")
+        raise Conflict(_("Only hiding, merging and taking a topic off the wall can be undone from the activity list."))
     if row.undone_at is not None:
-        raise Conflict("This was undone already.")
+        raise Conflict(_("This was undone already."))
     _check_not_overtaken(session, row)
     data: dict[str, Any] = row.undo
     if row.kind == ActivityKind.hide:
@@ -66,7 +67,7 @@ def undo(*, session: Session, event_id: int, actor: Actor, activity_id: int) -> 
         actor=actor,
         event_id=event_id,
         kind=ActivityKind.undo,
-        summary=f"undid: {row.summary}" if topic is not None else "undid an action",
+        summary=_("undid: {action}", action=row.summary) if topic is not None else _("undid an action"),
         topic_id=row.topic_id,
         other_topic_id=row.other_topic_id,
     )
@@ -95,7 +96,10 @@ def _check_not_overtaken(session: Session, row: Activity) -> None:
     )
     if later is not None:
         raise Overtaken(
-            f"Something happened to it since ({later.summary}): undo that first, or put things right by hand."
+            _(
+                "Something happened to it since ({action}): undo that first, or put things right by hand.",
+                action=later.summary,
+            )
         )
 
 
@@ -106,19 +110,30 @@ def _edited_since(topic: Topic, data: dict[str, Any]) -> bool:
 def _unhide(session: Session, event_id: int, topic_id: int, data: dict[str, Any]) -> Written[Undone]:
     topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
     if topic.status != TopicStatus.hidden:
-        raise Overtaken(f"{activity.quoted(topic.title)} is {topic.status} now, not hidden: nothing to undo.")
+        raise Overtaken(
+            _(
+                "{topic} is {status} now, not hidden: nothing to undo.",
+                topic=activity.quoted(topic.title),
+                status=status_word(topic.status),
+            )
+        )
     topic.status = TopicStatus.proposed
     topic.updated_at = utcnow()
     session.add(topic)
     session.flush()
     dots = int(data.get("dots", 0))
-    if dots == 1:
-        returned = " Its dot went back to its owner when it was hidden and is not restored."
-    elif dots:
-        returned = f" Its {dots} dots went back to their owners when it was hidden and are not restored."
+    title = activity.quoted(topic.title)
+    if dots:
+        message = _n(
+            "{topic} is back on the marketplace. Its dot went back to its owner when it was hidden and is not "
+            "restored.",
+            "{topic} is back on the marketplace. Its {count} dots went back to their owners when it was hidden and "
+            "are not restored.",
+            dots,
+            topic=title,
+        )
     else:
-        returned = ""
-    message = f"{activity.quoted(topic.title)} is back on the marketplace.{returned}"
+        message = _("{topic} is back on the marketplace.", topic=title)
     return Written(Undone(message, topic_id), BoardChange.of(event_id, "topic", topic_ids=topic_id, new_topics=True))
 
 
@@ -131,15 +146,24 @@ def _unmerge(
     source = get_topic(session=session, event_id=event_id, topic_id=source_id)
     target = session.get(Topic, target_id) if target_id is not None else None
     if source.status != TopicStatus.merged or target is None or source.merged_into_id != target.id:
-        raise Overtaken(f"{activity.quoted(source.title)} is no longer merged as it was: nothing to undo.")
+        raise Overtaken(
+            _("{topic} is no longer merged as it was: nothing to undo.", topic=activity.quoted(source.title))
+        )
     if target.status not in ACTIVE_TOPIC_STATUSES:
         raise Overtaken(
-            f"{activity.quoted(target.title)} was {target.status} since: undo that first, or put things right by hand."
+            _(
+                "{topic} was {status} since: undo that first, or put things right by hand.",
+                topic=activity.quoted(target.title),
+                status=status_word(target.status),
+            )
         )
     if _edited_since(target, data):
         raise Overtaken(
-            f"{activity.quoted(target.title)} was edited since the merge: undoing it now could split the wrong "
-            "dots. Put things right by hand."
+            _(
+                "{topic} was edited since the merge: undoing it now could split the wrong dots. Put things right by "
+                "hand.",
+                topic=activity.quoted(target.title),
+            )
         )
     source.status, source.merged_into_id, source.updated_at = TopicStatus.proposed, None, utcnow()
     session.add(source)
@@ -180,18 +204,29 @@ def _unmerge(
         else:
             lost += 1
     total = back + lost
+    topic, other = activity.quoted(source.title), activity.quoted(target.title)
     if not total:
-        dots = "."
+        message = _("{topic} is back on the marketplace, apart from {other}.", topic=topic, other=other)
     elif not lost:
-        dots = f", with its {total} dot{'s' if total != 1 else ''}."
-    else:
-        dots = (
-            f", with {back} of its {total} dots: {lost} could not come back, their owners have spent them "
-            "since (nobody holds more dots than the budget)."
+        message = _n(
+            "{topic} is back on the marketplace, apart from {other}, with its {count} dot.",
+            "{topic} is back on the marketplace, apart from {other}, with its {count} dots.",
+            total,
+            topic=topic,
+            other=other,
         )
-    message = (
-        f"{activity.quoted(source.title)} is back on the marketplace, apart from {activity.quoted(target.title)}{dots}"
-    )
+    else:
+        message = _n(
+            "{topic} is back on the marketplace, apart from {other}, with {back} of its {count} dots: {lost} could "
+            "not come back, their owners have spent them since (nobody holds more dots than the budget).",
+            "{topic} is back on the marketplace, apart from {other}, with {back} of its {count} dots: {lost} could "
+            "not come back, their owners have spent them since (nobody holds more dots than the budget).",
+            total,
+            topic=topic,
+            other=other,
+            back=back,
+            lost=lost,
+        )
     change = BoardChange.of(event_id, "topic", topic_ids={source_id, id_of(target)}, new_topics=True)
     return Written(Undone(message, source_id), change)
 
@@ -211,25 +246,41 @@ def _put_back(session: Session, event_id: int, actor: Actor, topic_id: int, data
     have not chosen another session in that slot since); refused if the cell is taken or gone."""
     topic = get_topic(session=session, event_id=event_id, topic_id=topic_id)
     if topic.status not in ACTIVE_TOPIC_STATUSES:
-        raise Overtaken(f"{activity.quoted(topic.title)} was {topic.status} since: it can't go back on the wall.")
+        raise Overtaken(
+            _(
+                "{topic} was {status} since: it can't go back on the wall.",
+                topic=activity.quoted(topic.title),
+                status=status_word(topic.status),
+            )
+        )
     placed = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic_id)).scalars().first()
     if placed is not None:
-        raise Overtaken(f"{activity.quoted(topic.title)} is on the wall again already.")
+        raise Overtaken(_("{topic} is on the wall again already.", topic=activity.quoted(topic.title)))
     if _edited_since(topic, data):
-        raise Overtaken(f"{activity.quoted(topic.title)} was edited since: place it again by hand if it still fits.")
+        raise Overtaken(
+            _(
+                "{topic} was edited since: place it again by hand if it still fits.",
+                topic=activity.quoted(topic.title),
+            )
+        )
     try:
         room = get_room(session=session, event_id=event_id, room_id=int(data["room_id"]))
         slot = get_slot(session=session, event_id=event_id, slot_id=int(data["slot_id"]))
     except NotFound:
         raise Conflict(
-            f"The room or slot {activity.quoted(topic.title)} was in has been removed since: place it by hand."
+            _(
+                "The room or slot {topic} was in has been removed since: place it by hand.",
+                topic=activity.quoted(topic.title),
+            )
         ) from None
     try:
         placement = place_cell(
             session=session, event_id=event_id, actor=actor, topic_id=topic_id, room_id=id_of(room), slot_id=id_of(slot)
         )
     except CellTaken as taken:
-        raise CellTaken(f"It can't go back: {taken.message} Place it somewhere else by hand.") from None
+        raise CellTaken(
+            _("It can't go back: {reason} Place it somewhere else by hand.", reason=taken.message)
+        ) from None
     placement.pinned = bool(data.get("pinned"))
     session.add(placement)
     going = [int(a) for a in data.get("going", [])]
@@ -249,15 +300,24 @@ def _put_back(session: Session, event_id: int, actor: Actor, topic_id: int, data
     returning = [a for a in going if a in present and a not in busy]
     session.add_all(Attendance(attendee_id=a, topic_id=topic_id, slot_id=id_of(slot)) for a in returning)
     session.flush()
-    where = activity.cell_words(room, slot)
+    where = {"topic": activity.quoted(topic.title), "room": room.name, "time": hour_minute(slot.starts_at)}
     if not going:
-        people = ""
+        message = _("{topic} is back on the wall in {room} at {time}.", **where)
     elif len(returning) == len(going):
-        people = f", with the {len(going)} {'people' if len(going) != 1 else 'person'} going to it"
-    else:
-        people = (
-            f", with {len(returning)} of the {len(going)} people going to it (the others chose another session "
-            "at that time since)"
+        message = _n(
+            "{topic} is back on the wall in {room} at {time}, with the {count} person going to it.",
+            "{topic} is back on the wall in {room} at {time}, with the {count} people going to it.",
+            len(going),
+            **where,
         )
-    message = f"{activity.quoted(topic.title)} is back on the wall {where}{people}."
+    else:
+        message = _n(
+            "{topic} is back on the wall in {room} at {time}, with {back} of the {count} people going to it (the "
+            "others chose another session at that time since).",
+            "{topic} is back on the wall in {room} at {time}, with {back} of the {count} people going to it (the "
+            "others chose another session at that time since).",
+            len(going),
+            back=len(returning),
+            **where,
+        )
     return Written(Undone(message, topic_id), placement_change(event_id, topic_id, id_of(slot)))

@@ -8,6 +8,7 @@ from sqlalchemy import BindParameter, Connection, Select, bindparam, delete, exi
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _, _n
 from app.models import Attendee, Event, Topic, Vote
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
@@ -21,6 +22,7 @@ from app.services.errors import (
     Removed,
     TopicNotActive,
 )
+from app.services.lookups import status_word
 
 
 @dataclass(frozen=True)
@@ -40,17 +42,22 @@ def cast_vote(*, session: Session, attendee_id: int, topic_id: int) -> Written[V
     """
     state = _vote_state(session, attendee_id, topic_id)
     if state.topic_status is None:
-        raise NotFound(f"There is no topic {topic_id} in this event.")
+        raise NotFound(_("There is no topic {id} in this event.", id=topic_id))
     if state.topic_status not in ACTIVE_TOPIC_STATUSES:
-        raise TopicNotActive(f"This topic was {state.topic_status}: it no longer takes dots.")
+        raise TopicNotActive(
+            _("This topic was {status}: it no longer takes dots.", status=status_word(state.topic_status))
+        )
     if not state.voting_open:
-        raise PhaseClosed("Voting is closed for this event.")
+        raise PhaseClosed(_("Voting is closed for this event."))
     held, votes = state.held, state.votes
     if not state.has_dot:
         if held >= state.budget:
             raise BudgetSpent(
-                f"You have spent all {state.budget} of your dots. "
-                "Take one back from another topic to vote for this one."
+                _n(
+                    "You have spent all {count} of your dots. Take one back from another topic to vote for this one.",
+                    "You have spent all {count} of your dots. Take one back from another topic to vote for this one.",
+                    state.budget,
+                )
             )
         session.connection().execute(
             _INSERT_VOTE, {"attendee_id": attendee_id, "topic_id": topic_id, "created_at": utcnow()}
@@ -65,9 +72,9 @@ def retract_vote(*, session: Session, attendee_id: int, topic_id: int) -> Writte
     """Take a dot back. Idempotent. Allowed only while voting is open, so that closed results stay put."""
     state = _vote_state(session, attendee_id, topic_id)
     if state.topic_status is None:
-        raise NotFound(f"There is no topic {topic_id} in this event.")
+        raise NotFound(_("There is no topic {id} in this event.", id=topic_id))
     if not state.voting_open:
-        raise PhaseClosed("Voting is closed for this event: dots can no longer be moved.")
+        raise PhaseClosed(_("Voting is closed for this event: dots can no longer be moved."))
     held, votes = state.held, state.votes
     if state.has_dot:
         session.connection().execute(_DELETE_VOTE, {"attendee_id": attendee_id, "topic_id": topic_id})
@@ -179,7 +186,7 @@ def _vote_state(session: Session, attendee_id: int, topic_id: int) -> _VoteState
     _lock_attendee(connection, attendee_id)
     row = connection.execute(_VOTE_STATE, {"attendee_id": attendee_id, "topic_id": topic_id}).first()
     if row is None:
-        raise NotAuthenticated("We don't know you in this event any more. Please join again.")
+        raise NotAuthenticated(_("We don't know you in this event any more. Please join again."))
     if row[7]:
         raise Banned()
     if row[8]:

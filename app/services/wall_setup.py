@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlmodel import Session, col
 
 from app.db import exec_select
+from app.i18n import _, hour_minute
 from app.models import ActivityKind, Placement, Room, Slot, SlotKind
 from app.models.room import LOCATION_NOTES_MAX, MAX_ROOM_CAPACITY, ROOM_NAME_MAX
 from app.models.slot import SLOT_LABEL_MAX
@@ -49,7 +50,7 @@ def add_room(
     )
     session.add(room)
     session.flush()
-    _record(session, actor, event_id, ActivityKind.room, f"added the room {room.name}")
+    _record(session, actor, event_id, ActivityKind.room, _("added the room {name}", name=room.name))
     return Written(room, wall_change(event_id))
 
 
@@ -76,7 +77,11 @@ def update_room(
         _move_room(session, room, position)
     session.add(room)
     session.flush()
-    said = f"changed the room {was}" + (f", now {room.name}" if room.name != was else "")
+    said = (
+        _("changed the room {was}, now {name}", was=was, name=room.name)
+        if room.name != was
+        else _("changed the room {name}", name=was)
+    )
     _record(session, actor, event_id, ActivityKind.room, said)
     return Written(room, wall_change(event_id))
 
@@ -86,7 +91,10 @@ def move_room(*, session: Session, event_id: int, room_id: int, by: int, actor: 
     room = get_room(session=session, event_id=event_id, room_id=room_id)
     rooms = list_rooms(session=session, event_id=event_id)
     _move_room(session, room, rooms.index(room) + by)
-    _record(session, actor, event_id, ActivityKind.room, f"moved the room {room.name} {'left' if by < 0 else 'right'}")
+    said = (
+        _("moved the room {name} left", name=room.name) if by < 0 else _("moved the room {name} right", name=room.name)
+    )
+    _record(session, actor, event_id, ActivityKind.room, said)
     return Written(room, wall_change(event_id))
 
 
@@ -97,7 +105,7 @@ def remove_room(*, session: Session, event_id: int, room_id: int, actor: Actor |
     session.delete(room)
     session.flush()
     _renumber_rooms(session, event_id)
-    _record(session, actor, event_id, ActivityKind.room, f"removed the room {room.name}")
+    _record(session, actor, event_id, ActivityKind.room, _("removed the room {name}", name=room.name))
     return Written(None, wall_change(event_id))
 
 
@@ -121,7 +129,7 @@ def add_slot(
     _check_times(session, slot)
     session.add(slot)
     session.flush()
-    _record(session, actor, event_id, ActivityKind.slot, f"added the slot {_slot_words(slot)}")
+    _record(session, actor, event_id, ActivityKind.slot, _("added the slot {slot}", slot=_slot_words(slot)))
     return Written(slot, wall_change(event_id))
 
 
@@ -156,9 +164,12 @@ def update_slot(
     session.add(slot)
     session.flush()
     now = _slot_words(slot)
-    _record(
-        session, actor, event_id, ActivityKind.slot, f"changed the slot {was}" + (f", now {now}" if now != was else "")
+    said = (
+        _("changed the slot {was}, now {slot}", was=was, slot=now)
+        if now != was
+        else _("changed the slot {slot}", slot=was)
     )
+    _record(session, actor, event_id, ActivityKind.slot, said)
     return Written(slot, wall_change(event_id))
 
 
@@ -167,7 +178,7 @@ def remove_slot(*, session: Session, event_id: int, slot_id: int, actor: Actor |
     _unplace_where(session, col(Placement.slot_id) == slot.id)
     session.delete(slot)
     session.flush()
-    _record(session, actor, event_id, ActivityKind.slot, f"removed the slot {_slot_words(slot)}")
+    _record(session, actor, event_id, ActivityKind.slot, _("removed the slot {slot}", slot=_slot_words(slot)))
     return Written(None, wall_change(event_id))
 
 
@@ -183,7 +194,7 @@ def _record(session: Session, actor: Actor | None, event_id: int, kind: Activity
 def _slot_words(slot: Slot) -> str:
     """A slot as the activity list names it: "10:30–11:30 (Morning)"."""
     label = f" ({slot.label})" if slot.label else ""
-    return f"{slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}{label}"
+    return f"{hour_minute(slot.starts_at)}–{hour_minute(slot.ends_at)}{label}"
 
 
 def _unplace_where(session: Session, condition: ColumnElement[bool]) -> None:
@@ -210,9 +221,9 @@ def _renumber_rooms(session: Session, event_id: int) -> None:
 
 def _check_times(session: Session, slot: Slot) -> None:
     if slot.ends_at <= slot.starts_at:
-        raise InvalidInput("A slot must end after it starts.", field="ends_at")
+        raise InvalidInput(_("A slot must end after it starts."), field="ends_at")
     if slot.starts_at.date() != slot.ends_at.date() and (slot.ends_at - slot.starts_at).days >= 1:
-        raise InvalidInput("A slot can't last a day or more.", field="ends_at")
+        raise InvalidInput(_("A slot can't last a day or more."), field="ends_at")
     overlapping = (
         exec_select(
             session,
@@ -228,8 +239,12 @@ def _check_times(session: Session, slot: Slot) -> None:
     )
     if overlapping is not None:
         raise SlotOverlap(
-            f"This slot overlaps '{overlapping.label or 'a slot'}' "
-            f"({overlapping.starts_at:%H:%M}–{overlapping.ends_at:%H:%M}); slots of one event never overlap."
+            _(
+                "This slot overlaps '{label}' ({starts}–{ends}); slots of one event never overlap.",
+                label=overlapping.label or _("a slot"),
+                starts=hour_minute(overlapping.starts_at),
+                ends=hour_minute(overlapping.ends_at),
+            )
         )
 
 
@@ -239,22 +254,24 @@ def _wall_clock(moment: datetime) -> datetime:
 
 
 def _room_name(name: str) -> str:
-    return clean_line(name, field="name", label="The room's name", max_length=ROOM_NAME_MAX)
+    return clean_line(name, field="name", label=_("The room's name"), max_length=ROOM_NAME_MAX)
 
 
 def _location_notes(notes: str) -> str:
     return clean_line(
-        notes, field="location_notes", label="The location notes", max_length=LOCATION_NOTES_MAX, required=False
+        notes, field="location_notes", label=_("The location notes"), max_length=LOCATION_NOTES_MAX, required=False
     )
 
 
 def _slot_label(label: str) -> str:
-    return clean_line(label, field="label", label="The slot's label", max_length=SLOT_LABEL_MAX, required=False)
+    return clean_line(label, field="label", label=_("The slot's label"), max_length=SLOT_LABEL_MAX, required=False)
 
 
 def _capacity(capacity: int) -> int:
     if not 1 <= capacity <= MAX_ROOM_CAPACITY:
-        raise InvalidInput(f"A room's capacity must be between 1 and {MAX_ROOM_CAPACITY}.", field="capacity")
+        raise InvalidInput(
+            _("A room's capacity must be between 1 and {most}.", most=MAX_ROOM_CAPACITY), field="capacity"
+        )
     return capacity
 
 
@@ -262,4 +279,4 @@ def _kind(kind: SlotKind | str) -> SlotKind:
     try:
         return SlotKind(kind)
     except ValueError:
-        raise InvalidInput("A slot's kind is 'sessions', 'plenary' or 'break'.", field="kind") from None
+        raise InvalidInput(_("A slot's kind is 'sessions', 'plenary' or 'break'."), field="kind") from None

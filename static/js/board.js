@@ -55,7 +55,11 @@
     var note = document.getElementById("board-later");
     if (note) {
       note.hidden = hiddenLater === 0;
-      note.textContent = hiddenLater === 1 ? "…and 1 more slot later" : "…and " + hiddenLater + " more slots later";
+      // In the board's language (partials/script_words.html), each form of the count; English otherwise.
+      var forms = (window.hallwayWords || {}).board_later;
+      note.textContent = forms && window.hallwayCount
+        ? window.hallwayCount(forms, hiddenLater)
+        : (hiddenLater === 1 ? "…and 1 more slot later" : "…and " + hiddenLater + " more slots later");
     }
   }
 

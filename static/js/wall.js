@@ -15,6 +15,11 @@
   var focusNext = null; // {id, until, done}: what to focus once the answer to a placing is drawn
   var FOCUS_FOLLOWS_MS = 3000; // the answer and the live message for it may come in either order
 
+  /* The page's words (partials/script_words.html), English when a page has none. */
+  function word(key, english) { return (window.hallwayWords || {})[key] || english; }
+  // A function as the replacement: a title's "$&" is text, not a pattern.
+  function quoting(key, english, title) { return word(key, english).replace("{title}", function () { return title; }); }
+
   function csrfToken() {
     try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRF-Token"]; } catch (e) { return ""; }
   }
@@ -44,14 +49,14 @@
   }
 
   /* A button with a visible word and a name that says what it is about (many share the word); the name
-   * starts with the word, so that speech input ("click Place here") finds it. */
-  function button(id, cls, word, about) {
+   * starts with the word, so that speech input ("click Place here") finds it (translations keep it first). */
+  function button(id, cls, shown, name) {
     var made = document.createElement("button");
     made.type = "button";
     made.id = id;
     made.className = cls;
-    made.textContent = word;
-    made.setAttribute("aria-label", word + " " + about);
+    made.textContent = shown;
+    made.setAttribute("aria-label", name);
     return made;
   }
 
@@ -71,7 +76,9 @@
       item.setAttribute("draggable", "true");
       var pick = document.getElementById("pick-" + topic);
       if (!pick || !item.contains(pick)) {
-        pick = button("pick-" + topic, "pick secondary", placed ? "Move" : "Pick up", "“" + titleOf(item) + "”");
+        pick = placed
+          ? button("pick-" + topic, "pick secondary", word("wall_move", "Move"), quoting("wall_move_named", "Move “{title}”", titleOf(item)))
+          : button("pick-" + topic, "pick secondary", word("wall_pick_up", "Pick up"), quoting("wall_pick_up_named", "Pick up “{title}”", titleOf(item)));
         var before = placed ? item.querySelector(".unplace") : null;
         item.insertBefore(pick, before);
       }
@@ -79,13 +86,16 @@
       pick.setAttribute("aria-pressed", isSelected ? "true" : "false");
       item.classList.toggle("selected", isSelected);
       if (placed && !item.querySelector(".swap-here")) {
-        item.insertBefore(button("swap-" + topic, "swap-here", "Swap with this", "“" + titleOf(item) + "”"), pick);
+        var swapName = quoting("wall_swap_named", "Swap with this “{title}”", titleOf(item));
+        item.insertBefore(button("swap-" + topic, "swap-here", word("wall_swap", "Swap with this"), swapName), pick);
       }
     });
     document.querySelectorAll(".cell.free").forEach(function (cell) {
       if (cell.querySelector(".place-here")) return;
       var id = "place-" + cell.getAttribute("data-room") + "-" + cell.getAttribute("data-slot");
-      cell.appendChild(button(id, "place-here", "Place here", "in " + (cell.getAttribute("aria-label") || "").replace(/: free$/, "")));
+      var where = cell.getAttribute("data-where") || (cell.getAttribute("aria-label") || "").replace(/: free$/, "");
+      var placeName = word("wall_place_named", "Place here in {where}").replace("{where}", function () { return where; });
+      cell.appendChild(button(id, "place-here", word("wall_place", "Place here"), placeName));
     });
     body.classList.toggle("placing", selected !== null);
     body.classList.toggle("placing-placed", selected !== null && selected.placed);
@@ -94,9 +104,9 @@
   function pickUp(item) {
     selected = describe(item);
     arm();
-    say("Holding “" + selected.title + "”: choose “Place here” in a free cell" +
-      (selected.placed ? ", “Swap with this” on another session, or “Take off the wall”" : "") +
-      ". Escape puts it down.");
+    say(selected.placed
+      ? quoting("wall_holding_placed", "Holding “{title}”: choose “Place here” in a free cell, “Swap with this” on another session, or “Take off the wall”. Escape puts it down.", selected.title)
+      : quoting("wall_holding", "Holding “{title}”: choose “Place here” in a free cell. Escape puts it down.", selected.title));
   }
 
   function putDown(focus) {

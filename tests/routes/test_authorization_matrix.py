@@ -80,6 +80,7 @@ class Policy(Enum):
     PUBLIC_KEYED = "anyone; a bearer token sent must be this event's"
     ATTENDEE = "an attendee of the event"
     CONVENER = "the topic's convener"
+    INVITEE = "the attendee invited to co-convene the topic"
     KNOWN = "an attendee of the event or its facilitator"
     CONVENER_OR_FACILITATOR = "the topic's convener or the facilitator"
     FACILITATOR = "the event's facilitator"
@@ -93,6 +94,7 @@ ALLOWED: dict[Policy, set[Caller]] = {
     Policy.PUBLIC_KEYED: set(Caller) - STRANGERS,
     Policy.ATTENDEE: {Caller.ATTENDEE, Caller.CONVENER},
     Policy.CONVENER: {Caller.CONVENER},
+    Policy.INVITEE: {Caller.ATTENDEE},
     Policy.KNOWN: {Caller.ATTENDEE, Caller.CONVENER, Caller.FACILITATOR},
     Policy.CONVENER_OR_FACILITATOR: {Caller.CONVENER, Caller.FACILITATOR},
     Policy.FACILITATOR: {Caller.FACILITATOR},
@@ -118,11 +120,12 @@ class World:
     second_slot: int
     spare_slot: int  # empty: changed, removed, placed into
     calendar_token: str  # the attendee's private calendar feed
-    attendee: int  # Ada, the attendee caller: the one banned, or removed
+    attendee: int  # Ada, the attendee caller: the one banned, or removed; invited to co-convene the topic
     theme: int  # the topic's theme: renamed, removed
     facilitator_key: str  # what the facilitator link carries after its #
     member: int  # Sam, a second member of the facilitation team: removed
     activity: int  # the facilitator's hiding of a spam topic, in the activity list: undone
+    invitable: int  # Bo, an attendee who is no caller: invited to co-convene the topic
 
     def path_params(self) -> dict[str, str | int]:
         return {
@@ -239,6 +242,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/events/{slug}/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, json=lambda w: {"into_topic_id": w.other_topic}),
     ("PUT", "/api/events/{slug}/topics/{topic_id}/vote"): Case(Policy.ATTENDEE, path=lambda w: {"topic_id": w.other_topic}),
     ("DELETE", "/api/events/{slug}/topics/{topic_id}/vote"): Case(Policy.ATTENDEE),
+    # --- The API: co-conveners (Ada, the attendee caller, is invited to co-convene the topic) ---
+    ("GET", "/api/events/{slug}/topics/{topic_id}/conveners"): Case(Policy.PUBLIC_KEYED),
+    ("POST", "/api/events/{slug}/topics/{topic_id}/conveners"): Case(Policy.CONVENER_OR_FACILITATOR, json=lambda w: {"attendee_id": w.invitable}),
+    ("POST", "/api/events/{slug}/topics/{topic_id}/conveners/{attendee_id}/accept"): Case(Policy.INVITEE),
+    # Ada declines, Cleo (its convener) takes the invitation back, or the facilitator does.
+    ("DELETE", "/api/events/{slug}/topics/{topic_id}/conveners/{attendee_id}"): Case(Policy.KNOWN),
     # --- The API: the wall ---
     ("GET", "/api/events/{slug}/board"): Case(Policy.PUBLIC),
     ("PUT", "/api/events/{slug}/topics/{topic_id}/placement"): Case(Policy.CONVENER_OR_FACILITATOR, json=lambda w: {"room_id": w.garden, "slot_id": w.spare_slot}),
@@ -264,6 +273,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/topics/{topic_id}/unvote"): Case(Policy.ATTENDEE),
     ("POST", "/e/{slug}/topics/{topic_id}/edit"): Case(Policy.CONVENER, form=lambda w: {"title": "Remote work, again"}),
     ("POST", "/e/{slug}/topics/{topic_id}/withdraw"): Case(Policy.CONVENER, form=lambda w: {"confirmed": "yes"}),
+    ("GET", "/e/{slug}/topics/{topic_id}/conveners/search"): Case(Policy.CONVENER, query=lambda w: {"q": "Bo"}),
+    ("POST", "/e/{slug}/topics/{topic_id}/conveners"): Case(Policy.CONVENER, form=lambda w: {"attendee_id": w.invitable}),
+    ("POST", "/e/{slug}/topics/{topic_id}/conveners/{attendee_id}/accept"): Case(Policy.INVITEE),
+    ("POST", "/e/{slug}/topics/{topic_id}/conveners/{attendee_id}/remove"): Case(Policy.ATTENDEE),  # Ada declines, or Cleo takes it back
     ("GET", "/e/{slug}/similar"): Case(Policy.ATTENDEE, query=lambda w: {"title": "Remote work"}, across=False),
     ("GET", "/e/{slug}/qr.svg"): Case(Policy.PUBLIC),
     ("GET", "/e/{slug}/schedule-qr.svg"): Case(Policy.PUBLIC),
@@ -367,7 +380,10 @@ def usual_refusal(policy: Policy, caller: Caller, *, api: bool) -> int | str:
             return 403 if policy is Policy.FACILITATOR else 401
         # The facilitator where an attendee is needed is "join first"; an attendee where more is needed, 403.
         return 401 if policy in (Policy.ATTENDEE, Policy.CONVENER) and caller is Caller.FACILITATOR else 403
-    if policy in (Policy.ATTENDEE, Policy.CONVENER) and caller not in (Caller.ATTENDEE, Caller.CONVENER):
+    if policy in (Policy.ATTENDEE, Policy.CONVENER, Policy.INVITEE) and caller not in (
+        Caller.ATTENDEE,
+        Caller.CONVENER,
+    ):
         return 401  # "join the event with your name first", the facilitator too: the page acts as an attendee
     if policy is Policy.KNOWN:
         return 401  # only callers unknown to the event are refused
@@ -539,6 +555,8 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         listed = client.get(f"/api/events/{SLUG}/activity", headers=event.auth).json()
         hidden = next(line for line in listed if line["kind"] == "hide")
         assert hidden["undoable"] is True, hidden
+        bo = factory.attendee(event, name="Bo")
+        factory.co_convener(event, topic, ada, accepted=False)  # Cleo's topic: Ada is invited, has not answered
         for person in (ada, cleo):
             factory.vote(person, topic)
             factory.attend(person, second_slot, second)
@@ -565,6 +583,7 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             facilitator_key=event.key,
             member=sam["id"],
             activity=hidden["id"],
+            invitable=bo.id,
         )
         snapshot = sqlite3.connect(folder / "snapshot.db")
         live = sqlite3.connect(path)

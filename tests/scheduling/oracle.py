@@ -38,7 +38,7 @@ def best_cost(problem: Problem) -> int:
             return INFINITE
         if slot.started and ids != must:
             return INFINITE
-        conveners = Counter(topics[i].convener_id for i in chosen if topics[i].convener_id is not None)
+        conveners = Counter(convener for i in chosen for convener in topics[i].convener_ids)
         if any(count > 1 for count in conveners.values()):
             return INFINITE
         for i in chosen:

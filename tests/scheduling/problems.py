@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from app.scheduling import Cell, Problem, Room, Slot, Topic, violations
+from app.scheduling import Cell, CoConvener, Problem, Room, Slot, Topic, violations
 
 DAY = datetime(2026, 11, 25, 9, 0)
 
@@ -56,6 +56,15 @@ def problems(draw: st.DrawFn, *, max_topics: int = 12, max_rooms: int = 2, max_s
             seen[convener] = seen.get(convener, 0) + 1
             if seen[convener] > slot_count:
                 conveners[k] = None
+    # A quarter of the topics have a co-convener, who may convene topics of their own (the same rule holds).
+    co: list[tuple[CoConvener, ...]] = []
+    for k in range(topic_count):
+        person = draw(st.one_of(st.none(), st.none(), st.none(), st.integers(1, 5)))
+        if person is not None and person != conveners[k] and seen.get(person, 0) < slot_count:
+            seen[person] = seen.get(person, 0) + 1
+            co.append((CoConvener(id=person, name=f"Person {person}"),))
+        else:
+            co.append(())
     boundaries = [slot.starts_at for slot in the_slots] + [the_slots[-1].ends_at]
     the_topics = []
     for k, topic_id in enumerate(ids):
@@ -77,6 +86,7 @@ def problems(draw: st.DrawFn, *, max_topics: int = 12, max_rooms: int = 2, max_s
                 apart_from=apart if draw(st.integers(0, 3)) == 0 else frozenset(),
                 # A few themes, and some topics without one.
                 theme_id=draw(st.sampled_from([None, 1, 2, 3])),
+                co_conveners=co[k],
             )
         )
     ballots = tuple(

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from app.scheduling import Cell, Problem, ProblemError, Topic, Weights, evaluate, solve, violations
+from app.scheduling import Cell, CoConvener, Problem, ProblemError, Topic, Weights, evaluate, solve, violations
 from tests.scheduling import oracle
 from tests.scheduling.problems import DAY, ballots_for, problems, rooms, slots, topics
 
@@ -392,3 +392,60 @@ def test_pinned_sessions_of_one_theme_stay_together_and_the_rest_of_the_theme_go
     assert {slot_of[4], slot_of[5]} == {100, 101}
     assert schedule.figures.theme_clashes == 1
     assert schedule.proven_optimal is True
+
+
+def test_solve_keeps_topics_sharing_a_co_convener_in_different_slots() -> None:
+    """Ana and Bo convene a topic each; Bo co-convenes Ana's. Everyone dotted both, so tearing nobody would put
+    them side by side; they share Bo, so they run one after the other, and Cy's third topic keeps its place."""
+    problem = Problem(
+        topics=(
+            Topic(id=1, title="Ana's", convener_id=1, convener_name="Ana", co_conveners=(CoConvener(id=2, name="Bo"),)),
+            Topic(id=2, title="Bo's", convener_id=2, convener_name="Bo"),
+            Topic(id=3, title="Cy's", convener_id=3, convener_name="Cy"),
+        ),
+        rooms=rooms(30, 30),
+        slots=slots(2),
+        ballots=((1, 3),) * 5 + ((2, 3),) * 5,
+    )
+
+    schedule = solve(problem)
+
+    assert schedule.placements[1].slot_id != schedule.placements[2].slot_id
+    assert violations(problem, schedule.placements) == []
+    together = {1: Cell(10, 100), 2: Cell(11, 100), 3: Cell(10, 101)}
+    assert [(v.rule, v.topic_ids) for v in violations(problem, together)] == [("convener", (1, 2))]
+
+
+def test_solve_refuses_a_co_convener_with_more_topics_than_slots() -> None:
+    bo = (CoConvener(id=9, name="Bo"),)
+    problem = Problem(
+        topics=(Topic(id=1, convener_id=9, convener_name="Bo"), Topic(id=2, convener_id=1, co_conveners=bo)),
+        rooms=rooms(10, 10),
+        slots=slots(1),
+    )
+
+    with pytest.raises(ProblemError, match="Bo convenes 2 topics but there are only 1 session slots"):
+        solve(problem)
+
+
+def test_solve_says_when_a_co_convener_is_busy_in_every_slot() -> None:
+    problem = Problem(
+        topics=(
+            Topic(id=1, title="Pinned", convener_id=9, convener_name="Bo"),
+            Topic(
+                id=2,
+                title="Shared, early",
+                convener_id=1,
+                co_conveners=(CoConvener(id=9, name="Bo"),),
+                not_after=DAY.replace(hour=9, minute=50),
+            ),
+        ),
+        rooms=rooms(10, 10),
+        slots=slots(2),
+        current={1: Cell(10, 100)},
+        pinned=frozenset({1}),
+    )
+
+    schedule = solve(problem)
+
+    assert schedule.left_off == {2: "One of its conveners already runs a session in every slot it could take."}

@@ -28,6 +28,7 @@ from app.services import (
     announcements,
     attendance,
     attendees,
+    co_conveners,
     event_copy,
     events,
     notes,
@@ -58,6 +59,7 @@ NOT_ANNOUNCED = {
     "calendar_changes.called_off": "a step inside the writes that take sessions off the wall, which announce it",
     "calendar_changes.slot_moved": "a step inside changing a slot, which announces it",
     "calendar_changes.zone_changed": "a step inside changing the event's time zone, which announces it",
+    "co_conveners.leave_every_topic": "a step inside removing or banning someone, which announces it",
 }
 
 
@@ -178,7 +180,43 @@ def _undone(s: Session, d: Day) -> Outcome:
     return written, _change(d, "topic", topic_ids=d.loose_id, new_topics=True)
 
 
+def _bo(s: Session, d: Day) -> int:
+    """Bo, a second attendee of the day, invited by Ada to co-convene her placed topic."""
+    bo = id_of(attendees.join_event(session=s, event_id=d.id, display_name="Bo").result.attendee)
+    co_conveners.invite(session=s, event_id=d.id, topic_id=d.placed_id, actor=d.as_ada, attendee_id=bo)
+    return bo
+
+
+def _as(d: Day, attendee_id: int) -> Actor:
+    return Actor(event_id=d.id, attendee_id=attendee_id, attendee_name="Bo")
+
+
+def _co_convener_accepts(s: Session, d: Day) -> Outcome:
+    bo = _bo(s, d)
+    written = co_conveners.accept(session=s, event_id=d.id, topic_id=d.placed_id, actor=_as(d, bo), attendee_id=bo)
+    return written, _change(d, "topic", topic_ids=d.placed_id)  # "by Ada and Bo" wherever the topic shows
+
+
+def _co_convener_steps_down(s: Session, d: Day) -> Outcome:
+    bo = _bo(s, d)
+    co_conveners.accept(session=s, event_id=d.id, topic_id=d.placed_id, actor=_as(d, bo), attendee_id=bo)
+    written = co_conveners.remove(session=s, event_id=d.id, topic_id=d.placed_id, actor=_as(d, bo), attendee_id=bo)
+    return written, _change(d, "topic", topic_ids=d.placed_id)
+
+
 CASES: dict[str, Case] = {
+    "co_conveners.invite": lambda s, d: (
+        co_conveners.invite(
+            session=s,
+            event_id=d.id,
+            topic_id=d.placed_id,
+            actor=d.as_ada,
+            attendee_id=id_of(attendees.join_event(session=s, event_id=d.id, display_name="Bo").result.attendee),
+        ),
+        None,  # an invitation shows on the invitee's own page only, read when drawn
+    ),
+    "co_conveners.accept": _co_convener_accepts,
+    "co_conveners.remove": _co_convener_steps_down,
     "themes.add_theme": lambda s, d: (
         themes.add_theme(session=s, event_id=d.id, name="Data"),
         _change(d, "theme", wall=True, event=True),

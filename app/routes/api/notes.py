@@ -19,6 +19,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.deps import ApiActor, ApiKnownActor, EventDep, RowId, SessionDep, SettingsDep, WriterDep, api_limit
+from app.i18n import _, translated
 from app.models import NoteRevision, id_of
 from app.models.note import FIELD_NAMES, NotePublic, NoteRevisionPublic, NoteSave
 from app.routes.api.answers import answers
@@ -106,10 +107,15 @@ def conflict_answer(result: SaveResult, view: notes.NotesView, base_version: int
     assert result.revision is not None
     theirs = {name: view.value(name) for name in FIELD_NAMES}
     return {
-        "detail": (
-            f"Someone saved version {view.version} after your version {base_version} and changed the same lines. "
-            f"Your text is kept as revision {result.revision.version}; compare both texts, then save again "
-            f"with base_version {view.version}."
+        "detail": translated(
+            _(
+                "Someone saved version {version} after your version {base} and changed the same lines. "
+                "Your text is kept as revision {revision}; compare both texts, then save again "
+                "with base_version {version}.",
+                version=view.version,
+                base=base_version,
+                revision=result.revision.version,
+            )
         ),
         "outcome": "conflict",
         "yours": result.sent["body"],

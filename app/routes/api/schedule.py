@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.deps import ApiFacilitator, EventDep, SessionDep, WriterDep
+from app.i18n import translated
 from app.models import id_of
 from app.routes.api.answers import answers
 from app.routes.common import work_out
@@ -81,15 +82,21 @@ def proposal_json(proposal: scheduling.Proposal, *, applied: bool) -> dict[str, 
         "seconds": round(proposal.schedule.seconds, 3),
         "time_limit": problem.time_limit,
         "changes": [
-            {"topic_id": m.topic_id, "title": m.title, "from": m.before, "to": m.after} for m in proposal.moves
+            {"topic_id": m.topic_id, "title": m.title, "from": _said(m.before), "to": _said(m.after)}
+            for m in proposal.moves
         ],
         "left_off": [
             {"topic_id": v.topic_id, "title": v.title, "votes": v.votes, "reason": v.reason} for v in proposal.left_off
         ],
         "kept_slot_ids": list(proposal.planning.kept_slot_ids),
-        "notice": proposal.planning.notice,
+        "notice": _said(proposal.planning.notice),
         "based_on": proposal.planning.wall_fingerprint,
     }
+
+
+def _said(words: str | None) -> str | None:
+    """Words for people in the reader's language (English unless the request's Accept-Language asks)."""
+    return None if words is None else translated(words)
 
 
 @router.post("/events/{slug}/schedule", responses=answers(401, 403, 404, 409, 400, 413))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import SQLModel
 
 from app.deps import ApiFacilitator, EventDep, RowId, SessionDep, SettingsDep, WriterDep
+from app.i18n import translated
 from app.models import id_of
 from app.models.facilitator import FacilitatorCreate, FacilitatorPublic
 from app.routes.api.answers import answers
@@ -76,7 +77,7 @@ def list_activity(event: EventDep, _: ApiFacilitator, session: SessionDep) -> li
         ActivityPublic(
             id=line.id,
             kind=line.activity.kind,
-            text=line.text,
+            text=translated(line.text),  # in the reader's language: English unless Accept-Language asks
             facilitator_id=line.activity.facilitator_id,
             created_at=line.created_at,
             undoable=line.undoable,
@@ -93,4 +94,4 @@ async def undo_activity(
     """Undo a hide, a merge or a take-off-the-wall: `{message, topic_id}` says what happened. Undone already, or
     overtaken by a later change of the topic: 409 with the reason."""
     done = await writer.run(lambda s: undo.undo(session=s, event_id=id_of(event), actor=actor, activity_id=activity_id))
-    return {"message": done.message, "topic_id": done.topic_id}
+    return {"message": translated(done.message), "topic_id": done.topic_id}

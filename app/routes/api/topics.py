@@ -31,6 +31,7 @@ from app.models.topic import (
     TopicPublic,
     TopicUpdate,
 )
+from app.models.topic_convener import CoConvenerPublic
 from app.routes.api.answers import answers
 from app.services import similarity, topics
 from app.services.actors import Actor
@@ -42,9 +43,17 @@ router = APIRouter(tags=["topics"])
 
 
 def topic_public(view: TopicView, names: Names) -> TopicPublic:
-    """A topic as this reader may read it: its convener named or "a participant" (app/services/privacy.py)."""
+    """A topic as this reader may read it: its conveners named or "a participant" (app/services/privacy.py)."""
     name = names.name(view.convener_name, view.topic.convener_id, listed=view.convener_listed)
-    return TopicPublic.model_validate(view.topic, update={"votes": view.votes, "convener_name": name})
+    co = [
+        CoConvenerPublic(
+            attendee_id=c.attendee_id, name=names.name(c.display_name, c.attendee_id, listed=c.name_listed)
+        )
+        for c in view.co_conveners
+    ]
+    return TopicPublic.model_validate(
+        view.topic, update={"votes": view.votes, "convener_name": name, "co_conveners": co}
+    )
 
 
 @router.get("/events/{slug}/topics", responses=answers(404))

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.deps import get_api_voter, rate_limits
+from app.i18n import _
 from app.models._base import MAX_ROW_ID
 from app.models.vote import VotePublic
 from app.routes.api.answers import RETRY_AFTER, SAID, Problem
@@ -64,7 +65,7 @@ routes = [
 def _path(request: Request) -> tuple[str, int]:
     topic_id = request.path_params["topic_id"]
     if not topic_id.isdigit() or not 1 <= int(topic_id) <= MAX_ROW_ID:
-        raise InvalidInput(f"topic_id: must be a whole number from 1 to {MAX_ROW_ID}", field="topic_id")
+        raise InvalidInput(_("topic_id: must be a whole number from 1 to {most}", most=MAX_ROW_ID), field="topic_id")
     return request.path_params["slug"], int(topic_id)
 
 

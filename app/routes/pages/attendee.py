@@ -46,7 +46,7 @@ from app.routes.pages.rendering import (
     wants_fragment,
 )
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import attendees, lookups, themes, topics, votes
+from app.services import attendees, co_conveners, lookups, themes, topics, votes
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed
@@ -153,6 +153,13 @@ class Market(Visit):
             "theme_by_id": {theme.id: theme for theme in theme_list},
             "topics": listed,
             "my_topics": mine,
+            # Each of my topics' co-conveners and invitations out (partials/co_conveners.html), and mine to answer.
+            "co_conveners_by_topic": co_conveners.co_conveners_of(
+                session=session, topic_ids=[id_of(view.topic) for view in mine], accepted_only=False
+            ),
+            "invitations": co_conveners.invitations_for(
+                session=session, event_id=self.event_id, attendee_id=id_of(self.attendee)
+            ),
             "voted": held.voted,
             "votes_left": held.left,
             "invite_url": f"{settings_of(self.request).public_url}/e/{event.slug}",

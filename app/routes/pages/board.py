@@ -81,6 +81,7 @@ def board(
 @router.get("/e/{slug}/board/now", response_class=HTMLResponse)
 def board_now(request: Request, event: EventDep, session: SessionDep) -> Response:
     """Now and next change with the clock, not only with the wall: the board asks every half minute."""
+    i18n.for_the_room()  # said as the board around it is
     loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)
     return render(request, "partials/board_now.html", {"event": loaded.event, "now_next": loaded.now_next()})
 
@@ -88,6 +89,7 @@ def board_now(request: Request, event: EventDep, session: SessionDep) -> Respons
 @router.get("/e/{slug}/board/themes", response_class=HTMLResponse)
 def board_themes(request: Request, event: EventDep, session: SessionDep) -> Response:
     """Each theme's sessions now and next: like now and next, asked every half minute. Names no one."""
+    i18n.for_the_room()
     loaded = load_board(session=session, event_id=id_of(event), with_clashes=False)
     context = {"event": loaded.event, "board": loaded, "now_next": loaded.now_next()}
     return render(request, "partials/board_themes.html", context)

@@ -132,7 +132,7 @@ async def save_constraints(topic_id: RowId, visit: VisitDep, form: Annotated[Con
 def _topic_for(session: Session, event: Event, visitor: Actor, topic_id: int) -> Topic:
     """The topic, when this visitor may see and change its constraints (the refusal page otherwise)."""
     topic = lookups.get_active_topic(session=session, event_id=id_of(event), topic_id=topic_id)
-    topic_constraints.check_may_constrain(actor=visitor, topic=topic)
+    topic_constraints.check_may_constrain(session=session, actor=visitor, topic=topic)
     return topic
 
 
