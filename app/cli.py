@@ -106,7 +106,12 @@ def _parser() -> argparse.ArgumentParser:
         "links and the QR code (unless HALLWAY_PUBLIC_URL is set)",
     )
     serve.add_argument("--demo", action="store_true", help="create the demo event first, if it isn't there")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default: 1); more than one needs PostgreSQL and HALLWAY_REDIS_URL",
+    )
     serve.add_argument(
         "--access-log",
         action="store_true",
@@ -291,6 +296,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     host = ANY_HOST if args.lan else args.host
+    _check_workers(settings, args.workers)
     _check_can_listen(host, args.port)  # before any link is printed: a taken port is one line, not a traceback
     database = _migrated_database(settings)
     try:
@@ -321,12 +327,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             "Only this computer can open these links. To let phones in the room join, "
             "run `make run HOST=0.0.0.0` (or `hallway serve --lan`)."
         )
-    if args.workers > 1 and not settings.redis_url:
-        print()
-        print(
-            "Note: with several workers and no HALLWAY_REDIS_URL, a change reaches only the live pages "
-            "connected to the worker that made it. Set HALLWAY_REDIS_URL; see docs/deploying.md."
-        )
     if args.workers > 1:
         _count_metrics_across_workers(settings)
     print(flush=True)
@@ -350,6 +350,29 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return 0
+
+
+def _check_workers(settings: Settings, workers: int) -> None:
+    """Several workers share the database and Redis; refused, with the reason, when they can't share them well."""
+    if workers < 1:
+        raise CommandError(f"--workers {workers}: give 1 or more worker processes.")
+    if workers == 1:
+        return
+    if settings.is_sqlite:
+        # Measured: docs/architecture.md, "Several workers".
+        raise CommandError(
+            f"--workers {workers} needs PostgreSQL (DATABASE_URL), not SQLite. SQLite takes one writer at a time: "
+            "a second worker adds no votes a second, and each worker's writer would wait for the other's lock "
+            "with its event loop stopped, its pages frozen meanwhile. One worker on SQLite carries a whole "
+            "venue; see docs/deploying.md for several."
+        )
+    if not settings.redis_url:
+        raise CommandError(
+            f"--workers {workers} needs HALLWAY_REDIS_URL (e.g. redis://127.0.0.1:6379/0). Without Redis each "
+            "worker hears only its own changes: a page connected to one worker would miss the votes and "
+            "placements made through the others, and the scheduler's one-run-per-event lock and the rate "
+            "limits would hold per worker. Set it, or run one worker; see docs/deploying.md."
+        )
 
 
 def _count_metrics_across_workers(settings: Settings) -> None:

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     limit_joins: str = "3000/minute"
     limit_join_code_tries: str = "100/minute"
     limit_websockets: str = "6000/minute"
+    # Wrong admin tokens, on the organisers' page and the API, per address: the token opens every event.
+    limit_admin_token_tries: str = "10/minute"
     # Someone refused by a limit who tries again within its window waits this long for the 429: a script
     # hammering the server then gets a few answers a second instead of thousands (app/ratelimits.py).
     refusal_hold_seconds: float = Field(default=1.0, ge=0, le=10)
@@ -73,7 +75,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "limit_proposals", "limit_edits", "limit_votes", "limit_notes_saves", "limit_attendance", "limit_joins",
-        "limit_join_code_tries", "limit_websockets",
+        "limit_join_code_tries", "limit_websockets", "limit_admin_token_tries",
     )  # fmt: skip
     @classmethod
     def _a_rate(cls, value: str) -> str:

@@ -175,13 +175,28 @@ async def require_api_facilitator(actor: ApiActor) -> Actor:
 
 
 async def require_admin(request: Request, settings: SettingsDep) -> None:
+    """The deployment's admin, by the bearer token; a wrong token counts against the address (see admin_token_is)."""
     token = bearer_token(request)
     if not settings.admin_token:
         raise NotAllowed(
             _("Creating events over the API needs HALLWAY_ADMIN_TOKEN to be set; or use `hallway create-event`.")
         )
-    if token is None or not tokens.secrets_equal(token, settings.admin_token):
+    if token is None:
         raise NotAuthenticated(_("Send the admin token (HALLWAY_ADMIN_TOKEN) as a bearer token."))
+    if not await admin_token_is(request, settings, token):
+        raise NotAuthenticated(_("Send the admin token (HALLWAY_ADMIN_TOKEN) as a bearer token."))
+
+
+async def admin_token_is(request: Request, settings: Settings, token: str) -> bool:
+    """Whether `token` is the admin token. An address that tried too many wrong ones lately is refused first
+    (429), whatever it sends now, and a wrong one counts against it: the token opens every event of the
+    deployment, so guessing it, from the organisers' page or the API, soon has to wait."""
+    address = f"address:{client_address(request)}"
+    await rate_limits(request).check("admin_token_tries", address)
+    if settings.admin_token and tokens.secrets_equal(token, settings.admin_token):
+        return True
+    await rate_limits(request).hit("admin_token_tries", address)
+    return False
 
 
 ApiAttendee = Annotated[Attendee, Depends(require_api_attendee)]
@@ -375,6 +390,44 @@ def forget_facilitator(request: Request, slug: str) -> None:
     request.session[FACILITATORS_KEY] = {
         k: v for k, v in request.session.get(FACILITATORS_KEY, {}).items() if k != slug
     }
+
+
+# --- The organisers' page: the admin token, given once in the browser ---------------------------------
+
+ADMIN_KEY = "admin"  # session["admin"] = the organisers' pass (see admin_pass)
+
+
+def admin_pass(settings: Settings) -> str:
+    """What the session cookie keeps for someone who gave the admin token: not the token (a signed cookie is
+    readable), but a MAC of its fingerprint under the deployment's secret, worthless elsewhere and dead the
+    moment HALLWAY_ADMIN_TOKEN (or the secret) changes. Like the facilitator's pass (facilitator_pass)."""
+    fingerprint = tokens.hash_secret(settings.admin_token)
+    return hmac.new(settings.secret_key.encode(), f"admin:{fingerprint}".encode(), "sha256").hexdigest()
+
+
+def is_admin_visitor(request: Request) -> bool:
+    """Whether this browser gave the admin token (and it is still the deployment's)."""
+    settings = settings_of(request)
+    shown = request.session.get(ADMIN_KEY)
+    return bool(settings.admin_token) and isinstance(shown, str) and tokens.secrets_equal(shown, admin_pass(settings))
+
+
+def remember_admin(request: Request) -> None:
+    """This browser is the deployment's admin until it signs out, or the admin token is changed."""
+    request.session[ADMIN_KEY] = admin_pass(settings_of(request))
+
+
+def forget_admin(request: Request) -> None:
+    request.session.pop(ADMIN_KEY, None)
+
+
+async def require_page_admin(request: Request) -> None:
+    """The organisers' forms: only for a browser that gave the admin token."""
+    if not is_admin_visitor(request):
+        raise NotAllowed(_("Only the deployment's organisers can do this. Open /admin and give the admin token first."))
+
+
+PageAdmin = Depends(require_page_admin)
 
 
 # --- Rate limits (app/ratelimits.py): counted before the work, per attendee or per address -------------

@@ -31,7 +31,15 @@ from app.config import Settings
 from app.i18n import _, _n, translated
 
 LimitName = Literal[
-    "proposals", "edits", "votes", "notes_saves", "attendance", "joins", "join_code_tries", "websockets"
+    "proposals",
+    "edits",
+    "votes",
+    "notes_saves",
+    "attendance",
+    "joins",
+    "join_code_tries",
+    "websockets",
+    "admin_token_tries",
 ]
 
 # What each limit is about, in the sentence a person reads when they reach it.
@@ -45,6 +53,7 @@ SAID: dict[str, str] = {
     "joins": _("Very many people joined from this network in a short time"),
     "join_code_tries": _("Too many wrong join codes were tried from this network"),
     "websockets": _("Too many live pages were opened from this network in a short time"),
+    "admin_token_tries": _("Too many wrong admin tokens were tried from this network"),
 }
 
 

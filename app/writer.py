@@ -3,10 +3,16 @@
 Why: SQLite takes one writer at a time, and a commit per request caps a busy event at a few hundred
 changes per second with long queues behind the lock. The writer is a task on the server's event loop:
 it takes every unit of work that arrived meanwhile, runs each in one transaction (`BEGIN IMMEDIATE` on
-SQLite), commits once, then answers each request. It runs the database work on the loop itself, not
-on a thread: the work is short (tens of microseconds a unit on SQLite), while handing it to a thread
-and back costs a GIL switch each way, which under load dominated everything (see docs/architecture.md
-for the figures). A unit that raises undoes only its own savepoint; the rest of the batch commits.
+SQLite), commits once, then answers each request. A unit that raises undoes only its own savepoint; the
+rest of the batch commits.
+
+Where the database work runs depends on the database (docs/architecture.md has the figures):
+- SQLite: on the loop itself. The work is short (tens of microseconds a unit, no network), while handing
+  it to a thread and back costs a GIL switch each way, which under load dominated everything.
+- PostgreSQL: on a thread of the writer's own. Each statement is a round trip to the server, during
+  which the loop would stand still; on the thread, the loop serves other requests and websockets
+  meanwhile (the driver releases the GIL while it waits). The batching is the same, and the batch's
+  answers, its board versions and its live changes are still given out on the loop, in commit order.
 
 A unit is a service write: it returns `Written` (its result and its live change), and the writer
 advances the event's board version and publishes the change. Work that returns anything else is a
@@ -20,7 +26,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -54,13 +61,33 @@ class _Unit:
     queued_at: float  # time.perf_counter(), for the metrics of how long writes wait
 
 
+@dataclass
+class _Committed:
+    """What a batch's database work leaves to do on the loop: the board versions to announce, in commit
+    order, then each unit's answer (its error, or its result)."""
+
+    versions: list[tuple[int, BoardChange]] = field(default_factory=list)
+    answers: list[tuple[_Unit, BaseException | None, Any]] = field(default_factory=list)
+
+
 class Writer:
-    def __init__(self, database: Database, *, max_batch: int = MAX_BATCH, on_change: OnChange | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        max_batch: int = MAX_BATCH,
+        on_change: OnChange | None = None,
+        off_loop: bool | None = None,
+    ) -> None:
         self._database = database
         self._max_batch = max_batch
         # Called after each commit with (board version, change) per event the batch changed, in version
         # order, before any of the batch's callers resumes: app/realtime publishes from here.
         self.on_change = on_change
+        # The database work on a thread of its own (see the module's docstring): PostgreSQL's round trips
+        # off the loop. None: decided by the database; True or False: forced (bench/variants.py measures both).
+        self.off_loop = not database.is_sqlite if off_loop is None else off_loop
+        self._thread: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Unit | None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -69,6 +96,9 @@ class Writer:
         if self._task is None:
             self._stopping = False
             self._queue = asyncio.Queue()
+            if self.off_loop and self._thread is None:
+                # One thread: the batches stay one at a time, in order, as on the loop.
+                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hallway-writer")
             self._task = asyncio.create_task(self._run(self._queue), name="hallway-writer")
 
     async def stop(self) -> None:
@@ -79,6 +109,9 @@ class Writer:
         if task is not None and queue is not None:
             queue.put_nowait(None)
             await task
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.shutdown(wait=True)
 
     async def run(self, work: Callable[[Session], Written[T]], *, savepoint: bool = True) -> T:
         """Queue a unit of work and wait until it is committed; its result is returned, its domain error raised.
@@ -110,14 +143,25 @@ class Writer:
                     stop = True
                     break
                 batch.append(more)
-            self._commit(batch)
+            await self._commit(batch)
             if stop:
                 return
 
-    def _commit(self, batch: list[_Unit]) -> None:
+    async def _commit(self, batch: list[_Unit]) -> None:
+        """Write the batch (on the loop, or on the writer's thread), then announce and answer on the loop."""
         batch = [unit for unit in batch if not unit.future.cancelled()]
         if not batch:
             return
+        if self._thread is not None:
+            committed = await asyncio.get_running_loop().run_in_executor(self._thread, self._write, batch)
+        else:
+            committed = self._write(batch)
+        self._announce(committed.versions)
+        for unit, error, value in committed.answers:
+            _settle(unit.future, error, value)
+
+    def _write(self, batch: list[_Unit]) -> _Committed:
+        """The batch's database work, in one transaction. Touches nothing of the loop: it may run on a thread."""
         started = time.perf_counter()
         outcomes: list[tuple[_Unit, BaseException | None, Written[Any] | None]] = []
         try:
@@ -129,14 +173,13 @@ class Writer:
             # PostgreSQL, an integrity error in a unit without a savepoint, a bug in one unit): nothing
             # of it was written, so each unit gets a transaction of its own and its own answer.
             log.warning("a batch of %d writes failed; retrying each alone", len(batch), exc_info=True)
-            self._commit_each_alone(batch)
-            return
+            return self._write_each_alone(batch)
         _count_batch(batch, outcomes, started)
-        self._announce(versions)
-        for unit, error, written in outcomes:
-            _settle(unit.future, error, written.result if written is not None else None)
+        answers = [(unit, error, written.result if written else None) for unit, error, written in outcomes]
+        return _Committed(versions=versions, answers=answers)
 
-    def _commit_each_alone(self, batch: list[_Unit]) -> None:
+    def _write_each_alone(self, batch: list[_Unit]) -> _Committed:
+        committed = _Committed()
         for unit in batch:
             try:
                 with self._database.write_session() as session:
@@ -146,12 +189,13 @@ class Writer:
             except Exception as error:
                 if isinstance(error, DomainError):
                     metrics.refusals_by_error.inc(type(error).__name__)
-                _settle(unit.future, error, None)
+                committed.answers.append((unit, error, None))
             else:
                 if value.change is not None:
                     metrics.writes_by_kind.inc_each(value.change.kinds)
-                self._announce(versions)
-                _settle(unit.future, None, value.result)
+                committed.versions += versions
+                committed.answers.append((unit, None, value.result))
+        return committed
 
     def _announce(self, versions: list[tuple[int, BoardChange]]) -> None:
         if self.on_change is None:

@@ -3,6 +3,14 @@
     .venv/bin/python bench/fanout.py --spawn                   # a fresh server on a temp SQLite
     .venv/bin/python bench/fanout.py --spawn --clients 500 --skip-storm
     .venv/bin/python bench/fanout.py --url http://127.0.0.1:8000 --server-pid 1234 --admin-token …
+    .venv/bin/python bench/fanout.py --spawn --database postgres --workers 2 --skip-restart
+    .venv/bin/python bench/fanout.py --compare --clients 1000    # SQLite x1, PostgreSQL x1, PostgreSQL x2 + Redis
+
+Several workers (--workers N, N uvicorn processes on ports of their own behind no proxy, one PostgreSQL
+database, Redis under a prefix of its own): the facilitator's PUTs go to the first worker, and client
+process i follows worker i mod N, so the clients of the other workers measure the delivery across workers
+(through Redis). --compare measures delivery alone (phase 1) for the three set-ups in one run, side by side,
+with the same clients: the cross-worker p99 beside the same worker's and beside one worker's.
 
 What it measures, in one run (about 2 to 3 minutes with the defaults):
 1. Delivery: N JSON clients (`WS /ws/events/{slug}?format=json`) follow one event; the facilitator
@@ -235,24 +243,72 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def spawn_hallway(admin_token: str) -> tuple[ServerProcess, Path]:
+@dataclass
+class Deployment:
+    """One or more Hallway workers on one database (and Redis, past one); the first takes the PUTs."""
+
+    servers: list[ServerProcess]
+    database_url: str
+
+    @property
+    def first(self) -> ServerProcess:
+        return self.servers[0]
+
+    def rss_kb(self) -> int:
+        return sum(server.rss_kb() for server in self.servers)
+
+    def cpu_seconds(self) -> float:
+        return sum(cpu_seconds(server.pid) for server in self.servers)
+
+    def ws_bases(self) -> list[str]:
+        return [server.url.replace("http://", "ws://", 1) for server in self.servers]
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+        if not self.database_url.startswith("sqlite"):
+            from bench.vote_storm import drop_postgres_database
+
+            drop_postgres_database(self.database_url)
+
+
+def spawn_hallway(args: argparse.Namespace, database: str = "sqlite", workers: int = 1) -> Deployment:
+    """`workers` single-worker processes on ports of their own, as replicas behind a proxy are; one database."""
+    from bench.vote_storm import create_postgres_database
+
     data_dir = Path(tempfile.mkdtemp(prefix="hallway-fanout-"))
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("HALLWAY_")}
-    env.update(
-        HALLWAY_DATA_DIR=str(data_dir),
-        HALLWAY_ADMIN_TOKEN=admin_token,
-        HALLWAY_ENVIRONMENT="development",
-        HALLWAY_PUBLIC_URL=f"http://127.0.0.1:{port}",
-    )
-    database_url = f"sqlite:///{data_dir / 'hallway.db'}"
+    env.update(HALLWAY_DATA_DIR=str(data_dir), HALLWAY_ADMIN_TOKEN=args.admin_token, HALLWAY_ENVIRONMENT="development")
+    if database == "postgres":
+        database_url = create_postgres_database(args.postgres_url)
+        env["DATABASE_URL"] = database_url
+    else:
+        database_url = f"sqlite:///{data_dir / 'hallway.db'}"
+    if workers > 1:
+        prefix = f"bench-{random.randrange(16**8):08x}"
+        env.update(HALLWAY_REDIS_URL=args.redis_url, HALLWAY_REDIS_CHANNEL_PREFIX=prefix)
     subprocess.run(
         [sys.executable, "-c", f"from app.migrate import upgrade; upgrade({database_url!r})"],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
-    server = ServerProcess("app.main:create_app", port, env, data_dir / "server.log")
-    server.start()
-    return server, data_dir
+    servers = []
+    for n in range(workers):
+        port = free_port()
+        own = {**env, "HALLWAY_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+        servers.append(ServerProcess("app.main:create_app", port, own, data_dir / f"server-{n}.log"))
+    deployment = Deployment(servers, database_url)
+    try:
+        for server in servers:
+            server.start()
+    except BaseException:
+        deployment.stop()
+        raise
+    return deployment
+
+
+def setup_label(database: str, workers: int) -> str:
+    name = "PostgreSQL" if database == "postgres" else "SQLite"
+    return f"{name}{' + Redis' if workers > 1 else ''}, {workers} worker{'s' if workers > 1 else ''}"
 
 
 def spawn_bare(app: str = "bench.fanout:bare_app") -> ServerProcess:
@@ -282,6 +338,7 @@ class Follower:
         self.stopping = False
         self.disconnects = 0
         self.attempts = 0
+        self.snapshot_times: list[float] = []  # snapshots heard: at connecting, and after a gap (a resync)
         self.ws: Any = None
         self.task: asyncio.Task[None] | None = None
 
@@ -343,6 +400,8 @@ class Follower:
             version = int(html.group(1))
         self.times.append(now)
         self.versions.append(version)
+        if '"snapshot"' in data[:100]:
+            self.snapshot_times.append(now)
         self.version = version if self.version is None else max(self.version, version)
         if self.counts is not None:
             apply_counts(self.counts, json.loads(data))
@@ -492,6 +551,10 @@ class ClientProcess:
         wrong = [f.counts for f in counting if f.counts != expected]
         return {"exact": len(counting) - len(wrong), "wrong": len(wrong), "example": wrong[0] if wrong else None}
 
+    async def snapshots(self, start: float, end: float) -> int:
+        """Snapshots the followers received in [start, end]: each a resync after a gap (or a reconnection)."""
+        return sum(1 for f in self.followers for t in f.snapshot_times if start <= t <= end)
+
     async def rates(self, start: float, end: float) -> list[tuple[int, int]]:
         """Per follower: messages received in [start, end], and the most within any one second."""
         result = []
@@ -551,9 +614,17 @@ class Clients:
             pipe.send((name, per_process[i] if per_process else kwargs))
         return list(await asyncio.gather(*(loop.run_in_executor(None, pipe.recv) for pipe in self.pipes)))
 
-    async def connect(self, url: str, total: int, *, counts: bool = False, timeout: float = 60.0) -> tuple[int, float]:
+    async def connect(
+        self, url: str | list[str], total: int, *, counts: bool = False, timeout: float = 60.0
+    ) -> tuple[int, float]:
+        """`total` followers over the processes; given several URLs (workers), process i follows url i mod len."""
+        urls = [url] if isinstance(url, str) else url
         answers = await self.call(
-            "connect", [{"url": url, "count": n, "counts": counts, "timeout": timeout} for n in self.split(total)]
+            "connect",
+            [
+                {"url": urls[i % len(urls)], "count": n, "counts": counts, "timeout": timeout}
+                for i, n in enumerate(self.split(total))
+            ],
         )
         return sum(a["connected"] for a in answers), max(a["seconds"] for a in answers)
 
@@ -563,8 +634,11 @@ class Clients:
         else:
             await self.call("close", [{"count": n} for n in self.split(total)])
 
-    async def latencies(self, sent: list[tuple[float, int]]) -> Delivery:
+    async def latencies(self, sent: list[tuple[float, int]], processes: set[int] | None = None) -> Delivery:
+        """Over every client, or over the clients of some processes (those following one worker)."""
         answers = await self.call("latencies", sent=sent)
+        if processes is not None:
+            answers = [a for i, a in enumerate(answers) if i in processes]
         values = sorted(v for a in answers for v in a["latencies"])
         firsts = sorted(min(column) for column in zip(*(a["firsts"] for a in answers), strict=True))
         missing = sum(a["missing"] for a in answers)
@@ -717,6 +791,13 @@ class Delivery:
 
 async def real_placements(http: Any, clients: Clients, observer: Observer, board: Board, count: int,
                           interval: float) -> tuple[Delivery, str]:  # fmt: skip
+    sent, update = await placements_sent(http, clients, observer, board, count, interval)
+    return await clients.latencies(sent), update
+
+
+async def placements_sent(http: Any, clients: Clients, observer: Observer, board: Board, count: int,
+                          interval: float) -> tuple[list[tuple[float, int]], str]:  # fmt: skip
+    """Place `count` times: (send time, version that shows it) of each, and the last update's text."""
     await clients.call("mark")
     sent, update = [], ""
     for _ in range(count):
@@ -725,7 +806,7 @@ async def real_placements(http: Any, clients: Clients, observer: Observer, board
         sent.append((at, version))
         await asyncio.sleep(max(0.0, at + interval - time.monotonic()))
     await asyncio.sleep(1.0)
-    return await clients.latencies(sent), update
+    return sent, update
 
 
 async def bare_placements(http: Any, clients: Clients, url: str, message: str, count: int,
@@ -743,7 +824,7 @@ async def bare_placements(http: Any, clients: Clients, url: str, message: str, c
     return await clients.latencies(sent)
 
 
-def storm_worker(url: str, setup: Any, ns: argparse.Namespace, out: Any) -> None:
+def storm_worker(url: str | list[str], setup: Any, ns: argparse.Namespace, out: Any) -> None:
     from bench import vote_storm
 
     result = vote_storm.run_storm(url, setup, ns)
@@ -803,17 +884,30 @@ async def real_phases(args: argparse.Namespace, clients: Clients, report: Report
     n = args.clients
     non_readers = round(n * args.non_readers)
     server: ServerProcess | None = None
+    deployment: Deployment | None = None
     if args.spawn:
-        server, _ = spawn_hallway(args.admin_token)
+        deployment = spawn_hallway(args, args.database, args.workers)
+        server = deployment.first
         url, server_pid = server.url, server.pid
+        ws_bases = deployment.ws_bases()
+        report.say(f"set-up: {setup_label(args.database, args.workers)}")
     else:
         url, server_pid = args.url.rstrip("/"), args.server_pid
-    ws_base = url.replace("http://", "ws://", 1)
+        ws_bases = [url.replace("http://", "ws://", 1)]
+    ws_base = ws_bases[0]
+
+    def rss() -> int | None:
+        return deployment.rss_kb() if deployment else rss_kb(server_pid) if server_pid else None
+
+    def cpu() -> float:
+        return deployment.cpu_seconds() if deployment else cpu_seconds(server_pid) if server_pid else 0.0
+
     http = aiohttp.ClientSession(url, connector=aiohttp.TCPConnector(limit=50))
     try:
         began = time.monotonic()
         board = await prepare_board(http, args.admin_token, args.rooms, args.slots, args.rooms * args.slots)
         follow_url = f"{ws_base}/ws/events/{board.slug}?format=json"
+        follow_urls = [f"{base}/ws/events/{board.slug}?format=json" for base in ws_bases]
         try:
             async with http.ws_connect(follow_url) as ws:
                 await ws.receive(timeout=10)
@@ -825,29 +919,34 @@ async def real_phases(args: argparse.Namespace, clients: Clients, report: Report
                    f"{args.procs} client processes, in {time.monotonic() - began:.1f} s")  # fmt: skip
 
         # Warm-up: a few clients and placements, then none; the idle size is taken after.
-        await clients.connect(follow_url, 20)
+        await clients.connect(follow_urls, 20)
         await real_placements(http, clients, observer, board, 2, 0.3)
         await clients.close()
         await asyncio.sleep(1.0)
-        idle = rss_kb(server_pid) if server_pid else None
+        idle = rss()
 
         # 1. Delivery to N readers: JSON scripts and, with --market-share, marketplace pages (HTML fragments).
         market = round(n * args.market_share)
-        market_url = f"{ws_base}/ws/events/{board.slug}?view=market"
-        connected, seconds = await clients.connect(follow_url, n - market)
+        market_urls = [f"{base}/ws/events/{board.slug}?view=market" for base in ws_bases]
+        connected, seconds = await clients.connect(follow_urls, n - market)
         if market:
-            more, seconds_more = await clients.connect(market_url, market)
+            more, seconds_more = await clients.connect(market_urls, market)
             connected, seconds = connected + more, seconds + seconds_more
         report.say(f"real: {connected:,} of {n:,} clients had their snapshot after {seconds:.1f} s")
         await asyncio.sleep(1.0)
-        with_n = rss_kb(server_pid) if server_pid else None
-        cpu0 = cpu_seconds(server_pid) if server_pid else 0.0
-        real, update = await real_placements(http, clients, observer, board, args.placements, args.interval)
+        with_n = rss()
+        cpu0 = cpu()
+        sent, update = await placements_sent(http, clients, observer, board, args.placements, args.interval)
+        real = await clients.latencies(sent)
         results.real, results.update = real, update
-        cpu = f"; server CPU {cpu_seconds(server_pid) - cpu0:.1f} s" if server_pid else ""
-        report.say(f"real: update message {len(update.encode())} bytes; p50/p99/max {real.row()}{cpu}")
+        spent = f"; server CPU {cpu() - cpu0:.1f} s" if server_pid else ""
+        report.say(f"real: update message {len(update.encode())} bytes; p50/p99/max {real.row()}{spent}")
+        if len(ws_bases) > 1:
+            same, across = await by_worker(clients, sent, len(ws_bases))
+            report.say(f"real: clients of the worker that took the PUTs {same.row()}")
+            report.say(f"real: clients of the other workers (through Redis) {across.row()}")
         if server_pid and idle is not None and with_n is not None:
-            after = rss_kb(server_pid)
+            after = rss() or 0
             results.real_mem = (max(with_n, after) - idle) / n
             report.say(
                 f"real: RSS idle {idle / 1024:.1f} MB, with {n:,} clients {with_n / 1024:.1f} MB "
@@ -868,22 +967,29 @@ async def real_phases(args: argparse.Namespace, clients: Clients, report: Report
             dropped = sum(await clients.call("close_non_readers"))
             report.say(f"real with {opened} non-readers: the readers' p50/p99/max {results.nr.row()}; "
                        f"non-readers ({args.non_reader_view}) the server had closed: {dropped}")  # fmt: skip
-            await clients.connect(follow_url, non_readers)
+            await clients.connect(follow_urls, non_readers)
 
-        # 3. Restart.
+        # 3. Restart (of the first worker, with several).
         if server is not None and not args.skip_restart:
             results.restart = await restart_phase(http, clients, observer, board, server, report)
             server_pid = server.pid
 
         # 4. Vote storm while the clients listen.
         if not args.skip_storm:
-            results.storm = await run_storm(args, url, ws_base, clients, server_pid, report)
+            results.storm = await run_storm(args, url, ws_bases, clients, deployment or server_pid, report)
         await clients.close()
         await observer.follower.stop()
     finally:
         await http.close()
-        if server is not None:
-            server.stop()
+        if deployment is not None:
+            deployment.stop()
+
+
+async def by_worker(clients: Clients, sent: list[tuple[float, int]], workers: int) -> tuple[Delivery, Delivery]:
+    """The delivery to the clients of the first worker (which took the PUTs), and to those of the others."""
+    first = {i for i in range(len(clients.pipes)) if i % workers == 0}
+    others = set(range(len(clients.pipes))) - first
+    return await clients.latencies(sent, first), await clients.latencies(sent, others)
 
 
 async def restart_phase(http: Any, clients: Clients, observer: Observer, board: Board, server: ServerProcess,
@@ -1003,35 +1109,45 @@ def print_table(args: argparse.Namespace, r: Results, client_cpu: float) -> int:
     return 0 if all(c[3] is not False for c in checks) else 1
 
 
-async def run_storm(args: argparse.Namespace, url: str, ws_base: str, clients: Clients, server_pid: int | None,
-                    report: Report) -> dict[str, Any]:  # fmt: skip
+async def run_storm(args: argparse.Namespace, url: str, ws_bases: list[str], clients: Clients,
+                    server: Deployment | int | None, report: Report) -> dict[str, Any]:  # fmt: skip
     from bench import vote_storm
 
     ns = argparse.Namespace(
         admin_token=args.admin_token, concurrency=args.storm_concurrency, budget=5, topics=40,
-        attendees=args.storm_attendees, join_concurrency=20, clients=1, duration=args.storm_duration, timeout=30.0,
+        attendees=args.storm_attendees, join_concurrency=20, clients=len(ws_bases), duration=args.storm_duration,
+        timeout=30.0,
     )  # fmt: skip
+    # With several workers, the votes come through all of them (a client process each), as through a proxy.
+    vote_urls = [base.replace("ws://", "http://", 1) for base in ws_bases]
     setup = await vote_storm.prepare(url, ns)
     await clients.close()
     listeners = args.storm_listeners or args.clients
     market = round(listeners * args.market_share)
     connected, seconds = await clients.connect(
-        f"{ws_base}/ws/events/{setup.slug}?format=json", listeners - market, counts=True
+        [f"{base}/ws/events/{setup.slug}?format=json" for base in ws_bases], listeners - market, counts=True
     )
     if market:
-        more, _ = await clients.connect(f"{ws_base}/ws/events/{setup.slug}?view=market", market)
+        more, _ = await clients.connect([f"{base}/ws/events/{setup.slug}?view=market" for base in ws_bases], market)
         connected += more
     await clients.call("mark")
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
-    cpu0 = cpu_seconds(server_pid) if server_pid else None
+
+    def server_cpu_seconds() -> float | None:
+        if isinstance(server, Deployment):
+            return server.cpu_seconds()
+        return cpu_seconds(server) if server else None
+
+    cpu0 = server_cpu_seconds()
     began = time.monotonic()
-    worker = context.Process(target=storm_worker, args=(url, setup, ns, out))
+    worker = context.Process(target=storm_worker, args=(vote_urls, setup, ns, out))
     worker.start()
     result = await asyncio.get_running_loop().run_in_executor(None, out.get)
     ended = time.monotonic()
     worker.join()
-    server_cpu = cpu_seconds(server_pid) - cpu0 if server_pid and cpu0 is not None else None
+    cpu1 = server_cpu_seconds()
+    server_cpu = cpu1 - cpu0 if cpu1 is not None and cpu0 is not None else None
     await asyncio.sleep(2.0)  # the last flush (≤ 250 ms) and its delivery
     stored = await vote_storm.stored_counts(url, setup.slug)
     acked = {t: result.held.get(t, 0) for t in setup.topic_ids}
@@ -1040,6 +1156,7 @@ async def run_storm(args: argparse.Namespace, url: str, ws_base: str, clients: C
     storm_start = ended - result.wall
     rates = [r for part in await clients.call("rates", start=storm_start, end=ended) for r in part]
     rate = sum(count for count, _ in rates) / len(rates) / result.wall if rates else float("nan")
+    snapshots = sum(await clients.call("snapshots", start=storm_start, end=ended))
     most = max((m for _, m in rates), default=0)
     requests = result.puts + result.deletes
     lat = sorted(result.latencies)
@@ -1049,7 +1166,8 @@ async def run_storm(args: argparse.Namespace, url: str, ws_base: str, clients: C
     report.say(
         f"storm: {connected:,} listeners ({seconds:.1f} s to connect); {requests / result.wall:,.0f} votes/s "
         f"(p99 {p99:.0f} ms, non-2xx {sum(result.non_2xx.values())}, failed {result.failures}) for "
-        f"{result.wall:.1f} s; each listener got {rate:.2f} messages/s (busiest second: {most}); "
+        f"{result.wall:.1f} s; each listener got {rate:.2f} messages/s (busiest second: {most}), "
+        f"{snapshots / max(1, connected):.2f} of them snapshots (a resync each); "
         f"final counts exact on {exact:,} of {counting:,} JSON listeners"
         + (f" ({market:,} marketplace pages too)" if market else "")
         + f"; API counts = acknowledged: {stored == acked}"
@@ -1063,6 +1181,82 @@ async def run_storm(args: argparse.Namespace, url: str, ws_base: str, clients: C
     return {"rate": rate, "most": most, "exact": exact, "listeners": counting, "acked": stored == acked}
 
 
+# --- --compare: delivery on SQLite x1, PostgreSQL x1, PostgreSQL x2 + Redis -------------------------------
+
+
+@dataclass
+class Compared:
+    label: str
+    delivery: Delivery
+    same: Delivery | None = None  # several workers: the clients of the worker that took the PUTs
+    across: Delivery | None = None  # and those of the others
+
+
+async def compare(args: argparse.Namespace) -> int:
+    raise_nofile()
+    workers = max(2, args.workers)
+    if args.procs < workers:
+        raise SystemExit(f"--compare with {workers} workers needs --procs {workers} or more (one a worker)")
+    clients = Clients(args.procs)
+    rows: list[Compared] = []
+    try:
+        for database, count in (("sqlite", 1), ("postgres", 1), ("postgres", workers)):
+            print(f"\n== {setup_label(database, count)} (load average {load_average()})", flush=True)
+            rows.append(await compared_delivery(args, clients, database, count))
+    finally:
+        clients.shut()
+    print()
+    print(f"{'':34}{'first':>8}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}  missing")
+    for row in rows:
+        lines = [(row.label, row.delivery)]
+        if row.same is not None and row.across is not None:
+            lines += [("  clients of the worker placing", row.same), ("  clients of the other worker", row.across)]
+        for label, d in lines:
+            print(f"{label:34}{d.first:8.1f}{d.p(0.5):8.1f}{d.p(0.99):8.1f}{d.worst:8.1f}  {d.missing}")
+    one, several = rows[1], rows[2]
+    assert several.across is not None and several.same is not None
+    added = several.across.p(0.99) - one.delivery.p(0.99)
+    print(f"(load average at the end {load_average()}; {args.clients:,} clients, {args.placements} placements "
+          f"{args.interval:g} s apart, message {args.rooms} rooms x {args.slots} slots)")  # fmt: skip
+    print(f"cross-worker delivery p99: {several.across.p(0.99):.1f} ms, {added:+.1f} ms against 1 worker on "
+          f"PostgreSQL, {several.across.p(0.99) - several.same.p(0.99):+.1f} ms against the placing worker's own "
+          f"clients (target: adds under 20 ms) {'met' if added < 20 else 'MISSED'}")  # fmt: skip
+    return 0 if all(r.delivery.missing == 0 for r in rows) else 1
+
+
+async def compared_delivery(args: argparse.Namespace, clients: Clients, database: str, workers: int) -> Compared:
+    import aiohttp
+
+    deployment = spawn_hallway(args, database, workers)
+    http = aiohttp.ClientSession(deployment.first.url, connector=aiohttp.TCPConnector(limit=50))
+    try:
+        board = await prepare_board(http, args.admin_token, args.rooms, args.slots, args.rooms * args.slots)
+        urls = [f"{base}/ws/events/{board.slug}?format=json" for base in deployment.ws_bases()]
+        observer = Observer(http, urls[0])
+        await observer.start()
+        await clients.connect(urls, 20)  # warm-up
+        await real_placements(http, clients, observer, board, 2, 0.3)
+        await clients.close()
+        connected, seconds = await clients.connect(urls, args.clients)
+        print(f"   {connected:,} of {args.clients:,} clients had their snapshot after {seconds:.1f} s", flush=True)
+        await asyncio.sleep(1.0)
+        sent, _ = await placements_sent(http, clients, observer, board, args.placements, args.interval)
+        row = Compared(setup_label(database, workers), await clients.latencies(sent))
+        if workers > 1:
+            row.same, row.across = await by_worker(clients, sent, workers)
+        print(f"   p50/p99/max {row.delivery.row()}", flush=True)
+        await clients.close()
+        await observer.follower.stop()
+        return row
+    finally:
+        await http.close()
+        deployment.stop()
+
+
+def load_average() -> str:
+    return " / ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0],
                                      formatter_class=argparse.RawTextHelpFormatter)  # fmt: skip
@@ -1070,6 +1264,19 @@ def main() -> int:
     target.add_argument("--spawn", action="store_true", help="start a fresh server on a temporary SQLite database")
     target.add_argument("--url", help="a running server, e.g. http://127.0.0.1:8000 (no restart phase)")
     target.add_argument("--bare-only", action="store_true", help="only the bare Starlette baseline (1 KB messages)")
+    target.add_argument(
+        "--compare",
+        action="store_true",
+        help="delivery alone on SQLite x1, PostgreSQL x1 and PostgreSQL x --workers (at least 2) + Redis",
+    )
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite", help="with --spawn")
+    parser.add_argument("--workers", type=int, default=1, help="with --spawn: Hallway processes, one port each")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+        help="a PostgreSQL server to make a database on (dropped at the end)",
+    )
+    parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--server-pid", type=int, help="with --url: the server's pid, for its memory and CPU")
     parser.add_argument("--admin-token", default=os.environ.get("HALLWAY_ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN))
     parser.add_argument("--clients", type=int, default=2000, help="websocket clients (default 2,000)")
@@ -1100,6 +1307,10 @@ def main() -> int:
     parser.add_argument("--storm-concurrency", type=int, default=100)
     parser.add_argument("--storm-duration", type=float, default=10.0)
     args = parser.parse_args()
+    if args.compare:
+        return asyncio.run(compare(args))
+    if args.workers > 1 and args.database != "postgres":
+        parser.error("several workers need --database postgres (hallway serve refuses SQLite with several)")
     if args.url and not args.skip_restart:
         print("(--url: the restart phase needs --spawn; skipped)")
         args.skip_restart = True

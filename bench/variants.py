@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/vote_storm.py --spawn --app bench.variants:commit_per_request_app
     .venv/bin/python bench/vote_storm.py --spawn --app bench.variants:writer_thread_app
+    .venv/bin/python bench/vote_storm.py --spawn --database postgres --probe --app bench.variants:writer_on_loop_app
 
 Each one is the real app with only its writer swapped, so the figures compare the strategies alone.
 """
@@ -92,3 +93,11 @@ def commit_per_request_app() -> FastAPI:
 
 def writer_thread_app() -> FastAPI:
     return _with_writer(WriterThread)
+
+
+def writer_on_loop_app() -> FastAPI:
+    """Hallway's writer with its database work on the event loop whatever the database (as it was before
+    PostgreSQL's went to the writer's thread): on PostgreSQL, each statement's round trip holds the loop."""
+    app = create_app()
+    app.state.writer.off_loop = False
+    return app

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from app.cli import main
 from app.db import connect
-from app.migrate import upgrade
+from app.migrate import head_revision, upgrade
 from app.models import Event, Vote
 from tests.factories import Factory
 
@@ -73,7 +73,7 @@ def test_a_backup_made_while_the_server_writes_restores_what_was_committed(data_
 
     assert (code, err) == (0, "")
     assert out == (
-        f"Restored backups/monday.db into {data_dir}/hallway.db: 1 event, migration 0013.\n"
+        f"Restored backups/monday.db into {data_dir}/hallway.db: 1 event, migration {head_revision()}.\n"
         "Start Hallway again; open pages catch up when they reconnect.\n"
     )
     restored = connect(f"sqlite:///{data_dir / 'hallway.db'}")
@@ -173,7 +173,7 @@ def test_a_backup_of_an_older_hallway_is_restored_then_migrated(data_dir, tmp_pa
     migrated = run(capsys, "migrate")
 
     assert code == 0
-    assert out.endswith("Run `hallway migrate` before starting Hallway: this one is at migration 0013.\n")
+    assert out.endswith(f"Run `hallway migrate` before starting Hallway: this one is at migration {head_revision()}.\n")
     assert migrated[0] == 0
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from app.cli import DEMO_KEY_FILE, GRACEFUL_SHUTDOWN_SECONDS, QuietSockets, _log_config, main
 from app.db import connect
+from app.metrics import MULTIPROCESS_DIR
 from app.models import Attendance, Attendee, Event, Placement, Room, Slot, Topic, Vote, id_of
 from app.services import events, team
 from app.services.demo import DEMO_SLUG
@@ -330,6 +331,51 @@ def test_serve_prints_the_demo_links_and_runs_the_app_factory(migrated, backend,
             "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,  # then the writer drains (app/main.py)
         }
     ]
+
+
+def test_serve_with_several_workers_and_no_redis_refuses_and_says_why(data_dir, monkeypatch, served, capsys):
+    # Refused before the database is asked: this one does not exist.
+    monkeypatch.setenv("DATABASE_URL", "postgresql://hallway@127.0.0.1:1/nowhere")
+    monkeypatch.delenv("HALLWAY_REDIS_URL", raising=False)
+
+    code, out, err = run(capsys, "serve", "--workers", "2")
+
+    assert (code, out, served) == (2, "", [])
+    assert err.startswith("hallway: --workers 2 needs HALLWAY_REDIS_URL (e.g. redis://127.0.0.1:6379/0). ")
+    assert "a page connected to one worker would miss the votes and placements made through the others" in err
+
+
+def test_serve_with_several_workers_on_sqlite_refuses_even_with_redis(migrated, backend, monkeypatch, served, capsys):
+    if backend != "sqlite":
+        pytest.skip("the SQLite refusal")
+    monkeypatch.setenv("HALLWAY_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+    code, out, err = run(capsys, "serve", "--workers", "3")
+
+    assert (code, out, served) == (2, "", [])
+    assert err.startswith("hallway: --workers 3 needs PostgreSQL (DATABASE_URL), not SQLite. SQLite takes one ")
+    assert err.endswith("One worker on SQLite carries a whole venue; see docs/deploying.md for several.\n")
+
+
+def test_serve_refuses_no_workers(data_dir, served, capsys):
+    code, _, err = run(capsys, "serve", "--workers", "0")
+
+    assert (code, err, served) == (2, "hallway: --workers 0: give 1 or more worker processes.\n", [])
+
+
+def test_serve_with_several_workers_on_postgresql_and_redis_starts_them_counting_together(
+    migrated, backend, data_dir, monkeypatch, served, capsys
+):
+    if backend != "postgresql":
+        pytest.skip("several workers need PostgreSQL")
+    monkeypatch.setenv("HALLWAY_REDIS_URL", "redis://127.0.0.1:6379/0")  # not asked here: by the workers, at start
+    monkeypatch.setenv(MULTIPROCESS_DIR, "")  # unset for the command; put back as it was after the test
+
+    code, _, err = run(capsys, "serve", "--workers", "2", "--port", "8124")
+
+    assert (code, err) == (0, "")
+    assert [(call["workers"], call["port"]) for call in served] == [(2, 8124)]
+    assert os.environ[MULTIPROCESS_DIR] == str((data_dir / "metrics").resolve())  # /metrics sums the workers
 
 
 def test_serve_links_follow_the_port_when_no_public_url_is_set(migrated, backend, monkeypatch, served, capsys):

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.cli import main
+from app.cli import _count_metrics_across_workers
+from app.config import Settings
 from app.metrics import MULTIPROCESS_DIR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,20 +56,14 @@ def test_a_scrape_sums_every_workers_counts_and_forgets_the_sockets_of_dead_ones
     assert samples[("hallway_websocket_clients", (("event", "hall"),))] == 1
 
 
-def test_serve_with_several_workers_gives_them_an_empty_folder_to_count_in(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_several_workers_are_given_an_empty_folder_to_count_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # `hallway serve --workers N` calls this before uvicorn starts them (tests/test_cli.py checks it does).
     data = tmp_path / "data"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HALLWAY_DATA_DIR", str(data))
-    monkeypatch.setenv("HALLWAY_ENVIRONMENT", "development")
     monkeypatch.setenv(MULTIPROCESS_DIR, "")  # unset for the command; put back as it was after the test
-    monkeypatch.setattr("uvicorn.run", lambda app, **options: None)
     (data / "metrics").mkdir(parents=True)
     (data / "metrics" / "counter_4242.db").write_bytes(b"from a previous run")
-    assert main(["migrate"]) == 0
 
-    assert main(["serve", "--workers", "2", "--port", "0"]) == 0
+    _count_metrics_across_workers(Settings(environment="test", data_dir=data, secret_key="x" * 40))
 
     assert os.environ[MULTIPROCESS_DIR] == str((data / "metrics").resolve())
     assert list((data / "metrics").iterdir()) == []

@@ -1,6 +1,7 @@
 """The one writer: units of a batch are independent, and a failing unit undoes only itself."""
 
 import asyncio
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -46,9 +47,10 @@ async def test_writer_keeps_the_other_units_of_a_batch_when_one_fails(factory, d
 
 
 @pytest.mark.anyio
-async def test_writer_answers_each_unit_alone_when_a_unit_breaks_the_batch(factory, database, backend):
+@pytest.mark.parametrize("off_loop", [False, True], ids=["on the loop", "on its thread"])
+async def test_writer_answers_each_unit_alone_when_a_unit_breaks_the_batch(factory, database, backend, off_loop):
     event = factory.event()
-    writer = Writer(database)
+    writer = Writer(database, off_loop=off_loop)
     await writer.start()
     propose = _propose(event.id)
 
@@ -123,6 +125,45 @@ async def test_writer_announces_nothing_for_a_write_no_page_shows(database, back
 
     assert value == "done"
     assert announced == []
+
+
+def test_writer_runs_the_database_work_on_its_thread_for_postgresql_and_on_the_loop_for_sqlite(database, backend):
+    assert Writer(database).off_loop is (backend == "postgresql")
+
+
+@pytest.mark.anyio
+async def test_writer_off_the_loop_writes_on_its_thread_and_announces_and_answers_on_the_loop(
+    factory, database, backend
+):
+    event = factory.event()
+    loop_thread = threading.current_thread().name
+    announced: list[tuple[str, int]] = []
+    writer = Writer(
+        database,
+        off_loop=True,
+        on_change=lambda version, change: announced.append((threading.current_thread().name, version)),
+    )
+    await writer.start()
+    propose = _propose(event.id)
+    wrote_on: list[str] = []
+
+    def proposed(title):
+        def work(session):
+            wrote_on.append(threading.current_thread().name)
+            return propose(title)(session)
+
+        return work
+
+    results = await asyncio.gather(
+        writer.run(proposed("First")), writer.run(proposed("")), writer.run(proposed("Second")), return_exceptions=True
+    )
+    await writer.stop()
+
+    assert [r.title for r in (results[0], results[2])] == ["First", "Second"]
+    assert isinstance(results[1], InvalidInput)
+    assert set(wrote_on) == {"hallway-writer_0"}
+    assert [thread for thread, _ in announced] == [loop_thread]  # one version for the batch, heard on the loop
+    assert _titles(database, event.id) == ["First", "Second"]
 
 
 def test_write_now_advances_the_board_version_for_a_command(factory, database, backend):

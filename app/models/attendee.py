@@ -6,6 +6,7 @@ from typing import Annotated
 
 from sqlmodel import Field, SQLModel
 
+from app.i18n import _
 from app.models._base import said, utcnow
 from app.models.event import JOIN_CODE_MAX
 
@@ -14,7 +15,9 @@ DISPLAY_NAME_MAX = 40
 # What lists say instead of a person's name (app/services/privacy.py): for someone who chose not to be listed,
 # and for someone who removed themselves (or was removed) from the event. Kept here, below the services and
 # the exporters, because both write them.
-PARTICIPANT = "a participant"
+# PARTICIPANT is put in place of a name when a list is read, so it is shown in the reader's language (a `Text`:
+# still equal to the English, which the API answers); FORMER_PARTICIPANT is stored in place of the name, as is.
+PARTICIPANT = _("a participant")
 FORMER_PARTICIPANT = "a former participant"
 # How a list of names ends for the people in it who are not listed by name ("Ada, Bo and 3 others"); the
 # notes' "who came" starts from such a list, and the exports count its people back from it.

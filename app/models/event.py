@@ -97,6 +97,21 @@ class EventCreate(SQLModel):
     facilitator_name: Annotated[str | None, said(maxLength=40)] = None
 
 
+class EventCopy(SQLModel):
+    """POST /api/events/{slug}/copy: a new event made from this one as a template (app/services/event_copy.py).
+
+    The date is the new event's; its slots move with it. Left out: the name is the old one's (and the slug is
+    made from it), the time zone is the old one's, no join code, and the first facilitator is "Facilitator".
+    """
+
+    date: dt.date
+    name: Annotated[str | None, said(minLength=1, maxLength=EVENT_NAME_MAX)] = None
+    slug: Annotated[str | None, said(maxLength=60)] = None
+    timezone: Annotated[str | None, said(minLength=1, maxLength=64)] = None
+    join_code: Annotated[str | None, said(maxLength=JOIN_CODE_MAX)] = None
+    facilitator_name: Annotated[str | None, said(maxLength=40)] = None
+
+
 class EventUpdate(SQLModel):
     """What a facilitator can change about an event, every field optional: only the fields set are changed.
 
@@ -159,6 +174,22 @@ class EventPublic(SQLModel):
     harvest_published: bool
     language: str
     board_second_language: str | None
+
+
+class EventListed(SQLModel):
+    """An event as the deployment's admin lists it (GET /api/events): when, where, and how big."""
+
+    slug: str
+    name: str
+    date: dt.date
+    timezone: str
+    language: str
+    attendees: int
+    topics: int  # on offer: proposed or placed
+    sessions_placed: int
+    rooms: int
+    slots: int
+    themes: int
 
 
 class EventDelete(SQLModel):

@@ -10,6 +10,10 @@ messages behind is dropped; its page reconnects and catches up, and nobody else 
 Versions: a message is labelled with the highest board version it covers. A page that reconnects says
 which label it saw last (`since`); the feed replays the messages after it, or, when those are gone or
 a gap shows that the broadcaster lost something, sends a snapshot rendered from the database.
+
+With several workers, versions can arrive out of order: two workers commit one after the other and the
+second publishes first. A missing version is therefore taken as late, not lost, until the next flush
+(at least `LATE_GRACE` later): only a version still missing then costs a snapshot.
 """
 
 from __future__ import annotations
@@ -35,7 +39,10 @@ CLIENT_QUEUE_LIMIT = 16  # messages a client may fall behind before it is droppe
 REPLAY_LIMIT = 128  # messages kept per view for pages that reconnect
 IDLE_FEED_SECONDS = 60.0  # a feed outlives its last page this long, so a wifi drop can replay
 CONSISTENCY_CHECK_SECONDS = 5.0  # how often a feed compares its version with the database's
+CONSISTENCY_GRACE = 0.5  # seconds the broadcasts of versions the database already has may take to arrive
 RESUBSCRIBE_SECONDS = 1.0
+LATE_GRACE = 0.05  # seconds a missing version may still arrive (from another worker) before a flush
+LATE_LIMIT = 64  # a gap wider than this is a loss at once, not versions on their way
 
 
 @dataclass(frozen=True)
@@ -192,6 +199,7 @@ class EventFeed:
         self.seen = 0  # the highest version heard from the broadcaster
         self.pending: BoardChange | None = None
         self.resync = False
+        self.missing: set[int] = set()  # versions skipped by the broadcaster so far: late, or lost
         self.history: defaultdict[str, deque[tuple[int, int, str]]] = defaultdict(lambda: deque(maxlen=REPLAY_LIMIT))
         self.snapshots: dict[str, tuple[int, str]] = {}
         self.render_lock = asyncio.Lock()
@@ -250,8 +258,12 @@ class EventFeed:
         except (ValueError, KeyError, TypeError):
             log.warning("ignored a malformed broadcast on %s", self.channel)
             return
-        if version > self.seen + 1:
-            self._note_gap()  # a version went missing on the way: render everything once
+        if version > self.seen + LATE_LIMIT:
+            self._note_gap()  # versions went missing on the way: render everything once
+        elif version > self.seen + 1:
+            self.missing.update(range(self.seen + 1, version))  # late (another worker's), or lost: see _flush
+        else:
+            self.missing.discard(version)
         self.seen = max(self.seen, version)
         metrics.LIVE_CHANGES.inc()
         if self.pending is None:
@@ -266,7 +278,9 @@ class EventFeed:
         self._schedule_flush()
 
     async def _check_consistency(self) -> None:
-        """Catch a change the broadcaster lost when no later one reveals the gap."""
+        """Catch a change the broadcaster lost (or a command's write, which is not broadcast) when no later
+        change reveals the gap. The database being ahead is a loss only if it stays so a moment: under a
+        storm it nearly always is, by the commits whose broadcasts are on their way."""
         while True:
             await asyncio.sleep(CONSISTENCY_CHECK_SECONDS)
             try:
@@ -274,6 +288,8 @@ class EventFeed:
             except Exception:
                 log.warning("could not read the board version of event %d", self.event_id, exc_info=True)
                 continue
+            if version > self.seen:
+                await asyncio.sleep(CONSISTENCY_GRACE)
             if version > self.seen and self.pending is None and not self.flush_scheduled:
                 self.seen = version
                 self._note_gap()
@@ -282,7 +298,7 @@ class EventFeed:
         if self.flush_scheduled:
             return
         self.flush_scheduled = True
-        wait = max(0.0, self.last_flush + FLUSH_INTERVAL - time.monotonic())
+        wait = max(LATE_GRACE if self.missing else 0.0, self.last_flush + FLUSH_INTERVAL - time.monotonic())
         asyncio.get_running_loop().call_later(wait, self._start_flush)
 
     def _start_flush(self) -> None:
@@ -293,6 +309,9 @@ class EventFeed:
         async with self.render_lock:
             self.flush_scheduled = False
             self.last_flush = time.monotonic()
+            if self.missing:  # still missing after the grace: lost, so the database says what they changed
+                self.missing.clear()
+                self.resync = True
             change, resync = self.pending, self.resync
             self.pending, self.resync = None, False
             if change is None and not resync:

@@ -22,6 +22,7 @@ from app.db import connect
 from app.migrate import upgrade
 from app.models import SlotKind
 from app.services.demo import seed_demo
+from tests.conftest import ADMIN_TOKEN
 from tests.factories import EventWithKey, Factory
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -89,6 +90,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         "DATABASE_URL": database_url,
         "HALLWAY_SECRET_KEY": "browser-test-secret-key-that-is-long-enough-0123456789",
         "HALLWAY_PUBLIC_URL": url,
+        "HALLWAY_ADMIN_TOKEN": ADMIN_TOKEN,  # the organisers' page (/admin)
     }
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--log-level", "warning", "--ws", "websockets-sansio"]

@@ -20,6 +20,7 @@ from app.models import SlotKind, Topic
 from app.models.event import EventUpdate
 from app.services import events
 from tests.browser.conftest import ARTIFACTS, LiveServer
+from tests.conftest import ADMIN_TOKEN
 from tests.exporters.events import ThemedDay, themed_day
 
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 800}}
@@ -62,7 +63,8 @@ def day(live_server: LiveServer) -> Day:
 
 @pytest.fixture
 def people(browser: Browser, live_server: LiveServer, day: Day) -> Iterator[dict[str, Page]]:
-    """A page for each kind of visitor: `visitor` (has not joined), `attendee` (joined as Bea) and `facilitator`."""
+    """A page for each kind of visitor: `visitor` (has not joined), `attendee` (joined as Bea), `facilitator`, and
+    `admin` (gave the admin token on the organisers' page)."""
     contexts: list[BrowserContext] = []
 
     def page() -> Page:
@@ -70,15 +72,19 @@ def people(browser: Browser, live_server: LiveServer, day: Day) -> Iterator[dict
         contexts.append(context)
         return context.new_page()
 
-    visitor, attendee, facilitator = page(), page(), page()
+    visitor, attendee, facilitator, admin = page(), page(), page(), page()
     attendee.goto(f"{live_server.url}/e/{SLUG}")
     attendee.get_by_label("Your name").fill("Bea")
     attendee.get_by_role("button", name="Join").click()
     expect(attendee.get_by_role("heading", name="Marketplace")).to_be_visible()
     facilitator.goto(f"{live_server.url}/e/{SLUG}/facilitate#key={day.key}")
-    expect(facilitator.get_by_role("heading", name="Export")).to_be_visible()
+    expect(facilitator.get_by_role("heading", name="At a glance")).to_be_visible()
+    admin.goto(f"{live_server.url}/admin")
+    admin.get_by_label("Admin token").fill(ADMIN_TOKEN)
+    admin.get_by_role("button", name="Sign in as an organiser").click()
+    expect(admin.get_by_role("heading", name="Events")).to_be_visible()
     try:
-        yield {"visitor": visitor, "attendee": attendee, "facilitator": facilitator}
+        yield {"visitor": visitor, "attendee": attendee, "facilitator": facilitator, "admin": admin}
     finally:
         for context in contexts:
             context.close()
@@ -96,6 +102,7 @@ def _pages(day: Day) -> list[tuple[str, str, str]]:
         ("visitor", "error 404", "/e/no-such-event"),
         ("visitor", "error 404 (topic)", f"/e/{SLUG}/topics/999999/notes"),
         ("visitor", "facilitator sign-in", f"/e/{SLUG}/facilitate"),
+        ("visitor", "organisers' sign-in", "/admin"),
         ("attendee", "marketplace", f"/e/{SLUG}"),
         ("attendee", "wall and My day", f"/e/{SLUG}/wall"),
         ("attendee", "notes index", f"/e/{SLUG}/notes"),
@@ -104,11 +111,16 @@ def _pages(day: Day) -> list[tuple[str, str, str]]:
         ("attendee", "a revision", f"{notes}/revisions/2"),
         ("attendee", "calendar", f"/e/{SLUG}/calendar"),
         ("attendee", "harvest", f"/e/{SLUG}/harvest"),
-        ("facilitator", "facilitator", f"/e/{SLUG}/facilitate"),
+        ("facilitator", "facilitator overview", f"/e/{SLUG}/facilitate"),
+        *(
+            ("facilitator", f"facilitator {tab}", f"/e/{SLUG}/facilitate/{tab}")
+            for tab in ("setup", "wall", "phases", "moderation", "exports", "team")
+        ),
         ("facilitator", "schedule", f"/e/{SLUG}/schedule"),
         ("facilitator", "constraints", f"/e/{SLUG}/topics/{t.owners.id}/constraints"),
         ("facilitator", "wall (placing)", f"/e/{SLUG}/wall"),
         ("facilitator", "harvest", f"/e/{SLUG}/harvest"),
+        ("admin", "organisers", "/admin"),
     ]
 
 
@@ -285,7 +297,7 @@ def test_the_facilitator_places_moves_swaps_and_takes_off_with_the_keyboard_alon
     try:
         page = context.new_page()
         page.goto(f"{live_server.url}/e/{SLUG}/facilitate#key={day.key}")
-        expect(page.get_by_role("heading", name="Export")).to_be_visible()
+        expect(page.get_by_role("heading", name="At a glance")).to_be_visible()
         page.goto(f"{live_server.url}/e/{SLUG}/wall")
         page.wait_for_function("() => document.getElementById('live-status').hidden && document.querySelector('.pick')")
         tray = page.locator("#wall-tray")

@@ -27,7 +27,7 @@ def _invite(live_server: LiveServer, event: EventWithKey, name: str) -> str:
 
 def _sign_in(page: Page, live_server: LiveServer, key: str) -> None:
     page.goto(f"{live_server.url}/e/demo/facilitate#key={key}")
-    expect(page.get_by_role("heading", name="Team")).to_be_visible()
+    expect(page.get_by_role("heading", name="At a glance")).to_be_visible()
 
 
 def _live(page: Page) -> None:
@@ -68,19 +68,23 @@ def test_two_facilitators_place_at_once_and_the_activity_list_names_each(
         expect(first.locator(f"#cell-{garden.id}-{afternoon.id}")).to_contain_text("Late idea", timeout=LIVE)
         expect(kim.locator(f"#cell-{garden.id}-{morning}")).to_contain_text("Lightning talks", timeout=LIVE)
 
+        # An address from before the tabs: its anchor finds the tab that holds the activity list.
         for page in (first, kim):
             page.goto(f"{live_server.url}/e/demo/facilitate#facilitate-activity")
+            page.wait_for_url(f"{live_server.url}/e/demo/facilitate/moderation#facilitate-activity")
         activity = kim.locator("#facilitate-activity")
         expect(activity).to_contain_text("Facilitator placed “Lightning talks” in Garden at 10:00")
         expect(activity).to_contain_text("Kim placed “Late idea” in Garden at 14:00")
         ARTIFACTS.mkdir(exist_ok=True)
         activity.scroll_into_view_if_needed()
         kim.screenshot(path=str(ARTIFACTS / "team-activity-phone.png"))
-        first.locator("#facilitate-team").scroll_into_view_if_needed()
+        first.locator(".fac-tabs").get_by_role("link", name="Team").click()
         first.screenshot(path=str(ARTIFACTS / "team-laptop.png"))
         assert kim.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
-        # Kim invites Noor from her phone: the new link is shown once, with a copy button.
+        # Kim invites Noor from her phone, on the Team tab: the new link is shown once, with a copy button.
+        kim.locator(".fac-tabs").get_by_role("link", name="Team").click()
+        expect(kim.get_by_role("heading", name="Team")).to_be_visible()
         kim.get_by_label("Their name").fill("Noor")
         kim.get_by_role("button", name="Invite to the team").click()
         expect(kim.locator("#new-member-link")).to_contain_text("/e/demo/facilitate#key=")
@@ -102,6 +106,7 @@ def test_a_replaced_link_is_refused_on_a_page_already_open(
     try:
         page = leaked.new_page()
         _sign_in(page, live_server, kim_key)
+        page.goto(f"{live_server.url}/e/demo/facilitate/team")
         _live(page)
 
         # Kim replaces her leaked link from another device: the page opened with the old one is let go.

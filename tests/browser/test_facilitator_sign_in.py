@@ -26,7 +26,7 @@ def test_the_facilitator_link_signs_in_without_the_key_ever_in_a_url(
 
     laptop.goto(f"{live_server.url}/e/demo/facilitate#key={demo_event.key}")
 
-    expect(laptop.get_by_role("heading", name="Phases")).to_be_visible()
+    expect(laptop.get_by_role("heading", name="At a glance")).to_be_visible()
     assert laptop.url == f"{live_server.url}/e/demo/facilitate"
     assert demo_event.key not in laptop.evaluate("() => location.href + document.referrer")
     assert not [url for url in urls if demo_event.key in url]
@@ -51,4 +51,4 @@ def test_a_wrong_key_in_the_link_is_said_on_the_form(
     laptop.get_by_label("Facilitator key").fill(demo_event.key)
     laptop.get_by_role("button", name="Sign in as facilitator").click()
 
-    expect(laptop.get_by_role("heading", name="Phases")).to_be_visible()
+    expect(laptop.get_by_role("heading", name="At a glance")).to_be_visible()

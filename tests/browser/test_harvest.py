@@ -23,7 +23,7 @@ def test_the_facilitator_publishes_the_harvest_and_a_phone_reads_it(browser: Bro
         expect(phone.get_by_role("alert")).to_contain_text("The harvest is not published yet")
 
         laptop = laptop_context.new_page()
-        laptop.goto(f"{live_server.url}/e/ct/facilitate#key={day.event.key}")
+        laptop.goto(f"{live_server.url}/e/ct/facilitate/exports#key={day.event.key}")
         expect(laptop.get_by_role("heading", name="Export")).to_be_visible()
         laptop.get_by_role("link", name="The harvest").click()
         expect(laptop.locator("#harvest-publish")).to_contain_text("Not published")

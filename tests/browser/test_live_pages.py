@@ -222,6 +222,7 @@ def test_a_topic_proposed_on_a_phone_arrives_on_the_open_facilitator_page(
     laptop = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
     laptop.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
     laptop.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+    laptop.goto(f"{live_server.url}/e/demo/facilitate/moderation")
     laptop.wait_for_function("() => !document.body.classList.contains('offline')")
     ada = live_server.factory.attendee(demo_event, name="Ada")
 
@@ -241,6 +242,8 @@ def test_the_facilitator_merges_a_duplicate_by_typing_a_few_words_of_the_other(
     duplicate = factory.topic(demo_event, None, title="Remote working")
     laptop = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
     laptop.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+    laptop.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+    laptop.goto(f"{live_server.url}/e/demo/facilitate/moderation")
     field = laptop.get_by_label("Merge “Remote working” into (type a few words of the other topic's title)")
 
     field.fill("two years")

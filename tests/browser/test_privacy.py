@@ -66,12 +66,15 @@ def test_the_privacy_page_on_a_laptop(browser: Browser, live_server: LiveServer,
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "privacy-laptop.png"), full_page=True)
 
-        # The facilitator's side: Remove beside Ban, and "Delete this event" at the bottom of the page.
+        # The facilitator's side: Remove beside Ban (Moderation), and "Delete this event" after the exports.
         page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
+        page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+        page.goto(f"{live_server.url}/e/demo/facilitate/moderation")
+        page.locator("#facilitate-topics").screenshot(path=str(ARTIFACTS / "facilitate-topics-laptop.png"))
+        page.goto(f"{live_server.url}/e/demo/facilitate/exports")
         delete = page.locator("#facilitate-delete")
         expect(delete.get_by_role("link", name="download the whole event as JSON")).to_be_visible()
         delete.screenshot(path=str(ARTIFACTS / "facilitate-delete-laptop.png"))
-        page.locator("#facilitate-topics").screenshot(path=str(ARTIFACTS / "facilitate-topics-laptop.png"))
         delete.get_by_label("To delete it, type the event's short name").fill("demo?")
         delete.get_by_role("button", name="Delete Demo Unconference").click()
         expect(page.locator("#delete-error")).to_contain_text("type its short name (demo)")

@@ -41,6 +41,7 @@ def test_facilitator_proposes_and_applies_a_wall_that_the_board_shows_live(
         page = laptop.new_page()
         page.goto(f"{live_server.url}/e/demo/facilitate?key={demo_event.key}")
         page.wait_for_url(f"{live_server.url}/e/demo/facilitate")
+        page.locator(".fac-tabs").get_by_role("link", name="Wall and board").click()
         page.get_by_role("link", name="Auto-schedule the wall").click()
         expect(page.get_by_role("heading", name="Auto-schedule the wall")).to_be_visible()
         expect(page.locator("#schedule-now")).to_contain_text("2 of 4")

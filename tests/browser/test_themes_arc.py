@@ -47,7 +47,8 @@ def test_a_themed_open_space_from_themes_to_harvest(browser: Browser, live_serve
     try:
         # The facilitator announces the themes.
         laptop = laptop_context.new_page()
-        laptop.goto(f"{base}/facilitate#key={event.key}")
+        laptop.goto(f"{base}/facilitate/setup#key={event.key}")  # signed in, back on this tab
+        laptop.wait_for_url(f"{base}/facilitate/setup")
         themes = laptop.locator("#facilitate-themes")
         for name in ("Tech for humans", "Community data, not big data"):
             themes.get_by_label("Name", exact=True).last.fill(name)
@@ -75,7 +76,7 @@ def test_a_themed_open_space_from_themes_to_harvest(browser: Browser, live_serve
         expect(bo.locator("#topic-list")).to_contain_text("Who owns our community's data")
 
         # The facilitator merges the pair from the list of likely duplicates.
-        laptop.reload()
+        laptop.goto(f"{base}/facilitate/moderation")
         duplicates = laptop.locator("#facilitate-duplicates")
         expect(duplicates).to_contain_text("Who owns our community's data")
         duplicates.get_by_role("button", name=re.compile("^Merge into")).first.click()
@@ -91,7 +92,7 @@ def test_a_themed_open_space_from_themes_to_harvest(browser: Browser, live_serve
             headers=event.auth,
         )
         assert placed.ok, placed.text()
-        laptop.reload()
+        laptop.goto(f"{base}/facilitate/wall")
         laptop.locator("#event-board-mode").select_option("themes")
         laptop.get_by_role("button", name="Save the board settings").click()
         tv = tv_context.new_page()

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from app.models import SlotKind
+from app.realtime import hub as hub_module
+from app.services import votes
+from app.services.changes import board_version
+from app.writer import write_now
 
 JSON = "?format=json"
 
@@ -383,6 +388,72 @@ def test_a_lost_broadcast_is_noticed_by_its_version_and_answered_with_a_snapshot
     assert message["type"] == "snapshot"
     assert message["version"] == since + 5
     assert [t["title"] for t in message["board"]["topics"]] == ["Remote work"]
+
+
+def test_versions_that_arrive_out_of_order_from_two_workers_are_not_taken_for_a_loss(
+    client: TestClient, factory, backend
+):
+    event, *_, topic = _setup(factory)
+    hub = client.app.state.hub
+    since = client.get(f"/api/events/{event.slug}/board").json()["version"]
+
+    def broadcast(version: int) -> str:
+        change = {"event_id": event.id, "kinds": ["vote"], "topic_ids": [topic.id]}
+        return json.dumps({"version": version, "change": change})
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?format=json&since={since}") as socket:
+        # Two workers committed since+1 then since+2; the second published first.
+        client.portal.call(hub.broadcaster.publish, hub.channel_of(event.id), broadcast(since + 2))
+        client.portal.call(hub.broadcaster.publish, hub.channel_of(event.id), broadcast(since + 1))
+        message = json.loads(socket.receive_text())
+
+    assert (message["type"], message["version"]) == ("update", since + 2)
+    assert [t["id"] for t in message["topics"]] == [topic.id]
+
+
+def _vote_without_broadcast(database, event, attendee, topic) -> int:
+    """A vote committed with its new board version but never published: a lost broadcast, or a command's write."""
+    write_now(database, lambda s: votes.cast_vote(session=s, attendee_id=attendee.id, topic_id=topic.id))
+    with database.read_session() as session:
+        return board_version(session=session, event_id=event.id)
+
+
+def test_a_version_the_database_has_but_nobody_broadcast_is_noticed_by_the_check(
+    client: TestClient, factory, database, backend, monkeypatch
+):
+    monkeypatch.setattr(hub_module, "CONSISTENCY_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(hub_module, "CONSISTENCY_GRACE", 0.2)
+    event, *_, ada, topic = _setup(factory)
+    since = client.get(f"/api/events/{event.slug}/board").json()["version"]
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?format=json&since={since}") as socket:
+        version = _vote_without_broadcast(database, event, ada, topic)
+        message = json.loads(socket.receive_text())
+
+    assert (message["type"], message["version"]) == ("snapshot", version)
+    assert [t["votes"] for t in message["board"]["topics"]] == [1]
+
+
+def test_a_broadcast_on_its_way_when_the_check_runs_is_not_taken_for_a_loss(
+    client: TestClient, factory, database, backend, monkeypatch
+):
+    monkeypatch.setattr(hub_module, "CONSISTENCY_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(hub_module, "CONSISTENCY_GRACE", 1.0)
+    event, *_, ada, topic = _setup(factory)
+    hub = client.app.state.hub
+    since = client.get(f"/api/events/{event.slug}/board").json()["version"]
+    change = {"event_id": event.id, "kinds": ["vote"], "topic_ids": [topic.id]}
+
+    with client.websocket_connect(f"/ws/events/{event.slug}?format=json&since={since}") as socket:
+        version = _vote_without_broadcast(database, event, ada, topic)
+        time.sleep(0.3)  # the check has seen the database ahead: the broadcast arrives within its grace
+        client.portal.call(
+            hub.broadcaster.publish, hub.channel_of(event.id), json.dumps({"version": version, "change": change})
+        )
+        message = json.loads(socket.receive_text())
+
+    assert (message["type"], message["version"]) == ("update", version)
+    assert message["topics"] == [{**message["topics"][0], "id": topic.id, "votes": 1}]
 
 
 def test_notes_pages_hear_when_the_facilitator_locks_the_notes(client: TestClient, factory, backend):

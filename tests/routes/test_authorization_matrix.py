@@ -64,7 +64,7 @@ class Caller(Enum):
     STRANGER_ATTENDEE = "attendee-of-another-event"
     STRANGER_FACILITATOR = "facilitator-of-another-event"
     FACILITATOR = "facilitator"
-    ADMIN = "admin"  # of the deployment (HALLWAY_ADMIN_TOKEN): no role in any event
+    ADMIN = "admin"  # of the deployment (HALLWAY_ADMIN_TOKEN, also given on /admin): no role in any event
 
 
 # Callers who hold a credential, but not one of this event: the API answers their bearer token 401.
@@ -184,6 +184,17 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/readyz"): Case(Policy.PUBLIC),
     ("GET", "/metrics"): Case(Policy.MONITORING),  # who may: tests/routes/test_operations.py
     ("POST", "/api/events"): Case(Policy.ADMIN, json=lambda w: {"name": "Spring Gathering", "date": "2027-04-01"}),
+    ("GET", "/api/events"): Case(Policy.ADMIN),
+    ("POST", "/api/events/{slug}/copy"): Case(Policy.ADMIN, json=lambda w: {"date": "2027-11-24", "slug": "hall-again"}),
+    # --- Pages: the organisers' (the admin token, given once on the page) ---
+    ("GET", "/admin"): Case(Policy.ADMIN),  # anyone else: the sign-in form, 403, no event named
+    # Whoever holds the token becomes an organiser: the token is the permission (a wrong one: tests/routes/test_pages_admin.py).
+    ("POST", "/admin/enter"): Case(Policy.PUBLIC, form=lambda w: {"token": ADMIN_TOKEN}, writes=False, across=False),
+    ("POST", "/admin/leave"): Case(Policy.PUBLIC, writes=False, across=False),  # forgets this browser's pass, if any
+    ("POST", "/admin/events"): Case(Policy.ADMIN, form=lambda w: {"name": "Spring", "date": "2027-04-01", "timezone": "UTC"}),
+    ("POST", "/admin/events/{slug}/copy"): Case(Policy.ADMIN, form=lambda w: {"date": "2027-11-24", "slug": "hall-again"}),
+    ("POST", "/admin/events/{slug}/delete"): Case(Policy.ADMIN, form=lambda w: {"confirm": SLUG}),
+    ("GET", "/admin/events/{slug}/export.json"): Case(Policy.ADMIN),
     # --- The API: events, rooms, slots ---
     ("GET", "/api/events/{slug}"): Case(Policy.PUBLIC),
     ("PATCH", "/api/events/{slug}"): Case(Policy.FACILITATOR, json=lambda w: {"name": "The Hall"}),
@@ -286,7 +297,13 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/slots/{slot_id}/attend"): Case(Policy.ATTENDEE, path=lambda w: {"slot_id": w.first_slot}, form=lambda w: {"topic_id": w.topic}),
     ("POST", "/e/{slug}/slots/{slot_id}/leave"): Case(Policy.ATTENDEE, path=lambda w: {"slot_id": w.second_slot}),
     # --- Pages: the facilitator's ---
-    ("GET", "/e/{slug}/facilitate"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate"): Case(Policy.FACILITATOR),  # the overview; its tabs, each a page:
+    ("GET", "/e/{slug}/facilitate/setup"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/phases"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/moderation"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/wall"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/exports"): Case(Policy.FACILITATOR),
+    ("GET", "/e/{slug}/facilitate/team"): Case(Policy.FACILITATOR),
     ("GET", "/e/{slug}/facilitate/sections/{section}"): Case(Policy.FACILITATOR),
     ("POST", "/e/{slug}/facilitate/key"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/team"): Case(Policy.FACILITATOR, form=lambda w: {"name": "Kim"}),
@@ -469,6 +486,15 @@ def facilitator_by_link(client: TestClient, slug: str, key: str) -> Identity:
     return browser(client, bearer=key, csrf=page_csrf(client, f"/e/{slug}/facilitate"))
 
 
+def admin_by_token(client: TestClient) -> Identity:
+    """The deployment's admin: the token as the API's bearer, and a browser that gave it on the organisers' page."""
+    client.cookies.clear()
+    csrf = page_csrf(client, "/admin")
+    entered = client.post("/admin/enter", data={"csrf_token": csrf, "token": ADMIN_TOKEN}, follow_redirects=False)
+    assert entered.status_code == 303, entered.text
+    return browser(client, bearer=ADMIN_TOKEN, csrf=csrf)
+
+
 def nobody(client: TestClient, *, bearer: str | None) -> Identity:
     """A browser with no one's cookie, but a CSRF token of its own: its posts are refused for who it is."""
     client.cookies.clear()
@@ -500,7 +526,7 @@ def stage(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         callers[Caller.STRANGER_ATTENDEE], _ = joined_by_page(client, OTHER_SLUG, "Sam")
         callers[Caller.STRANGER_FACILITATOR] = facilitator_by_link(client, OTHER_SLUG, other.key)
         callers[Caller.ANONYMOUS] = nobody(client, bearer=None)
-        callers[Caller.ADMIN] = nobody(client, bearer=ADMIN_TOKEN)
+        callers[Caller.ADMIN] = admin_by_token(client)
 
         with database.read_session() as session:
             ada_row = session.get(Attendee, int(ada_token.split(".")[0]))

@@ -78,7 +78,7 @@ def test_the_facilitator_bans_from_the_topic_row_after_confirming(client, factor
     troll = factory.attendee(event, name="Troll")
     factory.topic(event, troll, title="Spam")
     token = enter(client, event)
-    page = client.get(f"/e/{event.slug}/facilitate").text
+    page = client.get(f"/e/{event.slug}/facilitate/moderation").text
     assert f'action="/e/{event.slug}/facilitate/attendees/{troll.id}/ban"' in page
 
     asked = post(client, event, f"/attendees/{troll.id}/ban", token, {})

@@ -84,7 +84,7 @@ def test_the_facilitator_page_hands_out_the_display_link(client: TestClient, cod
     event, _, _ = coded
     client.get(f"/e/closed/facilitate?key={event.key}")
 
-    page = client.get("/e/closed/facilitate").text
+    page = client.get("/e/closed/facilitate/setup").text
 
     token = display_token(secret_key=settings.secret_key, event=event.event, fingerprint=hash_secret(event.key))
     assert f"/e/closed/board?display={token}" in page

@@ -22,10 +22,10 @@ def test_facilitator_announces_with_a_plain_form_and_sees_it_listed(client, fact
         data={"csrf_token": token, "text": "Lunch is in the garden"},
         follow_redirects=False,
     )
-    page = client.get("/e/gathering/facilitate").text
+    page = client.get("/e/gathering/facilitate/phases").text
 
     assert posted.status_code == 303
-    assert posted.headers["location"] == "/e/gathering/facilitate#facilitate-announcements"
+    assert posted.headers["location"] == "/e/gathering/facilitate/phases#facilitate-announcements"
     assert "Lunch is in the garden</li>" in element(page, "facilitate-announcements")
 
 

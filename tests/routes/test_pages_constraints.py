@@ -262,7 +262,7 @@ def test_my_topics_and_the_facilitator_page_link_to_it(client, factory, day):
     mine = propose(client, event, token, "Mine")
     marketplace = client.get(f"/e/{event.slug}").text
     client.get(f"/e/{event.slug}/facilitate?key={event.key}")
-    facilitate = client.get(f"/e/{event.slug}/facilitate").text
+    facilitate = client.get(f"/e/{event.slug}/facilitate/moderation").text
 
     link = f'<a href="{url(event, mine)}">When and where<span class="vh"> for “Mine”</span></a>'
     assert link in element(marketplace, f"my-topic-{mine}")

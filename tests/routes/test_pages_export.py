@@ -24,7 +24,7 @@ def test_facilitator_page_links_every_export(client, factory):
     event = factory.event(slug="ete")
     enter(client, event)
 
-    section = element(client.get("/e/ete/facilitate").text, "facilitate-export")
+    section = element(client.get("/e/ete/facilitate/exports").text, "facilitate-export")
 
     for fmt in ("html", "md", "csv", "ics", "json"):
         assert f'href="/e/ete/facilitate/export.{fmt}"' in section
@@ -191,7 +191,7 @@ def test_facilitator_page_and_harvest_offer_the_schedule_to_schedule_apps(client
     with factory.database.write_session() as session:
         events.update_event(session=session, event_id=event.id, update=EventUpdate(harvest_published=True))
 
-    on_desk = element(client.get("/e/ete/facilitate").text, "schedule-app")
+    on_desk = element(client.get("/e/ete/facilitate/exports").text, "schedule-app")
     on_harvest = element(client.get("/e/ete/harvest").text, "schedule-app")
 
     for part in (on_desk, on_harvest):

@@ -8,6 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.factories import EventWithKey, Factory
+from tests.routes.pages_helpers import csrf_token, element
 
 BOARD_MODE_REFUSAL = (
     "The board shows one of: cycle (each mode in turn), wall, now (now and next), themes (the sessions of "
@@ -24,10 +25,8 @@ def enter(client: TestClient, event: EventWithKey) -> str:
     return csrf_token(response.text)
 
 
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the page has no CSRF field"
-    return match.group(1)
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def alerts(html: str) -> list[str]:
@@ -147,7 +146,7 @@ def test_phase_switches_plain_posts_change_the_event(client, factory: Factory, b
     public = client.get(f"/api/events/{event.slug}").json()
 
     assert [a.status_code for a in answers] == [200, 200, 200]
-    assert str(answers[-1].url).endswith(f"/e/{event.slug}/facilitate#facilitate-event")
+    assert str(answers[-1].url).endswith(f"/e/{event.slug}/facilitate/phases#facilitate-phases")
     assert (public["proposals_open"], public["voting_open"], public["self_placement"]) == (False, True, True)
     assert "Open proposals" in answers[-1].text
     assert "Close voting" in answers[-1].text
@@ -160,19 +159,19 @@ def test_phase_switch_plain_post_redirects_back_to_the_section(client, factory: 
     response = post(client, event, "/event", token, {"voting_open": "false"}, follow_redirects=False)
 
     assert response.status_code == 303
-    assert response.headers["location"] == f"/e/{event.slug}/facilitate#facilitate-event"
+    assert response.headers["location"] == f"/e/{event.slug}/facilitate/phases#facilitate-phases"
     assert client.get(f"/api/events/{event.slug}").json()["voting_open"] is False
 
 
-def test_phase_switch_htmx_answers_the_section_and_the_title_only(client, factory: Factory, backend):
+def test_phase_switch_htmx_answers_its_section_only(client, factory: Factory, backend):
     event = factory.event(voting_open=False)
     token = enter(client, event)
 
     response = post(client, event, "/event", token, {"voting_open": "true"}, headers=HTMX)
 
     assert response.status_code == 200
-    assert response.text.startswith('<section id="facilitate-event"')
-    assert '<header id="facilitate-title" class="fac-title" hx-swap-oob="true">' in response.text
+    assert response.text.startswith('<section id="facilitate-phases"')
+    assert 'id="facilitate-title"' not in response.text  # the name did not change: the heading stays
     assert "<html" not in response.text
     assert "Close voting" in response.text
     assert client.get(f"/api/events/{event.slug}").json()["voting_open"] is True
@@ -241,7 +240,7 @@ def test_board_mode_and_cycle_time_are_saved(client, factory: Factory, backend):
     assert response.status_code == 200
     public = client.get(f"/api/events/{event.slug}").json()
     assert (public["board_mode"], public["board_cycle_seconds"]) == ("now", 45)
-    assert '<option value="now" selected>now and next</option>' in client.get(f"/e/{event.slug}/facilitate").text
+    assert '<option value="now" selected>now and next</option>' in client.get(f"/e/{event.slug}/facilitate/wall").text
 
 
 @pytest.mark.parametrize(
@@ -785,7 +784,7 @@ def test_topics_lists_every_topic_with_votes_status_and_convener(client, factory
     hidden = factory.topic(event, None, title="Spam")
     post(client, event, f"/topics/{hidden.id}/hide", token, {"confirmed": "yes"})
 
-    page = client.get(f"/e/{event.slug}/facilitate").text
+    page = client.get(f"/e/{event.slug}/facilitate/moderation").text
     rows = {
         title: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
         for title, row in re.findall(r'<tr id="topic-\d+"[^>]*>\s*<th scope="row">([^<]*)</th>(.*?)</tr>', page, re.S)
@@ -920,7 +919,7 @@ def test_topic_title_with_script_is_escaped(client, factory: Factory, backend):
     factory.topic(event, ada, title="Other")
     token = enter(client, event)
 
-    page = client.get(f"/e/{event.slug}/facilitate").text
+    page = client.get(f"/e/{event.slug}/facilitate/moderation").text
     fragment = post(client, event, "/topics", token, {"title": "<img src=x onerror=alert(1)>"}, headers=HTMX).text
 
     assert "<script>alert" not in page
@@ -936,7 +935,7 @@ def test_links_show_the_public_addresses_and_the_join_qr(client, factory: Factor
     event = factory.event(slug="autumn")
     enter(client, event)
 
-    page = client.get("/e/autumn/facilitate").text
+    page = client.get("/e/autumn/facilitate/setup").text
 
     assert '<a href="http://testserver/e/autumn">http://testserver/e/autumn</a>' in page
     assert '<a href="http://testserver/e/autumn/board">' in page
@@ -969,13 +968,17 @@ def test_a_section_of_the_facilitator_page_is_for_the_facilitator_only(client, f
     assert unknown.status_code == 422
 
 
-def test_the_facilitator_page_is_live(client, factory: Factory, backend):
+def test_the_facilitator_pages_are_live(client, factory: Factory, backend):
     event = factory.event(slug="gathering")
 
-    page = client.get(f"/e/{event.slug}/facilitate?key={event.key}").text
+    overview = client.get(f"/e/{event.slug}/facilitate?key={event.key}").text
+    moderation = client.get(f"/e/{event.slug}/facilitate/moderation").text
 
-    assert 'ws-connect="/ws/events/gathering?view=market&amp;since=' in page
-    assert 'data-live-refresh-url="/e/gathering/facilitate/sections/topics"' in page
+    assert 'ws-connect="/ws/events/gathering?view=market&amp;since=' in overview
+    assert 'data-live-refresh-url="/e/gathering/facilitate/sections/overview"' in overview
+    assert 'ws-connect="/ws/events/gathering?view=market&amp;since=' in moderation
+    live = re.findall(r'data-live-refresh-url="([^"]+)"', moderation)
+    assert live == [f"/e/gathering/facilitate/sections/{s}" for s in ("topics", "duplicates", "activity")]
 
 
 def test_the_facilitator_page_grows_with_the_topics_not_their_square(client, factory: Factory, backend):
@@ -983,11 +986,11 @@ def test_the_facilitator_page_grows_with_the_topics_not_their_square(client, fac
     for n in range(40):
         factory.topic(event, None, title=f"Topic number {n}")
     enter(client, event)
-    small = len(client.get(f"/e/{event.slug}/facilitate").text)
+    small = len(client.get(f"/e/{event.slug}/facilitate/moderation").text)
     for n in range(40, 80):
         factory.topic(event, None, title=f"Topic number {n}")
 
-    large = client.get(f"/e/{event.slug}/facilitate").text
+    large = client.get(f"/e/{event.slug}/facilitate/moderation").text
 
     topics_section = large.split('id="facilitate-topics"', 1)[1].split('class="language-pick"', 1)[0]
     assert "<option" not in topics_section  # no list of every topic in each row
@@ -1043,3 +1046,111 @@ def test_merge_into_a_title_nobody_has_is_refused_in_place(client, factory: Fact
         "No topic is called “Knitting”: type a few words of its title and pick it from the suggestions."
     ]
     assert set(topic_votes(client, event)) == {"Community data", "Gardening"}
+
+
+# --- The tabs: each a page of its own, the overview at the old address ---------------------------------------
+
+TAB_SECTIONS = {
+    "": ["overview"],
+    "/setup": ["event", "themes", "links"],
+    "/wall": ["rooms", "slots", "board"],
+    "/phases": ["phases", "announcements"],
+    "/moderation": ["topics", "duplicates", "activity"],
+    "/exports": ["export", "delete"],
+    "/team": ["team"],
+}
+
+
+def test_each_tab_shows_its_own_sections_and_marks_itself_in_the_tabs(client, factory: Factory, backend):
+    event = factory.event(slug="gathering")
+    enter(client, event)
+
+    shown = {}
+    current = {}
+    for path in TAB_SECTIONS:
+        page = client.get(f"/e/gathering/facilitate{path}")
+        assert page.status_code == 200, path
+        shown[path] = re.findall(r'<(?:section|div) id="facilitate-([a-z]+)" class="fac-section', page.text)
+        tabs = element(page.text, "facilitate-tabs") if 'id="facilitate-tabs"' in page.text else page.text
+        current[path] = re.findall(r'<a href="/e/gathering/facilitate([a-z/]*)"[^>]*aria-current="page"', tabs)
+
+    assert shown == TAB_SECTIONS
+    assert current == {path: [path] for path in TAB_SECTIONS}
+
+
+def test_the_old_address_shows_the_overview_with_where_the_event_stands(client, factory: Factory, backend):
+    event = factory.event(slug="gathering", voting_open=True)
+    ada, bo = factory.attendee(event, name="Ada"), factory.attendee(event, name="Bo")
+    hall = factory.room(event, name="Hall")
+    factory.room(event, name="Attic")
+    morning = factory.slot(event, starts="10:00", ends="11:00")
+    placed = factory.topic(event, ada, title="Who owns community data?")
+    factory.topic(event, bo, title="Community data ownership")
+    factory.topic(event, bo, title="Gardening")
+    factory.place(event, placed, hall, morning)
+    factory.vote(ada, placed)
+    token = enter(client, event)
+    post(client, event, "/event", token, {"proposals_open": "false"})
+
+    overview = text_of(element(client.get("/e/gathering/facilitate").text, "facilitate-overview"))
+
+    assert "2 topics waiting for a place on the wall" in overview
+    assert "1 likely duplicate to look at" in overview
+    assert "1 session on the wall 1 free cell" in overview
+    assert "2 attendees joined 1 dot spent" in overview
+    assert "1 facilitator on the team" in overview
+    assert "Proposals: closed. Dot voting: open. Self-placement: off." in overview
+    assert "2 rooms, 1 slot (1 for sessions), 0 themes." in overview
+
+
+def test_the_overview_is_given_alone_for_the_live_page(client, factory: Factory, backend):
+    event = factory.event(slug="gathering")
+    enter(client, event)
+    factory.attendee(event, name="Ada")
+
+    section = client.get("/e/gathering/facilitate/sections/overview")
+
+    assert section.text.startswith('<section id="facilitate-overview"')
+    assert "1 attendee joined" in text_of(section.text)
+
+
+def test_a_tab_asks_anyone_else_to_sign_in_and_comes_back_to_it(client, factory: Factory, backend):
+    event = factory.event(slug="gathering")
+    factory.topic(event, None, title="Not for everyone")
+
+    asked = client.get("/e/gathering/facilitate/moderation")
+    token = csrf_token(asked.text)
+    entered = client.post(
+        "/e/gathering/facilitate/enter",
+        data={"csrf_token": token, "key": event.key, "tab": "moderation"},
+        follow_redirects=False,
+    )
+
+    assert asked.status_code == 403
+    assert "Not for everyone" not in asked.text
+    assert '<input type="hidden" name="tab" value="moderation">' in asked.text
+    assert (entered.status_code, entered.headers["location"]) == (303, "/e/gathering/facilitate/moderation")
+    assert "Not for everyone" in client.get(entered.headers["location"]).text
+
+
+def test_a_form_refused_on_a_plain_post_shows_its_own_tab_with_the_message(client, factory: Factory, backend):
+    event = factory.event(slug="gathering")
+    token = enter(client, event)
+
+    refused = post(client, event, "/rooms", token, {"name": "Hall", "capacity": "0"})
+
+    assert refused.status_code == 422
+    assert re.search(r'href="/e/gathering/facilitate/wall"[^>]*aria-current="page"', refused.text)
+    assert 'id="facilitate-rooms"' in refused.text and 'id="facilitate-topics"' not in refused.text
+
+
+def test_the_board_settings_and_contrast_answer_their_own_section(client, factory: Factory, backend):
+    event = factory.event(slug="gathering")
+    token = enter(client, event)
+
+    contrast = post(client, event, "/event", token, {"board_contrast": "true"}, headers=HTMX)
+    plain = post(client, event, "/event", token, {"board_mode": "wall"}, follow_redirects=False)
+
+    assert contrast.text.startswith('<section id="facilitate-board"')
+    assert "Back to the standard screen" in contrast.text
+    assert plain.headers["location"] == "/e/gathering/facilitate/wall#facilitate-board"

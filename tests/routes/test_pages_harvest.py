@@ -158,7 +158,7 @@ def test_what_people_typed_is_escaped_and_raw_html_in_key_points_is_not_rendered
 def test_the_harvest_is_linked_from_the_facilitators_exports_and_once_published_from_every_header(client, factory):
     d = themed_day(factory, slug="ct")
     enter(client, d.event)
-    assert 'href="/e/ct/harvest"' in element(client.get("/e/ct/facilitate").text, "facilitate-export")
+    assert 'href="/e/ct/harvest"' in element(client.get("/e/ct/facilitate/exports").text, "facilitate-export")
     assert 'href="/e/ct/harvest"' not in element(client.get("/e/ct/notes").text, "event-header")
 
     publish(factory, d.event)

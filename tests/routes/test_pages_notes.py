@@ -174,7 +174,7 @@ def test_facilitator_locks_the_notes_from_the_facilitator_page(client, placed, b
     client.post(f"/e/{event.slug}/facilitate/event", data={"csrf_token": token, "notes_locked": "true"})
 
     assert client.get(f"/api/events/{event.slug}").json()["notes_locked"] is True
-    assert "Unlock the notes" in client.get(f"/e/{event.slug}/facilitate").text
+    assert "Unlock the notes" in client.get(f"/e/{event.slug}/facilitate/phases").text
 
 
 def test_notes_of_an_unplaced_topic_say_why_there_are_none(client, factory, placed, backend):

@@ -104,7 +104,7 @@ def test_the_facilitator_removes_a_convener_beside_ban(client: TestClient, facto
     factory.topic(event, bo, title="Tea rituals")
     token = enter(client, event)
 
-    page = client.get("/e/meadow/facilitate").text
+    page = client.get("/e/meadow/facilitate/moderation").text
     asked = post(client, event, f"/attendees/{bo.id}/remove", token, {})
     removed = post(client, event, f"/attendees/{bo.id}/remove", token, {"confirmed": "yes"}, headers=HTMX)
 
@@ -122,7 +122,7 @@ def test_deleting_the_event_on_the_facilitator_page_needs_the_slug(client: TestC
     event = _event(factory)
     token = enter(client, event)
 
-    page = client.get("/e/meadow/facilitate").text
+    page = client.get("/e/meadow/facilitate/exports").text
     wrong = post(client, event, "/delete", token, {"confirm": "the meadow"})
     deleted = post(client, event, "/delete", token, {"confirm": "meadow"})
 

@@ -379,7 +379,7 @@ def test_the_facilitator_finds_the_page_from_the_facilitator_page_and_the_wall(c
     event, *_ = small_event
     _as_facilitator(client, event)
 
-    facilitate = client.get(f"/e/{event.slug}/facilitate").text
+    facilitate = client.get(f"/e/{event.slug}/facilitate/wall").text
     wall = client.get(f"/e/{event.slug}/wall").text
     join(client, event.slug, name="Dee")
     client.cookies.clear()

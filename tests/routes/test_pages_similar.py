@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from app.models import Topic, TopicStatus
 from tests.factories import EventWithKey, Factory
-from tests.routes.pages_helpers import HTMX, element, join
+from tests.routes.pages_helpers import HTMX, csrf_token, element, join
 
 
 def topics_by_title(client: TestClient, event: EventWithKey) -> dict[str, dict[str, object]]:
@@ -141,9 +141,8 @@ def test_a_required_theme_is_asked_for(client, factory: Factory):
 
 def enter(client: TestClient, event: EventWithKey) -> str:
     page = client.get(f"/e/{event.slug}/facilitate", params={"key": event.key})
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert page.status_code == 200 and match
-    return match.group(1)
+    assert page.status_code == 200
+    return csrf_token(page.text)
 
 
 def two_alike(factory: Factory, event: EventWithKey) -> tuple[Topic, Topic]:
@@ -160,7 +159,7 @@ def test_the_facilitator_page_lists_likely_duplicates_with_merge_into_the_one_wi
     more, fewer = two_alike(factory, event)
     enter(client, event)
 
-    section = element(client.get(f"/e/{event.slug}/facilitate").text, "facilitate-duplicates")
+    section = element(client.get(f"/e/{event.slug}/facilitate/moderation").text, "facilitate-duplicates")
 
     assert "Likely duplicates" in section
     assert "“Neighbourhood mesh networks” (0 dots) and “Mesh networks for neighbourhoods” (1 dot)" in text(section)
@@ -179,7 +178,8 @@ def test_merging_a_pair_as_a_plain_post_and_with_htmx(client, factory: Factory, 
     plain = client.post(url, data=form, follow_redirects=False)
     again = client.post(url, data=form, headers=HTMX)
 
-    assert (plain.status_code, plain.headers["location"]) == (303, f"/e/{event.slug}/facilitate#facilitate-duplicates")
+    moderation = f"/e/{event.slug}/facilitate/moderation"
+    assert (plain.status_code, plain.headers["location"]) == (303, f"{moderation}#facilitate-duplicates")
     with database.read_session() as session:
         merged = session.get(Topic, fewer.id)
         assert merged is not None and (merged.status, merged.merged_into_id) == (TopicStatus.merged, more.id)
@@ -208,7 +208,8 @@ def test_not_a_duplicate_takes_the_pair_off_the_list_for_good(client, factory: F
     assert answer.status_code == 200
     assert "No likely duplicates" in element(answer.text, "facilitate-duplicates")
     assert plain.status_code == 303
-    assert "No likely duplicates" in element(client.get(f"/e/{event.slug}/facilitate").text, "facilitate-duplicates")
+    moderation = client.get(f"/e/{event.slug}/facilitate/moderation").text
+    assert "No likely duplicates" in element(moderation, "facilitate-duplicates")
     assert bad.status_code == 422 and "this form names a topic that isn't one" in text(bad.text)
     assert set(topics_by_title(client, event)) == {
         "Mesh networks for neighbourhoods",

@@ -29,6 +29,7 @@ from app.services import (
     attendance,
     attendees,
     co_conveners,
+    event_copy,
     events,
     notes,
     placements,
@@ -268,6 +269,10 @@ CASES: dict[str, Case] = {
     "events.create_event": lambda s, d: (
         events.create_event(session=s, name="Another", timezone="UTC", date=EVENT_DATE),
         None,  # nobody has it open yet
+    ),
+    "event_copy.copy_event": lambda s, d: (
+        event_copy.copy_event(session=s, event_id=d.id, date=EVENT_DATE, slug="next-time"),
+        None,  # a new event: nobody has it open yet (and the one copied is only read)
     ),
     "events.delete_event": lambda s, d: (
         events.delete_event(session=s, event_id=d.id, confirm=d.event.slug),

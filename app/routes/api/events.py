@@ -8,11 +8,11 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.deps import AdminDep, ApiFacilitator, EventDep, RowId, SessionDep, SettingsDep, WriterDep, forget_event
 from app.models import Event, Room, Slot, id_of
-from app.models.event import EventCreate, EventDelete, EventPublic, EventUpdate
+from app.models.event import EventCopy, EventCreate, EventDelete, EventListed, EventPublic, EventUpdate
 from app.models.room import RoomCreate, RoomPublic, RoomUpdate
 from app.models.slot import SlotCreate, SlotPublic, SlotUpdate
 from app.routes.api.answers import answers
-from app.services import events, wall_setup
+from app.services import event_copy, event_sizes, events, wall_setup
 from app.services.links import event_links
 
 router = APIRouter(tags=["events"])
@@ -24,8 +24,32 @@ def event_public(event: Event) -> EventPublic:
     )
 
 
+@router.get("/events", dependencies=[AdminDep], responses=answers(401, 403, 429))
+def list_events(session: SessionDep) -> list[EventListed]:
+    """Every event of the deployment (admin token), the latest date first, with how big each is."""
+    return [
+        EventListed(
+            slug=item.event.slug,
+            name=item.event.name,
+            date=item.event.date,
+            timezone=item.event.timezone,
+            language=item.event.language,
+            attendees=item.size.attendees,
+            topics=item.size.topics,
+            sessions_placed=item.size.sessions,
+            rooms=item.size.rooms,
+            slots=item.size.slots,
+            themes=item.size.themes,
+        )
+        for item in event_sizes.list_events(session=session)
+    ]
+
+
 @router.post(
-    "/events", status_code=status.HTTP_201_CREATED, dependencies=[AdminDep], responses=answers(401, 403, 409, 400, 413)
+    "/events",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[AdminDep],
+    responses=answers(401, 403, 409, 400, 413, 429),
 )
 async def create_event(body: EventCreate, writer: WriterDep, settings: SettingsDep) -> dict[str, Any]:
     """Create an event (admin token). The facilitator key is shown once, here."""
@@ -37,6 +61,28 @@ async def create_event(body: EventCreate, writer: WriterDep, settings: SettingsD
         "links": event_links(
             public_url=settings.public_url, event=created.event, facilitator_key=created.facilitator_key
         ),
+    }
+
+
+@router.post(
+    "/events/{slug}/copy",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[AdminDep],
+    responses=answers(401, 403, 404, 409, 400, 413, 429),
+)
+async def copy_event(body: EventCopy, event: EventDep, writer: WriterDep, settings: SettingsDep) -> dict[str, Any]:
+    """A new event made from this one as a template (admin token): its rooms, its slots moved to the new date
+    (each keeping its time of day), its themes and settings; none of its people, topics, dots or notes. The new
+    event's first facilitator key is answered here, once. A slug already taken is a 409, and nothing is written."""
+    event_id = id_of(event)
+    made = await writer.run(lambda s: event_copy.copy_event(session=s, event_id=event_id, **body.model_dump()))
+    new = made.new
+    return {
+        "slug": new.event.slug,
+        "facilitator_key": new.facilitator_key,
+        "join_code": new.event.join_code,
+        "links": event_links(public_url=settings.public_url, event=new.event, facilitator_key=new.facilitator_key),
+        "copied": {"rooms": made.rooms, "slots": made.slots, "themes": made.themes},
     }
 
 

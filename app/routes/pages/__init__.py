@@ -7,6 +7,7 @@ place); with htmx, only the changed fragment (a file of templates/partials/) is 
 from fastapi import APIRouter
 
 from app.routes.pages import (
+    admin,
     attendee,
     board,
     co_conveners,
@@ -26,6 +27,7 @@ from app.routes.pages import (
 router = APIRouter(include_in_schema=False)
 for module in (
     home,
+    admin,
     attendee,
     co_conveners,
     privacy,

@@ -1,9 +1,12 @@
-"""The facilitator's page: phases, rooms, slots, topic moderation and the event's links.
+"""The facilitator's pages: an overview, then set-up, phases, moderation, the wall and board, exports and the team.
 
-Every form posts to /e/{slug}/facilitate/…: a plain post is answered with a redirect back to the page
-(or the page with the error in place), an htmx post with the changed section's partial only. Errors
-are shown next to the form that caused them; every rule lives in the services, this module only
-parses what the browser sent.
+Each tab is a page of its own (/e/{slug}/facilitate/{tab}, the overview at /e/{slug}/facilitate) showing a few
+sections, so that nothing is far down a phone's screen; a section is one partial (facilitate_{section}.html)
+that the page includes, an htmx answer swaps and the live page redraws. Every form posts to
+/e/{slug}/facilitate/…: a plain post is answered with a redirect back to the tab that shows its section (or
+that tab with the error in place), an htmx post with the changed section's partial only. Errors are shown
+next to the form that caused them; every rule lives in the services, this module only parses what the
+browser sent.
 """
 
 from __future__ import annotations
@@ -43,7 +46,19 @@ from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import flash, fragments, pop_flash, render, see_other, swapped, wants_fragment
 from app.routes.pages.visit import Visit, VisitDep
-from app.services import activity, announcements, attendees, events, similarity, team, themes, topics, undo, wall_setup
+from app.services import (
+    activity,
+    announcements,
+    attendees,
+    event_sizes,
+    events,
+    similarity,
+    team,
+    themes,
+    topics,
+    undo,
+    wall_setup,
+)
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -52,7 +67,21 @@ from app.templating import templates
 
 router = APIRouter()
 
-Section = Literal["event", "announcements", "themes", "rooms", "slots", "topics", "duplicates", "team", "activity"]
+# The sections a form answers, or the live page redraws (GET …/facilitate/sections/{section}).
+Section = Literal[
+    "overview",
+    "event",
+    "phases",
+    "board",
+    "announcements",
+    "themes",
+    "rooms",
+    "slots",
+    "topics",
+    "duplicates",
+    "team",
+    "activity",
+]
 FormField = Annotated[str | None, Form()]
 
 PAGE = "pages/facilitate.html"
@@ -84,6 +113,52 @@ class NewMember:
 
     name: str
     link: str
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A page of the facilitator's: a link in the tabs, and the sections it shows, in order."""
+
+    name: str  # its address: /e/{slug}/facilitate/{name}; "" for the overview, /e/{slug}/facilitate
+    label: Text
+    sections: tuple[str, ...]  # partials/facilitate_{section}.html; those in Section also answer forms
+
+    @property
+    def path(self) -> str:
+        return f"/{self.name}" if self.name else ""
+
+
+# Grouped by when the team needs them: the event and its links before the day, the wall's rooms and slots and
+# the venue screen, each turn of the day, the topics as they pour in, the exports after the closing circle, the
+# team whenever. The overview says where each one stands. None is long: each fits a phone's thumb.
+TABS: tuple[Tab, ...] = (
+    Tab("", _("Overview"), ("overview",)),
+    Tab("setup", _("Set-up"), ("event", "themes", "links")),
+    Tab("wall", _("Wall and board"), ("rooms", "slots", "board")),
+    Tab("phases", _("Phases"), ("phases", "announcements")),
+    Tab("moderation", _("Moderation"), ("topics", "duplicates", "activity")),
+    Tab("exports", _("Exports"), ("export", "delete")),
+    Tab("team", _("Team"), ("team",)),
+)
+TAB_OF_SECTION = {section: tab for tab in TABS for section in tab.sections}
+# A tab of several sections starts with links to each (as their headings say): one tap to the last one, even
+# below a long list of topics on a phone.
+SECTION_LABELS: dict[str, Text] = {
+    "event": _("Event"),
+    "themes": _("Themes"),
+    "links": _("Links to share"),
+    "rooms": _("Rooms"),
+    "slots": _("Slots"),
+    "board": _("Venue screen and wall"),
+    "phases": _("Phases"),
+    "announcements": _("Announce"),
+    "topics": _("Topics"),
+    "duplicates": _("Likely duplicates"),
+    "activity": _("Activity"),
+    "export": _("Export"),
+    "delete": _("Delete this event"),
+}
+TEAM = TAB_OF_SECTION["team"]
 
 
 @dataclass(frozen=True)
@@ -140,7 +215,7 @@ class Desk(Visit):
         """A destructive form: a plain post is asked once more on a page of its own (htmx asks with
         hx-confirm and sends `confirmed=yes`); a row gone meanwhile is answered by `act` with where it went."""
         if confirmed != "yes" and (confirmation := ask()) is not None:
-            return self.page(confirmation=confirmation)
+            return self.page(TAB_OF_SECTION[section], confirmation=confirmation)
         return await self.act(section=section, form=form, values={}, parse=lambda: None, work=lambda s, _: work(s))
 
     @property
@@ -150,6 +225,7 @@ class Desk(Visit):
 
     def page(
         self,
+        tab: Tab = TABS[0],
         *,
         errors: dict[str, FormError] | None = None,
         values: dict[str, dict[str, str]] | None = None,
@@ -158,30 +234,25 @@ class Desk(Visit):
         new_facilitator_link: str | None = None,
         new_member: NewMember | None = None,
     ) -> HTMLResponse:
-        fingerprint = team.display_fingerprint(session=self.session, event_id=self.event_id)
+        """One tab of the facilitator's pages, with only its own sections drawn."""
         context: dict[str, Any] = {
             "new_facilitator_link": new_facilitator_link,
             "new_member": new_member,
             "undone": pop_flash(self.request),
             "event": self.event,
             "base": self.base,
-            "links": event_links(public_url=self.settings.public_url, event=self.event),
-            "display_link": display_link(
-                public_url=self.settings.public_url,
-                secret_key=self.settings.secret_key,
-                event=self.event,
-                fingerprint=fingerprint,
-            ),
-            "qr_url": f"/e/{self.event.slug}/qr.svg",
-            "schedule": schedule_links(public_url=self.settings.public_url, event=self.event),
+            "tabs": TABS,
+            "tab": tab,
+            "section_labels": SECTION_LABELS,
             "errors": errors or {},
             "values": values or {},
             "confirmation": confirmation,
-            # Live like the marketplace: topics arriving and their dots redraw the topics section (hallway.js).
+            # Live like the marketplace: topics arriving and their dots redraw the live sections (hallway.js).
             **live_context(self.session, self.event, "market"),
         }
-        for section in SECTIONS:
-            context.update(self.section_context(section))
+        if confirmation is None:
+            for section in tab.sections:
+                context.update(self.section_context(section))
         return templates.TemplateResponse(self.request, PAGE, context, status_code=status, headers=NO_STORE)
 
     def section(self, section: Section) -> HTMLResponse:
@@ -189,10 +260,26 @@ class Desk(Visit):
         context = {"event": self.event, "base": self.base, "errors": {}, "values": {}, **self.section_context(section)}
         return render(self.request, f"partials/facilitate_{section}.html", context, headers=NO_STORE)
 
-    def section_context(self, section: Section) -> dict[str, Any]:
+    def section_context(self, section: str) -> dict[str, Any]:
         session, event = self.session, self.event
+        if section == "overview":
+            return self._overview()
         if section == "event":
             return {"topic_limit_range": TOPIC_LIMIT_RANGE}
+        if section == "links":
+            fingerprint = team.display_fingerprint(session=session, event_id=self.event_id)
+            return {
+                "links": event_links(public_url=self.settings.public_url, event=event),
+                "display_link": display_link(
+                    public_url=self.settings.public_url,
+                    secret_key=self.settings.secret_key,
+                    event=event,
+                    fingerprint=fingerprint,
+                ),
+                "qr_url": f"/e/{event.slug}/qr.svg",
+            }
+        if section == "export":
+            return {"schedule": schedule_links(public_url=self.settings.public_url, event=event)}
         if section == "rooms":
             return {"rooms": wall_setup.list_rooms(session=session, event_id=self.event_id)}
         if section == "themes":
@@ -231,6 +318,22 @@ class Desk(Visit):
             }
         return {}
 
+    def _overview(self) -> dict[str, Any]:
+        """Where the event stands, in counts, each pointing to the tab where it is dealt with."""
+        session, event_id = self.session, self.event_id
+        lines = activity.recent(session=session, event_id=event_id, limit=OVERVIEW_ACTIVITY)
+        return {
+            "size": event_sizes.sizes_of(session=session, event_ids=[event_id])[event_id],
+            "duplicates": len(similarity.duplicate_pairs(session=session, event_id=event_id)),
+            "team_size": len(team.list_team(session=session, event_id=event_id)),
+            "latest": lines,
+            "latest_times": {line.id: local_time(self.event, line.created_at) for line in lines},
+        }
+
+    def tab_url(self, section: str) -> str:
+        """The address of the tab that shows this section."""
+        return f"{self.base}{TAB_OF_SECTION[section].path}"
+
     def answer_error(self, section: Section, error: FormError, values: dict[str, str], status: int) -> Response:
         """A refusal shown next to the form that caused it (a route that answers its success itself)."""
         if isinstance(error, FormError) and error.form != "section" and not self._form_shown(section, error.form):
@@ -246,8 +349,8 @@ class Desk(Visit):
             parts = swapped(f"partials/facilitate_{section}.html", *also, context=context)
             return fragments(self.request, parts, status_code=status, headers=NO_STORE)
         if error is None:
-            return see_other(f"{self.base}#facilitate-{section}")
-        return self.page(errors={section: error}, values={section: values}, status=status)
+            return see_other(f"{self.tab_url(section)}#facilitate-{section}")
+        return self.page(TAB_OF_SECTION[section], errors={section: error}, values={section: values}, status=status)
 
     def _form_shown(self, section: Section, form: str) -> bool:
         """Whether the form an error names is still on the page (its room, slot or topic still exists)."""
@@ -273,17 +376,7 @@ def get_desk(visit: VisitDep, _facilitator: PageFacilitator, settings: SettingsD
 
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
-SECTIONS: tuple[Section, ...] = (
-    "event",
-    "announcements",
-    "themes",
-    "rooms",
-    "slots",
-    "topics",
-    "duplicates",
-    "team",
-    "activity",
-)
+OVERVIEW_ACTIVITY = 3  # the latest lines of the activity list the overview shows
 # The event's settings but the time zone and the date: the page has no form for those, so a hand-made post
 # can't change them either. Which of the rest are switches or numbers comes from EventUpdate's types;
 # only how the messages name each number is written here.
@@ -319,7 +412,7 @@ NUMBER_REFUSALS: dict[str, tuple[Text, Text]] = {
 
 @router.get("/e/{slug}/facilitate", response_class=HTMLResponse)
 def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -> Response:
-    """The facilitator's page; anyone else gets the sign-in form, which takes a link's #key=… by itself.
+    """The facilitator's overview; anyone else gets the sign-in form, which takes a link's #key=… by itself.
 
     `?key=…` is how links were printed before the key moved after the #: still let in, and taken out of
     the address bar at once, but it did travel in a URL (serve's access log hides it).
@@ -331,11 +424,29 @@ def facilitate(visit: VisitDep, settings: SettingsDep, key: str | None = None) -
             raise NotAllowed(WRONG_KEY)
         remember_facilitator(visit.request, event, member)
         return _no_referrer(see_other(_base(event)))
+    return _tab_or_sign_in(visit, settings, TABS[0])
+
+
+def _tab_page(tab: Tab) -> Callable[..., Response]:
+    def show_tab(visit: VisitDep, settings: SettingsDep) -> Response:
+        return _tab_or_sign_in(visit, settings, tab)
+
+    show_tab.__doc__ = f"The facilitator's {tab.name} tab; anyone else gets the sign-in form."
+    return show_tab
+
+
+for _tab in TABS[1:]:  # one route each: /e/{slug}/facilitate/{tab} must not shadow …/facilitate/export.json
+    router.add_api_route(
+        f"/e/{{slug}}/facilitate/{_tab.name}", _tab_page(_tab), methods=["GET"], response_class=HTMLResponse
+    )
+
+
+def _tab_or_sign_in(visit: Visit, settings: Settings, tab: Tab) -> Response:
     if not visit.visitor.is_facilitator:
         # A session that ended (the link replaced, the member removed) is told so, and shown nothing else.
         said = REFUSED_KEY if visit.visitor.facilitator_refused else None
-        return _signing_in(visit, error=said, status=401 if said else 403)
-    return visit.extend(Desk, settings=settings).page()
+        return _signing_in(visit, error=said, status=401 if said else 403, tab=tab)
+    return visit.extend(Desk, settings=settings).page(tab)
 
 
 WRONG_KEY = _(
@@ -345,8 +456,9 @@ WRONG_KEY = _(
 
 
 @router.post("/e/{slug}/facilitate/enter", dependencies=[CsrfChecked])
-async def enter_with_key(visit: VisitDep, key: FormField = None) -> Response:
-    """The key in a POST body, never in a URL: this browser becomes the event's facilitator.
+async def enter_with_key(visit: VisitDep, key: FormField = None, tab: FormField = None) -> Response:
+    """The key in a POST body, never in a URL: this browser becomes the event's facilitator, back on the tab
+    it asked for (`tab`, a tab's name) or the overview.
 
     Wrong keys count against the address like wrong join codes do (keys are long random secrets, so this
     is about a script hammering the server rather than about guessing).
@@ -355,15 +467,16 @@ async def enter_with_key(visit: VisitDep, key: FormField = None) -> Response:
     address = f"address:{client_address(request)}"
     await rate_limits(request).check("join_code_tries", address)
     member = team.member_for_key(session=visit.session, event_id=visit.event_id, key=(key or "").strip())
+    asked = next((t for t in TABS if t.name == tab), TABS[0])
     if member is None:
         await rate_limits(request).hit("join_code_tries", address)
-        return _signing_in(visit, error=WRONG_KEY, status=403)
+        return _signing_in(visit, error=WRONG_KEY, status=403, tab=asked)
     remember_facilitator(request, event, member)
-    return _no_referrer(see_other(_base(event)))
+    return _no_referrer(see_other(f"{_base(event)}{asked.path}"))
 
 
-def _signing_in(visit: Visit, *, error: str | None, status: int) -> Response:
-    context = {"event": visit.event, "error": error}
+def _signing_in(visit: Visit, *, error: str | None, status: int, tab: Tab = TABS[0]) -> Response:
+    context = {"event": visit.event, "error": error, "tab": tab}
     return _no_referrer(
         render(visit.request, "pages/facilitate_enter.html", context, status_code=status, headers=NO_STORE)
     )
@@ -387,6 +500,7 @@ async def replace_facilitator_key(desk: DeskDep, confirmed: FormField = None) ->
     go), this browser keeps the page, and the new link is shown once."""
     if confirmed != "yes":
         return desk.page(
+            TEAM,
             confirmation=Confirmation(
                 question=_(
                     "Replace your facilitator link? The old one stops working at once, in every browser that "
@@ -395,7 +509,7 @@ async def replace_facilitator_key(desk: DeskDep, confirmed: FormField = None) ->
                 ),
                 action=f"{desk.base}/key",
                 button=_("Replace my facilitator link"),
-            )
+            ),
         )
     event_id, actor = desk.event_id, desk.actor
     member_id = actor.facilitator_id
@@ -407,7 +521,7 @@ async def replace_facilitator_key(desk: DeskDep, confirmed: FormField = None) ->
         remember_facilitator(desk.request, desk.event, member)
         desk.visitor = team.actor_of(member)
     link = event_links(public_url=desk.settings.public_url, event=desk.event, facilitator_key=key)["facilitator"]
-    return desk.page(new_facilitator_link=link)
+    return desk.page(TEAM, new_facilitator_link=link)
 
 
 # --- The team and the activity list ---------------------------------------------------------------
@@ -428,13 +542,8 @@ async def invite_facilitator(desk: DeskDep, name: FormField = None) -> Response:
     if wants_fragment(desk.request):
         context = {"event": desk.event, "base": desk.base, "errors": {}, "values": {}, "new_member": new_member}
         context.update(desk.section_context("team"))
-        parts = swapped(
-            "partials/facilitate_team.html",
-            "partials/facilitate_activity.html",
-            context={**context, **desk.section_context("activity")},
-        )
-        return fragments(desk.request, parts, headers=NO_STORE)
-    return desk.page(new_member=new_member)
+        return fragments(desk.request, swapped("partials/facilitate_team.html", context=context), headers=NO_STORE)
+    return desk.page(TEAM, new_member=new_member)
 
 
 @router.post("/e/{slug}/facilitate/team/{facilitator_id}/remove", dependencies=[CsrfChecked])
@@ -471,6 +580,7 @@ async def undo_activity(activity_id: RowId, desk: DeskDep, confirmed: FormField 
     line = next((a for a in desk.section_context("activity")["activity"] if a.id == activity_id), None)
     if confirmed != "yes" and line is not None and line.asks_first:
         return desk.page(
+            TAB_OF_SECTION["activity"],
             confirmation=Confirmation(
                 question=_(
                     "Undo “{what}”? The merged topic comes back on the marketplace with the dots that moved, as far "
@@ -479,7 +589,7 @@ async def undo_activity(activity_id: RowId, desk: DeskDep, confirmed: FormField 
                 ),
                 action=f"{desk.base}/activity/{activity_id}/undo",
                 button=_("Undo the merge"),
-            )
+            ),
         )
     event_id, actor = desk.event_id, desk.actor
     try:
@@ -495,7 +605,7 @@ async def undo_activity(activity_id: RowId, desk: DeskDep, confirmed: FormField 
         parts = swapped("partials/facilitate_activity.html", "partials/facilitate_topics.html", context=context)
         return fragments(desk.request, parts, headers=NO_STORE)
     flash(desk.request, translated(done.message))  # kept until the next page: in the reader's words now
-    return see_other(f"{desk.base}#facilitate-activity")
+    return see_other(f"{desk.tab_url('activity')}#facilitate-activity")
 
 
 # --- Phases, budget, join code, name -------------------------------------------------------------
@@ -508,7 +618,7 @@ async def update_event(desk: DeskDep) -> Response:
     # empty join code means "clear it" while an empty budget must be answered with a message.
     form_data = await desk.request.form()
     sent = {field: value for field in EVENT_FIELDS if isinstance(value := form_data.get(field), str)}
-    form = _event_form(sent)
+    section, form = _event_form(sent)
     event_id, actor = desk.event_id, desk.actor
 
     def change() -> EventUpdate:
@@ -526,7 +636,7 @@ async def update_event(desk: DeskDep) -> Response:
         return EventUpdate.model_validate(changes)
 
     return await desk.act(
-        section="event",
+        section=section,
         form=form,
         values=sent,
         parse=change,
@@ -973,7 +1083,10 @@ async def delete_event(desk: DeskDep, confirm: FormField = None) -> Response:
     except DomainError as error:
         failed = FormError(form="delete", message=error.message)
         return desk.page(
-            errors={"delete": failed}, values={"delete": {"confirm": confirm or ""}}, status=status_for(error)
+            TAB_OF_SECTION["delete"],
+            errors={"delete": failed},
+            values={"delete": {"confirm": confirm or ""}},
+            status=status_for(error),
         )
     forget_event(request.app, slug)
     forget_facilitator(request, slug)
@@ -1038,19 +1151,23 @@ def _base(event: Event) -> str:
 # --- Reading what a form sent (the rules on the values stay in the services) ------------------------
 
 
-def _event_form(sent: dict[str, str]) -> str:
-    """Which of the section's forms was posted, to show a message next to it."""
-    for field, form in (
-        ("votes_per_attendee", "budget"),
-        ("topic_limit", "topic_limit"),
-        ("board_mode", "board"),
-        ("join_code", "join_code"),
-        ("name", "name"),
-        ("language", "language"),
-    ):
-        if field in sent:
-            return form
-    return "phases"
+# Which section, and which of its forms, a field posted to …/event comes from (the phase switches otherwise).
+EVENT_FORMS: dict[str, tuple[Section, str]] = {
+    "votes_per_attendee": ("event", "budget"),
+    "topic_limit": ("event", "topic_limit"),
+    "join_code": ("event", "join_code"),
+    "name": ("event", "name"),
+    "language": ("event", "language"),
+    "board_second_language": ("event", "language"),
+    "board_mode": ("board", "board"),
+    "board_cycle_seconds": ("board", "board"),
+    "board_contrast": ("board", "contrast"),
+}
+
+
+def _event_form(sent: dict[str, str]) -> tuple[Section, str]:
+    """Which section and form a post to …/event came from: answered with that section, the message beside that form."""
+    return next((EVENT_FORMS[field] for field in EVENT_FORMS if field in sent), ("phases", "phases"))
 
 
 def _whole_number(value: str | None, *, field: str) -> int:

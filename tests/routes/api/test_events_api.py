@@ -2,7 +2,9 @@
 
 import re
 
-from app.main import SWAGGER_UI_VERSION
+from starlette.testclient import TestClient
+
+from app.main import SWAGGER_UI_VERSION, create_app
 from tests.conftest import ADMIN_TOKEN
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -261,3 +263,114 @@ def test_nulls_for_settings_that_cannot_be_empty_are_refused(client, factory):
     assert client.get(url).json()["voting_open"] is True
     cleared = client.patch(url, json={"join_code": None}, headers=event.auth)
     assert cleared.json()["join_code"] is None and client.get(url).json()["has_join_code"] is False
+
+
+# --- The deployment's admin: every event listed, an event copied as a template --------------------------
+
+
+def test_the_admin_lists_every_event_with_its_size(client, factory):
+    hall = factory.event(name="Hall", slug="hall")
+    factory.event(name="Attic", slug="attic")
+    factory.attendee(hall, name="Ada")
+    factory.room(hall, name="Main hall")
+
+    listed = client.get("/api/events", headers=ADMIN)
+
+    assert listed.status_code == 200
+    by_slug = {item["slug"]: item for item in listed.json()}
+    assert by_slug["hall"] == {
+        "slug": "hall",
+        "name": "Hall",
+        "date": "2026-11-24",
+        "timezone": "Europe/London",
+        "language": "en",
+        "attendees": 1,
+        "topics": 0,
+        "sessions_placed": 0,
+        "rooms": 1,
+        "slots": 0,
+        "themes": 0,
+    }
+    assert sorted(by_slug) == ["attic", "hall"]
+
+
+def test_listing_events_needs_the_admin_token(client, factory):
+    factory.event(slug="hall")
+    facilitator = factory.event(slug="other")
+
+    answers = [
+        client.get("/api/events"),
+        client.get("/api/events", headers={"Authorization": "Bearer nope"}),
+        client.get("/api/events", headers=facilitator.auth),
+    ]
+
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert all(list(a.json()) == ["detail"] for a in answers)
+
+
+def test_the_admin_copies_an_event_as_a_template(client, factory):
+    hall = factory.event(name="Hall", slug="hall")
+    factory.room(hall, name="Main hall")
+    factory.slot(hall, starts="10:00", ends="11:00", label="Morning")
+    factory.theme(hall, name="Care")
+    factory.topic(hall, factory.attendee(hall), title="Not copied")
+
+    copied = client.post("/api/events/hall/copy", json={"date": "2027-03-02", "slug": "hall-spring"}, headers=ADMIN)
+
+    assert copied.status_code == 201, copied.text
+    body = copied.json()
+    assert (body["slug"], body["join_code"], body["copied"]) == (
+        "hall-spring",
+        None,
+        {"rooms": 1, "slots": 1, "themes": 1},
+    )
+    assert body["links"]["facilitator"] == f"http://testserver/e/hall-spring/facilitate#key={body['facilitator_key']}"
+    slots = client.get("/api/events/hall-spring/slots").json()
+    assert [(s["starts_at"], s["label"]) for s in slots] == [("2027-03-02T10:00:00", "Morning")]
+    assert client.get("/api/events/hall-spring/topics").json() == []
+    facilitator = {"Authorization": f"Bearer {body['facilitator_key']}"}
+    renamed = client.patch("/api/events/hall-spring", json={"name": "Hall in spring"}, headers=facilitator)
+    assert renamed.status_code == 200  # the new key runs the new event
+
+
+def test_a_copy_into_a_slug_that_exists_is_refused_and_writes_nothing(client, factory):
+    hall = factory.event(name="Hall", slug="hall")
+    factory.room(hall, name="Main hall")
+    factory.event(name="Taken", slug="taken")
+    before = client.get("/api/events", headers=ADMIN).json()
+
+    refused = client.post("/api/events/hall/copy", json={"date": "2027-03-02", "slug": "taken"}, headers=ADMIN)
+
+    assert (refused.status_code, refused.json()) == (
+        409,
+        {"detail": "The slug 'taken' is already used by another event."},
+    )
+    assert client.get("/api/events", headers=ADMIN).json() == before
+    assert client.get("/api/events/taken/rooms").json() == []
+
+
+def test_a_copy_with_bad_input_or_of_no_event_says_so(client, factory):
+    factory.event(name="Hall", slug="hall")
+
+    no_date = client.post("/api/events/hall/copy", json={"slug": "x"}, headers=ADMIN)
+    bad_slug = client.post("/api/events/hall/copy", json={"date": "2027-03-02", "slug": "Not OK!"}, headers=ADMIN)
+    nothing = client.post("/api/events/nowhere/copy", json={"date": "2027-03-02"}, headers=ADMIN)
+    facilitator = client.post("/api/events/hall/copy", json={"date": "2027-03-02"}, headers=factory.event().auth)
+
+    assert (no_date.status_code, no_date.json()["detail"]) == (422, "date: Field required")
+    assert bad_slug.status_code == 422 and "slug" in bad_slug.json()["detail"]
+    assert nothing.status_code == 404
+    assert facilitator.status_code == 401
+
+
+def test_wrong_admin_tokens_past_the_limit_are_refused_even_the_right_one(settings, factory):
+    tight = settings.model_copy(update={"limit_admin_token_tries": "2/minute", "refusal_hold_seconds": 0})
+    with TestClient(create_app(tight)) as client:
+        wrong = [client.get("/api/events", headers={"Authorization": f"Bearer guess-{n}"}) for n in range(3)]
+        right = client.get("/api/events", headers=ADMIN)
+
+    assert [w.status_code for w in wrong] == [401, 401, 429]
+    assert right.status_code == 429
+    assert right.json() == {
+        "detail": "Too many wrong admin tokens were tried from this network: please wait a minute and try again."
+    }
