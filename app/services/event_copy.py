@@ -22,8 +22,9 @@ from app.services.errors import NotFound
 
 # A new event starts with these as every new event does: they are where a day has got to, not how it is run.
 PHASE_SWITCHES = frozenset({"proposals_open", "voting_open", "self_placement", "notes_locked", "harvest_published"})
-# Given for the new event (or left to their defaults): never the old one's.
-OWN_TO_EACH_EVENT = frozenset({"name", "date", "timezone", "join_code"})
+# Given for the new event (or left to their defaults): never the old one's. Its last day is as far from its
+# date as the old one's was: a copy lasts as many days.
+OWN_TO_EACH_EVENT = frozenset({"name", "date", "last_date", "timezone", "join_code"})
 COPIED_SETTINGS = tuple(name for name in EVENT_SETTINGS if name not in PHASE_SWITCHES | OWN_TO_EACH_EVENT)
 
 
@@ -48,7 +49,7 @@ def copy_event(
     join_code: str | None = None,
     facilitator_name: str | None = None,
 ) -> Written[CopiedEvent]:
-    """A new event on `date` with the rooms, slots, themes and settings of event `event_id`.
+    """A new event from `date`, as many days long, with the rooms, slots, themes and settings of event `event_id`.
 
     The new event is created by `events.create_event`, so its name, slug, time zone and join code obey the
     same rules (a slug already taken is a Conflict); any refusal leaves nothing written, the caller's
@@ -63,6 +64,7 @@ def copy_event(
         name=name if name is not None else source.name,
         timezone=timezone or source.timezone,
         date=date,
+        last_date=date + (source.last_day - source.date),
         slug=slug,
         join_code=join_code,
         votes_per_attendee=source.votes_per_attendee,

@@ -337,3 +337,39 @@ def test_the_delete_form_says_to_export_first_and_links_the_export(client, facto
 
     assert 'href="/admin/events/autumn/export.json" download' in card
     assert "It is exported: to delete it, type its short name autumn" in text_of(card)
+
+
+def test_an_event_of_several_days_is_created_and_listed_with_its_days(client, factory, backend):
+    csrf = sign_in(client)
+
+    made = post(
+        client,
+        "/admin/events",
+        csrf,
+        {"name": "Camp", "date": "2027-04-01", "last_date": "2027-04-03", "timezone": "UTC", "slug": "camp"},
+    )
+
+    assert made.status_code == 200
+    event = client.get("/api/events/camp").json()
+    assert (event["date"], event["last_date"]) == ("2027-04-01", "2027-04-03")
+    listed = client.get("/admin").text
+    assert (
+        '<time datetime="2027-04-01">1 April 2027</time> to <time datetime="2027-04-03">3 April 2027</time>' in listed
+    )
+
+
+def test_an_event_ending_before_it_starts_is_refused_at_its_last_day(client, factory, backend):
+    csrf = sign_in(client)
+
+    refused = post(
+        client,
+        "/admin/events",
+        csrf,
+        {"name": "Odd", "date": "2027-04-03", "last_date": "2027-04-01", "timezone": "UTC", "slug": "odd"},
+    )
+
+    assert refused.status_code == 422
+    assert "The last day (Thursday 1 April) can&#39;t be before the first (Saturday 3 April)." in refused.text
+    assert 'id="create-last_date" name="last_date" type="date" value="2027-04-01"' in refused.text
+    assert 'aria-invalid="true"' in refused.text.split('id="create-last_date"')[1].split(">")[0]
+    assert client.get("/api/events/odd").status_code == 404

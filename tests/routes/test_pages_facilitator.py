@@ -608,7 +608,7 @@ def test_slot_form_of_an_event_of_several_days_offers_its_days(client, factory: 
     factory.slot(event, starts="10:00", ends="11:00", label="Morning", day=2)
     enter(client, event)
 
-    page = client.get(f"/e/{event.slug}/facilitate").text
+    page = client.get(f"/e/{event.slug}/facilitate/wall").text
 
     add_form = page[page.index('id="slot-add-heading"') :]
     options = re.findall(r'<option value="(2026-11-2\d)"( selected)?>([^<]+)</option>', add_form)
@@ -625,7 +625,7 @@ def test_slot_form_of_a_one_day_event_has_no_day_to_choose(client, factory: Fact
     event = factory.event()
     token = enter(client, event)
 
-    page = client.get(f"/e/{event.slug}/facilitate").text
+    page = client.get(f"/e/{event.slug}/facilitate/wall").text
     added = post(client, event, "/slots", token, {"date": "2026-11-24", "starts": "10:00", "ends": "11:00"})
 
     assert '<input type="hidden" name="date" value="2026-11-24">' in page
@@ -671,7 +671,10 @@ def test_days_form_moves_a_one_day_event_whole(client, factory: Factory, backend
         client, event, "/days", token, {"date": "2026-12-01", "last_date": "2026-11-24"}, follow_redirects=False
     )
 
-    assert (response.status_code, response.headers["location"]) == (303, f"/e/{event.slug}/facilitate#facilitate-slots")
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"/e/{event.slug}/facilitate/wall#facilitate-slots",
+    )
     public = client.get(f"/api/events/{event.slug}").json()
     assert (public["date"], public["last_date"]) == ("2026-12-01", "2026-12-01")
 

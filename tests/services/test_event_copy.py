@@ -20,7 +20,7 @@ NEXT_YEAR = date(2027, 11, 23)  # 364 days after tests/factories.py EVENT_DATE
 
 def a_lived_day(factory: Factory) -> EventWithKey:
     """An event with its frame (two rooms, three slots, two themes, its own settings) and a day lived in it."""
-    event = factory.event(name="Autumn Gathering", slug="autumn", join_code="ACORN", self_placement=True)
+    event = factory.event(name="Autumn Gathering", slug="autumn", join_code="ACORN", self_placement=True, days=2)
     factory.room(event, name="Hall", capacity=40)
     factory.room(event, name="Attic", capacity=8)
     factory.slot(event, starts="09:00", ends="09:30", label="Opening circle", kind=SlotKind.plenary)
@@ -203,3 +203,16 @@ def test_a_copy_with_bad_input_names_the_field_and_writes_nothing(factory, backe
 def test_copying_an_event_that_is_gone_is_not_found(factory, backend):
     with pytest.raises(NotFound), factory.database.write_session() as session:
         event_copy.copy_event(session=session, event_id=987654, date=NEXT_YEAR)
+
+
+def test_a_copy_lasts_as_many_days_and_holds_its_slots_within_them(factory, backend):
+    event = a_lived_day(factory)  # Tuesday 24 and Wednesday 25 November 2026
+
+    made = copy(factory, event)
+
+    with factory.database.read_session() as session:
+        new = session.get(Event, id_of(made.new.event))
+        assert new is not None
+        slot_days = {s.starts_at.date() for s in wall_setup.list_slots(session=session, event_id=id_of(new))}
+    assert (new.date, new.last_date) == (NEXT_YEAR, date(2027, 11, 24))
+    assert slot_days == {date(2027, 11, 23), date(2027, 11, 24)}

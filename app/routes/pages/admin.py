@@ -145,6 +145,7 @@ async def create_event(
     settings: SettingsDep,
     name: FormField = None,
     day: Annotated[str | None, Form(alias="date")] = None,
+    last_day: Annotated[str | None, Form(alias="last_date")] = None,
     timezone: FormField = None,
     slug: FormField = None,
     join_code: FormField = None,
@@ -156,6 +157,7 @@ async def create_event(
     values = {
         "name": name or "",
         "date": day or "",
+        "last_date": last_day or "",
         "timezone": timezone or "",
         "slug": slug or "",
         "join_code": join_code or "",
@@ -165,12 +167,14 @@ async def create_event(
     }
     try:
         on, zone, budget = _date(day), _timezone(timezone), _budget(votes_per_attendee)
+        until = _date(last_day, field="last_date") if (last_day or "").strip() else None
         created = await writer.run(
             lambda s: events.create_event(
                 session=s,
                 name=values["name"],
                 timezone=zone,
                 date=on,
+                last_date=until,
                 slug=values["slug"].strip() or None,
                 join_code=values["join_code"] or None,
                 votes_per_attendee=budget,
@@ -262,14 +266,14 @@ def _field_of(error: DomainError) -> str | None:
     return "slug" if isinstance(error, Conflict) else getattr(error, "field", None)
 
 
-def _date(value: str | None) -> dt.date:
+def _date(value: str | None, *, field: str = "date") -> dt.date:
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(_("Give the event's date, like 2026-11-24."), field="date")
+        raise InvalidInput(_("Give the event's date, like 2026-11-24."), field=field)
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(_("The date must look like 2026-11-24."), field="date") from None
+        raise InvalidInput(_("The date must look like 2026-11-24."), field=field) from None
 
 
 def _timezone(value: str | None) -> str:
