@@ -9,8 +9,10 @@ import re
 import socket
 import stat
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ifaddr
 import pytest
@@ -345,9 +347,8 @@ def test_serve_with_several_workers_and_no_redis_refuses_and_says_why(data_dir, 
     assert "a page connected to one worker would miss the votes and placements made through the others" in err
 
 
+@pytest.mark.only_on("sqlite")
 def test_serve_with_several_workers_on_sqlite_refuses_even_with_redis(migrated, backend, monkeypatch, served, capsys):
-    if backend != "sqlite":
-        pytest.skip("the SQLite refusal")
     monkeypatch.setenv("HALLWAY_REDIS_URL", "redis://127.0.0.1:6379/0")
 
     code, out, err = run(capsys, "serve", "--workers", "3")
@@ -363,11 +364,10 @@ def test_serve_refuses_no_workers(data_dir, served, capsys):
     assert (code, err, served) == (2, "hallway: --workers 0: give 1 or more worker processes.\n", [])
 
 
+@pytest.mark.only_on("postgresql")
 def test_serve_with_several_workers_on_postgresql_and_redis_starts_them_counting_together(
     migrated, backend, data_dir, monkeypatch, served, capsys
 ):
-    if backend != "postgresql":
-        pytest.skip("several workers need PostgreSQL")
     monkeypatch.setenv("HALLWAY_REDIS_URL", "redis://127.0.0.1:6379/0")  # not asked here: by the workers, at start
     monkeypatch.setenv(MULTIPROCESS_DIR, "")  # unset for the command; put back as it was after the test
 
@@ -580,7 +580,20 @@ def test_the_access_log_never_shows_a_facilitator_key():
 # --- schedule --------------------------------------------------------------------------------------
 
 
-def test_schedule_dry_run_prints_the_figures_and_changes_nothing(migrated, backend, capsys):
+@pytest.fixture
+def before_the_demo_day_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's day is today: at 10:45 its first two slots have started and the scheduler keeps them as they
+    are. These tests read the figures of a whole day, so the venue's clock stands at 07:00 of the day."""
+    from app.services import clock
+
+    monkeypatch.setattr(clock, "venue_now", lambda timezone: datetime.combine(clock_today(timezone), time(7, 0)))
+
+
+def clock_today(timezone: str) -> date:
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def test_schedule_dry_run_prints_the_figures_and_changes_nothing(migrated, backend, capsys, before_the_demo_day_starts):
     run(capsys, "demo")
     event = load_event(migrated, DEMO_SLUG)
     placed_before = count(migrated, Placement, Placement.event_id == event.id)
@@ -598,7 +611,9 @@ def test_schedule_dry_run_prints_the_figures_and_changes_nothing(migrated, backe
     assert load_event(migrated, DEMO_SLUG).board_version == event.board_version
 
 
-def test_schedule_puts_the_wall_up_and_moves_the_board_version_on(migrated, backend, capsys):
+def test_schedule_puts_the_wall_up_and_moves_the_board_version_on(
+    migrated, backend, capsys, before_the_demo_day_starts
+):
     run(capsys, "demo")
     event = load_event(migrated, DEMO_SLUG)
 
