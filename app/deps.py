@@ -258,6 +258,12 @@ async def get_api_voter(request: Request, slug: str) -> Voter:
     token = bearer_token(request)
     if token is None or "." not in token:
         raise NotAuthenticated(_("Join the event first and send your attendee token as a bearer token."))
+    return await known_voter(request, slug, token)
+
+
+async def known_voter(request: Request, slug: str, token: str) -> Voter:
+    """The attendee of this token, from the in-process cache when possible, from the database otherwise (the
+    refusals of `attendees.authenticate` come through: unknown, removed, banned)."""
     known: KnownAttendees = request.app.state.known_attendees
     voter = known.match(slug, token)
     if voter is None:

@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Open space facilitation: marketplace, dot voting, agenda wall, live board and notes.",
         version="0.1.0",
         lifespan=lifespan,
-        routes=list(api.votes.routes),  # first of all routes: see app/routes/api/votes.py
+        # First of all routes: see app/routes/api/votes.py and app/routes/pages/votes.py.
+        routes=[*api.votes.routes, *pages.votes.routes],
         docs_url=None,  # served by _serve_api_docs from our own files, not a CDN
         redoc_url=None,
     )

@@ -4,6 +4,7 @@
     .venv/bin/python bench/vote_storm.py --spawn --database postgres --workers 2   # PostgreSQL, Redis, 2 workers
     .venv/bin/python bench/vote_storm.py --compare              # SQLite x1, PostgreSQL x1, PostgreSQL x2 + Redis
     .venv/bin/python bench/vote_storm.py --url http://127.0.0.1:8000 --admin-token …
+    .venv/bin/python bench/vote_storm.py --spawn --via page    # the phone's htmx vote, as HTML
 
 --database postgres makes a database of its own on the --postgres-url server (dropped at the end); more
 than one worker (uvicorn --workers, as `hallway serve --workers N` runs them) adds Redis (--redis-url)
@@ -16,6 +17,13 @@ Each attendee puts its dots on `budget` topics (PUT …/vote), then takes them b
 (DELETE …/vote) and votes again on other topics, round after round, until the duration is over.
 Every PUT and every DELETE is one *vote request*: that is what "votes/s" counts (both run the same
 rules in the same write transaction). The dots added by PUTs are counted and shown apart.
+
+--via page sends the vote a phone really sends from the marketplace: the htmx form post (session cookie,
+CSRF header, HX-Request) answered with the voted card and the dots left, as HTML. Those attendees join
+through the join page, as a phone does. A page vote answers the card only while more than one dot is left
+(spending the last dot, or getting it back, redraws the whole list to enable or disable every button), so
+in this mode each attendee spends budget - 2 dots before taking them back: the card answer, the one a
+hall sends thousands of. The dots left each answer shows are checked as the JSON's votes_left is.
 
 Each attendee is driven by one connection at a time, so the client knows exactly which dots the
 server acknowledged; at the end the stored counts (GET …/topics, and the database itself with
@@ -31,6 +39,7 @@ import contextlib
 import multiprocessing
 import os
 import random
+import re
 import resource
 import socket
 import sqlite3
@@ -41,6 +50,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -192,7 +202,19 @@ class Setup:
     facilitator_key: str
     budget: int
     topic_ids: list[int]
-    attendees: list[tuple[int, str]]  # (id, token)
+    attendees: list[tuple[int, str]]  # (id, token); with --via page (number, "cookie csrf")
+    via: str = "api"
+
+
+SESSION_COOKIE = "hallway_session"
+CSRF_IN_PAGE = re.compile(r'"X-CSRF-Token": "([^"]+)"')
+DOTS_LEFT = re.compile(rb"<strong>(\d+) of \d+ dots? left</strong>")
+
+
+def dots_spent_per_round(setup: Setup) -> int:
+    """How many dots an attendee puts on before taking them back: all of them through the API; through the
+    page, two fewer, so that every answer is the voted card (see the module's docstring)."""
+    return setup.budget - 2 if setup.via == "page" else setup.budget
 
 
 async def prepare(url: str, args: argparse.Namespace) -> Setup:
@@ -231,8 +253,33 @@ async def prepare(url: str, args: argparse.Namespace) -> Setup:
                 )
             return joined["id"], joined["token"]
 
-        attendees = await asyncio.gather(*(join(n) for n in range(args.attendees)))
-    return Setup(slug, created["facilitator_key"], args.budget, topic_ids, list(attendees))
+        async def join_page(n: int) -> tuple[int, str]:
+            # As a phone: open the join page (a session with its CSRF token), post the form, keep the cookie.
+            async with gate:
+                async with http.get(f"/e/{slug}") as response:
+                    page = await response.text()
+                    cookie = response.cookies[SESSION_COOKIE].value
+                found = CSRF_IN_PAGE.search(page)
+                if found is None:
+                    raise SystemExit("set-up failed: the join page carries no CSRF token")
+                csrf = found.group(1)
+                async with http.post(
+                    f"/e/{slug}/join",
+                    data={"display_name": f"Attendee {n + 1}", "csrf_token": csrf},
+                    headers={"Cookie": f"{SESSION_COOKIE}={cookie}"},
+                    allow_redirects=False,
+                ) as response:
+                    if response.status != 303 or SESSION_COOKIE not in response.cookies:
+                        raise SystemExit(f"set-up failed: joining through the page gave {response.status}")
+                    cookie = response.cookies[SESSION_COOKIE].value
+            return n + 1, f"{cookie} {csrf}"
+
+        via = getattr(args, "via", "api")  # bench/fanout.py and bench/abuse.py storm through the API
+        joining = join_page if via == "page" else join
+        # Cookies are handed over by hand, one attendee each: the session's own jar would mix them up.
+        http.cookie_jar.clear()
+        attendees = await asyncio.gather(*(joining(n) for n in range(args.attendees)))
+    return Setup(slug, created["facilitator_key"], args.budget, topic_ids, list(attendees), via)
 
 
 async def _json(request, expected: int):  # type: ignore[no-untyped-def]
@@ -270,12 +317,37 @@ async def _storm(url: str, setup: Setup, attendees: list[tuple[int, str]], args:
                  start_at: float, concurrency: int) -> ClientResult:  # fmt: skip
     result = ClientResult()
     budget, topics = setup.budget, setup.topic_ids
+    spent = dots_spent_per_round(setup)
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
     timeout = aiohttp.ClientTimeout(total=args.timeout)
-    async with aiohttp.ClientSession(url, connector=connector, timeout=timeout) as http:
+    jar = aiohttp.DummyCookieJar()  # each request carries its attendee's cookie itself
+    async with aiohttp.ClientSession(url, connector=connector, timeout=timeout, cookie_jar=jar) as http:
+
+        def request(attendee_id: int, credential: str, topic: int, adding: bool) -> Any:
+            if setup.via == "api":
+                path = f"/api/events/{setup.slug}/topics/{topic}/vote"
+                headers = {"Authorization": f"Bearer {credential}"}
+                return http.request("PUT" if adding else "DELETE", path, headers=headers)
+            cookie, csrf = credential.split(" ")
+            path = f"/e/{setup.slug}/topics/{topic}/{'vote' if adding else 'unvote'}"
+            headers = {
+                "Cookie": f"{SESSION_COOKIE}={cookie}",
+                "X-CSRF-Token": csrf,
+                "HX-Request": "true",
+                "HX-Target": f"topic-{topic}",
+                "HX-Current-URL": f"{url}/e/{setup.slug}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            return http.post(path, headers=headers, data=b"")
+
+        def says_left(body: bytes, left: int) -> bool:
+            if setup.via == "api":
+                return f'"votes_left":{left}'.encode() in body.replace(b" ", b"")
+            found = DOTS_LEFT.search(body)
+            return found is not None and int(found.group(1)) == left
 
         async def worker(mine: list[tuple[int, str]]) -> None:
-            # Each attendee's next step: phase 0..budget-1 puts a dot, budget..2*budget-1 takes one back.
+            # Each attendee's next step: phase 0..spent-1 puts a dot, spent..2*spent-1 takes one back.
             steps = [0] * len(mine)
             rounds = [0] * len(mine)
             held: list[set[int]] = [set() for _ in mine]
@@ -285,13 +357,11 @@ async def _storm(url: str, setup: Setup, attendees: list[tuple[int, str]], args:
                 step, rnd = steps[i], rounds[i]
                 # A different set of topics for every attendee and round spreads the dots over all topics;
                 # 11 coprime with the number of topics keeps one round's picks distinct.
-                topic = topics[(attendee_id * 7 + rnd * 3 + (step % budget) * 11) % len(topics)]
-                adding = step < budget
-                path = f"/api/events/{setup.slug}/topics/{topic}/vote"
-                headers = {"Authorization": f"Bearer {token}"}
+                topic = topics[(attendee_id * 7 + rnd * 3 + (step % spent) * 11) % len(topics)]
+                adding = step < spent
                 began = time.perf_counter()
                 try:
-                    async with http.request("PUT" if adding else "DELETE", path, headers=headers) as response:
+                    async with request(attendee_id, token, topic, adding) as response:
                         body = await response.read()
                         status = response.status
                 except (aiohttp.ClientError, TimeoutError):
@@ -308,11 +378,11 @@ async def _storm(url: str, setup: Setup, attendees: list[tuple[int, str]], args:
                     (held[i].add if adding else held[i].discard)(topic)
                     if adding and not was_held:
                         result.dots_added += 1
-                    if f'"votes_left":{budget - len(held[i])}'.encode() not in body.replace(b" ", b""):
+                    if not says_left(body, budget - len(held[i])):
                         result.wrong_answers += 1
                 else:
                     result.non_2xx[status] += 1
-                steps[i] = (step + 1) % (2 * budget)
+                steps[i] = (step + 1) % (2 * spent)
                 if steps[i] == 0:
                     rounds[i] += 1
                 i = (i + 1) % len(mine)
@@ -478,8 +548,8 @@ def measure(args: argparse.Namespace) -> Measured:
     probe = sorted(result.probe)
 
     rows = [
-        ("vote requests (PUT + DELETE, every one counted)", f"{requests:,}"),
-        ("  of which PUT / DELETE", f"{result.puts:,} / {result.deletes:,}"),
+        ("vote requests (add + take back, every one counted)", f"{requests:,}"),
+        ("  of which add / take back", f"{result.puts:,} / {result.deletes:,}"),
         ("  dots added (PUTs that added a dot)", f"{result.dots_added:,}"),
         ("duration", f"{result.wall:.1f} s"),
         ("votes/s (vote requests per second)", f"{rate:,.0f}"),
@@ -538,7 +608,8 @@ def setup_label(args: argparse.Namespace) -> str:
         return args.url
     database = "PostgreSQL" if args.database == "postgres" else "SQLite"
     workers = f"{args.workers} worker{'s' if args.workers > 1 else ''}"
-    return f"{database}{' + Redis' if args.workers > 1 else ''}, {workers}"
+    via = ", votes through the page (htmx)" if args.via == "page" else ""
+    return f"{database}{' + Redis' if args.workers > 1 else ''}, {workers}{via}"
 
 
 def load_average() -> str:
@@ -594,6 +665,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=100, help="connections open at once, over all clients")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of storm (set-up not included)")
     parser.add_argument("--join-concurrency", type=int, default=10, help="attendees joining at once in the set-up")
+    parser.add_argument(
+        "--via", choices=["api", "page"], default="api", help="the JSON API's vote, or the page's htmx form post"
+    )
     parser.add_argument("--budget", type=int, default=5, help="dots per attendee")
     parser.add_argument("--topics", type=int, default=40)
     parser.add_argument("--clients", type=int, default=1, help="client processes sharing the connections")
@@ -609,6 +683,8 @@ def main() -> int:
         parser.error("use more topics than the budget, and a number that 11 does not divide")
     if args.workers < 1:
         parser.error("--workers: 1 or more")
+    if args.via == "page" and args.budget < 3:
+        parser.error("--via page: a budget of 3 or more (each attendee keeps two dots unspent)")
     if args.compare:
         args.probe = True
         return compare(args)

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.i18n import _, _n
-from app.models import ActivityKind, Attendee, Event, Topic, TopicConvener, TopicStatus, Vote, id_of
+from app.models import ActivityKind, Attendee, Event, Theme, Topic, TopicConvener, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.topic import DESCRIPTION_MAX, REQUEST_KEY_MAX, SEARCH_MAX, TITLE_MAX
@@ -368,6 +368,116 @@ def get_topic_view(*, session: Session, event_id: int, topic_id: int, actor: Act
         convener_listed=convener.name_listed if convener else True,
         co_conveners=co_conveners.co_conveners_of(session=session, topic_ids=[topic_id]).get(topic_id, ()),
     )
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    """What a topic's card says of its event: where its buttons post, and whether and how much one can vote."""
+
+    slug: str
+    voting_open: bool
+    votes_per_attendee: int
+    language: str | None
+
+
+@dataclass(frozen=True)
+class VoteCard:
+    """One active topic's card on the marketplace, with its theme: the answer to a tap on its dot button."""
+
+    event: CardEvent
+    view: TopicView
+    theme: Theme | None
+
+
+def vote_card(*, session: Session, event_id: int, topic_id: int) -> VoteCard | None:
+    """The card of a topic after a vote, in two prebuilt statements: a hall voting at once asks for one a tap
+    (app/routes/pages/votes.py). None for a topic that is not (or no longer) active, or not this event's:
+    the marketplace answers those with its whole list (a hidden topic's card is nobody's to see)."""
+    connection = session.connection()
+    row = connection.execute(_VOTE_CARD, {"event_id": event_id, "topic_id": topic_id}).first()
+    if row is None or row.status not in ACTIVE_TOPIC_STATUSES:
+        return None
+    co = tuple(
+        co_conveners.CoConvener(
+            topic_id=topic_id,
+            attendee_id=each.attendee_id,
+            display_name=each.display_name,
+            name_listed=each.name_listed is not False,
+            invited_at=each.invited_at,
+            accepted_at=each.accepted_at,
+        )
+        for each in connection.execute(_VOTE_CARD_CO_CONVENERS, {"topic_id": topic_id})
+    )
+    topic = Topic(
+        id=topic_id,
+        event_id=event_id,
+        title=row.title,
+        description=row.description,
+        convener_id=row.convener_id,
+        theme_id=row.theme_id,
+        status=row.status,
+    )
+    theme = None
+    if row.theme_id is not None:
+        theme = Theme(id=row.theme_id, event_id=event_id, name=row.theme_name, mark=row.theme_mark)
+    view = TopicView(
+        topic=topic,
+        votes=row.votes,
+        convener_name=row.convener_name,
+        convener_listed=row.convener_listed is not False,
+        co_conveners=co,
+    )
+    event = CardEvent(
+        slug=row.slug, voting_open=row.voting_open, votes_per_attendee=row.votes_per_attendee, language=row.language
+    )
+    return VoteCard(event=event, view=view, theme=theme)
+
+
+def _build_vote_card_queries() -> tuple[Select[Any], Select[Any]]:
+    topic_id: BindParameter[int] = bindparam("topic_id")
+    event_id: BindParameter[int] = bindparam("event_id")
+    votes = select(func.count()).select_from(Vote).where(col(Vote.topic_id) == topic_id).scalar_subquery()
+    card = (
+        select(
+            col(Event.slug),
+            col(Event.voting_open),
+            col(Event.votes_per_attendee),
+            col(Event.language),
+            col(Topic.title),
+            col(Topic.description),
+            col(Topic.convener_id),
+            col(Topic.theme_id),
+            col(Topic.status),
+            col(Attendee.display_name).label("convener_name"),
+            col(Attendee.name_listed).label("convener_listed"),
+            col(Theme.name).label("theme_name"),
+            col(Theme.mark).label("theme_mark"),
+            votes.label("votes"),
+        )
+        .select_from(Topic)
+        .join(Event, col(Event.id) == col(Topic.event_id))
+        .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
+        .outerjoin(Theme, col(Theme.id) == col(Topic.theme_id))
+        .where(col(Topic.id) == topic_id, col(Topic.event_id) == event_id)
+    )
+    co = (
+        select(
+            col(TopicConvener.attendee_id),
+            col(TopicConvener.invited_at),
+            col(TopicConvener.accepted_at),
+            col(Attendee.display_name),
+            col(Attendee.name_listed),
+        )
+        .join(Attendee, col(Attendee.id) == col(TopicConvener.attendee_id))
+        .where(col(TopicConvener.topic_id) == bindparam("topic_id"), col(TopicConvener.accepted_at).is_not(None))
+        .order_by(col(TopicConvener.invited_at), col(TopicConvener.id))
+    )
+    return card, co
+
+
+# Built once, with bound parameters, as the vote's own statement is (app/services/votes.py): building a
+# statement and its cache key each time costs more than running it.
+_VOTE_CARD, _VOTE_CARD_CO_CONVENERS = _build_vote_card_queries()
 
 
 def _retired(event_id: int, topic_id: int) -> BoardChange:

@@ -22,6 +22,7 @@ from app.routes.pages import (
     qr,
     schedule,
     similar,
+    votes,  # noqa: F401  # its routes go first of all (app/main.py), not on this router
 )
 
 router = APIRouter(include_in_schema=False)

@@ -18,14 +18,18 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app import i18n
 from app.csrf import CsrfChecked
 from app.deps import (
     EventDep,
     PageAttendee,
+    RequestWriter,
     RowId,
     VisitorDep,
+    Voter,
     WriterDep,
     address_limit,
+    get_event,
     join_counting_wrong_codes,
     page_limit,
     remember_attendee,
@@ -33,7 +37,7 @@ from app.deps import (
 )
 from app.errors import status_for
 from app.i18n import _
-from app.models import Attendee, Theme, Topic, id_of
+from app.models import Attendee, Topic, id_of
 from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import (
@@ -49,7 +53,7 @@ from app.routes.pages.visit import Visit, VisitDep
 from app.services import attendees, co_conveners, lookups, themes, topics, votes
 from app.services.actors import Actor
 from app.services.changes import Written
-from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed
+from app.services.errors import Banned, DomainError, InvalidInput, NotAllowed, NotAuthenticated
 from app.services.topics import ThemeFilter, TopicSort
 
 router = APIRouter()
@@ -333,6 +337,39 @@ async def unvote(topic_id: RowId, market: MarketDep) -> Response:
     return await _after_vote(market, topic_id, result, error)
 
 
+async def answer_page_vote(
+    request: Request,
+    slug: str,
+    voter: Voter,
+    topic_id: int,
+    result: votes.VoteResult | None,
+    error: DomainError | None,
+) -> Response:
+    """The answer to a vote that app/routes/pages/votes.py took without this module's dependencies: the same
+    as `vote` and `unvote` give, read after the write (so nothing it shows is stale)."""
+    with request.app.state.database.read_session() as session:
+        if result is not None and result.votes_left > 1:
+            card = topics.vote_card(session=session, event_id=voter.event_id, topic_id=topic_id)
+            if card is not None:
+                i18n.event_language_is(card.event.language)  # the fallback, as the page route's event sets it
+                return _vote_card_answer(request, card, await get_listing(request), result)
+        # Anything else (the last dot, a refusal) is answered with the whole list: the page route's way.
+        event = await get_event(slug, session)
+        attendee = session.get(Attendee, voter.attendee_id)
+        if attendee is None:  # removed meanwhile: as the page's own route says it
+            raise NotAuthenticated(_("Join the event with your name first."))
+        market = Market(
+            request=request,
+            event=event,
+            visitor=Actor(event_id=voter.event_id, attendee_id=voter.attendee_id, attendee_name=attendee.display_name),
+            session=session,
+            writer=RequestWriter(request.app.state.writer, session),
+            attendee=attendee,
+            listing=await get_listing(request),
+        )
+        return await _after_vote(market, topic_id, result, error)
+
+
 async def _after_vote(
     market: Market, topic_id: int, result: votes.VoteResult | None, error: DomainError | None
 ) -> Response:
@@ -342,35 +379,30 @@ async def _after_vote(
     if result is not None and result.votes_left > 1:
         # The common case, when a whole hall votes at once: only this topic's card and the dots left
         # change. The card stays where it is: re-sorting the list under a thumb would misplace taps.
-        # Three lookups by key and a small template: cheaper on the loop than a hop to the threadpool.
-        return _vote_card_answer(market, result)
+        # Two prebuilt reads and a small template: cheaper on the loop than a hop to the threadpool.
+        card = topics.vote_card(session=market.session, event_id=market.event_id, topic_id=topic_id)
+        if card is not None:
+            return _vote_card_answer(request, card, market.listing, result)
     # Spending the last dot (or getting it back) disables (or enables) every other button, and an
-    # error is shown in place: the whole list, retargeted from the card it was posted from.
+    # error is shown in place: the whole list, retargeted from the card it was posted from. (So is a dot
+    # taken back from a topic hidden meanwhile: its card is gone from the list.)
     page_error = PageError(at="topic", message=error.message, topic_id=topic_id) if error else None
     response = await market.answer([TOPIC_LIST, DOTS_LEFT], {"error": page_error}, status_for(error) if error else 200)
     response.headers.update({"HX-Retarget": "#topic-list", "HX-Reswap": "outerHTML"})
     return response
 
 
-def _theme_of(market: Market, theme_id: int | None) -> dict[int, Theme]:
-    theme = market.session.get(Theme, theme_id) if theme_id is not None else None
-    return {theme_id: theme} if theme is not None and theme_id is not None else {}
-
-
-def _vote_card_answer(market: Market, result: votes.VoteResult) -> Response:
-    view = topics.get_topic_view(
-        session=market.session, event_id=market.event_id, topic_id=result.topic_id, actor=market.actor
-    )
+def _vote_card_answer(request: Request, card: topics.VoteCard, listing: Listing, result: votes.VoteResult) -> Response:
     ctx = {
-        "event": market.event,
-        "listing": market.listing,
-        "view": view,
+        "event": card.event,
+        "listing": listing,
+        "view": card.view,
         "voted": {result.topic_id} if result.voted else set(),
         "votes_left": result.votes_left,
-        # The card's own theme only: one lookup by key, not the event's list, on the path a hall votes on.
-        "theme_by_id": _theme_of(market, view.topic.theme_id),
+        # The card's own theme only, not the event's list, on the path a hall votes on.
+        "theme_by_id": {card.theme.id: card.theme} if card.theme is not None else {},
     }
-    return fragments(market.request, swapped("partials/topic_card.html", DOTS_LEFT, context=ctx))
+    return fragments(request, swapped("partials/topic_card.html", DOTS_LEFT, context=ctx))
 
 
 @router.post("/e/{slug}/topics/{topic_id}/edit", dependencies=[CsrfChecked, page_limit("edits")])
