@@ -48,7 +48,12 @@ class Theme(SQLModel, table=True):
 
     @property
     def symbol(self) -> str:
-        return THEME_MARKS.get(self.mark, ("•", self.mark))[0]
+        return mark_symbol(self.mark)
+
+
+def mark_symbol(mark: str) -> str:
+    """The symbol people see for a mark (a mark no longer in the set shows as a plain bullet)."""
+    return THEME_MARKS.get(mark, ("•", mark))[0]
 
 
 class ThemeCreate(SQLModel):

@@ -14,6 +14,7 @@ from app.i18n import _, _n
 from app.models import ActivityKind, Attendee, Event, Theme, Topic, TopicConvener, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
+from app.models.theme import mark_symbol
 from app.models.topic import DESCRIPTION_MAX, REQUEST_KEY_MAX, SEARCH_MAX, TITLE_MAX
 from app.services import activity, co_conveners
 from app.services.actors import Actor
@@ -381,12 +382,42 @@ class CardEvent:
 
 
 @dataclass(frozen=True)
+class CardTopic:
+    """What a card shows of its topic (plain values: building a model instance costs more than the read)."""
+
+    id: int
+    title: str
+    description: str
+    theme_id: int | None
+
+
+@dataclass(frozen=True)
+class CardView:
+    """The card's topic as lists show it, as TopicView gives it to the templates."""
+
+    topic: CardTopic
+    votes: int
+    listed_convener_name: str | None
+
+
+@dataclass(frozen=True)
+class CardTheme:
+    id: int
+    name: str
+    mark: str
+
+    @property
+    def symbol(self) -> str:
+        return mark_symbol(self.mark)
+
+
+@dataclass(frozen=True)
 class VoteCard:
     """One active topic's card on the marketplace, with its theme: the answer to a tap on its dot button."""
 
     event: CardEvent
-    view: TopicView
-    theme: Theme | None
+    view: CardView
+    theme: CardTheme | None
 
 
 def vote_card(*, session: Session, event_id: int, topic_id: int) -> VoteCard | None:
@@ -408,25 +439,15 @@ def vote_card(*, session: Session, event_id: int, topic_id: int) -> VoteCard | N
         )
         for each in connection.execute(_VOTE_CARD_CO_CONVENERS, {"topic_id": topic_id})
     )
-    topic = Topic(
-        id=topic_id,
-        event_id=event_id,
-        title=row.title,
-        description=row.description,
-        convener_id=row.convener_id,
-        theme_id=row.theme_id,
-        status=row.status,
+    main_name = listed_name(row.convener_name, listed=row.convener_listed is not False)
+    view = CardView(
+        topic=CardTopic(id=topic_id, title=row.title, description=row.description, theme_id=row.theme_id),
+        votes=row.votes,
+        listed_convener_name=co_conveners.shown_conveners(main_name, co),
     )
     theme = None
     if row.theme_id is not None:
-        theme = Theme(id=row.theme_id, event_id=event_id, name=row.theme_name, mark=row.theme_mark)
-    view = TopicView(
-        topic=topic,
-        votes=row.votes,
-        convener_name=row.convener_name,
-        convener_listed=row.convener_listed is not False,
-        co_conveners=co,
-    )
+        theme = CardTheme(id=row.theme_id, name=row.theme_name, mark=row.theme_mark)
     event = CardEvent(
         slug=row.slug, voting_open=row.voting_open, votes_per_attendee=row.votes_per_attendee, language=row.language
     )
