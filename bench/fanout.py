@@ -333,6 +333,7 @@ class Follower:
         self.times: list[float] = []
         self.versions: list[int] = []
         self.counts: dict[int, int] | None = {} if counts else None
+        self.unapplied: list[str] = []  # messages not yet applied to the counts (see _hear)
         self.on_message = on_message
         self.first = asyncio.Event()
         self.stopping = False
@@ -404,10 +405,21 @@ class Follower:
             self.snapshot_times.append(now)
         self.version = version if self.version is None else max(self.version, version)
         if self.counts is not None:
-            apply_counts(self.counts, json.loads(data))
+            # Kept as received and applied when the counts are asked for: 2,000 phones parse their messages on
+            # 2,000 processors, not on the server's machine, so the clients standing in for them here spend as
+            # little of its CPU as they can while the storm runs. Every message is still applied, in order.
+            self.unapplied.append(data)
         if self.on_message is not None:
             self.on_message(now, version, data)
         self.first.set()
+
+    def applied_counts(self) -> dict[int, int] | None:
+        """The counts this follower shows, after every message it received."""
+        if self.counts is not None:
+            for data in self.unapplied:
+                apply_counts(self.counts, json.loads(data))
+            self.unapplied.clear()
+        return self.counts
 
     def first_at_least(self, version: int) -> float | None:
         """Receive time of the first logged message covering `version` (versions only grow)."""
@@ -548,7 +560,7 @@ class ClientProcess:
 
     async def counts_check(self, expected: dict[int, int]) -> dict[str, Any]:
         counting = [f for f in self.followers if f.counts is not None]  # the marketplace pages keep no counts
-        wrong = [f.counts for f in counting if f.counts != expected]
+        wrong = [shown for shown in (f.applied_counts() for f in counting) if shown != expected]
         return {"exact": len(counting) - len(wrong), "wrong": len(wrong), "example": wrong[0] if wrong else None}
 
     async def snapshots(self, start: float, end: float) -> int:

@@ -344,16 +344,15 @@ async def answer_page_vote(
     topic_id: int,
     result: votes.VoteResult | None,
     error: DomainError | None,
+    card: topics.VoteCard | None,
 ) -> Response:
     """The answer to a vote that app/routes/pages/votes.py took without this module's dependencies: the same
-    as `vote` and `unvote` give, read after the write (so nothing it shows is stale)."""
+    as `vote` and `unvote` give. The card was read in the vote's transaction; anything else (the last dot,
+    a refusal, a topic no longer active) is answered with the whole list, read after the write."""
+    if result is not None and card is not None:
+        i18n.event_language_is(card.event.language)  # the fallback, as the page route's event sets it
+        return _vote_card_answer(request, card, await get_listing(request), result)
     with request.app.state.database.read_session() as session:
-        if result is not None and result.votes_left > 1:
-            card = topics.vote_card(session=session, event_id=voter.event_id, topic_id=topic_id)
-            if card is not None:
-                i18n.event_language_is(card.event.language)  # the fallback, as the page route's event sets it
-                return _vote_card_answer(request, card, await get_listing(request), result)
-        # Anything else (the last dot, a refusal) is answered with the whole list: the page route's way.
         event = await get_event(slug, session)
         attendee = session.get(Attendee, voter.attendee_id)
         if attendee is None:  # removed meanwhile: as the page's own route says it

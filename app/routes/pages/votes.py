@@ -25,7 +25,7 @@ from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, Voter, known_voter, rate_l
 from app.models._base import MAX_ROW_ID
 from app.routes.pages.attendee import answer_page_vote
 from app.routes.pages.rendering import wants_fragment
-from app.services import tokens, votes
+from app.services import tokens, topics, votes
 from app.services.changes import Written
 from app.services.errors import DomainError
 
@@ -48,22 +48,30 @@ class PageVote:
             await scope["app"].router(scope, receive, send)  # matched again, by the page route this time
             return
         await rate_limits(request).hit("votes", f"attendee:{voter.attendee_id}")
-        attendee_id, change = voter.attendee_id, self.change
+        attendee_id, event_id, change = voter.attendee_id, voter.event_id, self.change
         result: votes.VoteResult | None = None
+        card: topics.VoteCard | None = None
         error: DomainError | None = None
         try:
-            result = await request.app.state.writer.run(
-                lambda s: _vote(change, s, attendee_id, int(topic_id)),
-                savepoint=False,  # both vote services raise before they write
+            result, card = await request.app.state.writer.run(
+                lambda s: _vote_and_card(change, s, attendee_id, event_id, int(topic_id)),
+                savepoint=False,  # both vote services raise before they write, and the card only reads
             )
         except DomainError as refused:
             error = refused
-        response = await answer_page_vote(request, slug, voter, int(topic_id), result, error)
+        response = await answer_page_vote(request, slug, voter, int(topic_id), result, error, card)
         await response(scope, receive, send)
 
 
-def _vote(change: VoteChange, session: Session, attendee_id: int, topic_id: int) -> Written[votes.VoteResult]:
-    return change(session=session, attendee_id=attendee_id, topic_id=topic_id)
+def _vote_and_card(
+    change: VoteChange, session: Session, attendee_id: int, event_id: int, topic_id: int
+) -> Written[tuple[votes.VoteResult, topics.VoteCard | None]]:
+    """The vote, and the card that answers it read in the same transaction (no read session of its own):
+    when more than one dot is left; otherwise the answer is the whole list, read after."""
+    written = change(session=session, attendee_id=attendee_id, topic_id=topic_id)
+    result = written.result
+    card = topics.vote_card(session=session, event_id=event_id, topic_id=topic_id) if result.votes_left > 1 else None
+    return written.with_result((result, card))
 
 
 async def _known_attendee(request: Request, slug: str) -> Voter | None:
