@@ -298,6 +298,8 @@ async def get_visitor(request: Request, event: EventDep, session: SessionDep) ->
     if token:
         try:
             attendee = attendees.authenticate(session=session, event=event, token=token)
+            # A phone back after a restart is known to the vote path again as soon as a page is open.
+            request.app.state.known_attendees.remember(event.slug, attendee)
         except Removed as removed:
             # Removed at their request (or the facilitator's): said once, and the device may join again.
             forget_attendee(request, event.slug)

@@ -272,6 +272,11 @@ async def prepare(url: str, args: argparse.Namespace) -> Setup:
                     if response.status != 303 or SESSION_COOKIE not in response.cookies:
                         raise SystemExit(f"set-up failed: joining through the page gave {response.status}")
                     cookie = response.cookies[SESSION_COOKIE].value
+                # …and lands on the marketplace, as a phone does after joining.
+                async with http.get(f"/e/{slug}", headers={"Cookie": f"{SESSION_COOKIE}={cookie}"}) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise SystemExit(f"set-up failed: the marketplace gave {response.status}")
             return n + 1, f"{cookie} {csrf}"
 
         via = getattr(args, "via", "api")  # bench/fanout.py and bench/abuse.py storm through the API
@@ -296,6 +301,7 @@ async def _json(request, expected: int):  # type: ignore[no-untyped-def]
 @dataclass
 class ClientResult:
     latencies: list[float] = field(default_factory=list)  # seconds, one per vote request
+    ended_at: list[float] = field(default_factory=list)  # time.time() when each of them was answered
     puts: int = 0
     deletes: int = 0
     dots_added: int = 0
@@ -369,6 +375,7 @@ async def _storm(url: str, setup: Setup, attendees: list[tuple[int, str]], args:
                     i = (i + 1) % len(mine)
                     continue
                 result.latencies.append(time.perf_counter() - began)
+                result.ended_at.append(time.time())
                 if adding:
                     result.puts += 1
                 else:
@@ -427,6 +434,7 @@ def run_storm(url: str | list[str], setup: Setup, args: argparse.Namespace) -> C
     merged = ClientResult()
     for part in parts:
         merged.latencies += part.latencies
+        merged.ended_at += part.ended_at
         merged.puts += part.puts
         merged.deletes += part.deletes
         merged.dots_added += part.dots_added
@@ -547,6 +555,12 @@ def measure(args: argparse.Namespace) -> Measured:
     non_2xx = sum(result.non_2xx.values())
     probe = sorted(result.probe)
 
+    # The storm's worst seconds: a p99 far above p50 comes from a few of them (a pause of the server's).
+    by_second: dict[int, list[float]] = {}
+    for ended, latency in zip(result.ended_at, result.latencies, strict=True):
+        by_second.setdefault(int(ended), []).append(latency)
+    worst_seconds = sorted((max(values) * 1000, second) for second, values in by_second.items())[-3:]
+    start_second = min(by_second) if by_second else 0
     rows = [
         ("vote requests (add + take back, every one counted)", f"{requests:,}"),
         ("  of which add / take back", f"{result.puts:,} / {result.deletes:,}"),
@@ -555,6 +569,10 @@ def measure(args: argparse.Namespace) -> Measured:
         ("votes/s (vote requests per second)", f"{rate:,.0f}"),
         ("dots added/s", f"{result.dots_added / result.wall:,.0f}"),
         ("latency p50 / p99 / max", f"{p50:.1f} / {p99:.1f} / {worst:.1f} ms"),
+        (
+            "slowest answer in the worst seconds (second of the storm: ms)",
+            ", ".join(f"{second - start_second}: {ms:.0f}" for ms, second in reversed(worst_seconds)),
+        ),
         ("non-2xx", f"{non_2xx}" + (f" {dict(result.non_2xx)}" if non_2xx else "")),
         ("failed requests (connection, time-out)", f"{result.failures}"),
         ("answers with a wrong votes_left", f"{result.wrong_answers}"),

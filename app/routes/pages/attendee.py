@@ -280,6 +280,9 @@ async def join(
         template = "partials/join_form.html" if wants_fragment(request) else "pages/join.html"
         return await run_in_threadpool(render, request, template, ctx, status_code=status_for(error))
     remember_attendee(request, slug, joined.token)
+    # Known to this worker's vote path from now on (app/routes/pages/votes.py), as the API's join does: when
+    # voting opens, a hall's first taps need no read to say who is tapping.
+    request.app.state.known_attendees.remember(slug, joined.attendee)
     if wants_fragment(request):
         return Response(status_code=200, headers={"HX-Redirect": f"/e/{slug}"})
     return see_other(f"/e/{slug}")
