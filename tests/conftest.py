@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from app.config import Settings
 from app.db import Database, connect
 from app.main import create_app
 from app.migrate import upgrade
-from tests.factories import Factory
+from app.services import clock
+from tests.factories import EVENT_DATE, Factory
 
 ADMIN_TOKEN = "test-admin-token"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -118,3 +120,11 @@ def factory(database: Database) -> Factory:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture
+def after_the_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The venue's clock a week after the factories' event day (app/services/clock.py): every slot has started,
+    whatever the date the tests run at. Run on 24 November 2026 at 10:45, the 10:00 slot had started and was
+    kept, and nothing ran now yet; these tests are about the wall after the day."""
+    monkeypatch.setattr(clock, "venue_now", lambda timezone: datetime.combine(EVENT_DATE + timedelta(days=7), time(8)))

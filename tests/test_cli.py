@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import ifaddr
 import pytest
@@ -23,7 +22,7 @@ from app.cli import DEMO_KEY_FILE, GRACEFUL_SHUTDOWN_SECONDS, QuietSockets, _log
 from app.db import connect
 from app.metrics import MULTIPROCESS_DIR
 from app.models import Attendance, Attendee, Event, Placement, Room, Slot, Topic, Vote, id_of
-from app.services import events, team
+from app.services import clock, events, team
 from app.services.demo import DEMO_SLUG
 
 PUBLIC_URL = "http://hallway.test"
@@ -580,17 +579,21 @@ def test_the_access_log_never_shows_a_facilitator_key():
 # --- schedule --------------------------------------------------------------------------------------
 
 
+# The demo's day is the venue's today (app/services/demo.py reads app/services/clock.py, as the scheduler does):
+# these tests stand that clock at a fixed moment, the same for the seed and the scheduler whatever the hour or
+# the date they run at.
+DEMO_DAY = date(2026, 11, 24)
+
+
+def stand_the_venue_clock_at(monkeypatch: pytest.MonkeyPatch, hhmm: str) -> None:
+    monkeypatch.setattr(clock, "venue_now", lambda timezone: datetime.combine(DEMO_DAY, time.fromisoformat(hhmm)))
+
+
 @pytest.fixture
 def before_the_demo_day_starts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo's day is today: at 10:45 its first two slots have started and the scheduler keeps them as they
-    are. These tests read the figures of a whole day, so the venue's clock stands at 07:00 of the day."""
-    from app.services import clock
-
-    monkeypatch.setattr(clock, "venue_now", lambda timezone: datetime.combine(clock_today(timezone), time(7, 0)))
-
-
-def clock_today(timezone: str) -> date:
-    return datetime.now(ZoneInfo(timezone)).date()
+    """Run at 10:45, the demo's first two slots had started and the scheduler kept them as they were. These
+    tests read the figures of a whole day, so the venue's clock stands at 07:00 of the demo's day."""
+    stand_the_venue_clock_at(monkeypatch, "07:00")
 
 
 def test_schedule_dry_run_prints_the_figures_and_changes_nothing(migrated, backend, capsys, before_the_demo_day_starts):
@@ -623,6 +626,19 @@ def test_schedule_puts_the_wall_up_and_moves_the_board_version_on(
     assert "The wall is up: 20 sessions placed" in out
     assert count(migrated, Placement, Placement.event_id == event.id) == 20
     assert load_event(migrated, DEMO_SLUG).board_version > event.board_version
+
+
+def test_schedule_during_the_demo_day_keeps_the_slots_that_have_started(migrated, backend, monkeypatch, capsys):
+    stand_the_venue_clock_at(monkeypatch, "10:45")  # the hour CI ran at when these tests read the real clock
+    run(capsys, "demo")
+
+    code, out, _ = run(capsys, "schedule", DEMO_SLUG, "--dry-run", "--time-limit", "0.5")
+
+    assert load_event(migrated, DEMO_SLUG).date == DEMO_DAY  # seeded on the day the scheduler's clock reads
+    assert code == 0
+    assert "  09:30 Session 1 (started: kept as it is)\n" in out
+    assert "  10:30 Session 2 (started: kept as it is)\n" in out
+    assert "  11:30 Session 3\n" in out
 
 
 def test_schedule_of_an_event_without_rooms_says_what_to_do(migrated, factory, capsys):

@@ -192,12 +192,13 @@ class Board:
     topics: list[BoardTopic]  # active topics, most dots first
     placements: dict[int, tuple[int, int]]  # topic id → (room id, slot id)
     going: dict[int, int]  # topic id → people going
+    # The venue's wall clock when the board was read (app/services/clock.py): now and next, and today, by it.
+    # Given, never defaulted: the machine's own clock (its zone, not the venue's) would put the wrong slot on now.
+    read_at: dt.datetime
     pinned: set[int] = field(default_factory=set)  # topic ids whose placement the auto-scheduler keeps
     rows: list[BoardRow] = field(default_factory=list)
     announcement: Announcement | None = None  # the facilitator's latest word to everyone
     themes: list[Theme] = field(default_factory=list)  # in the facilitator's order
-    # The venue's wall clock when the board was read (app/services/clock.py): now and next, and today, by it.
-    read_at: dt.datetime = field(default_factory=dt.datetime.now)
 
     def topic(self, topic_id: int) -> BoardTopic | None:
         return next((t for t in self.topics if t.id == topic_id), None)

@@ -8,13 +8,12 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from app.models import Room, Slot, SlotKind, Topic, id_of
 from app.models.event import EventUpdate
-from app.services import attendance, attendees, events, placements, themes, topics, votes, wall_setup
+from app.services import attendance, attendees, clock, events, placements, themes, topics, votes, wall_setup
 from app.services.actors import Actor
 from app.services.errors import NotFound
 
@@ -233,7 +232,8 @@ def seed_demo(*, session: Session, today: date | None = None, seed: int = DEMO_S
     else:
         return None
     rng = random.Random(seed)
-    day = today or datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
+    # Today at the venue by the one clock the board and the auto-scheduler read, so that they agree on its day.
+    day = today or clock.venue_now(DEMO_TIMEZONE).date()
     created = events.create_event(
         session=session,
         name=DEMO_NAME,

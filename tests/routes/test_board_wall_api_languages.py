@@ -21,6 +21,9 @@ from tests.factories import EventWithKey, Factory
 from tests.routes.pages_helpers import element
 from tests.stand_in_catalogues import Messages, stand_in
 
+# The factories' event day is over by the venue's clock (tests/conftest.py), whatever the date they run at.
+pytestmark = pytest.mark.usefixtures("after_the_event")
+
 
 @pytest.fixture
 def catalogues(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Messages], None]:

@@ -12,6 +12,9 @@ from app.models import SlotKind
 from app.scheduling import Weights
 from tests.routes.pages_helpers import HTMX, csrf_token, element, join
 
+# The factories' event day is over by the venue's clock (tests/conftest.py), whatever the date they run at.
+pytestmark = pytest.mark.usefixtures("after_the_event")
+
 EVERY_SLOT_STARTED = "Every session slot has started, so nothing is kept for that: the whole day is planned again."
 NO_ROOMS = "There are no rooms yet: add the rooms, with how many people each holds, before scheduling."
 UNREADABLE = "This proposal could not be read: propose again."

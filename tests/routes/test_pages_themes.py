@@ -6,11 +6,11 @@ import datetime as dt
 import html
 import re
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from app.models.theme import THEME_MARKS
-from app.services import wall_setup
+from app.services import clock
 from app.static_files import static_url
+from tests.factories import EVENT_DATE
 from tests.routes.pages_helpers import HTMX, csrf_token, element, join
 
 
@@ -154,25 +154,14 @@ def test_every_mark_has_the_walls_theme_filter_rule():
         assert f'body[data-theme-filter="{mark}"] .cell.taken:not([data-mark="{mark}"]) .card' in css
 
 
-def test_the_board_by_theme_shows_each_themes_sessions_now_and_next(client, factory, database):
-    now = dt.datetime.now(ZoneInfo("Europe/London")).replace(tzinfo=None, second=0, microsecond=0)
-    # Its days around now, whatever the hour: a slot ten minutes ago may be yesterday's, one in two hours tomorrow's.
-    event = factory.event(first_day=now.date() - dt.timedelta(days=1), days=3)
+def test_the_board_by_theme_shows_each_themes_sessions_now_and_next(client, factory, monkeypatch):
+    # The venue's clock stands at 10:10 of the event's day, whatever the hour the test runs at.
+    monkeypatch.setattr(clock, "venue_now", lambda timezone: dt.datetime.combine(EVENT_DATE, dt.time(10, 10)))
+    event = factory.event()
     data, care = factory.theme(event, name="Data"), factory.theme(event, name="Care")
     hall, garden = factory.room(event, name="Hall"), factory.room(event, name="Garden")
-    with database.write_session() as session:
-        running = wall_setup.add_slot(
-            session=session,
-            event_id=event.id,
-            starts_at=now - dt.timedelta(minutes=10),
-            ends_at=now + dt.timedelta(minutes=50),
-        ).result
-        later = wall_setup.add_slot(
-            session=session,
-            event_id=event.id,
-            starts_at=now + dt.timedelta(hours=1),
-            ends_at=now + dt.timedelta(hours=2),
-        ).result
+    running = factory.slot(event, starts="10:00", ends="11:00")
+    later = factory.slot(event, starts="11:00", ends="12:00")
     factory.place(event, factory.topic(event, None, title="Data trusts", theme=data), hall, running)
     factory.place(event, factory.topic(event, None, title="Rest", theme=care), garden, later)
     factory.place(event, factory.topic(event, None, title="Lunch plans"), hall, later)

@@ -459,8 +459,9 @@ def test_every_write_service_has_its_change_checked_here():
     assert set(CASES) - declared == set(), "CASES names a service that no longer returns Written"
 
 
+# after_the_event: apply_schedule reads the venue clock, and moves a session of the 10:00 slot (tests/conftest.py).
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_write_service_declares_its_live_change(name, factory, database, backend):
+def test_write_service_declares_its_live_change(name, factory, database, backend, after_the_event):
     day = _day(factory)
 
     with database.write_session() as session:

@@ -9,13 +9,21 @@ import pytest
 
 from app.models import SlotKind
 from app.scheduling import Cell, solve
-from app.services import attendance, scheduling, topic_constraints, topics, wall_setup
+from app.services import attendance, clock, scheduling, topic_constraints, topics, wall_setup
 from app.services.actors import Actor
 from tests.factories import EVENT_DATE
 
 
-def at(clock: str) -> datetime:
-    return datetime.fromisoformat(f"{EVENT_DATE.isoformat()}T{clock}")
+def at(hhmm: str) -> datetime:
+    return datetime.fromisoformat(f"{EVENT_DATE.isoformat()}T{hhmm}")
+
+
+@pytest.fixture(autouse=True)
+def before_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What plan() and apply_schedule() read when not given a time: 08:00 of the event's day, the time most tests
+    plan at, whatever the date they run at. Run on that day at 10:45, apply saw the 10:00 slot started and
+    refused the proposals planned at 08:00."""
+    monkeypatch.setattr(clock, "venue_now", lambda timezone: at("08:00"))
 
 
 def setup(factory):

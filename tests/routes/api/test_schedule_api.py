@@ -8,6 +8,9 @@ import pytest
 
 from app.models import SlotKind
 
+# The factories' event day is over by the venue's clock (tests/conftest.py), whatever the date they run at.
+pytestmark = pytest.mark.usefixtures("after_the_event")
+
 
 def schedule(client, event, *, headers=None, **body):
     return client.post(
