@@ -117,6 +117,8 @@ def test_a_themed_open_space_from_themes_to_harvest(browser: Browser, live_serve
         assert saved.ok, saved.text()
         laptop.goto(f"{base}/harvest")
         laptop.get_by_role("button", name="Publish the harvest").click()
+        # Published once the laptop says so: a phone that loads the page before that still reads "not yet".
+        expect(laptop.get_by_role("button", name="Unpublish")).to_be_visible()
         ada.goto(f"{base}/harvest")
         expect(ada.get_by_role("heading", level=2, name="Community data, not big data")).to_be_visible()
         expect(ada.get_by_role("main")).to_contain_text("Data belongs to the people it describes")
