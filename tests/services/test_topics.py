@@ -705,3 +705,43 @@ def test_propose_topic_with_a_malformed_request_key_is_refused(factory, database
     assert refused.value.field == "request_key"
     with database.read_session() as session:
         assert topics.list_topics(session=session, event_id=event.id) == []
+
+
+# --- The card a tap answers with -----------------------------------------------------------------------
+
+
+def card(database, event: EventWithKey, topic: Topic) -> topics.VoteCard | None:
+    with database.read_session() as session:
+        return topics.vote_card(session=session, event_id=event.id, topic_id=topic.id)  # type: ignore[arg-type]
+
+
+def test_a_topics_card_carries_its_count_conveners_theme_and_the_events_voting_state(database, factory, backend):
+    event = factory.event(votes_per_attendee=4, voting_open=True)
+    theme = factory.theme(event, name="Care")
+    ada, sam = factory.attendee(event, name="Ada"), factory.attendee(event, name="Sam")
+    topic = factory.topic(event, ada, title="Rest", description="Why we skip it", theme=theme)
+    factory.co_convener(event, topic, sam)
+    factory.vote(ada, topic)
+    factory.vote(sam, topic)
+
+    shown = card(database, event, topic)
+
+    assert shown is not None
+    assert (shown.event.slug, shown.event.voting_open, shown.event.votes_per_attendee) == (event.slug, True, 4)
+    assert (shown.view.topic.title, shown.view.topic.description, shown.view.votes) == ("Rest", "Why we skip it", 2)
+    assert shown.view.listed_convener_name == "Ada and Sam"
+    assert shown.theme is not None and (shown.theme.name, shown.theme.symbol) == ("Care", "●")
+
+
+def test_no_card_for_a_hidden_merged_withdrawn_or_another_events_topic(database, factory, backend):
+    event, elsewhere = factory.event(), factory.event(name="Elsewhere")
+    ada = factory.attendee(event, name="Ada")
+    hidden, merged, kept, withdrawn = (factory.topic(event, ada, title=t) for t in ("H", "M", "K", "W"))
+    hide(database, event, hidden)
+    merge(database, event, merged, kept)
+    withdraw(database, event, as_attendee(event, ada), withdrawn)
+    foreign = factory.topic(elsewhere, None, title="Theirs")
+
+    assert [card(database, event, t) for t in (hidden, merged, withdrawn)] == [None, None, None]
+    assert card(database, event, foreign) is None  # asked for under this event's id
+    assert card(database, event, kept) is not None
