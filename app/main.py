@@ -75,8 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Open space facilitation: marketplace, dot voting, agenda wall, live board and notes.",
         version="0.1.0",
         lifespan=lifespan,
-        # First of all routes: see app/routes/api/votes.py and app/routes/pages/votes.py.
-        routes=[*api.votes.routes, *pages.votes.routes],
+        # First of all routes: see app/routes/api/votes.py and app/routes/pages/votes.py. Then the live pages'
+        # socket: matched after the included routers, each opening walked every API and page route first, a
+        # quarter of its cost (a hall reconnecting at once opens thousands).
+        routes=[*api.votes.routes, *pages.votes.routes, *ws.router.routes],
         docs_url=None,  # served by _serve_api_docs from our own files, not a CDN
         redoc_url=None,
     )
@@ -112,7 +114,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", static, name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.include_router(ws.router)
     app.include_router(operations.router)
     _document_plain_routes(app)
     _serve_api_docs(app)

@@ -742,15 +742,16 @@ def main() -> int:
         parser.error("use more topics than the budget, and a number that 11 does not divide (bench/vote_storm.py)")
     raise_nofile()  # the websocket flood holds thousands of sockets open
     args.limits = configured_limits(args.spawn)
-    server = spawn_hallway(args.admin_token)[0] if args.spawn else None
+    deployment = spawn_hallway(args) if args.spawn else None
+    server = deployment.first if deployment else None
     url = server.url if server else args.url.rstrip("/")
     load = os.getloadavg()
     print(f"load average at the start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
     try:
         return asyncio.run(run(args, url, server))
     finally:
-        if server:
-            server.stop()
+        if deployment and server:
+            deployment.stop()
             errors = [line for line in server.log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
             if errors:
                 print(f"server log ({server.log}): {len(errors)} error lines")

@@ -308,13 +308,13 @@ def main() -> int:
     if args.labelled_only:
         return 0
     build_in_process(args.topics)
-    server = spawn_hallway(args.admin_token)[0] if args.spawn else None
-    url = server.url if server else args.url.rstrip("/")
+    deployment = spawn_hallway(args) if args.spawn else None
+    url = deployment.first.url if deployment else args.url.rstrip("/")
     try:
         asyncio.run(typing(url, args))
     finally:
-        if server:
-            server.stop()
+        if deployment:
+            deployment.stop()
     load = os.getloadavg()
     print(
         f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores shared with whatever else runs)"

@@ -202,19 +202,24 @@ def test_reconnect_with_since_replays_only_what_was_missed(client: TestClient, f
     other = factory.topic(event, None, title="Gardening")
     base = f"/api/events/{event.slug}"
 
-    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as socket:
-        seen = json.loads(socket.receive_text())["version"]
-        client.put(f"{base}/topics/{topic.id}/vote", headers=ada.auth)
-        seen = _receive_until(socket, lambda m: m["version"] > seen)["version"]
-    # Offline (a wifi drop): two more changes happen.
-    client.put(f"{base}/topics/{other.id}/vote", headers=ada.auth)
-    client.patch(f"{base}/topics/{topic.id}", json={"title": "Remote work 2"}, headers=ada.auth)
-    latest = client.get(f"{base}/board").json()["version"]
+    # Another page follows the board throughout, as the rest of the hall does: the feed keeps its messages
+    # for whoever comes back (with nobody following, a page coming back gets a snapshot instead).
+    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as hall:
+        hall.receive_text()
+        with client.websocket_connect(f"/ws/events/{event.slug}{JSON}") as socket:
+            seen = json.loads(socket.receive_text())["version"]
+            client.put(f"{base}/topics/{topic.id}/vote", headers=ada.auth)
+            seen = _receive_until(socket, lambda m: m["version"] > seen)["version"]
+        # Offline (a wifi drop): two more changes happen.
+        client.put(f"{base}/topics/{other.id}/vote", headers=ada.auth)
+        client.patch(f"{base}/topics/{topic.id}", json={"title": "Remote work 2"}, headers=ada.auth)
+        latest = client.get(f"{base}/board").json()["version"]
+        _receive_until(hall, lambda m: m["version"] >= latest)
 
-    with client.websocket_connect(f"/ws/events/{event.slug}{JSON}&since={seen}") as socket:
-        replayed = [json.loads(socket.receive_text())]
-        while replayed[-1]["version"] < latest:
-            replayed.append(json.loads(socket.receive_text()))
+        with client.websocket_connect(f"/ws/events/{event.slug}{JSON}&since={seen}") as socket:
+            replayed = [json.loads(socket.receive_text())]
+            while replayed[-1]["version"] < latest:
+                replayed.append(json.loads(socket.receive_text()))
 
     assert all(m["type"] == "update" for m in replayed)
     titles = {t["title"]: t["votes"] for m in replayed for t in m.get("topics", [])}

@@ -34,6 +34,7 @@ router = APIRouter(tags=["attendees"])
 )
 async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: WriterDep) -> AttendeeJoined:
     """Join with a display name (and the join code, when the event has one); keep the token it returns."""
+    slug = event.slug  # read now: after the write the request's objects are expired, and a reload costs a query
     joined = await join_counting_wrong_codes(
         request,
         lambda: writer.run(
@@ -47,7 +48,7 @@ async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: 
         ),
     )
     # The server knows the token it just issued: the attendee's first vote needs no database read.
-    request.app.state.known_attendees.remember(event.slug, joined.attendee)
+    request.app.state.known_attendees.remember(slug, joined.attendee)
     return AttendeeJoined(
         id=id_of(joined.attendee),
         display_name=joined.attendee.display_name,
