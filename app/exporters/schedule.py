@@ -34,9 +34,10 @@ JSON_CONTENT_TYPE = "application/json"
 GENERATOR = "Hallway"
 # Where plenaries and breaks are: frab puts every event in a room, and these are everyone's.
 EVERYONE = "Everyone"
-# Event ids are topic ids for sessions; a plenary or break gets its slot's id past the largest topic id there
-# can be (ids are 32-bit on PostgreSQL), so the two never meet.
-SLOT_EVENT_BASE = 2**31
+# Event ids are topic ids for sessions; a plenary or break gets its slot's id past 2**30, where no topic id
+# will reach, so the two never meet. Every id stays below 2**31: ConfClerk reads it into a C++ int and
+# EventFahrplan into a Java int, and an id past that overflows there.
+SLOT_EVENT_BASE = 2**30
 SLUG_TITLE_CHARS = 40
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -136,7 +137,7 @@ def _event_xml(event: Document) -> ET.Element:
         _text(part, key, event[key] or "")
     persons = ET.SubElement(part, "persons")
     for person in event["persons"]:
-        _text(persons, "person", person["name"])
+        ET.SubElement(persons, "person", id=str(person["id"]), guid=person["guid"]).text = person["name"]
     links = ET.SubElement(part, "links")
     for link in event["links"]:
         ET.SubElement(links, "link", href=link["url"]).text = link["title"]
@@ -179,8 +180,16 @@ def _session_event(
     theme = data.theme_of(topic)
     notes = data.page_url(f"/topics/{topic.id}/notes") or ""
     convener = data.attendees_by_id.get(topic.convener_id) if topic.convener_id is not None else None
+    # With an id as pretalx gives its speakers: ConfClerk files people under their ids and drops one without.
     persons = (
-        [{"name": convener.display_name, "public_name": convener.display_name}]
+        [
+            {
+                "id": convener.id,
+                "guid": _guid(data, "attendee", convener.id),
+                "name": convener.display_name,
+                "public_name": convener.display_name,
+            }
+        ]
         if names and convener is not None and convener.listed
         else []
     )

@@ -22,6 +22,8 @@ JSON_EVENT_KEYS = {
     "abstract", "date", "duration", "guid", "id", "language", "links", "persons", "room", "slug", "start",
     "subtitle", "title", "track", "type", "url",
 }  # fmt: skip
+# Ada's, attendee 1 of the event "autumn": the same in every version of the schedule.
+ADA_GUID = str(uuid.uuid5(uuid.NAMESPACE_URL, "hallway:autumn:attendee:1"))
 
 
 def two_days(timezone: str = "Pacific/Auckland") -> ExportData:
@@ -146,6 +148,31 @@ def test_a_session_carries_its_track_slug_notes_link_and_listed_convener_only():
     assert events["Loose ends"].findtext("track") == ""
 
 
+def test_every_id_fits_in_32_bits():
+    """ConfClerk reads an event's id into a C++ int and EventFahrplan into a Java int (its alarms' request
+    codes): an id past 2**31 - 1 overflows there, and that event can't be opened or remembered."""
+    data = two_days()
+    content = export_schedule_xml(data, names=True).content
+    document = json.loads(export_schedule_json(data, names=True).content)
+
+    xml_ids = [int(e.get("id") or 0) for e in events_of(content)]
+    json_ids = [
+        e["id"] for day in document["schedule"]["conference"]["days"] for es in day["rooms"].values() for e in es
+    ]
+    assert sorted(xml_ids) == sorted(json_ids)
+    assert all(0 < event_id < 2**31 for event_id in xml_ids)
+    assert [i for i in xml_ids if i < 100] == [1, 2, 3]  # a session keeps its topic's id
+
+
+def test_a_listed_convener_is_a_person_with_an_id_and_a_guid():
+    """ConfClerk files each person under their id (an INTEGER PRIMARY KEY): a person without one is dropped."""
+    events = {e.findtext("title"): e for e in events_of(export_schedule_xml(two_days(), names=True).content)}
+
+    people = [(p.get("id"), p.get("guid"), p.text) for p in events["Kettles"].iter("person")]
+
+    assert people == [("1", ADA_GUID, "Ada")]
+
+
 def test_without_names_nobody_is_a_person():
     content = export_schedule_xml(themed_data(), names=False).content
 
@@ -188,7 +215,10 @@ def test_the_json_twin_has_pretalx_s_layout_and_the_same_events():
         for guid, e in xml_events.items()
     }
     kettles = next(e for e in json_events if e["title"] == "Kettles")
-    assert (kettles["abstract"], kettles["persons"]) == ("Whose data?", [{"name": "Ada", "public_name": "Ada"}])
+    assert (kettles["abstract"], kettles["persons"]) == (
+        "Whose data?",
+        [{"id": 1, "guid": ADA_GUID, "name": "Ada", "public_name": "Ada"}],
+    )
 
 
 def test_the_version_changes_when_the_wall_does_and_only_then():
