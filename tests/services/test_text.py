@@ -26,6 +26,23 @@ def test_clean_line_drops_what_is_invisible_or_unstorable(typed, kept):
     assert clean_line(typed, field="f", label="The name", max_length=40) == kept
 
 
+def test_a_few_hundred_invisible_characters_are_still_cleaned_away():
+    assert clean_line("A" + "\u200b" * 300 + "da", field="f", label="The name", max_length=40) == "Ada"
+
+
+@pytest.mark.parametrize("clean", [clean_line, clean_text])
+def test_a_text_far_past_its_field_is_refused_as_it_came(clean):
+    """900 KB where 40 characters go is refused before it is cleaned, with the length that was sent."""
+    with pytest.raises(InvalidInput) as refused:
+        clean("A" + "\u200b" * 899_999, field="display_name", label="Your name", max_length=40)
+
+    assert refused.value.field == "display_name"
+    assert str(refused.value.message) in (
+        "Your name is too long: 900000 characters, at most 40.",
+        "Your name is too long: 900,000 characters, at most 40.",
+    )
+
+
 def test_clean_text_keeps_lines_and_drops_lone_surrogates():
     assert clean_text("one\r\ntwo\ud83d", field="f", label="The text", max_length=100) == "one\ntwo"
 
