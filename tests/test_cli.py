@@ -16,12 +16,19 @@ from typing import Any
 import ifaddr
 import pytest
 import uvicorn
+from markupsafe import escape
 from sqlalchemy import func, select
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from app.cli import DEMO_KEY_FILE, GRACEFUL_SHUTDOWN_SECONDS, QuietSockets, _log_config, main
 from app.db import connect
+from app.deps import REFUSED_KEY
+from app.main import create_app
 from app.metrics import MULTIPROCESS_DIR
 from app.models import Attendance, Attendee, Event, Placement, Room, Slot, Topic, Vote, id_of
+from app.realtime import hub as hub_module
+from app.routes.ws import REFUSED_SESSION
 from app.services import clock, events, team
 from app.services.demo import DEMO_SLUG
 
@@ -711,6 +718,29 @@ def test_facilitator_link_of_an_unknown_event_is_one_line(migrated, capsys):
     assert code == 2
     assert out == ""
     assert err == "hallway: There is no event 'nope'. Check the link you were given.\n"
+
+
+def test_facilitator_link_new_closes_the_pages_open_with_the_old_link_at_once(
+    migrated, settings, factory, capsys, monkeypatch
+):
+    """The terminal's write is not broadcast: the live feed finds it at its next look at the database (every
+    5 s; made quicker here) and closes the socket opened with the old link, whose next request is refused."""
+    monkeypatch.setattr(hub_module, "CONSISTENCY_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(hub_module, "CONSISTENCY_GRACE", 0.2)
+    event = factory.event(slug="hall")
+    with TestClient(create_app(settings)) as browser:
+        assert browser.get(f"/e/hall/facilitate?key={event.key}").status_code == 200
+        with browser.websocket_connect("/ws/events/hall?view=market") as socket:
+            socket.receive_text()  # the snapshot
+            code, out, _ = run(capsys, "facilitator-link", "hall", "--new")
+            with pytest.raises(WebSocketDisconnect) as closed:
+                while True:
+                    socket.receive_text()
+        refused = browser.get("/e/hall/facilitate")
+
+    assert code == 0 and "was replaced: the old one no longer works" in out
+    assert (closed.value.code, closed.value.reason) == (1008, REFUSED_SESSION)
+    assert (refused.status_code, str(escape(REFUSED_KEY)) in refused.text) == (401, True)
 
 
 @pytest.mark.parametrize("command", [["migrate"], ["serve"], ["export", "demo", "--format", "json"], ["demo"]])

@@ -31,6 +31,8 @@ class ActivityKind(StrEnum):
     ban = "ban"
     announce = "announce"
     team = "team"  # a member invited, removed, or their link replaced
+    topic = "topic"  # a topic the team proposed, edited, withdrew, said when and where of, or gave co-conveners
+    attendee = "attendee"  # someone the team removed from the event (forget me, on their behalf)
     undo = "undo"
 
 

@@ -107,7 +107,7 @@ def recent(*, session: Session, event_id: int, limit: int = RECENT) -> list[Acti
     for row in rows:
         who = names.get(row.facilitator_id or 0, FACILITATOR_NAME)
         summary = row.summary
-        if row.kind == ActivityKind.ban:  # named now: a name removed since (forget me) is not kept here
+        if row.attendee_id is not None:  # named now: a name removed since (forget me) is not kept here
             summary = summary.replace("{attendee}", attendee_names.get(row.attendee_id or 0, nobody))
         undone_by = names.get(row.undone_by_id or 0, FACILITATOR_NAME) if row.undone_at is not None else None
         # Translators: a line of the activity list: a facilitator's name, then what they did ("placed “X” in …").

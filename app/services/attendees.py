@@ -243,7 +243,7 @@ class RemoveResult:
 
 
 def remove_attendee(
-    *, session: Session, event_id: int, attendee_id: int, by_facilitator: bool = False
+    *, session: Session, event_id: int, attendee_id: int, by_facilitator: bool = False, actor: Actor | None = None
 ) -> Written[RemoveResult]:
     """Forget a person (at their request, or the facilitator's): their name becomes "a former participant" on
     their row and on every notes revision they wrote, their dots and "I'm going"s are removed, and their token
@@ -295,6 +295,13 @@ def remove_attendee(
         slot_ids=going,
         notes_topic_ids=notes_changed,
         names=True,
+    )
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=event_id,
+        kind=ActivityKind.attendee,
+        summary=_("removed someone from the event"),  # nameless: their name is what they asked to lose
     )
     result = RemoveResult(
         attendee=attendee, votes_removed=len(voted), attendance_removed=len(going), topics_kept=len(topic_ids)

@@ -24,11 +24,12 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.i18n import _
-from app.models import Attendee, Placement, Slot, Topic, id_of
+from app.models import ActivityKind, Attendee, Placement, Slot, Topic, id_of
 from app.models._base import utcnow
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.models.topic_convener import CO_CONVENERS_MAX, PERSON_SEARCH_MAX, TopicConvener
 from app.name_lists import name_list
+from app.services import activity
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written
 from app.services.errors import Conflict, ConvenerClash, InvalidInput, NotAllowed, NotFound
@@ -270,6 +271,13 @@ def invite(*, session: Session, event_id: int, topic_id: int, actor: Actor, atte
     row = TopicConvener(topic_id=id_of(topic), attendee_id=attendee_id)
     session.add(row)
     session.flush()
+    _record(
+        session,
+        actor,
+        event_id,
+        attendee_id,
+        _("invited {attendee} to co-convene {topic}", attendee="{attendee}", topic=activity.quoted(topic.title)),
+    )
     # Nobody else's page shows an invitation: the invitee's My topics reads it when drawn.
     return Written(row, None)
 
@@ -336,9 +344,33 @@ def remove(*, session: Session, event_id: int, topic_id: int, actor: Actor, atte
     was_accepted = row.accepted_at is not None
     session.delete(row)
     session.flush()
+    title = activity.quoted(topic.title)
+    _record(
+        session,
+        actor,
+        event_id,
+        attendee_id,
+        _("removed {attendee} from the conveners of {topic}", attendee="{attendee}", topic=title)
+        if was_accepted
+        else _("took back {attendee}'s invitation to co-convene {topic}", attendee="{attendee}", topic=title),
+    )
     left = LeftTopic(topic=topic, attendee_id=attendee_id, was_accepted=was_accepted, by_themselves=themselves)
     # An invitation taken back or declined was on nobody's open page; a co-convener's name was on every card.
     return Written(left, BoardChange.of(event_id, "topic", topic_ids=topic_id) if was_accepted else None)
+
+
+def _record(session: Session, actor: Actor, event_id: int, attendee_id: int, summary: str) -> None:
+    """A line of the activity list when the team changed who convenes (nothing for the conveners themselves).
+    "{attendee}" stays in the stored line, to be named when the list is read (app/services/activity.py); the
+    topic's id is left out, since who convenes overtakes no undo of the topic."""
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=event_id,
+        kind=ActivityKind.topic,
+        summary=summary,
+        attendee_id=attendee_id,
+    )
 
 
 def leave_every_topic(*, session: Session, attendee_id: int) -> set[int]:

@@ -16,9 +16,9 @@ from sqlmodel import Session, col
 
 from app.db import exec_select
 from app.i18n import _
-from app.models import Topic, TopicApart, id_of
+from app.models import ActivityKind, Topic, TopicApart, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
-from app.services import co_conveners
+from app.services import activity, co_conveners
 from app.services.actors import Actor
 from app.services.changes import Written
 from app.services.errors import InvalidInput, NotAllowed, NotFound
@@ -86,6 +86,14 @@ def set_constraints(
         for other in partners
     )
     session.flush()
+    activity.record(
+        session=session,
+        actor=actor,
+        event_id=event_id,
+        kind=ActivityKind.topic,
+        # Without the topic's id: a constraint overtakes no undo (the wall doesn't enforce them, the scheduler does).
+        summary=_("set when and where {topic} may run", topic=activity.quoted(topic.title)),
+    )
     # Only the auto-scheduler reads constraints: no live page shows them, so nothing is announced.
     return Written(_constraints_of(topic, tuple(partners)), None)
 

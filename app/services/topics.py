@@ -99,7 +99,15 @@ def propose_topic(
     )
     session.add(topic)
     session.flush()
+    _record(session, actor, event_id, topic, _("proposed {topic}", topic=activity.quoted(topic.title)))
     return Written(topic, BoardChange.of(event_id, "topic", topic_ids=id_of(topic), new_topics=True))
+
+
+def _record(session: Session, actor: Actor, event_id: int, topic: Topic, summary: str) -> None:
+    """A line of the activity list when the team changed the topic (nothing for its conveners)."""
+    activity.record(
+        session=session, actor=actor, event_id=event_id, kind=ActivityKind.topic, summary=summary, topic_id=topic.id
+    )
 
 
 def _check_room_for_a_topic(session: Session, event_id: int) -> None:
@@ -146,6 +154,7 @@ def edit_topic(
     actor.check_in(topic.event_id)
     if not co_conveners.may_change(session=session, actor=actor, topic=topic):
         raise NotAllowed(_("Only the topic's convener or the facilitator can edit it."))
+    was = (topic.title, topic.description, topic.theme_id)
     if title is not None:
         topic.title = _title(title)
     if description is not None:
@@ -155,6 +164,8 @@ def edit_topic(
     topic.updated_at = utcnow()
     session.add(topic)
     session.flush()
+    if (topic.title, topic.description, topic.theme_id) != was:
+        _record(session, actor, event_id, topic, _("edited {topic}", topic=activity.quoted(topic.title)))
     return Written(topic, BoardChange.of(event_id, "topic", topic_ids=topic_id))
 
 
@@ -176,7 +187,9 @@ def withdraw_topic(*, session: Session, event_id: int, topic_id: int, actor: Act
             )
         )
     _check_convener_or_facilitator(topic, actor, _("Only the topic's convener or the facilitator can withdraw it."))
-    return Written(_retire(session, topic, TopicStatus.withdrawn), _retired(event_id, topic_id))
+    withdrawn = _retire(session, topic, TopicStatus.withdrawn)
+    _record(session, actor, event_id, topic, _("withdrew {topic}", topic=activity.quoted(topic.title)))
+    return Written(withdrawn, _retired(event_id, topic_id))
 
 
 def hide_topic(*, session: Session, event_id: int, topic_id: int, actor: Actor | None = None) -> Written[Topic]:

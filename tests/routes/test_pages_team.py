@@ -185,3 +185,17 @@ def test_undoing_a_merge_asks_first(client: TestClient, factory, backend):
     assert "Are you sure?" in asked.text and "Undo the merge" in asked.text
     assert client.get(f"/api/events/hall/topics/{source.id}").json()["status"] == "proposed"
     assert done.status_code == 303
+
+
+def test_removing_someone_from_the_moderation_tab_is_in_the_activity_list_without_their_name(
+    client: TestClient, factory, backend
+):
+    event = factory.event(slug="hall")
+    bo = factory.attendee(event, name="Bo")
+    token = enter(client, event)
+
+    done = post(client, event, f"/attendees/{bo.id}/remove", token, confirmed="yes")
+    activity = text_of(element(client.get("/e/hall/facilitate/moderation").text, "facilitate-activity"))
+
+    assert done.status_code == 303
+    assert "Facilitator removed someone from the event" in activity and "Bo" not in activity

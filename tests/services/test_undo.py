@@ -127,6 +127,80 @@ def test_a_ban_is_listed_with_the_name_it_has_now(factory, database, scene, back
     assert _lines(database, scene)[0] == "Sam banned Bo"
 
 
+def test_every_change_the_team_makes_to_a_topic_is_listed_with_who_made_it(factory, database, scene, backend):
+    from app.services import co_conveners, topic_constraints
+
+    event_id = scene.event.id
+    with database.write_session() as session:
+        topic_id = id_of(
+            topics.propose_topic(session=session, event_id=event_id, actor=scene.sam, title="Tea rota").result
+        )
+    with database.write_session() as session:
+        topics.edit_topic(session=session, event_id=event_id, topic_id=topic_id, actor=scene.sam, title="Tea rotas")
+        topic_constraints.set_constraints(
+            session=session,
+            event_id=event_id,
+            actor=scene.sam,
+            topic_id=topic_id,
+            not_before=None,
+            not_after=None,
+            min_room_capacity=10,
+            apart_from=[],
+        )
+        co_conveners.invite(
+            session=session, event_id=event_id, topic_id=topic_id, actor=scene.sam, attendee_id=scene.ada.id
+        )
+        co_conveners.remove(
+            session=session, event_id=event_id, topic_id=topic_id, actor=scene.sam, attendee_id=scene.ada.id
+        )
+        topics.withdraw_topic(session=session, event_id=event_id, topic_id=topic_id, actor=scene.sam)
+
+    assert _lines(database, scene)[:6] == [
+        "Sam withdrew “Tea rotas”",
+        "Sam took back Ada's invitation to co-convene “Tea rotas”",
+        "Sam invited Ada to co-convene “Tea rotas”",
+        "Sam set when and where “Tea rotas” may run",
+        "Sam edited “Tea rotas”",
+        "Sam proposed “Tea rota”",
+    ]
+
+
+def test_an_edit_that_changes_nothing_is_not_listed(factory, database, scene, backend):
+    topic = factory.topic(scene.event, scene.ada, title="Tea rota")
+    before = _lines(database, scene)
+
+    with database.write_session() as session:
+        topics.edit_topic(
+            session=session, event_id=scene.event.id, topic_id=id_of(topic), actor=scene.sam, title="Tea rota"
+        )
+
+    assert _lines(database, scene) == before
+
+
+def test_a_convener_changing_their_own_topic_is_not_listed(factory, database, scene, backend):
+    as_ada = Actor(event_id=scene.event.id, attendee_id=scene.ada.id, attendee_name="Ada")
+    topic = factory.topic(scene.event, scene.ada, title="Tea rota")
+    before = _lines(database, scene)
+
+    with database.write_session() as session:
+        topics.edit_topic(session=session, event_id=scene.event.id, topic_id=id_of(topic), actor=as_ada, title="Teas")
+        topics.withdraw_topic(session=session, event_id=scene.event.id, topic_id=id_of(topic), actor=as_ada)
+
+    assert _lines(database, scene) == before
+
+
+def test_removing_someone_is_listed_without_the_name_they_asked_to_lose(factory, database, scene, backend):
+    from app.services import attendees
+
+    with database.write_session() as session:
+        attendees.remove_attendee(
+            session=session, event_id=scene.event.id, attendee_id=scene.bo.id, by_facilitator=True, actor=scene.sam
+        )
+
+    assert _lines(database, scene)[0] == "Sam removed someone from the event"
+    assert not any("Bo" in line for line in _lines(database, scene))
+
+
 # --- Undo a hide ----------------------------------------------------------------------------------
 
 

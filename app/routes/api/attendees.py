@@ -130,13 +130,15 @@ async def forget_me(request: Request, event: EventDep, attendee: ApiAttendee, wr
 
 @router.delete("/events/{slug}/attendees/{attendee_id}", responses=answers(401, 403, 404, 409))
 async def remove(
-    request: Request, attendee_id: RowId, event: EventDep, _: ApiFacilitator, writer: WriterDep
+    request: Request, attendee_id: RowId, event: EventDep, actor: ApiFacilitator, writer: WriterDep
 ) -> AttendeeRemoved:
     """The facilitator removes someone the same way (at their request, say, by mail): name replaced, dots and
     attendance removed, token refused. Unlike a ban, the person may join again. Twice: 409."""
     event_id = id_of(event)
     removed = await writer.run(
-        lambda s: attendees.remove_attendee(session=s, event_id=event_id, attendee_id=attendee_id, by_facilitator=True)
+        lambda s: attendees.remove_attendee(
+            session=s, event_id=event_id, attendee_id=attendee_id, by_facilitator=True, actor=actor
+        )
     )
     request.app.state.known_attendees.forget(attendee_id)
     return _removed(removed)

@@ -1065,7 +1065,7 @@ async def remove_attendee(attendee_id: RowId, desk: DeskDep, confirmed: FormFiel
         section="topics",
         form="section",
         work=lambda s: attendees.remove_attendee(
-            session=s, event_id=event_id, attendee_id=attendee_id, by_facilitator=True
+            session=s, event_id=event_id, attendee_id=attendee_id, by_facilitator=True, actor=desk.actor
         ),
     )
     desk.request.app.state.known_attendees.forget(attendee_id)

@@ -118,3 +118,29 @@ def test_a_facilitators_notes_are_credited_to_their_name(client: TestClient, fac
 
     assert saved.status_code == 200, saved.text
     assert [r["author_name"] for r in revisions] == ["Sam"]
+
+
+def test_the_activity_list_says_who_of_the_team_changed_a_topic_and_removed_someone(
+    client: TestClient, factory, backend
+):
+    event = factory.event(slug="hall")
+    ada = factory.attendee(event, name="Ada")
+    sam = {AS: f"Bearer {_invite(client, event)['facilitator_key']}"}
+    made = client.post("/api/events/hall/topics", json={"title": "Tea rota"}, headers=sam)
+    topic_id = made.json()["id"]
+
+    answers = [
+        client.patch(f"/api/events/hall/topics/{topic_id}", json={"title": "Tea rotas"}, headers=sam),
+        client.post(f"/api/events/hall/topics/{topic_id}/conveners", json={"attendee_id": ada.id}, headers=sam),
+        client.delete(f"/api/events/hall/attendees/{ada.id}", headers=sam),
+    ]
+    lines = [line["text"] for line in client.get("/api/events/hall/activity", headers=event.auth).json()]
+
+    assert [made.status_code] + [answer.status_code for answer in answers] == [201, 200, 201, 200]
+    assert lines[:5] == [
+        "Sam removed someone from the event",
+        "Sam invited a former participant to co-convene “Tea rotas”",  # Ada's name went with her
+        "Sam edited “Tea rotas”",
+        "Sam proposed “Tea rota”",
+        "Facilitator invited Sam to the team",
+    ]
