@@ -110,6 +110,7 @@ def _pages(day: Day) -> list[tuple[str, str, str]]:
         ("attendee", "notes history", f"{notes}/revisions"),
         ("attendee", "a revision", f"{notes}/revisions/2"),
         ("attendee", "calendar", f"/e/{SLUG}/calendar"),
+        ("attendee", "your privacy", f"/e/{SLUG}/privacy"),
         ("attendee", "harvest", f"/e/{SLUG}/harvest"),
         ("facilitator", "facilitator overview", f"/e/{SLUG}/facilitate"),
         *(
