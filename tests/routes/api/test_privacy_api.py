@@ -1,5 +1,5 @@
-"""Privacy through the API: the name switch (at join and later), "forget me", the facilitator's removal, and
-deleting a whole event."""
+"""Privacy through the API: the name switch (at join and later), "forget me", the facilitator's removal,
+deleting a whole event, and the booklet downloaded after some chose not to be listed or left."""
 
 from __future__ import annotations
 
@@ -151,3 +151,27 @@ def test_deleting_an_event_needs_its_slug_and_then_every_address_is_404(client: 
     assert set(answers.values()) == {404}, answers
     # The vote path's cache of tokens forgot the event too.
     assert client.put(f"/api/events/meadow/topics/{topic_id}/vote", headers=ada.auth).status_code == 404
+
+
+def test_the_booklet_names_only_the_listed_through_the_api_and_the_facilitator_page(
+    client: TestClient, meadow, factory: Factory, backend
+):
+    event, ada, zoe, topic_id = meadow
+    bo = factory.attendee(event, name="Bo Leaving")
+    slot_id = client.get("/api/events/meadow/board").json()["placements"][0]["slot_id"]
+    for who in (ada, bo):
+        client.put(f"/api/events/meadow/slots/{slot_id}/attendance", json={"topic_id": topic_id}, headers=who.auth)
+    typed = {"body": "We walked", "base_version": 0, "attendees_text": "Ada Lovelace\nZoe Quiet\nBo Leaving"}
+    client.put(f"/api/events/meadow/topics/{topic_id}/notes", json=typed, headers=zoe.auth)
+    client.patch("/api/events/meadow/me", json={"name_listed": False}, headers=zoe.auth)
+    client.delete("/api/events/meadow/attendees/me", headers=bo.auth)
+
+    through_api = client.get("/api/events/meadow/export?format=html", headers=event.auth)
+    client.get(f"/e/meadow/facilitate?key={event.key}")
+    through_page = client.get("/e/meadow/facilitate/export.html")
+
+    for booklet in (through_api, through_page):
+        assert booklet.status_code == 200
+        assert "<h4>Who came</h4><p>Ada Lovelace, and 2 others</p>" in booklet.text
+        assert "<dt>Convener</dt><dd>a participant</dd>" in booklet.text
+        assert "Zoe Quiet" not in booklet.text and "Bo Leaving" not in booklet.text
