@@ -663,7 +663,7 @@ def print_table(rows: list[Row], halls: list[tuple[str, HallResult]], target: fl
         refused = f", refused {dict(hall.refused)}" if hall.refused else ""
         print(f"hall, {name}: {len(hall.joined):,} of {hall.people:,} joined in {hall.seconds:.1f} s{refused}")
 
-    worst = max(((base.rate - r.rate) / base.rate * 100 for r in rows[1:]), default=0.0)
+    worst = max(((base.rate - r.rate) / base.rate * 100 for r in rows[1:] if r.tally), default=0.0)
     server_errors = sum(sum(r.tally.server_errors.values()) for r in rows if r.tally)
     honest = sum(r.honest_errors for r in rows)
     bare = sum(r.tally.limited_bare for r in rows if r.tally)
@@ -720,6 +720,12 @@ async def run(args: argparse.Namespace, url: str, server: ServerProcess | None) 
         print(f"{flood.name}: {t.sent:,} sent, {t.ok:,} through, {t.limited:,} limited, "
               f"{sum(t.server_errors.values())} 5xx; storm {row.rate:,.0f} votes/s, p99 {row.p99_ms:.0f} ms",
               flush=True)  # fmt: skip
+    # The storm again with no flood: the event now holds the floods' topics, notes and sockets' traces, so a
+    # drift of the honest rate over the run shows here, apart from what any flood cost.
+    closing = await storm_under(venue, args, None, server)
+    closing.name = "none (again, at the end)"
+    rows.append(closing)
+    print(f"baseline again: {closing.rate:,.0f} votes/s, p99 {closing.p99_ms:.0f} ms", flush=True)
     halls = [("all at once", burst)]
     if args.hall_spread > 0:
         spread = await hall_joins(venue, args.hall, args.hall_spread, "127.0.0.3" if loopback else None)
