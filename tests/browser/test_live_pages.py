@@ -250,8 +250,14 @@ def test_the_facilitator_merges_a_duplicate_by_typing_a_few_words_of_the_other(
     suggestion = laptop.locator(f"#merge-options-{duplicate.id} option")
     expect(suggestion).to_have_count(1)
     field.fill(suggestion.get_attribute("value") or "")
+    asked: list[str] = []
+    laptop.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     laptop.locator(f"#topic-{duplicate.id}").get_by_role("button", name="Merge").click()
 
     expect(laptop.locator(f"#topic-{duplicate.id}")).to_contain_text("merged")
+    # Asked once, when the button was pressed: typing (its suggestions) asked nothing.
+    assert asked == [
+        "Merge “Remote working” into the topic you chose? Its dots move to it; you can undo it from the activity list."
+    ]
     titles = [t["title"] for t in httpx.get(f"{live_server.url}/api/events/demo/topics").json()]
     assert "Remote working" not in titles and "Remote work, two years on" in titles

@@ -79,8 +79,11 @@ def test_a_themed_open_space_from_themes_to_harvest(browser: Browser, live_serve
         laptop.goto(f"{base}/facilitate/moderation")
         duplicates = laptop.locator("#facilitate-duplicates")
         expect(duplicates).to_contain_text("Who owns our community's data")
+        asked: list[str] = []
+        laptop.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         duplicates.get_by_role("button", name=re.compile("^Merge into")).first.click()
         expect(duplicates).to_contain_text("No likely duplicates")
+        assert len(asked) == 1 and asked[0].startswith("Merge “Who owns")
         listed = [t["title"] for t in laptop.request.get(f"{live_server.url}/api/events/ct/topics").json()]
         assert len(listed) == 1
 

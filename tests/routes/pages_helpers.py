@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+from sqlmodel import col, select
 from starlette.testclient import TestClient
+
+from app.db import Database
+from app.models import Activity, Topic, Vote
 
 HTMX = {"HX-Request": "true"}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -52,3 +56,20 @@ def button(html: str, button_id: str) -> str:
     match = re.search(rf'<button[^>]*\bid="{re.escape(button_id)}"[^>]*>', html)
     assert match, f"no button with id {button_id}"
     return match.group(0)
+
+
+def confirmation_form(html: str) -> tuple[str, dict[str, str]]:
+    """The "Are you sure?" page's form: where it posts, and every hidden field it posts again."""
+    confirm = r'<section class="fac-section fac-confirm".*?<form method="post" action="([^"]+)".*?</form>'
+    form = re.search(confirm, html, re.S)
+    assert form, "no confirmation form in the page"
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(0)))
+    return form.group(1), fields
+
+
+def stored_topics_and_dots(database: Database) -> tuple[list[tuple[object, ...]], list[tuple[int, int]], int]:
+    """What a merge changes, as stored: each topic's status and where it went, the dots, the activity lines."""
+    with database.read_session() as session:
+        stored = [(t.id, t.status, t.merged_into_id) for t in session.exec(select(Topic).order_by(col(Topic.id)))]
+        dots = sorted((v.attendee_id, v.topic_id) for v in session.exec(select(Vote)))
+        return stored, dots, len(session.exec(select(Activity)).all())

@@ -331,9 +331,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/e/{slug}/facilitate/attendees/{attendee_id}/ban"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/attendees/{attendee_id}/remove"): Case(Policy.FACILITATOR, form=lambda w: {"confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/delete"): Case(Policy.FACILITATOR, form=lambda w: {"confirm": SLUG}),
-    ("POST", "/e/{slug}/facilitate/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, form=lambda w: {"into_topic_id": str(w.other_topic)}),
+    ("POST", "/e/{slug}/facilitate/topics/{topic_id}/merge"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, form=lambda w: {"into_topic_id": str(w.other_topic), "confirmed": "yes"}),
     ("GET", "/e/{slug}/facilitate/topics/{topic_id}/merge-candidates"): Case(Policy.FACILITATOR, path=lambda w: {"topic_id": w.duplicate}, query=lambda w: {"into": "remote"}),
-    ("POST", "/e/{slug}/facilitate/duplicates/merge"): Case(Policy.FACILITATOR, form=lambda w: {"merge_from": str(w.duplicate), "merge_into": str(w.other_topic)}),
+    ("POST", "/e/{slug}/facilitate/duplicates/merge"): Case(Policy.FACILITATOR, form=lambda w: {"merge_from": str(w.duplicate), "merge_into": str(w.other_topic), "confirmed": "yes"}),
     ("POST", "/e/{slug}/facilitate/duplicates/not"): Case(Policy.FACILITATOR, form=lambda w: {"topic_id": str(w.topic), "other_topic_id": str(w.other_topic)}),
     ("GET", "/e/{slug}/facilitate/export.{export_format}"): Case(Policy.FACILITATOR),
     ("GET", "/e/{slug}/harvest"): Case(Policy.FACILITATOR),  # anyone's once published; the world's is not

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.factories import EventWithKey, Factory
-from tests.routes.pages_helpers import csrf_token, element
+from tests.routes.pages_helpers import confirmation_form, csrf_token, element, stored_topics_and_dots
 
 BOARD_MODE_REFUSAL = (
     "The board shows one of: cycle (each mode in turn), wall, now (now and next), themes (the sessions of "
@@ -852,13 +852,71 @@ def test_topic_merge_moves_votes_without_double_dots(client, factory: Factory, b
     factory.vote(bob, duplicate)
     token = enter(client, event)
 
-    response = post(client, event, f"/topics/{duplicate.id}/merge", token, {"into_topic_id": str(target.id)})
+    response = post(
+        client, event, f"/topics/{duplicate.id}/merge", token, {"into_topic_id": str(target.id), "confirmed": "yes"}
+    )
     ada_vote = client.put(f"/api/events/{event.slug}/topics/{other.id}/vote", headers=ada.auth).json()
 
     assert response.status_code == 200
     assert topic_votes(client, event) == {"Remote work": 2, "Gardening": 1}
     # Ada had a dot on both: one stays on the target, the other came back (5 - 1 on target - 1 just cast).
     assert ada_vote["votes_left"] == 3
+
+
+def test_topic_merge_as_a_plain_post_asks_first_naming_both_topics(client, factory: Factory, database, backend):
+    event = factory.event()
+    ada = factory.attendee(event, name="Ada")
+    duplicate = factory.topic(event, ada, title="Remote work, again")
+    target = factory.topic(event, ada, title="Remote work")
+    factory.topic(event, ada, title="Remote work tools")
+    factory.vote(ada, duplicate)
+    token = enter(client, event)
+    before = stored_topics_and_dots(database)
+
+    # The title typed in full, as a plain form posts it: the question carries the topic it resolved to.
+    asked = post(client, event, f"/topics/{duplicate.id}/merge", token, {"into": "remote WORK"})
+    unchanged = stored_topics_and_dots(database)
+    action, fields = confirmation_form(asked.text)
+    done = client.post(action, data=fields, follow_redirects=False)
+
+    assert asked.status_code == 200
+    assert "Are you sure?" in asked.text
+    assert (
+        "Merge “Remote work, again” into “Remote work”? Its dots move to “Remote work”; you can undo it from the "
+        "activity list." in text_of(asked.text)
+    )
+    assert ">Merge into “Remote work”</button>" in asked.text
+    assert unchanged == before
+    assert (action, fields) == (
+        f"/e/{event.slug}/facilitate/topics/{duplicate.id}/merge",
+        {"csrf_token": token, "confirmed": "yes", "into_topic_id": str(target.id)},
+    )
+    assert (done.status_code, done.headers["location"]) == (
+        303,
+        f"/e/{event.slug}/facilitate/moderation#facilitate-topics",
+    )
+    assert topic_votes(client, event) == {"Remote work": 1, "Remote work tools": 0}
+    stored, _dots, _lines = stored_topics_and_dots(database)
+    assert (duplicate.id, "merged", target.id) in stored
+
+
+def test_topic_merge_form_asks_with_hx_confirm_and_its_field_does_not(client, factory: Factory, backend):
+    event = factory.event()
+    duplicate = factory.topic(event, None, title="Remote work, again")
+    factory.topic(event, None, title="Remote work")
+    enter(client, event)
+
+    row = element(client.get(f"/e/{event.slug}/facilitate/moderation").text, f"topic-{duplicate.id}")
+    form = re.search(rf'<form[^>]*action="/e/{event.slug}/facilitate/topics/{duplicate.id}/merge"[^>]*>', row)
+
+    assert form is not None
+    assert (
+        'hx-confirm="Merge “Remote work, again” into the topic you chose? Its dots move to it; you can undo it '
+        'from the activity list."' in form.group(0)
+    )
+    assert """hx-vals='{"confirmed": "yes"}'""" in form.group(0)
+    # The suggestions the field asks for as one types are not asked about.
+    assert 'hx-disinherit="hx-confirm hx-vals"' in form.group(0)
 
 
 def test_topic_merge_suggests_only_the_other_active_topics(client, factory: Factory, backend):
@@ -912,6 +970,7 @@ def test_topic_merge_into_another_events_topic_is_not_found(client, factory: Fac
 
     assert response.status_code == 404
     assert alerts(response.text) == [f"There is no topic {their_topic.id} in this event."]
+    assert "Are you sure?" not in response.text  # refused as it came, never asked about
     assert set(topic_votes(client, ours)) == {"Ours", "Also ours"}
 
 
@@ -1027,8 +1086,9 @@ def test_merge_by_what_was_typed_or_picked(client, factory: Factory, backend, ty
     target = factory.topic(event, None, title="Who owns community data?")
     token = enter(client, event)
     into = f"Who owns community data? (#{target.id})" if typed == "suggestion" else "  who owns COMMUNITY data? "
+    sent = {"into": into, "confirmed": "yes"}
 
-    response = post(client, event, f"/topics/{duplicate.id}/merge", token, {"into": into}, headers=HTMX)
+    response = post(client, event, f"/topics/{duplicate.id}/merge", token, sent, headers=HTMX)
 
     assert response.status_code == 200
     assert set(topic_votes(client, event)) == {"Who owns community data?"}

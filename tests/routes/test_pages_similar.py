@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from app.models import Topic, TopicStatus
 from tests.factories import EventWithKey, Factory
-from tests.routes.pages_helpers import HTMX, csrf_token, element, join
+from tests.routes.pages_helpers import HTMX, confirmation_form, csrf_token, element, join, stored_topics_and_dots
 
 
 def topics_by_title(client: TestClient, event: EventWithKey) -> dict[str, dict[str, object]]:
@@ -165,6 +165,11 @@ def test_the_facilitator_page_lists_likely_duplicates_with_merge_into_the_one_wi
     assert "“Neighbourhood mesh networks” (0 dots) and “Mesh networks for neighbourhoods” (1 dot)" in text(section)
     assert "Merge into “Mesh networks for neighbourhoods”" in text(section)
     assert f'name="merge_from" value="{fewer.id}"' in section and f'name="merge_into" value="{more.id}"' in section
+    assert (
+        'hx-confirm="Merge “Neighbourhood mesh networks” into “Mesh networks for neighbourhoods”? Its dots move to '
+        '“Mesh networks for neighbourhoods”; you can undo it from the activity list."' in section
+    )
+    assert """hx-vals='{"confirmed": "yes"}'""" in section
     assert "Remote work" not in section
 
 
@@ -173,7 +178,7 @@ def test_merging_a_pair_as_a_plain_post_and_with_htmx(client, factory: Factory, 
     more, fewer = two_alike(factory, event)
     csrf = enter(client, event)
     url = f"/e/{event.slug}/facilitate/duplicates/merge"
-    form = {"csrf_token": csrf, "merge_from": str(fewer.id), "merge_into": str(more.id)}
+    form = {"csrf_token": csrf, "merge_from": str(fewer.id), "merge_into": str(more.id), "confirmed": "yes"}
 
     plain = client.post(url, data=form, follow_redirects=False)
     again = client.post(url, data=form, headers=HTMX)
@@ -187,6 +192,48 @@ def test_merging_a_pair_as_a_plain_post_and_with_htmx(client, factory: Factory, 
     assert again.status_code == 409
     assert "no longer on the marketplace" in text(element(again.text, "facilitate-duplicates"))
     assert "No likely duplicates" in again.text
+
+
+def test_merging_a_pair_as_a_plain_post_asks_first_then_merges_that_pair(client, factory: Factory, database):
+    event = factory.event()
+    more, fewer = two_alike(factory, event)
+    csrf = enter(client, event)
+    before = stored_topics_and_dots(database)
+
+    asked = client.post(
+        f"/e/{event.slug}/facilitate/duplicates/merge",
+        data={"csrf_token": csrf, "merge_from": str(fewer.id), "merge_into": str(more.id)},
+    )
+    unchanged = stored_topics_and_dots(database)
+    action, fields = confirmation_form(asked.text)
+    done = client.post(action, data=fields, follow_redirects=False)
+
+    assert asked.status_code == 200
+    assert (
+        "Merge “Neighbourhood mesh networks” into “Mesh networks for neighbourhoods”? Its dots move to “Mesh "
+        "networks for neighbourhoods”; you can undo it from the activity list." in text(element(asked.text, "main"))
+    )
+    assert unchanged == before
+    assert fields == {"csrf_token": csrf, "confirmed": "yes", "merge_from": str(fewer.id), "merge_into": str(more.id)}
+    assert done.status_code == 303
+    with database.read_session() as session:
+        merged = session.get(Topic, fewer.id)
+        assert merged is not None and (merged.status, merged.merged_into_id) == (TopicStatus.merged, more.id)
+
+
+def test_merging_a_pair_that_names_no_topic_is_refused_unasked(client, factory: Factory, database):
+    event = factory.event()
+    more, _fewer = two_alike(factory, event)
+    csrf = enter(client, event)
+
+    answer = client.post(
+        f"/e/{event.slug}/facilitate/duplicates/merge",
+        data={"csrf_token": csrf, "merge_from": "x", "merge_into": str(more.id)},
+    )
+
+    assert answer.status_code == 422
+    assert "Are you sure?" not in answer.text
+    assert "this form names a topic that isn't one" in text(element(answer.text, "facilitate-duplicates"))
 
 
 def test_not_a_duplicate_takes_the_pair_off_the_list_for_good(client, factory: Factory):

@@ -171,7 +171,7 @@ def test_undoing_a_merge_asks_first(client: TestClient, factory, backend):
     ada = factory.attendee(event)
     source, target = factory.topic(event, ada, title="Data trusts"), factory.topic(event, ada, title="Data")
     token = enter(client, event)
-    post(client, event, f"/topics/{source.id}/merge", token, into_topic_id=str(target.id))
+    post(client, event, f"/topics/{source.id}/merge", token, into_topic_id=str(target.id), confirmed="yes")
     page = client.get("/e/hall/facilitate/moderation").text
     merged = re.search(r'id="activity-(\d+)"', page)
     assert merged

@@ -52,6 +52,7 @@ from app.services import (
     attendees,
     event_sizes,
     events,
+    lookups,
     similarity,
     team,
     themes,
@@ -163,11 +164,15 @@ TEAM = TAB_OF_SECTION["team"]
 
 @dataclass(frozen=True)
 class Confirmation:
-    """The plain-form stand-in for hx-confirm: a page asking once more before a destructive post."""
+    """The plain-form stand-in for hx-confirm: a page asking once more before a destructive post.
+
+    `fields` are posted again with the answer (hidden), for a form whose choice the address doesn't hold: the
+    topic a merge goes into."""
 
     question: str
     action: str
     button: str
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 # --- Answering a form ----------------------------------------------------------------------------
@@ -217,6 +222,57 @@ class Desk(Visit):
         if confirmed != "yes" and (confirmation := ask()) is not None:
             return self.page(TAB_OF_SECTION[section], confirmation=confirmation)
         return await self.act(section=section, form=form, values={}, parse=lambda: None, work=lambda s, _: work(s))
+
+    async def merge_once_sure(
+        self,
+        *,
+        confirmed: str | None,
+        section: Section,
+        form: str,
+        parse: Callable[[], tuple[int, int]],
+        action: str,
+        fields: Callable[[int, int], dict[str, str]],
+    ) -> Response:
+        """Merge one topic into another (`parse` gives both ids), asked once more as hiding is: htmx asks with
+        hx-confirm, a plain post on a page of its own that posts `fields` again, so that confirming merges into
+        the very topic chosen. A merge refused anyway (a target that can't be resolved, the topic itself, a topic
+        gone) is answered in place by `act`, never asked about."""
+        if confirmed != "yes" and (confirmation := self._ask_merge(parse, action, fields)) is not None:
+            return self.page(TAB_OF_SECTION[section], confirmation=confirmation)
+        event_id, actor = self.event_id, self.actor
+        return await self.act(
+            section=section,
+            form=form,
+            values={},
+            parse=parse,
+            work=lambda s, pair: topics.merge_topics(
+                session=s, event_id=event_id, source_id=pair[0], target_id=pair[1], actor=actor
+            ),
+        )
+
+    def _ask_merge(
+        self, parse: Callable[[], tuple[int, int]], action: str, fields: Callable[[int, int], dict[str, str]]
+    ) -> Confirmation | None:
+        """The question before a merge, naming both topics; none for a merge that would be refused anyway."""
+        session, event_id = self.session, self.event_id
+        try:
+            source_id, target_id = parse()
+            source = lookups.get_active_topic(session=session, event_id=event_id, topic_id=source_id)
+            target = lookups.get_active_topic(session=session, event_id=event_id, topic_id=target_id)
+        except DomainError:
+            return None  # `act` parses again and says why, next to the form
+        if source_id == target_id:
+            return None
+        return Confirmation(
+            question=_(
+                "Merge “{topic}” into “{other}”? Its dots move to “{other}”; you can undo it from the activity list.",
+                topic=source.title,
+                other=target.title,
+            ),
+            action=action,
+            button=_("Merge into “{title}”", title=target.title),
+            fields=tuple(fields(source_id, target_id).items()),
+        )
 
     @property
     def actor(self) -> Actor:
@@ -1100,28 +1156,29 @@ async def merge_topic(
     desk: DeskDep,
     into_topic_id: FormField = None,
     into: FormField = None,
+    confirmed: FormField = None,
 ) -> Response:
-    """Merge this duplicate into the topic chosen (typed with suggestions, or an id); its dots move along."""
+    """Merge this duplicate into the topic chosen (typed with suggestions, or an id); its dots move along.
+    Asked once more first, naming both topics; the question's page posts the chosen topic's id again."""
     event_id = desk.event_id
 
-    def target() -> int:
+    def pair() -> tuple[int, int]:
         if into_topic_id:
             target_id = _whole_number(into_topic_id, field="into_topic_id")
             if not 1 <= target_id <= MAX_ROW_ID:  # not an id at all (the database would refuse to look it up)
                 raise InvalidInput(_("Choose the topic to merge this one into."), field="into_topic_id")
-            return target_id
+            return topic_id, target_id
         if into:
-            return topics.merge_target(session=desk.session, event_id=event_id, topic_id=topic_id, typed=into)
+            return topic_id, topics.merge_target(session=desk.session, event_id=event_id, topic_id=topic_id, typed=into)
         raise InvalidInput(_("Choose the topic to merge this one into."), field="into_topic_id")
 
-    return await desk.act(
+    return await desk.merge_once_sure(
+        confirmed=confirmed,
         section="topics",
         form=f"topic-{topic_id}",
-        values={},
-        parse=target,
-        work=lambda s, target_id: topics.merge_topics(
-            session=s, event_id=event_id, source_id=topic_id, target_id=target_id, actor=desk.actor
-        ),
+        parse=pair,
+        action=f"{desk.base}/topics/{topic_id}/merge",
+        fields=lambda _source, target: {"into_topic_id": str(target)},
     )
 
 

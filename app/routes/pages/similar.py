@@ -21,7 +21,7 @@ from app.models.topic import SIMILAR_TITLE_MAX
 from app.routes.pages.facilitator import DeskDep
 from app.routes.pages.rendering import Part, fragments
 from app.routes.pages.visit import VisitDep
-from app.services import similarity, themes, topics
+from app.services import similarity, themes
 from app.services.errors import InvalidInput
 
 router = APIRouter()
@@ -47,21 +47,22 @@ def similar_while_typing(
 
 
 @router.post("/e/{slug}/facilitate/duplicates/merge", dependencies=[CsrfChecked])
-async def merge_duplicate(desk: DeskDep, merge_from: FormField = None, merge_into: FormField = None) -> Response:
-    """Merge one topic of a likely pair into the other (the existing merge: its dots move, nobody over budget)."""
-    event_id = desk.event_id
+async def merge_duplicate(
+    desk: DeskDep, merge_from: FormField = None, merge_into: FormField = None, confirmed: FormField = None
+) -> Response:
+    """Merge one topic of a likely pair into the other (the existing merge: its dots move, nobody over budget),
+    asked once more first, as the topics' own merge is."""
 
     def ids() -> tuple[int, int]:
         return _topic_id(merge_from, "merge_from"), _topic_id(merge_into, "merge_into")
 
-    return await desk.act(
+    return await desk.merge_once_sure(
+        confirmed=confirmed,
         section="duplicates",
         form="section",
-        values={},
         parse=ids,
-        work=lambda s, pair: topics.merge_topics(
-            session=s, event_id=event_id, source_id=pair[0], target_id=pair[1], actor=desk.actor
-        ),
+        action=f"{desk.base}/duplicates/merge",
+        fields=lambda source, target: {"merge_from": str(source), "merge_into": str(target)},
     )
 
 
