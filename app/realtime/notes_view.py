@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from app.i18n import _, hour_minute
+from app.i18n import _, hour_minute, short_day
 from app.markdown import render_markdown
 from app.models import Event, Note, id_of
 from app.models.note import FIELD_NAMES
@@ -25,12 +25,19 @@ from app.templating import templates
 
 
 def local_time(event: Event, moment: datetime | None) -> str:
-    """A time of the event's day as people there read it: 14:02 in the event's time zone, the reader's way."""
+    """A moment as people at the venue read it: 14:02 in the event's time zone, the reader's way.
+
+    With its day too ("Wed 25 14:02") on an event of several days, or when it is not the event's day: notes,
+    revisions and the activity list are read on the other days, and written up after the event.
+    """
     if moment is None:
         return ""
     if moment.tzinfo is None:  # SQLite hands back naive UTC
         moment = moment.replace(tzinfo=UTC)
-    return hour_minute(moment.astimezone(ZoneInfo(event.timezone)))
+    local = moment.astimezone(ZoneInfo(event.timezone))
+    if event.several_days or local.date() != event.date:
+        return f"{short_day(local)} {hour_minute(local)}"
+    return hour_minute(local)
 
 
 def latest_context(event: Event, topic_id: int, note: Note | None) -> dict[str, Any]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from app.realtime.notes_view import render_notes_update
+from datetime import date, datetime
+
+import pytest
+
+from app.models import Event
+from app.realtime.notes_view import local_time, render_notes_update
 from app.services import notes
 from app.services.actors import Actor
 from app.services.notes import NoteInput
@@ -74,3 +79,20 @@ def test_render_notes_update_carries_no_text_to_the_events_other_notes_pages(fac
 
     assert f'id="notes-latest-{topic.id}"' in html
     assert "a long text" not in html  # its pages ask for it (GET …/notes/latest); the others never get it
+
+
+@pytest.mark.parametrize(
+    ("days", "written_at", "said"),
+    [
+        (1, "2026-11-24T13:02:00+00:00", "13:02"),  # on the event's one day: the time is enough
+        (1, "2026-11-25T09:10:00+00:00", "Wed 25 09:10"),  # written up the day after
+        (2, "2026-11-24T13:02:00+00:00", "Tue 24 13:02"),  # an event of several days: every time says its day
+        (1, "2026-11-24T23:30:00+00:00", "Wed 25 07:30"),  # the venue's day, not UTC's (Perth, UTC+8)
+    ],
+)
+def test_a_moment_says_its_day_when_the_time_alone_would_not(days, written_at, said):
+    timezone = "Australia/Perth" if written_at.endswith("23:30:00+00:00") else "Europe/London"
+    event = Event(name="E", slug="e", timezone=timezone, date=date(2026, 11, 24),
+                  last_date=date(2026, 11, 23 + days))  # fmt: skip
+
+    assert local_time(event, datetime.fromisoformat(written_at)) == said

@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from app.services import clock
+from app.models.event import EventUpdate
+from app.services import clock, events
 from tests.routes.pages_helpers import HTMX, element, join
 
 
@@ -224,3 +225,14 @@ def test_the_notes_say_each_session_s_day(client, factory, venue_clock, backend)
         "Wednesday 25 November, 14:00 Wednesday afternoon",
     ]
     assert "Main hall · Wednesday morning, Wednesday 25 November, 10:00 · convened by" in page
+
+
+def test_the_harvest_says_each_session_s_day(client, factory, backend):
+    event, _, _ = two_days(factory)
+    with factory.database.write_session() as session:
+        events.update_event(session=session, event_id=event.id, update=EventUpdate(harvest_published=True))
+
+    page = client.get(f"/e/{event.slug}/harvest").text
+
+    times = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<p class="meta">\s*<time[^>]*>(.*?)</time>', page)]
+    assert sorted(times) == ["Tue 24 10:00–11:00", "Tue 24 14:00–15:00", "Wed 25 10:00–11:00", "Wed 25 14:00–15:00"]
