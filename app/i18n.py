@@ -236,6 +236,37 @@ class Joined(Text):
         return (Joined, (self.parts, self.separator))
 
 
+class AtTime(Text):
+    """A slot's time in a sentence ("placed “X” in Studio at {time}"), with its day on an event of several days
+    ("Tue 8 10:00"): said the reader's way when the sentence is, whoever's language wrote it."""
+
+    moment: dt.datetime
+    with_day: bool
+
+    def __new__(cls, moment: dt.datetime, with_day: bool = False) -> AtTime:
+        with speaking(SOURCE_LANGUAGE):
+            english = _time_words(moment, with_day)
+        made = str.__new__(cls, english)
+        made.msgid, made.plural, made.quantity, made.params = english, None, None, {}
+        made.moment, made.with_day = moment, with_day
+        return made
+
+    def translated(self) -> str:
+        return _time_words(self.moment, self.with_day)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (AtTime, (self.moment, self.with_day))
+
+
+def at_time(moment: dt.datetime, *, with_day: bool = False) -> Text:
+    """A slot's start as a sentence names it: "10:30", or "Tue 8 10:30" when the day must be said too."""
+    return AtTime(moment, with_day)
+
+
+def _time_words(moment: dt.datetime, with_day: bool) -> str:
+    return f"{short_day(moment)} {hour_minute(moment)}" if with_day else hour_minute(moment)
+
+
 def joined(parts: Iterable[str], separator: str = ", ") -> Text:
     """`parts` (messages marked with `_`, or names) one after the other, each said in the reader's language."""
     return Joined(parts, separator)

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from app.i18n import _
+from app.i18n import Text, _, at_time
 from app.models import Event, Room, Slot, Topic, TopicStatus
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.services.actors import Actor
@@ -76,3 +76,9 @@ def get_event_by_id(*, session: Session, event_id: int) -> Event:
     if event is None:
         raise NotFound(_("This event no longer exists."))
     return event
+
+
+def slot_time(session: Session, slot: Slot) -> Text:
+    """A slot's start as a sentence names it ("in Studio at {time}"), with its day on an event of several days."""
+    event = session.get(Event, slot.event_id)
+    return at_time(slot.starts_at, with_day=event is not None and event.several_days)

@@ -6,13 +6,13 @@ from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.i18n import _, hour_minute
+from app.i18n import _
 from app.models import ActivityKind, Attendance, Event, Placement, Room, Slot, SlotKind, Topic, TopicStatus, id_of
 from app.services import activity, calendar_changes, co_conveners
 from app.services.actors import Actor
 from app.services.changes import Written, placement_change
 from app.services.errors import CellTaken, Conflict, ConvenerClash, InvalidInput, NotAllowed, SlotNotForSessions
-from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot
+from app.services.lookups import get_active_topic, get_event_by_id, get_room, get_slot, slot_time
 
 
 def place_topic(
@@ -35,7 +35,7 @@ def _record_cell(session: Session, actor: Actor, placement: Placement, kind: Act
     )
     if topic is None or room is None or slot is None:
         return
-    where = {"topic": activity.quoted(topic.title), "room": room.name, "time": hour_minute(slot.starts_at)}
+    where = {"topic": activity.quoted(topic.title), "room": room.name, "time": slot_time(session, slot)}
     activity.record(
         session=session,
         actor=actor,
@@ -75,7 +75,7 @@ def place_cell(
             _(
                 "{room} at {time} already has '{title}'.",
                 room=room.name,
-                time=hour_minute(slot.starts_at),
+                time=slot_time(session, slot),
                 title=other.title if other else _("a topic"),
             )
         )
@@ -146,7 +146,7 @@ def _record_taken_off(session: Session, actor: Actor, topic: Topic, placement: P
             "took {topic} off the wall from {room} at {time}",
             topic=title,
             room=room.name,
-            time=hour_minute(slot.starts_at),
+            time=slot_time(session, slot),
         )
         if room is not None and slot is not None
         else _("took {topic} off the wall", topic=title),

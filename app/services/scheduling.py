@@ -17,8 +17,8 @@ from sqlmodel import Session, col
 
 from app import scheduling
 from app.db import exec_select
-from app.i18n import _, _n, hour_minute, joined
-from app.models import ActivityKind, Attendance, Attendee, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
+from app.i18n import _, _n, at_time, joined
+from app.models import ActivityKind, Attendance, Attendee, Event, Placement, SlotKind, Topic, TopicStatus, Vote, id_of
 from app.models.enums import ACTIVE_TOPIC_STATUSES
 from app.scheduling import Cell, Problem, Schedule, Weights
 from app.services import activity, calendar_changes, clock, co_conveners, themes, topic_constraints, wall_setup
@@ -333,7 +333,12 @@ class _Names:
         rows = exec_select(session, select(Topic).where(col(Topic.id).in_(sorted(topic_ids)))).scalars()
         titles = {id_of(topic): topic.title for topic in rows}
         rooms = {id_of(r): r.name for r in wall_setup.list_rooms(session=session, event_id=event_id)}
-        slots = {id_of(s): hour_minute(s.starts_at) for s in wall_setup.list_slots(session=session, event_id=event_id)}
+        event = session.get(Event, event_id)
+        several_days = event is not None and event.several_days
+        slots: dict[int, str] = {
+            id_of(s): at_time(s.starts_at, with_day=several_days)
+            for s in wall_setup.list_slots(session=session, event_id=event_id)
+        }
         return cls(titles=titles, rooms=rooms, slots=slots)
 
     def topic(self, topic_id: int) -> str:
@@ -499,6 +504,7 @@ def describe(planning: Planning, schedule: Schedule) -> Proposal:
         rows.append(ProposedRow(slot=slot, cells=cells, theme_clashes=clashes))
     room_names = {r.id: r.name for r in problem.rooms}
     slot_times = {s.id: s.starts_at for s in problem.slots}
+    several_days = len({starts.date() for starts in slot_times.values()}) > 1
 
     def where(cell: Cell | None) -> str | None:
         if cell is None:
@@ -506,7 +512,7 @@ def describe(planning: Planning, schedule: Schedule) -> Proposal:
         return _(
             "{room} at {time}",
             room=room_names.get(cell.room_id, _("a room")),
-            time=hour_minute(slot_times[cell.slot_id]),
+            time=at_time(slot_times[cell.slot_id], with_day=several_days),
         )
 
     moves = [

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.i18n import _, _n, hour_minute
+from app.i18n import _, _n
 from app.models import Activity, ActivityKind, Attendance, Attendee, Placement, Topic, TopicStatus, Vote, id_of
 from app.models._base import utcnow
 from app.models.activity import UNDOABLE_KINDS
@@ -23,7 +23,7 @@ from app.services import activity
 from app.services.actors import Actor
 from app.services.changes import BoardChange, Written, placement_change
 from app.services.errors import CellTaken, Conflict, NotAllowed, NotFound
-from app.services.lookups import get_event_by_id, get_room, get_slot, get_topic, status_word
+from app.services.lookups import get_event_by_id, get_room, get_slot, get_topic, slot_time, status_word
 from app.services.placements import place_cell
 
 
@@ -300,7 +300,7 @@ def _put_back(session: Session, event_id: int, actor: Actor, topic_id: int, data
     returning = [a for a in going if a in present and a not in busy]
     session.add_all(Attendance(attendee_id=a, topic_id=topic_id, slot_id=id_of(slot)) for a in returning)
     session.flush()
-    where = {"topic": activity.quoted(topic.title), "room": room.name, "time": hour_minute(slot.starts_at)}
+    where = {"topic": activity.quoted(topic.title), "room": room.name, "time": slot_time(session, slot)}
     if not going:
         message = _("{topic} is back on the wall in {room} at {time}.", **where)
     elif len(returning) == len(going):

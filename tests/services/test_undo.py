@@ -97,6 +97,45 @@ def test_facilitator_actions_are_listed_in_words_newest_first(factory, database,
     ]
 
 
+@pytest.mark.parametrize(
+    ("language", "placed", "back"),
+    [
+        (
+            "en",
+            "Sam placed “Rivers” in Studio at Wed 25 10:30",
+            "“Rivers” is back on the wall in Studio at Wed 25 10:30.",
+        ),
+        ("es", "Sam colocó «Rivers» en Studio a las mié 25 10:30", None),
+    ],
+)
+def test_on_an_event_of_several_days_a_line_says_the_slot_s_day(factory, database, language, placed, back, backend):
+    event = factory.event(days=2)
+    with database.write_session() as session:
+        member = team.member_for_key(session=session, event_id=event.id, key=event.key)
+        assert member is not None
+        member.name = "Sam"
+        session.add(member)
+        sam = team.actor_of(member)
+        events.update_event(session=session, event_id=event.id, update=EventUpdate(language=language))
+    topic = factory.topic(event, None, title="Rivers")
+    studio = factory.room(event, name="Studio")
+    wednesday = factory.slot(event, starts="10:30", ends="11:30", day=2)
+    with database.write_session() as session:
+        placements.place_topic(session=session, event_id=event.id, actor=sam, topic_id=id_of(topic),
+                               room_id=id_of(studio), slot_id=id_of(wednesday))  # fmt: skip
+        placements.take_off_wall(session=session, event_id=event.id, actor=sam, topic_id=id_of(topic))
+
+    with database.read_session() as session:
+        lines = [line.text for line in activity.recent(session=session, event_id=event.id)]
+        taken_off = activity.recent(session=session, event_id=event.id)[0].id
+    assert lines[1] == placed
+    if back is not None:
+        assert "from Studio at Wed 25 10:30" in lines[0]
+        with database.write_session() as session:
+            done = undo.undo(session=session, event_id=event.id, actor=sam, activity_id=taken_off)
+        assert str(done.result.message) == back
+
+
 def test_an_attendee_placing_their_own_topic_is_not_listed(factory, database, scene, backend):
     with database.write_session() as session:
         events.update_event(session=session, event_id=scene.event.id, update=EventUpdate(self_placement=True))
