@@ -1,4 +1,5 @@
-"""Engines and sessions. SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE for writes."""
+"""Engines and sessions. SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE for writes, and
+full Unicode case folding for searches."""
 
 from __future__ import annotations
 
@@ -10,17 +11,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, Result, Select, create_engine, event, inspect
+from sqlalchemy import Boolean, ColumnElement, Engine, Result, Select, String, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
 if TYPE_CHECKING:
     import sqlite3
 
     from sqlalchemy import Connection
+    from sqlalchemy.orm import Mapped
     from sqlalchemy.pool import ConnectionPoolEntry
+    from sqlalchemy.sql.compiler import SQLCompiler
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Registered on every SQLite connection: Python's str.casefold, for `casefold()` below.
+SQLITE_FOLD_FUNCTION = "hallway_fold"
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +83,57 @@ def exec_select(session: Session, statement: Select[_Row]) -> Result[_Row]:
     return result
 
 
+class casefold(FunctionElement[str]):
+    """A text with its case set aside, to compare or sort by: lower() on PostgreSQL; on SQLite, whose lower()
+    folds ASCII only ('École' stays 'École'), Python's str.casefold, registered on each connection."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(casefold)
+def _casefold_by_lower(element: casefold, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(casefold, "sqlite")
+def _casefold_in_python(element: casefold, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{SQLITE_FOLD_FUNCTION}({compiler.process(element.clauses, **kw)})"
+
+
+class _ContainsIgnoringCase(FunctionElement[bool]):
+    """(column, LIKE pattern escaped with a backslash): rendered by each backend's rule below, in parentheses so
+    that it reads as one term wherever it is put (SQLite's WHERE compares it to 1)."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(_ContainsIgnoringCase)
+def _contains_by_ilike(element: _ContainsIgnoringCase, compiler: SQLCompiler, **kw: Any) -> str:
+    column, pattern = element.clauses
+    return "(" + compiler.process(column.ilike(pattern, escape="\\"), **kw) + ")"
+
+
+@compiles(_ContainsIgnoringCase, "sqlite")
+def _contains_by_casefold(element: _ContainsIgnoringCase, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy's ilike here would be lower(x) LIKE lower(y), and SQLite's lower() and LIKE fold ASCII only.
+    column, pattern = element.clauses
+    return "(" + compiler.process(casefold(column).like(casefold(pattern), escape="\\"), **kw) + ")"
+
+
+def contains_ignoring_case(column: ColumnElement[str] | Mapped[str], text: str) -> ColumnElement[bool]:
+    """Whether `column` contains `text`, case aside in every alphabet ('école' finds 'École ouverte', 'ΑΘΉΝΑ'
+    finds 'Αθήνα'; accents still count: 'ecole' does not), with the %, _ and backslash typed taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return _ContainsIgnoringCase(column, f"%{escaped}%")
+
+
+def _fold(text: str | None) -> str | None:
+    """SQLite's `hallway_fold`: NULL (or a number, were one ever stored in a text column) passes through."""
+    return text.casefold() if isinstance(text, str) else text
+
+
 def connect(url: str) -> Database:
     if url.startswith("sqlite"):
         return Database(
@@ -100,6 +158,8 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy's "begin" event below decide how transactions start, not the sqlite3 module.
         dbapi_connection.isolation_level = None
+        # Deterministic: SQLite may then fold a constant (the search's pattern) once per statement, not per row.
+        dbapi_connection.create_function(SQLITE_FOLD_FUNCTION, 1, _fold, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         if write:

@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session, col
 
-from app.db import exec_select
+from app.db import casefold, contains_ignoring_case, exec_select
 from app.i18n import _
 from app.models import ActivityKind, Attendee, Placement, Slot, Topic, id_of
 from app.models._base import utcnow
@@ -465,9 +465,8 @@ def find_people(*, session: Session, event_id: int, topic_id: int, actor: Actor,
         if excluded is not None:
             query = query.where(col(Attendee.id) != excluded)
     for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(col(Attendee.display_name).ilike(pattern, escape="\\"))
+        query = query.where(contains_ignoring_case(col(Attendee.display_name), word))
     rows = exec_select(
-        session, query.order_by(func.lower(col(Attendee.display_name)), col(Attendee.id)).limit(PEOPLE_FOUND_MAX)
+        session, query.order_by(casefold(col(Attendee.display_name)), col(Attendee.id)).limit(PEOPLE_FOUND_MAX)
     ).tuples()
     return [Person(attendee_id=attendee_id, display_name=name) for attendee_id, name in rows if attendee_id]

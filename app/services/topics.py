@@ -9,7 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, func, or_, select
 from sqlmodel import Session, col
 
-from app.db import exec_select
+from app.db import contains_ignoring_case, exec_select
 from app.i18n import _, _n
 from app.models import ActivityKind, Attendee, Event, Theme, Topic, TopicConvener, TopicStatus, Vote, id_of
 from app.models._base import utcnow
@@ -346,9 +346,8 @@ def list_topics(
         query = query.where(col(Topic.theme_id) == theme)
     words = clean_line(search, field="q", label=_("The search"), max_length=SEARCH_MAX, required=False).split()
     for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
-            or_(col(Topic.title).ilike(pattern, escape="\\"), col(Topic.description).ilike(pattern, escape="\\"))
+            or_(contains_ignoring_case(col(Topic.title), word), contains_ignoring_case(col(Topic.description), word))
         )
     order: list[ColumnElement[Any]] = (
         [col(Topic.created_at).desc(), col(Topic.id).desc()]

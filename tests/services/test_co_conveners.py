@@ -489,6 +489,24 @@ def test_finding_people_to_invite_by_name(database, team, factory, backend):
         found("bo", by=team.bo)
 
 
+def test_finding_people_to_invite_ignores_the_case_of_accented_letters(database, team, factory, backend):
+    for name in ("Zoë Ørsted", "Émile", "zoe"):
+        factory.attendee(team.event, name=name)
+
+    with database.read_session() as session:
+
+        def found(typed: str) -> list[str]:
+            people = co_conveners.find_people(
+                session=session, event_id=team.event.id, topic_id=team.topic.id, actor=team.actor(team.ada), typed=typed
+            )
+            return [person.display_name for person in people]
+
+        assert found("zoë") == ["Zoë Ørsted"]
+        assert found("ZOË ørsted") == ["Zoë Ørsted"]
+        assert found("émile") == ["Émile"]
+        assert found("ÉMILE") == ["Émile"]
+
+
 # --- The JSON export and its import ----------------------------------------------------------------------------------
 
 
