@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
-from app.db import exec_select
+from app.db import casefold, contains_ignoring_case, exec_select
 from app.i18n import _, _n
 from app.models import ActivityKind, Attendance, Attendee, Event, Note, NoteRevision, Topic, Vote, id_of
 from app.models._base import utcnow
@@ -314,7 +314,7 @@ def _name_taken(session: Session, event_id: int, name: str) -> bool:
     query = select(func.count()).where(
         col(Attendee.event_id) == event_id,
         col(Attendee.removed_at).is_(None),
-        func.lower(col(Attendee.display_name)) == name.lower(),
+        casefold(col(Attendee.display_name)) == casefold(name),
     )
     return bool(exec_select(session, query).scalar_one())
 
@@ -330,7 +330,7 @@ def _forget_in_who_came(session: Session, event_id: int, name: str) -> set[int]:
         .join(Note, col(Note.id) == col(NoteRevision.note_id))
         .where(
             col(Note.event_id) == event_id,
-            func.lower(col(NoteRevision.attendees_text)).contains(name.lower(), autoescape=True),
+            contains_ignoring_case(col(NoteRevision.attendees_text), name),
         ),
     ).scalars()
     for row in [*notes, *revisions]:

@@ -236,6 +236,59 @@ def test_a_who_came_line_stays_when_someone_else_has_the_same_name(
     assert note.attendees_text == "Ada Lovelace\nZoe Quiet"
 
 
+def test_forget_me_finds_the_name_in_who_came_whatever_the_case_of_its_accented_letters(
+    factory: Factory, database: Database, backend
+):
+    event = factory.event(slug="meadow")
+    zoe = factory.attendee(event, name="Zoë Ørsted")
+    topic = factory.topic(event, None, title="Walking meetings")
+    factory.place(event, topic, factory.room(event, name="Hall"), factory.slot(event, starts="10:00", ends="11:00"))
+    with database.write_session() as session:
+        facilitator = Actor.facilitator(event.id)
+        for base, who_came in enumerate(("ZOË ØRSTED\nAda", "Ada")):
+            notes.save_notes(
+                session=session,
+                event_id=event.id,
+                topic_id=topic.id,  # type: ignore[arg-type]
+                actor=facilitator,
+                base_version=base,
+                data=notes.NoteInput("We walked.", attendees_text=who_came),
+            )
+
+    with database.write_session() as session:
+        attendees.remove_attendee(session=session, event_id=event.id, attendee_id=zoe.id)
+    with database.read_session() as session:
+        kept = [r.attendees_text for r in session.exec(select(NoteRevision).order_by(NoteRevision.version))]
+
+    assert kept == [f"{FORMER_PARTICIPANT}\nAda", "Ada"]  # the old revision too: the name is gone from its history
+
+
+def test_a_who_came_line_stays_when_someone_else_has_the_same_name_in_other_accented_capitals(
+    factory: Factory, database: Database, backend
+):
+    event = factory.event(slug="meadow")
+    zoe = factory.attendee(event, name="Zoë Ørsted")
+    factory.attendee(event, name="ZOË ØRSTED")  # another Zoë: the line may be hers
+    topic = factory.topic(event, None, title="Walking meetings")
+    factory.place(event, topic, factory.room(event, name="Hall"), factory.slot(event, starts="10:00", ends="11:00"))
+    with database.write_session() as session:
+        notes.save_notes(
+            session=session,
+            event_id=event.id,
+            topic_id=topic.id,  # type: ignore[arg-type]
+            actor=Actor.facilitator(event.id),
+            base_version=0,
+            data=notes.NoteInput("We walked.", attendees_text="Zoë Ørsted"),
+        )
+
+    with database.write_session() as session:
+        attendees.remove_attendee(session=session, event_id=event.id, attendee_id=zoe.id)
+    with database.read_session() as session:
+        note = session.exec(select(Note)).one()
+
+    assert note.attendees_text == "Zoë Ørsted"
+
+
 # --- Deleting an event -------------------------------------------------------------------------------------
 
 
