@@ -27,13 +27,19 @@ class Scene:
 @pytest.fixture
 def scene(factory: Factory, database) -> Scene:
     event = factory.event(votes_per_attendee=3)
+    return Scene(event, _sam(database, event), factory.attendee(event, name="Ada"), factory.attendee(event, name="Bo"))
+
+
+def _sam(database, event: EventWithKey, **update: object) -> Actor:
+    """The event's first facilitator, renamed Sam (and the event updated with `update`), as an actor."""
     with database.write_session() as session:
         member = team.member_for_key(session=session, event_id=event.id, key=event.key)
         assert member is not None
         member.name = "Sam"
         session.add(member)
-        sam = team.actor_of(member)
-    return Scene(event, sam, factory.attendee(event, name="Ada"), factory.attendee(event, name="Bo"))
+        if update:
+            events.update_event(session=session, event_id=event.id, update=EventUpdate(**update))
+        return team.actor_of(member)
 
 
 def _lines(database, scene: Scene) -> list[str]:
@@ -110,13 +116,7 @@ def test_facilitator_actions_are_listed_in_words_newest_first(factory, database,
 )
 def test_on_an_event_of_several_days_a_line_says_the_slot_s_day(factory, database, language, placed, back, backend):
     event = factory.event(days=2)
-    with database.write_session() as session:
-        member = team.member_for_key(session=session, event_id=event.id, key=event.key)
-        assert member is not None
-        member.name = "Sam"
-        session.add(member)
-        sam = team.actor_of(member)
-        events.update_event(session=session, event_id=event.id, update=EventUpdate(language=language))
+    sam = _sam(database, event, language=language)
     topic = factory.topic(event, None, title="Rivers")
     studio = factory.room(event, name="Studio")
     wednesday = factory.slot(event, starts="10:30", ends="11:30", day=2)
