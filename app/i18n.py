@@ -264,7 +264,12 @@ def at_time(moment: dt.datetime, *, with_day: bool = False) -> Text:
 
 
 def _time_words(moment: dt.datetime, with_day: bool) -> str:
-    return f"{short_day(moment)} {hour_minute(moment)}" if with_day else hour_minute(moment)
+    return day_and_time(moment) if with_day else hour_minute(moment)
+
+
+def day_and_time(moment: dt.datetime) -> str:
+    """A moment with its day, in few letters ("Wed 25 10:30"), never broken across two lines."""
+    return f"{short_day(moment)}\u00a0{hour_minute(moment)}"
 
 
 def joined(parts: Iterable[str], separator: str = ", ") -> Text:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from app import i18n
+from app.i18n import _
 from app.name_lists import name_list
 
-FACILITATOR_NAME = "the facilitator"
+# Said in the export's language when a convener is named (the harvest page, the booklet, the Markdown).
+FACILITATOR_NAME = _("the facilitator")
+SOMEONE_WHO_LEFT = _("someone who left")
 
 
 @dataclass(frozen=True)
@@ -257,13 +260,14 @@ class ExportData:
     def convener_name(self, topic: TopicData) -> str:
         """Who convened it: "Ada", or "Ada and Sam" with a co-convener (a topic from the facilitator with
         co-conveners is theirs: "Sam")."""
+        facilitator, left = i18n.translated(FACILITATOR_NAME), i18n.translated(SOMEONE_WHO_LEFT)
         main = (
-            (None if topic.co_convener_ids else FACILITATOR_NAME)
+            (None if topic.co_convener_ids else facilitator)
             if topic.convener_id is None
-            else self.names_by_id.get(topic.convener_id, "someone who left")
+            else self.names_by_id.get(topic.convener_id, left)
         )
-        co = [self.names_by_id.get(attendee_id, "someone who left") for attendee_id in topic.co_convener_ids]
-        return name_list([main, *co]) or FACILITATOR_NAME
+        co = [self.names_by_id.get(attendee_id, left) for attendee_id in topic.co_convener_ids]
+        return name_list([main, *co]) or facilitator
 
     @cached_property
     def sessions(self) -> tuple[Session, ...]:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from app.i18n import _, hour_minute, short_day
+from app.i18n import _, day_and_time, hour_minute
 from app.markdown import render_markdown
 from app.models import Event, Note, id_of
 from app.models.note import FIELD_NAMES
@@ -36,7 +36,7 @@ def local_time(event: Event, moment: datetime | None) -> str:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(ZoneInfo(event.timezone))
     if event.several_days or local.date() != event.date:
-        return f"{short_day(local)} {hour_minute(local)}"
+        return day_and_time(local)
     return hour_minute(local)
 
 

@@ -236,3 +236,33 @@ def test_the_harvest_says_each_session_s_day(client, factory, backend):
 
     times = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<p class="meta">\s*<time[^>]*>(.*?)</time>', page)]
     assert sorted(times) == ["Tue 24 10:00–11:00", "Tue 24 14:00–15:00", "Wed 25 10:00–11:00", "Wed 25 14:00–15:00"]
+
+
+def test_the_harvest_names_the_facilitator_in_the_event_s_language(client, factory, backend):
+    event, _, _ = two_days(factory)
+    with factory.database.write_session() as session:
+        events.update_event(
+            session=session, event_id=event.id, update=EventUpdate(harvest_published=True, language="es")
+        )
+
+    page = client.get(f"/e/{event.slug}/harvest", headers={"Accept-Language": "es"}).text
+
+    assert "convoca el facilitador" in page and "the facilitator" not in page
+
+
+def test_the_board_s_smallest_title_size_is_a_class_the_page_s_policy_lets_through(client, factory, backend):
+    """The Content-Security-Policy refuses inline styles: a style attribute setting it was silently dropped."""
+    event, _, _ = two_days(factory)
+
+    grid = element(client.get(f"/e/{event.slug}/board").text, "board-grid")
+
+    assert grid.startswith('<div id="board-grid" class="b-grid b-few-rooms"') and "style=" not in grid
+
+
+def test_the_facilitator_page_says_the_event_s_first_and_last_day(client, factory, backend):
+    event, _, _ = two_days(factory)
+    assert client.get(f"/e/{event.slug}/facilitate", params={"key": event.key}).status_code == 200
+
+    title = element(client.get(f"/e/{event.slug}/facilitate").text, "facilitate-title")
+
+    assert re.sub(r"<[^>]+>", "", title).split("·")[0].split("\n")[-1].strip() == "24 November 2026 to 25 November 2026"
