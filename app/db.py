@@ -17,6 +17,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
+from app import pipeline
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -140,6 +142,7 @@ def connect(url: str) -> Database:
             url=url, read_engine=_sqlite_engine(url, write=False), write_engine=_sqlite_engine(url, write=True)
         )
     engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    pipeline.end_before_sqlalchemy(engine)
     return Database(url=url, read_engine=engine, write_engine=engine)
 
 
