@@ -5,6 +5,11 @@ wrong join codes and live connections, generous enough that a hall of phones beh
 join in the same minute. Counted with the `limits` library's fixed windows: in this process's memory by
 default, in Redis when HALLWAY_REDIS_URL is set, so that several workers share one count. Every limit is a
 setting (HALLWAY_LIMIT_…, e.g. "10/minute"). The facilitator is never limited.
+
+With several workers, each worker counts the first eighth of a limit (WORKER_SHARE) in its own memory and only
+then asks Redis, handing it everything it counted so far: a phone voting at a person's pace never costs a round
+trip to Redis, which was a fifth of a worker's time in a vote storm (docs/architecture.md). The limit still holds
+across the workers, give or take one share for each worker that stayed under its own.
 """
 
 from __future__ import annotations
@@ -122,7 +127,7 @@ class TooManyRequests(Exception):
 @dataclass(frozen=True)
 class RateLimits:
     # One process: the synchronous limiter on SweptMemoryStorage (no thread, no await on the vote path).
-    # Several workers: the asyncio limiter on Redis, one count for all.
+    # Several workers: the asyncio limiter on Redis, one count for all, after this worker's share (`here`).
     local: FixedWindowRateLimiter | None
     shared: AsyncFixedWindowRateLimiter | None
     items: dict[str, RateLimitItem]
@@ -131,6 +136,7 @@ class RateLimits:
     # any routing or database read (a flood of refused requests must cost the others next to nothing).
     refused: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
     hold_seconds: float = 1.0  # how long FastRefusals holds a repeated refusal before answering it
+    here: SweptMemoryStorage = field(default_factory=SweptMemoryStorage)  # this worker's share, before Redis
 
     @classmethod
     def of(cls, settings: Settings) -> RateLimits:
@@ -152,9 +158,24 @@ class RateLimits:
             allowed = self.local.hit(item, self.scope, name, who)
         else:
             assert self.shared is not None
-            allowed = await self.shared.hit(item, self.scope, name, who)
+            cost = self._beyond_share(item, name, who)
+            if cost == 0:
+                return
+            allowed = await self.shared.hit(item, self.scope, name, who, cost=cost)
         if not allowed:
             await self._refuse(name, who)
+
+    def _beyond_share(self, item: RateLimitItem, name: str, who: str) -> int:
+        """How much to count in Redis for this hit: nothing while this worker is within its share of the limit
+        in this window; at the first hit past it, everything counted here (so the share is not lost to the
+        shared count); after that, one at a time."""
+        share = item.amount // WORKER_SHARE
+        if share == 0:
+            return 1
+        count = self.here.incr(f"{name}/{who}", item.get_expiry())
+        if count <= share:
+            return 0
+        return count if count == share + 1 else 1
 
     async def check(self, name: LimitName, who: str) -> None:
         """Refuse if the limit is reached, without counting (a wrong join code is counted only when it fails)."""
@@ -207,6 +228,8 @@ class RateLimits:
 
 
 MAX_REMEMBERED_REFUSALS = 100_000
+# With several workers, the part of each limit a worker counts alone before it asks Redis (see the module's doc).
+WORKER_SHARE = 8
 # Checked together with a route's own limit: joining also refuses an address that tried too many wrong codes.
 CHECKED_WITH: dict[str, tuple[str, ...]] = {"joins": ("join_code_tries",)}
 ATTENDEE_ID = re.compile(rb"^bearer\s+(\d{1,18})\.", re.IGNORECASE)

@@ -76,3 +76,26 @@ def test_rate_limits_are_shared_by_the_workers_through_redis(redis_settings, fac
         ]
 
     assert [a.status_code for a in answers] == [201, 201, 201, 429]
+
+
+def test_each_worker_counts_its_share_before_redis_and_the_limit_holds_across_them(redis_settings, factory, backend):
+    # 16 a minute: each worker counts 2 (an eighth) alone, then hands Redis all it counted.
+    event = factory.event(slug=f"share-{uuid.uuid4().hex[:8]}")
+    ada, bea = factory.attendee(event, name="Ada"), factory.attendee(event, name="Bea")
+    tight = redis_settings.model_copy(update={"limit_proposals": "16/minute"})
+    url = f"/api/events/{event.slug}/topics"
+
+    with TestClient(create_app(tight)) as one, TestClient(create_app(tight)) as other:
+        # Ada's proposals alternate between the workers: exactly the limit, then refused.
+        taken_turns = [
+            (one if n % 2 == 0 else other).post(url, json={"title": f"Ada {n}"}, headers=ada.auth).status_code
+            for n in range(18)
+        ]
+        # Bea stays within her share on one worker; the other then lets her reach the limit there, no more:
+        # across the workers she got one share past it, the most the shares allow with two workers.
+        on_one = [one.post(url, json={"title": f"Bea {n}"}, headers=bea.auth).status_code for n in range(2)]
+        on_other = [other.post(url, json={"title": f"Bea {n}"}, headers=bea.auth).status_code for n in range(17)]
+
+    assert taken_turns == [201] * 16 + [429] * 2
+    assert on_one == [201, 201]
+    assert on_other == [201] * 16 + [429]

@@ -192,3 +192,31 @@ def test_a_repeated_refusal_is_held_before_it_is_answered(settings: Settings, fa
 
     assert answers == [201, 429, 429, 429]
     assert held == [1.5, 1.5]  # the first refusal comes from the limit itself, the next two are repeated
+
+
+@pytest.mark.anyio
+async def test_a_worker_asks_redis_only_past_its_share_of_a_limit():
+    """Several workers: a phone voting at a person's pace is counted in its worker's memory, without a round trip
+    to Redis; past the worker's eighth of the limit, Redis gets all that was counted, then one at a time."""
+    from limits import parse
+
+    from app.ratelimits import RateLimits
+
+    class RecordingRedisLimiter:
+        def __init__(self) -> None:
+            self.costs: list[int] = []
+
+        async def hit(self, item, *identifiers, cost=1):
+            self.costs.append(cost)
+            return True
+
+    redis = RecordingRedisLimiter()
+    limits = RateLimits(local=None, shared=redis, items={"votes": parse("300/minute")}, scope="test")  # type: ignore[arg-type]
+
+    for _ in range(37):  # 300 // 8
+        await limits.hit("votes", "attendee:1")
+    assert redis.costs == []
+    for _ in range(3):
+        await limits.hit("votes", "attendee:1")
+    await limits.hit("votes", "attendee:2")  # someone else's count is their own
+    assert redis.costs == [38, 1, 1]
