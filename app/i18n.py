@@ -33,6 +33,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import format_date, format_skeleton, match_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 from starlette.datastructures import MutableHeaders
@@ -256,6 +257,30 @@ class AtTime(Text):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (AtTime, (self.moment, self.with_day))
+
+
+class Number(Text):
+    """A number in a sentence ("900,000 characters"), grouped the reader's way: "900.000" in German."""
+
+    value: int
+
+    def __new__(cls, value: int) -> Number:
+        english = format_decimal(value, locale=SOURCE_LANGUAGE)
+        made = str.__new__(cls, english)
+        made.msgid, made.plural, made.quantity, made.params = english, None, None, {}
+        made.value = value
+        return made
+
+    def translated(self) -> str:
+        return format_decimal(self.value, locale=_format_locale(current_language()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Number, (self.value,))
+
+
+def number(value: int) -> Text:
+    """A count or a size as a sentence says it to the reader, with their grouping of thousands."""
+    return Number(value)
 
 
 def at_time(moment: dt.datetime, *, with_day: bool = False) -> Text:

@@ -6,7 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.i18n import _, translated
+from app.i18n import _, number, translated
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -46,7 +46,7 @@ class BodySizeLimit:
 
 
 async def _too_large(send: Send, max_bytes: int) -> None:
-    said = _("The request is too large: at most {most} KB.", most=max_bytes // 1000)
+    said = _("The request is too large: at most {most} KB.", most=number(max_bytes // 1000))
     body = json.dumps({"detail": translated(said)}).encode()  # in the reader's language
     await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": body})

@@ -34,7 +34,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.i18n import _
+from app.i18n import _, number
 from app.models import (
     Attendance,
     Attendee,
@@ -448,7 +448,7 @@ def clean_input(data: NoteInput) -> dict[str, str | None]:
                 "The notes are {size} KB; one session's notes hold at most {most} KB. "
                 "Move long material to a linked document.",
                 size=format(size / 1024, ".1f"),
-                most=MAX_NOTES_BYTES // 1024,
+                most=number(MAX_NOTES_BYTES // 1024),
             ),
             field="body",
         )
@@ -478,7 +478,11 @@ def _clean_url(value: str) -> str:
         return ""
     if len(url) > MAX_URL_CHARS:
         raise InvalidInput(
-            _("The link is too long: {length} characters, at most {most}.", length=len(url), most=MAX_URL_CHARS),
+            _(
+                "The link is too long: {length} characters, at most {most}.",
+                length=number(len(url)),
+                most=number(MAX_URL_CHARS),
+            ),
             field="continue_url",
         )
     parts = urlsplit(url)

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from app.i18n import _
+from app.i18n import _, number
 from app.services.errors import InvalidInput
 
 # Control and bidi-override characters (newline and tab are kept) would break layouts, exports and terminals.
@@ -62,4 +62,9 @@ FAR_TOO_LONG_FACTOR = 8
 def too_long(label: str, length: int, most: int) -> str:
     """The refusal of a text longer than its field takes; `label` (marked with `_`) names the field."""
     # Translators: {label} names what was typed: "The title", "Your name", "Key points"…
-    return _("{label} is too long: {length} characters, at most {most}.", label=label, length=length, most=most)
+    return _(
+        "{label} is too long: {length} characters, at most {most}.",
+        label=label,
+        length=number(length),
+        most=number(most),
+    )

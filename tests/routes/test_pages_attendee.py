@@ -269,7 +269,7 @@ def test_propose_with_a_too_long_description_shows_the_message_in_place(client, 
 
     assert response.status_code == 422
     form = element(response.text, "propose")
-    assert "The description is too long: 2001 characters, at most 2000." in form
+    assert "The description is too long: 2,001 characters, at most 2,000." in form
     assert re.search(r'id="propose-description"[^>]*aria-invalid="true"', form)
 
 

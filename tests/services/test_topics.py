@@ -190,7 +190,7 @@ def test_propose_topic_counts_the_title_after_cleaning(factory, database, backen
         ("", "", "title", "The title can't be empty."),
         (" \t\u200b\n ", "", "title", "The title can't be empty."),
         ("T" * 121, "", "title", "The title is too long: 121 characters, at most 120."),
-        ("Fine", "D" * 2001, "description", "The description is too long: 2001 characters, at most 2000."),
+        ("Fine", "D" * 2001, "description", "The description is too long: 2,001 characters, at most 2,000."),
     ],
 )
 def test_propose_topic_with_an_invalid_title_or_description_is_refused(

@@ -71,7 +71,7 @@ def test_propose_topic_with_bad_title_or_description_is_refused(client, factory)
     anonymous = client.post(url, json={"title": "Who am I"})
     assert empty.json() == {"detail": "The title can't be empty."}
     assert long_title.json() == {"detail": "The title is too long: 121 characters, at most 120."}
-    assert long_text.status_code == 422 and "2001 characters" in long_text.json()["detail"]
+    assert long_text.status_code == 422 and "2,001 characters" in long_text.json()["detail"]
     assert anonymous.status_code == 401
     assert client.get(url).json() == []
 
