@@ -175,7 +175,8 @@ def test_undoing_a_merge_asks_first(client: TestClient, factory, backend):
     page = client.get("/e/hall/facilitate/moderation").text
     merged = re.search(r'id="activity-(\d+)"', page)
     assert merged
-    assert 'hx-confirm="Undo “Facilitator merged “Data trusts” into “Data””?' in element(
+    # The line quotes the topics already: the question does not quote it again (no quotes within quotes).
+    assert 'hx-confirm="Undo this merge? Facilitator merged “Data trusts” into “Data”. The merged topic' in element(
         page, f"activity-{merged.group(1)}"
     )
 

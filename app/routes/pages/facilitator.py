@@ -639,8 +639,9 @@ async def undo_activity(activity_id: RowId, desk: DeskDep, confirmed: FormField 
             TAB_OF_SECTION["activity"],
             confirmation=Confirmation(
                 question=_(
-                    "Undo “{what}”? The merged topic comes back on the marketplace with the dots that moved, as far "
-                    "as their owners have dots to spare.",
+                    # Translators: {what} is the activity line, which quotes the two topics ("Sam merged “A” into “B”").
+                    "Undo this merge? {what}. The merged topic comes back on the marketplace with the dots that moved, "
+                    "as far as their owners have dots to spare.",
                     what=line.text,
                 ),
                 action=f"{desk.base}/activity/{activity_id}/undo",
