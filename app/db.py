@@ -141,9 +141,14 @@ def connect(url: str) -> Database:
         return Database(
             url=url, read_engine=_sqlite_engine(url, write=False), write_engine=_sqlite_engine(url, write=True)
         )
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    pipeline.end_before_sqlalchemy(engine)
-    return Database(url=url, read_engine=engine, write_engine=engine)
+    read_engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # The writer's connections apart from the pages' reads: psycopg forgets its prepared statements at every
+    # rollback, every read ends with one, and the writer would then prepare and plan the vote's statements
+    # again for most batches (app/pipeline.py). A committed write returns its connection without one.
+    write_engine = create_engine(url, pool_pre_ping=True, pool_size=1, max_overflow=4)
+    for engine in (read_engine, write_engine):
+        pipeline.end_before_sqlalchemy(engine)
+    return Database(url=url, read_engine=read_engine, write_engine=write_engine)
 
 
 def _sqlite_engine(url: str, *, write: bool) -> Engine:

@@ -4,7 +4,7 @@ the database refuses late is still answered to the request that sent it, and to 
 import asyncio
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app import pipeline
@@ -98,3 +98,38 @@ def test_a_transaction_rolled_back_with_writes_in_flight_leaves_the_connection_c
         result = votes.cast_vote(session=session, attendee_id=ada.id, topic_id=topic.id).result
     assert (result.voted, result.votes) == (True, 1)
     assert _dots(database, topic.id) == 1
+
+
+@pytest.mark.only_on("postgresql")
+def test_the_writer_keeps_its_prepared_statements_from_one_batch_to_the_next(factory, database, backend):
+    """psycopg forgets prepared statements at every rollback, and every read ends with one: if the writer shared
+    its connections with the pages' reads, its batches of votes would prepare and plan their statements again."""
+    event = factory.event()
+    ada = factory.attendee(event)
+    first, second = factory.topic(event, None, title="First"), factory.topic(event, None, title="Second")
+    with database.write_session() as session:
+        votes.cast_vote(session=session, attendee_id=ada.id, topic_id=first.id)
+    assert _dots(database, first.id) == 1  # a page's read in between, rolled back at its end
+
+    with database.write_session() as session:
+        prepared = session.scalar(text("select count(*) from pg_prepared_statements"))
+        votes.cast_vote(session=session, attendee_id=ada.id, topic_id=second.id)
+
+    assert prepared >= 3  # the vote's lock, read and write, still there
+    assert _dots(database, second.id) == 1
+
+
+@pytest.mark.only_on("postgresql")
+def test_a_connection_returned_inside_a_transaction_is_still_rolled_back(factory, database, backend):
+    event = factory.event()
+    ada = factory.attendee(event)
+    topic = factory.topic(event, None)
+    connection = database.write_engine.raw_connection()
+    connection.cursor().execute(
+        "insert into vote (attendee_id, topic_id, created_at) values (%s, %s, now())", (ada.id, topic.id)
+    )
+    connection.close()  # back to the pool, never committed
+
+    assert _dots(database, topic.id) == 0
+    with database.write_session() as session:  # and the pooled connection is clean
+        assert votes.cast_vote(session=session, attendee_id=ada.id, topic_id=topic.id).result.votes == 1
