@@ -712,7 +712,7 @@ async def run(args: argparse.Namespace, url: str, server: ServerProcess | None) 
         raise SystemExit(f"only {len(venue.honest)} attendees joined: the storm needs {args.attendees}")
     rows = [await storm_under(venue, args, None, server)]
     print(f"baseline: {rows[0].rate:,.0f} votes/s, p99 {rows[0].p99_ms:.0f} ms", flush=True)
-    for flood in FLOODS:
+    for flood in [f for f in FLOODS if not args.only or any(word in f.name for word in args.only)]:
         row = await storm_under(venue, args, flood, server)
         rows.append(row)
         t = row.tally
@@ -754,6 +754,12 @@ def main() -> int:
         "--hall-spread", type=float, default=60.0, help="seconds the second hall spreads over (0: skip)"
     )
     parser.add_argument("--topics", type=int, default=40, help="topics the storm votes on")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="WORD",
+        help="run only the floods whose name holds WORD (repeatable), e.g. --only joins",
+    )
     parser.add_argument("--target-cost", type=float, default=10.0, help="% of votes/s a flood may cost")
     parser.add_argument("--admin-token", default=os.environ.get("HALLWAY_ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN))
     args = parser.parse_args()

@@ -3,7 +3,7 @@ open page. Each person dismisses one on their own device; the last few stay list
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -40,15 +40,18 @@ def announce(*, session: Session, event_id: int, actor: Actor, text: str) -> Wri
     return Written(announcement, BoardChange.of(event_id, "announcement", announcement=True))
 
 
+# Built once: every render of the live board reads the latest (app/db.py's exec_select says why).
+_RECENT = (
+    select(Announcement)
+    .where(col(Announcement.event_id) == bindparam("event_id"))
+    .order_by(col(Announcement.id).desc())
+    .limit(bindparam("limit"))
+)
+
+
 def recent(*, session: Session, event_id: int, limit: int = RECENT) -> list[Announcement]:
     """The latest announcements, newest first."""
-    query = (
-        select(Announcement)
-        .where(col(Announcement.event_id) == event_id)
-        .order_by(col(Announcement.id).desc())
-        .limit(limit)
-    )
-    return list(exec_select(session, query).scalars())
+    return list(exec_select(session, _RECENT, event_id=event_id, limit=limit).scalars())
 
 
 def latest(*, session: Session, event_id: int) -> Announcement | None:

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -302,6 +302,28 @@ def _of_theme(row: BoardRow | None, theme: Theme | None) -> list[BoardCell]:
     ]
 
 
+# load_board's statements, built once: every open page waits for its render after each change, and building
+# a statement and its cache key cost more than running it (app/db.py's exec_select).
+_PLACED = select(col(Placement.topic_id), col(Placement.room_id), col(Placement.slot_id), col(Placement.pinned)).where(
+    col(Placement.event_id) == bindparam("event_id")
+)
+_VOTES = func.count(col(Vote.id)).label("votes")
+_ACTIVE_TOPICS = (
+    select(Topic, _VOTES, col(Attendee.display_name), col(Attendee.name_listed))
+    .outerjoin(Vote, col(Vote.topic_id) == col(Topic.id))
+    .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
+    .where(col(Topic.event_id) == bindparam("event_id"), col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
+    .group_by(col(Topic.id), col(Attendee.display_name), col(Attendee.name_listed))
+    .order_by(_VOTES.desc(), col(Topic.id).asc())
+)
+_GOING = (
+    select(col(Attendance.topic_id), func.count(col(Attendance.id)))
+    .join(Slot, col(Slot.id) == col(Attendance.slot_id))
+    .where(col(Slot.event_id) == bindparam("event_id"))
+    .group_by(col(Attendance.topic_id))
+)
+
+
 def load_board(*, session: Session, event_id: int, with_clashes: bool = True) -> Board:
     """The event's wall in one read. The version is read first: the rest is at least that new."""
     version = board_version(session=session, event_id=event_id)
@@ -310,16 +332,7 @@ def load_board(*, session: Session, event_id: int, with_clashes: bool = True) ->
     slots = wall_setup.list_slots(session=session, event_id=event_id)
     theme_list = themes.list_themes(session=session, event_id=event_id)
     topics = _active_topics(session, event_id, {id_of(theme): theme for theme in theme_list})
-    placed = (
-        exec_select(
-            session,
-            select(
-                col(Placement.topic_id), col(Placement.room_id), col(Placement.slot_id), col(Placement.pinned)
-            ).where(col(Placement.event_id) == event_id),
-        )
-        .tuples()
-        .all()
-    )
+    placed = exec_select(session, _PLACED, event_id=event_id).tuples().all()
     placements = {topic_id: (room_id, slot_id) for topic_id, room_id, slot_id, _ in placed}
     pinned = {topic_id for topic_id, _, _, is_pinned in placed if is_pinned}
     going = _going(session, event_id)
@@ -386,20 +399,7 @@ def _co_votes(session: Session, slot_ids: set[int]) -> tuple[dict[tuple[int, int
 
 
 def _active_topics(session: Session, event_id: int, theme_by_id: dict[int, Theme]) -> list[BoardTopic]:
-    votes = func.count(col(Vote.id)).label("votes")
-    rows = (
-        exec_select(
-            session,
-            select(Topic, votes, col(Attendee.display_name), col(Attendee.name_listed))
-            .outerjoin(Vote, col(Vote.topic_id) == col(Topic.id))
-            .outerjoin(Attendee, col(Attendee.id) == col(Topic.convener_id))
-            .where(col(Topic.event_id) == event_id, col(Topic.status).in_(ACTIVE_TOPIC_STATUSES))
-            .group_by(col(Topic.id), col(Attendee.display_name), col(Attendee.name_listed))
-            .order_by(votes.desc(), col(Topic.id).asc()),
-        )
-        .tuples()
-        .all()
-    )
+    rows = exec_select(session, _ACTIVE_TOPICS, event_id=event_id).tuples().all()
     co = co_conveners.co_conveners_of(session=session, topic_ids=[id_of(topic) for topic, *_ in rows])
     return [
         BoardTopic(
@@ -421,14 +421,7 @@ def _active_topics(session: Session, event_id: int, theme_by_id: dict[int, Theme
 
 
 def _going(session: Session, event_id: int) -> dict[int, int]:
-    rows = exec_select(
-        session,
-        select(col(Attendance.topic_id), func.count(col(Attendance.id)))
-        .join(Slot, col(Slot.id) == col(Attendance.slot_id))
-        .where(col(Slot.event_id) == event_id)
-        .group_by(col(Attendance.topic_id)),
-    ).tuples()
-    return dict(rows.all())
+    return dict(exec_select(session, _GOING, event_id=event_id).tuples().all())
 
 
 def _row(board: Board, slot: Slot, shared: dict[tuple[int, int], int], torn: dict[int, int]) -> BoardRow:

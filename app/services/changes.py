@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -125,17 +125,25 @@ def placement_change(event_id: int, topic_id: int, *slot_ids: int | None) -> Boa
     return BoardChange.of(event_id, "placement", topic_ids=topic_id, slot_ids={s for s in slot_ids if s is not None})
 
 
+# Built once: every write that changes a board runs it (app/db.py's exec_select says why). The parameter's
+# name is not a column's: an UPDATE keeps those for its SET clause.
+_ADVANCE = (
+    update(Event)
+    .where(col(Event.id) == bindparam("advanced_event_id"))
+    .values(board_version=col(Event.board_version) + 1)
+    .returning(col(Event.board_version))
+)
+
+
 def advance_board_version(*, session: Session, event_id: int) -> int:
     """Count one more board state for the event, in the caller's transaction; the new version."""
-    version = session.exec(
-        update(Event)
-        .where(col(Event.id) == event_id)
-        .values(board_version=col(Event.board_version) + 1)
-        .returning(col(Event.board_version))
-    ).scalar_one()
+    version = session.exec(_ADVANCE, params={"advanced_event_id": event_id}).scalar_one()
     return int(version)
+
+
+_BOARD_VERSION = select(col(Event.board_version)).where(col(Event.id) == bindparam("event_id"))
 
 
 def board_version(*, session: Session, event_id: int) -> int:
     """The event's current board version (0 before its first change)."""
-    return int(exec_select(session, select(col(Event.board_version)).where(col(Event.id) == event_id)).scalar_one())
+    return int(exec_select(session, _BOARD_VERSION, event_id=event_id).scalar_one())

@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlmodel import Session, col
 
 from app.db import casefold, contains_ignoring_case, exec_select
@@ -90,6 +90,16 @@ class LeftTopic:
 # --- Who convenes a topic ---------------------------------------------------------------------------------
 
 
+# Built once: every render of the live board reads them (app/db.py's exec_select says why).
+_INVITED_OF = (
+    select(TopicConvener, col(Attendee.display_name), col(Attendee.name_listed))
+    .join(Attendee, col(Attendee.id) == col(TopicConvener.attendee_id))
+    .where(col(TopicConvener.topic_id).in_(bindparam("topic_ids", expanding=True)))
+    .order_by(col(TopicConvener.topic_id), col(TopicConvener.invited_at), col(TopicConvener.id))
+)
+_ACCEPTED_OF = _INVITED_OF.where(col(TopicConvener.accepted_at).is_not(None))
+
+
 def co_conveners_of(
     *, session: Session, topic_ids: Collection[int], accepted_only: bool = True
 ) -> dict[int, tuple[CoConvener, ...]]:
@@ -97,16 +107,9 @@ def co_conveners_of(
     One read, whatever the number of topics; a topic with none is not in the answer."""
     if not topic_ids:
         return {}
-    query = (
-        select(TopicConvener, col(Attendee.display_name), col(Attendee.name_listed))
-        .join(Attendee, col(Attendee.id) == col(TopicConvener.attendee_id))
-        .where(col(TopicConvener.topic_id).in_(sorted(set(topic_ids))))
-        .order_by(col(TopicConvener.topic_id), col(TopicConvener.invited_at), col(TopicConvener.id))
-    )
-    if accepted_only:
-        query = query.where(col(TopicConvener.accepted_at).is_not(None))
+    query = _ACCEPTED_OF if accepted_only else _INVITED_OF
     found: defaultdict[int, list[CoConvener]] = defaultdict(list)
-    for row, name, listed in exec_select(session, query).tuples():
+    for row, name, listed in exec_select(session, query, topic_ids=sorted(set(topic_ids))).tuples():
         found[row.topic_id].append(
             CoConvener(
                 topic_id=row.topic_id,
@@ -159,11 +162,14 @@ def shown_conveners(main_name: str | None, co: Iterable[CoConvener]) -> str | No
     return name_list([main_name, *(c.listed_name for c in co)])
 
 
+# Built once: every placement and every convener's change asks (app/db.py's exec_select says why).
+_ACCEPTED_IDS = select(col(TopicConvener.attendee_id)).where(
+    col(TopicConvener.topic_id) == bindparam("topic_id"), col(TopicConvener.accepted_at).is_not(None)
+)
+
+
 def _accepted_ids(session: Session, topic_id: int) -> set[int]:
-    query = select(col(TopicConvener.attendee_id)).where(
-        col(TopicConvener.topic_id) == topic_id, col(TopicConvener.accepted_at).is_not(None)
-    )
-    return set(exec_select(session, query).scalars())
+    return set(exec_select(session, _ACCEPTED_IDS, topic_id=topic_id).scalars())
 
 
 # --- No convener in two rooms at once -------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -69,6 +69,21 @@ def place_cell(
     ).placement
 
 
+# The reads of a placement, built once: every open page waits for the facilitator's placement before its
+# update (bench/fanout.py's "first client"), and building a statement cost more than running it (app/db.py).
+_IN_CELL = select(Placement).where(
+    col(Placement.room_id) == bindparam("room_id"), col(Placement.slot_id) == bindparam("slot_id")
+)
+_CONVENER_IN_SLOT = select(Placement).where(
+    col(Placement.slot_id) == bindparam("slot_id"),
+    col(Placement.convener_id) == bindparam("convener_id"),
+    col(Placement.topic_id) != bindparam("topic_id"),
+)
+_PLACEMENT_OF = select(Placement).where(col(Placement.topic_id) == bindparam("topic_id"))
+_SLOT_OF = select(col(Placement.slot_id)).where(col(Placement.topic_id) == bindparam("topic_id"))
+_ANYONE_GOING = select(col(Attendance.id)).where(col(Attendance.topic_id) == bindparam("topic_id")).limit(1)
+
+
 def _place(*, session: Session, event_id: int, actor: Actor, topic_id: int, room_id: int, slot_id: int) -> _Placed:
     topic = get_active_topic(session=session, event_id=event_id, topic_id=topic_id)
     event = get_event_by_id(session=session, event_id=event_id)
@@ -81,13 +96,7 @@ def _place(*, session: Session, event_id: int, actor: Actor, topic_id: int, room
             raise SlotNotForSessions(_("'{label}' is a plenary slot: only session slots take topics.", label=label))
         raise SlotNotForSessions(_("'{label}' is a break slot: only session slots take topics.", label=label))
 
-    in_cell = (
-        exec_select(
-            session, select(Placement).where(col(Placement.room_id) == room_id, col(Placement.slot_id) == slot_id)
-        )
-        .scalars()
-        .first()
-    )
+    in_cell = exec_select(session, _IN_CELL, room_id=room_id, slot_id=slot_id).scalars().first()
     if in_cell is not None and in_cell.topic_id != topic.id:
         other = session.get(Topic, in_cell.topic_id)
         raise CellTaken(
@@ -100,14 +109,7 @@ def _place(*, session: Session, event_id: int, actor: Actor, topic_id: int, room
         )
     if topic.convener_id is not None:
         clash = (
-            exec_select(
-                session,
-                select(Placement).where(
-                    col(Placement.slot_id) == slot_id,
-                    col(Placement.convener_id) == topic.convener_id,
-                    col(Placement.topic_id) != topic.id,
-                ),
-            )
+            exec_select(session, _CONVENER_IN_SLOT, slot_id=slot_id, convener_id=topic.convener_id, topic_id=topic.id)
             .scalars()
             .first()
         )
@@ -121,7 +123,7 @@ def _place(*, session: Session, event_id: int, actor: Actor, topic_id: int, room
             )
     co_conveners.check_no_clash(session=session, topic=topic, slot_id=slot_id)
 
-    placement = exec_select(session, select(Placement).where(col(Placement.topic_id) == topic.id)).scalars().first()
+    placement = exec_select(session, _PLACEMENT_OF, topic_id=topic.id).scalars().first()
     if placement is None:
         placement = Placement(
             event_id=event_id, topic_id=id_of(topic), room_id=room_id, slot_id=slot_id, convener_id=topic.convener_id
@@ -311,11 +313,7 @@ def get_placement(*, session: Session, event_id: int, topic_id: int) -> Placemen
 
 def slot_of(*, session: Session, topic_id: int) -> int | None:
     """The slot a topic is placed in now, if any."""
-    return (
-        exec_select(session, select(col(Placement.slot_id)).where(col(Placement.topic_id) == topic_id))
-        .scalars()
-        .first()
-    )
+    return exec_select(session, _SLOT_OF, topic_id=topic_id).scalars().first()
 
 
 def list_placements(*, session: Session, event_id: int) -> list[Placement]:
@@ -339,6 +337,10 @@ def _check_may_place(session: Session, event: Event, actor: Actor, topic: Topic)
 
 def _follow_to_slot(session: Session, *, topic_id: int, slot_id: int) -> None:
     """A topic moved to another slot: its attendees follow, unless they already go elsewhere then."""
+    if exec_select(session, _ANYONE_GOING, topic_id=topic_id).first() is None:
+        # Nobody to move (before the day, usually): the two statements below, whose keeping of the
+        # session's rows in step is the dearest part of a placement, would change nothing.
+        return
     busy = select(col(Attendance.attendee_id)).where(col(Attendance.slot_id) == slot_id)
     session.exec(delete(Attendance).where(col(Attendance.topic_id) == topic_id, col(Attendance.attendee_id).in_(busy)))
     session.exec(update(Attendance).where(col(Attendance.topic_id) == topic_id).values(slot_id=slot_id))

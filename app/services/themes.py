@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -16,10 +16,12 @@ from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.services.lookups import get_active_topic
 from app.services.text import clean_line
 
+# Built once: every render of the live board reads it (app/db.py's exec_select says why).
+_THEMES = select(Theme).where(col(Theme.event_id) == bindparam("event_id")).order_by(col(Theme.position), col(Theme.id))
+
 
 def list_themes(*, session: Session, event_id: int) -> list[Theme]:
-    query = select(Theme).where(col(Theme.event_id) == event_id).order_by(col(Theme.position), col(Theme.id))
-    return list(exec_select(session, query).scalars())
+    return list(exec_select(session, _THEMES, event_id=event_id).scalars())
 
 
 def themes_by_id(*, session: Session, event_id: int) -> dict[int, Theme]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, bindparam, func, select, true
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -20,15 +20,17 @@ from app.services.lookups import get_event_by_id, get_room, get_slot
 from app.services.placements import unplace_topics
 from app.services.text import clean_line
 
+# Built once: every render of the live board reads them (app/db.py's exec_select says why).
+_ROOMS = select(Room).where(col(Room.event_id) == bindparam("event_id")).order_by(col(Room.position), col(Room.id))
+_SLOTS = select(Slot).where(col(Slot.event_id) == bindparam("event_id")).order_by(col(Slot.starts_at))
+
 
 def list_rooms(*, session: Session, event_id: int) -> list[Room]:
-    query = select(Room).where(col(Room.event_id) == event_id).order_by(col(Room.position), col(Room.id))
-    return list(exec_select(session, query).scalars())
+    return list(exec_select(session, _ROOMS, event_id=event_id).scalars())
 
 
 def list_slots(*, session: Session, event_id: int) -> list[Slot]:
-    query = select(Slot).where(col(Slot.event_id) == event_id).order_by(col(Slot.starts_at))
-    return list(exec_select(session, query).scalars())
+    return list(exec_select(session, _SLOTS, event_id=event_id).scalars())
 
 
 def add_room(
