@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlmodel import Session, col
 
 from app.db import casefold, contains_ignoring_case, exec_select
@@ -29,6 +29,10 @@ RESERVED_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Built once: a hall joins at once (app/db.py's exec_select says why).
+_JOIN_CODE = select(col(Event.join_code)).where(col(Event.id) == bindparam("event_id"))
+
+
 @dataclass(frozen=True)
 class Joined:
     attendee: Attendee
@@ -41,7 +45,7 @@ def join_event(
     """A newcomer, with the name others will see (or "a participant", when `name_listed` is False)."""
     # Only the join code, read inside the transaction (it may just have changed): a hall joins at once, and a
     # whole event loaded per join was an eighth of its cost (bench/abuse.py's join flood).
-    event_code = session.execute(select(col(Event.join_code)).where(col(Event.id) == event_id)).first()
+    event_code = exec_select(session, _JOIN_CODE, event_id=event_id).first()
     if event_code is None:
         raise NotFound(_("This event no longer exists."))
     name = clean_line(display_name, field="display_name", label=_("Your name"), max_length=DISPLAY_NAME_MAX)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlmodel import Session, col
 
 from app import i18n
@@ -42,8 +42,12 @@ class NewEvent:
     facilitator_key: str
 
 
+# Built once: nearly every request reads its event by the slug in its path (app/db.py's exec_select says why).
+_BY_SLUG = select(Event).where(col(Event.slug) == bindparam("slug"))
+
+
 def get_event(*, session: Session, slug: str) -> Event:
-    event = exec_select(session, select(Event).where(col(Event.slug) == slug)).scalars().first()
+    event = exec_select(session, _BY_SLUG, slug=slug).scalars().first()
     if event is None:
         raise NotFound(_("There is no event '{slug}'. Check the link you were given.", slug=slug))
     return event

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
@@ -158,15 +158,15 @@ def member_named(*, session: Session, event_id: int, name: str) -> Facilitator:
     raise NotFound(_("Nobody called {name} is on this event's team.", name=repr(name.strip()[:40])))
 
 
+# Built once: every facilitator request asks (app/db.py's exec_select says why).
+_BY_KEY_HASH = select(Facilitator).where(col(Facilitator.key_hash) == bindparam("key_hash"))
+
+
 def member_for_key(*, session: Session, event_id: int, key: str | None) -> Facilitator | None:
     """The member holding this key, if they are on this event's team now."""
     if not key:
         return None
-    member = (
-        exec_select(session, select(Facilitator).where(col(Facilitator.key_hash) == tokens.hash_secret(key)))
-        .scalars()
-        .first()
-    )
+    member = exec_select(session, _BY_KEY_HASH, key_hash=tokens.hash_secret(key)).scalars().first()
     if member is None or member.event_id != event_id or member.removed_at is not None:
         return None
     return member
