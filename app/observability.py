@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
 from app.logs import ACCEPTED_REQUEST_ID, REQUEST_ID
+from app.realtime.frames import SERVER_SEND
 
 REQUEST_ID_HEADER = b"x-request-id"
 
@@ -30,6 +31,8 @@ class ObservedRequests:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # the live board's sockets are counted by their route (app/routes/ws.py)
+            # Outermost of ours, this sees the server's own send, which the live board writes its frames to.
+            scope[SERVER_SEND] = send
             await self.app(scope, receive, send)
             return
         request_id = _request_id(scope)

@@ -193,7 +193,8 @@ class ServerProcess:
         """Start it and wait until it accepts connections; the monotonic time it did."""
         command = [
             sys.executable, "-m", "uvicorn", self.app, "--factory", "--host", "127.0.0.1", "--port", str(self.port),
-            "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio", "--log-level", "warning",
+            "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
+            "--log-level", "warning",
             "--no-access-log", "--backlog", "4096",
         ]  # fmt: skip
         self.process = subprocess.Popen(

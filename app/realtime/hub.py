@@ -30,6 +30,7 @@ from typing import Any
 
 from app import metrics
 from app.realtime.broadcaster import Broadcaster
+from app.realtime.frames import FrameWriter, text_frame
 from app.services.changes import BoardChange
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class Client:
         "sending",
         "transmit",
         "view",
+        "write_frame",
     )
 
     def __init__(self, view: str, facilitator: tuple[int, str] | None = None) -> None:
@@ -104,11 +106,17 @@ class Client:
         self.sending = False
         # The socket's send, for sending at once from the fan-out (see _send_at_once).
         self.transmit: Callable[[str], Coroutine[Any, Any, None]] | None = None
+        # Writes the message's frame, encoded once for every socket, straight to this one (app/realtime/frames.py).
+        self.write_frame: FrameWriter | None = None
 
-    def offer(self, message: str) -> None:
+    def offer(self, message: str, frame: bytes | None = None) -> None:
+        """Send `message` (whose websocket frame is `frame`, when the fan-out encoded it) or queue it."""
         if self.closed:
             return
         waiter = self._waiter
+        # Only an idle client is written to from here: one with a backlog gets its messages in order from its sender.
+        if waiter is not None and frame is not None and self.write_frame is not None and self.write_frame(frame):
+            return
         if waiter is not None and self._send_at_once(message):
             return
         if waiter is not None:
@@ -351,8 +359,9 @@ class EventFeed:
                     self.history[view].append((previous, rendered.version, message))
                 clients = self.clients.get(view, ())
                 metrics.LIVE_DELIVERIES.inc(len(clients))
+                frame = text_frame(message) if clients else None
                 for client in clients:
-                    client.offer(message)
+                    client.offer(message, frame)
         if self.pending is not None or self.resync:
             self._schedule_flush()
 

@@ -24,6 +24,7 @@ from app.deps import ATTENDEES_KEY, FACILITATORS_KEY, facilitator_of_pass
 from app.i18n import _, translated
 from app.models import id_of
 from app.ratelimits import RateLimits, TooManyRequests
+from app.realtime.frames import SERVER_SEND, frame_writer
 from app.realtime.hub import Client, EventFeed, Hub
 from app.realtime.render import JSON_VIEW, VIEWS, view_in_language
 from app.services import attendees, events
@@ -123,6 +124,7 @@ async def _serve(websocket: WebSocket, feed: EventFeed, client: Client) -> None:
     sender = asyncio.create_task(_send(websocket, client), name="hallway-ws-sender")
     client.sender = sender
     client.transmit = websocket.send_text
+    client.write_frame = frame_writer(websocket.scope.get(SERVER_SEND))
     try:
         await _read(websocket, client)
     finally:

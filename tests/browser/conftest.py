@@ -93,7 +93,10 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         "HALLWAY_ADMIN_TOKEN": ADMIN_TOKEN,  # the organisers' page (/admin)
     }
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1"]
+    # The websocket settings of `hallway serve` (app/cli.py): Chromium's live pages get the frames written once
+    # for every socket (app/realtime/frames.py), as phones do at an event.
     command += ["--port", str(port), "--log-level", "warning", "--ws", "websockets-sansio"]
+    command += ["--ws-per-message-deflate", "false"]
     processes: list[subprocess.Popen[bytes]] = []
 
     def start() -> None:

@@ -98,3 +98,68 @@ async def test_closing_an_idle_client_ends_its_sender():
     client.close()
 
     assert await waiting is None
+
+
+class FrameSink:
+    """A socket written to directly (app/realtime/frames.py): takes frames while `open`, refuses otherwise."""
+
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+        self.open = True
+
+    def write(self, frame: bytes) -> bool:
+        if self.open:
+            self.frames.append(frame)
+        return self.open
+
+
+@pytest.mark.anyio
+async def test_an_idle_client_is_written_the_shared_frame_and_not_sent_the_message_again():
+    socket, sink, client = Socket(), FrameSink(), Client("json")
+    client.transmit, client.write_frame = socket.send_text, sink.write
+    sender = asyncio.create_task(_sender(client, socket))
+    await asyncio.sleep(0)
+
+    client.offer("v1", b"frame of v1")
+    await asyncio.sleep(0.01)
+
+    assert sink.frames == [b"frame of v1"] and socket.sent == []
+    client.close()
+    await sender
+
+
+@pytest.mark.anyio
+async def test_a_socket_that_refuses_the_frame_gets_the_message_through_its_send():
+    socket, sink, client = Socket(), FrameSink(), Client("json")
+    client.transmit, client.write_frame = socket.send_text, sink.write
+    sender = asyncio.create_task(_sender(client, socket))
+    await asyncio.sleep(0)
+    sink.open = False  # paused for a slow reader, or closing
+
+    client.offer("v1", b"frame of v1")
+    await asyncio.sleep(0.01)
+
+    assert sink.frames == [] and socket.sent == ["v1"]
+    client.close()
+    await sender
+
+
+@pytest.mark.anyio
+async def test_a_client_with_messages_waiting_gets_no_frame_before_them():
+    socket, sink, client = Socket(), FrameSink(), Client("json")
+    client.transmit, client.write_frame = socket.send_text, sink.write
+    sender = asyncio.create_task(_sender(client, socket))
+    await asyncio.sleep(0)
+    socket.drained.clear()  # the sender is stuck on v1
+
+    client.offer("v1")  # a catch-up message: no frame
+    await asyncio.sleep(0)
+    client.offer("v2", b"frame of v2")
+    client.offer("v3", b"frame of v3")
+    socket.drained.set()
+    await asyncio.sleep(0.01)
+
+    assert sink.frames == []  # written directly, v2 would have overtaken v1
+    assert socket.sent == ["v1", "v2", "v3"]
+    client.close()
+    await sender
