@@ -4,8 +4,10 @@ The path of a change: the writer commits it and calls `announce` with its board 
 publishes it on the broadcaster (the event's channel); every worker's feed for that event hears it,
 merges it into what is pending, and at most `FLUSH_INTERVAL` after the previous message renders the
 pending parts once per view (from the database, so the latest state wins and a storm of votes becomes
-one message) and hands the same string to each client's queue. A client that falls `CLIENT_QUEUE_LIMIT`
-messages behind is dropped; its page reconnects and catches up, and nobody else waited for it.
+one message) and hands the same string to each client, with its websocket frame encoded once: an idle
+socket is written those bytes directly (app/realtime/frames.py), the others queue the message. A client
+that falls `CLIENT_QUEUE_LIMIT` messages behind is dropped; its page reconnects and catches up, and
+nobody else waited for it.
 
 Versions: a message is labelled with the highest board version it covers. A page that reconnects says
 which label it saw last (`since`); the feed replays the messages after it, or, when those are gone or
