@@ -4,6 +4,8 @@ full, dropped when it falls too far behind; never a message lost or reordered fo
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -113,53 +115,47 @@ class FrameSink:
         return self.open
 
 
-@pytest.mark.anyio
-async def test_an_idle_client_is_written_the_shared_frame_and_not_sent_the_message_again():
+@contextlib.asynccontextmanager
+async def _followed_by_a_frame_sink() -> AsyncIterator[tuple[Socket, FrameSink, Client]]:
+    """An idle client whose socket takes frames directly (FrameSink) and messages through its send (Socket)."""
     socket, sink, client = Socket(), FrameSink(), Client("json")
     client.transmit, client.write_frame = socket.send_text, sink.write
     sender = asyncio.create_task(_sender(client, socket))
     await asyncio.sleep(0)
-
-    client.offer("v1", b"frame of v1")
-    await asyncio.sleep(0.01)
-
-    assert sink.frames == [b"frame of v1"] and socket.sent == []
+    yield socket, sink, client
     client.close()
     await sender
+
+
+@pytest.mark.anyio
+async def test_an_idle_client_is_written_the_shared_frame_and_not_sent_the_message_again():
+    async with _followed_by_a_frame_sink() as (socket, sink, client):
+        client.offer("v1", b"frame of v1")
+        await asyncio.sleep(0.01)
+
+    assert sink.frames == [b"frame of v1"] and socket.sent == []
 
 
 @pytest.mark.anyio
 async def test_a_socket_that_refuses_the_frame_gets_the_message_through_its_send():
-    socket, sink, client = Socket(), FrameSink(), Client("json")
-    client.transmit, client.write_frame = socket.send_text, sink.write
-    sender = asyncio.create_task(_sender(client, socket))
-    await asyncio.sleep(0)
-    sink.open = False  # paused for a slow reader, or closing
-
-    client.offer("v1", b"frame of v1")
-    await asyncio.sleep(0.01)
+    async with _followed_by_a_frame_sink() as (socket, sink, client):
+        sink.open = False  # paused for a slow reader, or closing
+        client.offer("v1", b"frame of v1")
+        await asyncio.sleep(0.01)
 
     assert sink.frames == [] and socket.sent == ["v1"]
-    client.close()
-    await sender
 
 
 @pytest.mark.anyio
 async def test_a_client_with_messages_waiting_gets_no_frame_before_them():
-    socket, sink, client = Socket(), FrameSink(), Client("json")
-    client.transmit, client.write_frame = socket.send_text, sink.write
-    sender = asyncio.create_task(_sender(client, socket))
-    await asyncio.sleep(0)
-    socket.drained.clear()  # the sender is stuck on v1
-
-    client.offer("v1")  # a catch-up message: no frame
-    await asyncio.sleep(0)
-    client.offer("v2", b"frame of v2")
-    client.offer("v3", b"frame of v3")
-    socket.drained.set()
-    await asyncio.sleep(0.01)
+    async with _followed_by_a_frame_sink() as (socket, sink, client):
+        socket.drained.clear()  # the sender is stuck on v1
+        client.offer("v1")  # a catch-up message: no frame
+        await asyncio.sleep(0)
+        client.offer("v2", b"frame of v2")
+        client.offer("v3", b"frame of v3")
+        socket.drained.set()
+        await asyncio.sleep(0.01)
 
     assert sink.frames == []  # written directly, v2 would have overtaken v1
     assert socket.sent == ["v1", "v2", "v3"]
-    client.close()
-    await sender
