@@ -21,7 +21,16 @@ from typing import Any
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
+try:
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+except ImportError:  # pragma: no cover - an older uvicorn, or another server runs the app: ASGI send it is
+    WebSocketsSansIOProtocol = None  # type: ignore[assignment,misc]
+
 log = logging.getLogger(__name__)
+
+# What `write` below reads of uvicorn's protocol: not its public API, so checked before it is relied on.
+_PROTOCOL_STATE = ("conn", "transport", "writable", "close_sent", "disconnected")
+_changed_protocol_told = False
 
 # Where the outermost middleware (app/observability.py) leaves the server's own `send` for a websocket: the
 # route's `send` is wrapped by Starlette's layers, and only the server's leads to its socket.
@@ -38,19 +47,16 @@ def text_frame(message: str) -> bytes:
 def frame_writer(send: Any) -> FrameWriter | None:
     """A function that writes a whole frame to this socket and says whether it did, when `send` is uvicorn's
     websockets-sansio protocol with no extension negotiated; None for any other server or socket."""
-    try:
-        from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-    except ImportError:  # pragma: no cover - uvicorn is a dependency; another server may run the app
-        return None
+    global _changed_protocol_told
     protocol = getattr(send, "__self__", None)
-    if not isinstance(protocol, WebSocketsSansIOProtocol):
+    if WebSocketsSansIOProtocol is None or not isinstance(protocol, WebSocketsSansIOProtocol):
         return None
-    conn = getattr(protocol, "conn", None)
-    transport = getattr(protocol, "transport", None)
-    writable = getattr(protocol, "writable", None)
-    if conn is None or transport is None or writable is None or not _has_state(protocol):
-        log.info("uvicorn's websocket protocol has changed: live messages go through ASGI send")
+    if not all(hasattr(protocol, name) for name in _PROTOCOL_STATE):
+        if not _changed_protocol_told:  # once, not for each of a hall's sockets
+            _changed_protocol_told = True
+            log.warning("uvicorn's websocket protocol has changed: live messages go through ASGI send")
         return None
+    conn, transport, writable = protocol.conn, protocol.transport, protocol.writable
     if conn.extensions:  # compressed: each socket's bytes are its own
         return None
 
@@ -69,7 +75,3 @@ def frame_writer(send: Any) -> FrameWriter | None:
         return True
 
     return write
-
-
-def _has_state(protocol: object) -> bool:
-    return all(hasattr(protocol, name) for name in ("close_sent", "disconnected"))
