@@ -266,6 +266,10 @@ CASES: dict[str, Case] = {
         attendees.join_event(session=s, event_id=d.id, display_name="Bo"),
         None,  # nobody's page lists who joined
     ),
+    "attendees.join_event_at": lambda s, d: (
+        attendees.join_event_at(session=s, slug=d.event.slug, display_name="Bo"),
+        None,  # as join_event
+    ),
     "events.create_event": lambda s, d: (
         events.create_event(session=s, name="Another", timezone="UTC", date=EVENT_DATE),
         None,  # nobody has it open yet

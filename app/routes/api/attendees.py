@@ -32,15 +32,15 @@ router = APIRouter(tags=["attendees"])
     dependencies=[address_limit("joins")],
     responses=answers(403, 404, 409, 400, 413, 429),
 )
-async def join(request: Request, body: AttendeeCreate, event: EventDep, writer: WriterDep) -> AttendeeJoined:
+async def join(request: Request, slug: str, body: AttendeeCreate) -> AttendeeJoined:
     """Join with a display name (and the join code, when the event has one); keep the token it returns."""
-    slug = event.slug  # read now: after the write the request's objects are expired, and a reload costs a query
+    # The event is found inside the write, not by a read before it (attendees.join_event_at says why).
     joined = await join_counting_wrong_codes(
         request,
-        lambda: writer.run(
-            lambda s: attendees.join_event(
+        lambda: request.app.state.writer.run(
+            lambda s: attendees.join_event_at(
                 session=s,
-                event_id=id_of(event),
+                slug=slug,
                 display_name=body.display_name,
                 join_code=body.join_code,
                 name_listed=body.name_listed,
