@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from limits import parse
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     limit_joins: str = "3000/minute"
     limit_join_code_tries: str = "100/minute"
     limit_websockets: str = "6000/minute"
+    # Past a burst, joins from one address wait their turn at this pace, up to pace_joins_max_wait_seconds,
+    # instead of all being served at once (app/ratelimits.py: Pace): 2,000 phones joining in the same instant
+    # all get in within 48 seconds, and a script on the venue's network costs everyone else at most this rate.
+    # Empty: no pacing, only limit_joins. (Live connections are not paced: after a restart or a wifi drop, a
+    # hall's pages must all be live again within seconds.)
+    pace_joins: str = "40/second"
+    pace_joins_burst: int = Field(default=100, ge=0)
+    pace_joins_max_wait_seconds: float = Field(default=50.0, ge=0, le=300)
     # Wrong admin tokens, on the organisers' page and the API, per address: the token opens every event.
     limit_admin_token_tries: str = "10/minute"
     # Someone refused by a limit who tries again within its window waits this long for the 429: a script
@@ -75,10 +83,12 @@ class Settings(BaseSettings):
 
     @field_validator(
         "limit_proposals", "limit_edits", "limit_votes", "limit_notes_saves", "limit_attendance", "limit_joins",
-        "limit_join_code_tries", "limit_websockets", "limit_admin_token_tries",
+        "limit_join_code_tries", "limit_websockets", "limit_admin_token_tries", "pace_joins",
     )  # fmt: skip
     @classmethod
-    def _a_rate(cls, value: str) -> str:
+    def _a_rate(cls, value: str, info: ValidationInfo) -> str:
+        if not value and info.field_name and info.field_name.startswith("pace_"):
+            return value  # no pacing
         try:
             parse(value)
         except ValueError:

@@ -20,7 +20,7 @@ from app.db import Database
 from app.i18n import _
 from app.models import Attendee, Event, Facilitator, id_of
 from app.models._base import MAX_ROW_ID
-from app.ratelimits import LimitName, RateLimits
+from app.ratelimits import LimitName, RateLimits, TooManyRequests
 from app.services import attendees, events, team, tokens
 from app.services.actors import Actor
 from app.services.changes import Written
@@ -486,6 +486,25 @@ def address_limit(name: LimitName) -> Any:
 
     count.hallway_limit = (name, "address")  # type: ignore[attr-defined]  # read by ratelimits.FastRefusals
     return Depends(count)
+
+
+def page_address_limit(name: LimitName) -> Any:
+    """A page's limit per address, counted before anything is read (a join waiting its turn holds no database
+    connection); a refusal is kept for the page to say in its own form (`refusal_of`), the form still filled in."""
+
+    async def count(request: Request) -> None:
+        try:
+            await rate_limits(request).hit(name, f"address:{client_address(request)}")
+        except TooManyRequests as refused:
+            request.state.refused = refused
+
+    return Depends(count)
+
+
+def refusal_of(request: Request) -> TooManyRequests | None:
+    """The refusal `page_address_limit` kept for this request, if any."""
+    refused: TooManyRequests | None = getattr(request.state, "refused", None)
+    return refused
 
 
 async def join_counting_wrong_codes(request: Request, joining: Callable[[], Awaitable[T]]) -> T:

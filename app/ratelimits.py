@@ -115,6 +115,62 @@ class SweptMemoryStorage(Storage):
         self.counts.pop(key, None)
 
 
+@dataclass
+class Pace:
+    """Past a burst, one request every `interval` seconds per key; the others wait their turn, up to `max_wait`.
+
+    nginx's `limit_req` with a `burst` (without `nodelay`), counted as the generic cell rate algorithm: one
+    time per key, when the line ahead of the next request will have gone through (`due`). For what comes from
+    one address: a hall of phones behind the venue's network that all join in the same instant all get in,
+    one after another, while a script on that network (or anywhere) costs the others at most this rate: served
+    at once, 3,000 joins in ten seconds took 46 % of the votes a second of everyone else (bench/abuse.py).
+    Past `max_wait`, refused with when the line will be short enough. Not the `limits` library, which refuses
+    or allows but has no turns to wait for. In this worker's memory: with several workers, each paces its own.
+    """
+
+    interval: float
+    burst: int
+    max_wait: float
+    due: dict[str, float] = field(default_factory=dict)  # key → when its line will have gone (monotonic)
+    until_sweep: int = SweptMemoryStorage.SWEEP_EVERY
+
+    @classmethod
+    def of(cls, rate: str, burst: int, max_wait: float) -> Pace:
+        item = parse(rate)
+        return cls(interval=item.get_expiry() / item.amount, burst=burst, max_wait=max_wait)
+
+    def take_turn(self, who: str, now: float) -> float | None:
+        """Seconds `who` waits for this turn (0: at once), the turn theirs; None if it would be past max_wait."""
+        self.until_sweep -= 1
+        if self.until_sweep <= 0:
+            self.until_sweep = SweptMemoryStorage.SWEEP_EVERY
+            self.due = {key: due for key, due in self.due.items() if due > now}
+        due = max(self.due.get(who, now), now)
+        wait = due - self.burst * self.interval - now
+        wait = wait if wait > 1e-6 else 0.0  # at once: not a microsecond's sleep for a float's rounding
+        if wait > self.max_wait:
+            return None
+        self.due[who] = due + self.interval
+        return wait
+
+    def retry_after(self, who: str, now: float) -> int:
+        """Whole seconds until a turn for `who` would be within max_wait again."""
+        wait = self.due.get(who, now) - self.burst * self.interval - now
+        return max(1, math.ceil(wait - self.max_wait))
+
+
+def refusal_message(name: str, wait: int) -> str:
+    """The sentence of a 429: what the limit is about, and how long to wait (a minute, or more)."""
+    if wait <= 60:
+        return _("{what}: please wait a minute and try again.", what=SAID[name])
+    return _n(
+        "{what}: please wait {count} minute and try again.",
+        "{what}: please wait {count} minutes and try again.",
+        math.ceil(wait / 60),
+        what=SAID[name],
+    )
+
+
 class TooManyRequests(Exception):
     """Answered 429 with Retry-After and a sentence (app/errors.py), in place on the pages."""
 
@@ -137,22 +193,39 @@ class RateLimits:
     refused: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
     hold_seconds: float = 1.0  # how long FastRefusals holds a repeated refusal before answering it
     here: SweptMemoryStorage = field(default_factory=SweptMemoryStorage)  # this worker's share, before Redis
+    # Limits whose requests past a burst wait their turn rather than all being served at once (see Pace).
+    paces: dict[str, Pace] = field(default_factory=dict)  # by limit name
 
     @classmethod
     def of(cls, settings: Settings) -> RateLimits:
         items = {name: parse(getattr(settings, f"limit_{name}")) for name in SAID}
         scope = settings.redis_channel_prefix
         hold = settings.refusal_hold_seconds
+        paces = {}
+        if settings.pace_joins:
+            paces["joins"] = Pace.of(
+                settings.pace_joins, settings.pace_joins_burst, settings.pace_joins_max_wait_seconds
+            )
         if not settings.redis_url:
             local = FixedWindowRateLimiter(SweptMemoryStorage())
-            return cls(local=local, shared=None, items=items, scope=scope, hold_seconds=hold)
+            return cls(local=local, shared=None, items=items, scope=scope, hold_seconds=hold, paces=paces)
         storage = storage_from_string(f"async+{settings.redis_url}", implementation="redispy")
         assert isinstance(storage, AsyncStorage)  # an asyncio storage: the scheme says so
         shared = AsyncFixedWindowRateLimiter(storage)
-        return cls(local=None, shared=shared, items=items, scope=scope, hold_seconds=hold)
+        return cls(local=None, shared=shared, items=items, scope=scope, hold_seconds=hold, paces=paces)
 
     async def hit(self, name: LimitName, who: str) -> None:
-        """Count one more for `who` (an attendee or an address); refused in words once the limit is reached."""
+        """Count one more for `who` (an attendee or an address); refused in words once the limit is reached.
+
+        A paced limit (joins, per address) first waits for `who`'s turn."""
+        pace = self.paces.get(name)
+        if pace is not None:
+            wait = pace.take_turn(who, time.monotonic())
+            if wait is None:
+                retry_after = pace.retry_after(who, time.monotonic())
+                raise TooManyRequests(refusal_message(name, retry_after), retry_after=retry_after)
+            if wait > 0:
+                await wait_turn(wait)
         item = self.items[name]
         if self.local is not None:
             allowed = self.local.hit(item, self.scope, name, who)
@@ -196,15 +269,7 @@ class RateLimits:
             assert self.shared is not None
             stats = await self.shared.get_window_stats(item, self.scope, name, who)
         wait = max(1, math.ceil(stats.reset_time - time.time()))
-        if wait <= 60:
-            message = _("{what}: please wait a minute and try again.", what=SAID[name])
-        else:
-            message = _n(
-                "{what}: please wait {count} minute and try again.",
-                "{what}: please wait {count} minutes and try again.",
-                math.ceil(wait / 60),
-                what=SAID[name],
-            )
+        message = refusal_message(name, wait)
         if len(self.refused) >= MAX_REMEMBERED_REFUSALS:
             now = time.time()
             for key in [key for key, (until, _) in self.refused.items() if until <= now]:
@@ -304,6 +369,11 @@ class FastRefusals:
 
 async def hold(seconds: float) -> None:
     """A repeated refusal's wait (its own function, so that a test can see it asked without waiting)."""
+    await asyncio.sleep(seconds)
+
+
+async def wait_turn(seconds: float) -> None:
+    """A paced request's wait for its turn (its own function, so that a test can see it asked without waiting)."""
     await asyncio.sleep(seconds)
 
 

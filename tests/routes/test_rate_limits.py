@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlmodel import select
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from app.config import Settings
 from app.main import create_app
+from app.models import Attendee
 from app.ratelimits import SweptMemoryStorage
-from tests.routes.pages_helpers import HTMX, join
+from tests.routes.pages_helpers import HTMX, element, join, page_csrf
 
 
 @pytest.fixture
@@ -220,3 +222,86 @@ async def test_a_worker_asks_redis_only_past_its_share_of_a_limit():
         await limits.hit("votes", "attendee:1")
     await limits.hit("votes", "attendee:2")  # someone else's count is their own
     assert redis.costs == [38, 1, 1]
+
+
+# --- Joins past a burst wait their turn (app/ratelimits.py: Pace) ---------------------------------------
+
+
+@pytest.fixture
+def waited(monkeypatch) -> list[float]:
+    """The waits paced requests asked for, recorded instead of slept (the clock doesn't move between them)."""
+    from app import ratelimits
+
+    waits: list[float] = []
+
+    async def note(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(ratelimits, "wait_turn", note)
+    monkeypatch.setattr(ratelimits.time, "monotonic", lambda: 1000.0)
+    return waits
+
+
+def test_joins_past_the_burst_wait_their_turn_and_all_get_in(settings: Settings, factory, backend, waited):
+    factory.event(slug="gathering")
+    paced = settings.model_copy(update={"pace_joins": "10/second", "pace_joins_burst": 2})
+    with TestClient(create_app(paced)) as client:
+        joins = [client.post("/api/events/gathering/attendees", json={"display_name": f"P{n}"}) for n in range(6)]
+
+    assert [j.status_code for j in joins] == [201] * 6
+    assert waited == pytest.approx([0.1, 0.2, 0.3])  # three at once (the burst, then the first turn), then 10 a second
+
+
+def test_a_join_whose_turn_is_past_the_longest_wait_is_refused_in_words_and_nothing_is_written(
+    settings: Settings, database, factory, backend, waited
+):
+    event = factory.event(slug="gathering")
+    paced = settings.model_copy(
+        update={"pace_joins": "1/second", "pace_joins_burst": 0, "pace_joins_max_wait_seconds": 2}
+    )
+    with TestClient(create_app(paced), client=("192.0.2.7", 50000)) as phone, TestClient(create_app(paced)) as other:
+        joins = [phone.post("/api/events/gathering/attendees", json={"display_name": f"P{n}"}) for n in range(4)]
+        elsewhere = other.post("/api/events/gathering/attendees", json={"display_name": "Bo"})
+
+    assert [j.status_code for j in joins] == [201, 201, 201, 429]
+    assert waited == [1.0, 2.0]  # the fourth would have waited 3 s
+    assert joins[3].headers["Retry-After"] == "1"
+    assert joins[3].json()["detail"] == (
+        "Very many people joined from this network in a short time: please wait a minute and try again."
+    )
+    assert elsewhere.status_code == 201  # another address has a line of its own
+    with database.read_session() as session:
+        joined = session.exec(select(Attendee.display_name).where(Attendee.event_id == event.id)).all()
+    assert sorted(joined) == ["Bo", "P0", "P1", "P2"]
+
+
+def test_the_join_form_waits_its_turn_and_says_a_refusal_in_place(settings: Settings, factory, backend, waited):
+    factory.event(slug="gathering")
+    paced = settings.model_copy(
+        update={"pace_joins": "1/second", "pace_joins_burst": 1, "pace_joins_max_wait_seconds": 1}
+    )
+    with TestClient(create_app(paced)) as phones:
+        token = page_csrf(phones, "/e/gathering")
+        answers = [
+            phones.post("/e/gathering/join", data={"csrf_token": token, "display_name": f"P{n}"}, headers=HTMX)
+            for n in range(4)
+        ]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert waited == [1.0]
+    assert "Very many people joined from this network in a short time" in element(answers[3].text, "join")
+
+
+def test_a_hall_of_2000_phones_behind_one_address_all_get_in_within_a_minute_by_default():
+    """The opening circle: everyone scans the QR code at once. With the default pace, nobody is refused and the
+    last phone's turn comes within 50 seconds; the first hundred go at once."""
+    from app.ratelimits import RateLimits
+
+    limits = RateLimits.of(Settings(secret_key="x" * 40, database_url="sqlite://"))
+    pace = limits.paces["joins"]
+    waits = [pace.take_turn("address:venue", 0.0) for _ in range(2000)]
+
+    assert None not in waits
+    assert waits[:101] == [0.0] * 101
+    assert max(w for w in waits if w is not None) < 50
+    assert pace.take_turn("address:elsewhere", 0.0) == 0.0

@@ -28,16 +28,18 @@ from app.deps import (
     VisitorDep,
     Voter,
     WriterDep,
-    address_limit,
     get_event,
     join_counting_wrong_codes,
+    page_address_limit,
     page_limit,
+    refusal_of,
     remember_attendee,
     settings_of,
 )
 from app.errors import status_for
 from app.i18n import _
 from app.models import Attendee, Topic, id_of
+from app.ratelimits import TooManyRequests
 from app.routes.pages.forms import chosen_theme
 from app.routes.pages.live import live_context
 from app.routes.pages.rendering import (
@@ -236,7 +238,7 @@ def marketplace(visit: VisitDep, listing: ListingDep) -> Response:
     return response
 
 
-@router.post("/e/{slug}/join", dependencies=[CsrfChecked, address_limit("joins")])
+@router.post("/e/{slug}/join", dependencies=[CsrfChecked, page_address_limit("joins")])
 async def join(
     request: Request,
     slug: str,
@@ -252,6 +254,9 @@ async def join(
     try:
         if visitor.banned:
             raise Banned()
+        refused = refusal_of(request)
+        if refused is not None:
+            raise refused
         joined = await join_counting_wrong_codes(
             request,
             lambda: writer.run(
@@ -264,7 +269,7 @@ async def join(
                 )
             ),
         )
-    except DomainError as error:
+    except (DomainError, TooManyRequests) as error:
         wrong_code = isinstance(error, NotAllowed)
         page_error = PageError(
             at="join", message=error.message, field="join_code" if wrong_code else getattr(error, "field", None)
@@ -278,6 +283,10 @@ async def join(
         }
         ctx["banned"] = isinstance(error, Banned)
         template = "partials/join_form.html" if wants_fragment(request) else "pages/join.html"
+        if isinstance(error, TooManyRequests):
+            response = await run_in_threadpool(render, request, template, ctx, status_code=429)
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
         return await run_in_threadpool(render, request, template, ctx, status_code=status_for(error))
     remember_attendee(request, slug, joined.token)
     # Known to this worker's vote path from now on (app/routes/pages/votes.py), as the API's join does: when
