@@ -44,7 +44,11 @@ def _in_both(message: str, second: str | None, /, **params: Any) -> Markup:
     return Markup('{}<span class="second-language" lang="{}"> · {}</span>').format(first, second, other)
 
 
-_environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, extensions=["jinja2.ext.i18n"])
+# auto_reload off: templates are read once per process, as the code is (a release restarts the server). On,
+# Jinja stat()s a template's file at every render: 7 % of the phone's vote (bench/vote_storm.py --via page).
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, extensions=["jinja2.ext.i18n"], auto_reload=False
+)
 _environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates = Jinja2Templates(env=_environment, context_processors=[_request_context])
 templates.env.globals.update(
