@@ -260,27 +260,34 @@ class AtTime(Text):
 
 
 class Number(Text):
-    """A number in a sentence ("900,000 characters"), grouped the reader's way: "900.000" in German."""
+    """A number in a sentence ("900,000 characters", "195.3 KB"), written the reader's way: "900.000" and
+    "195,3" in German. `pattern` is a CLDR number pattern (None: the locale's own, whole or as given)."""
 
-    value: int
+    value: float
+    pattern: str | None
 
-    def __new__(cls, value: int) -> Number:
-        english = format_decimal(value, locale=SOURCE_LANGUAGE)
+    def __new__(cls, value: float, pattern: str | None = None) -> Number:
+        english = format_decimal(value, format=pattern, locale=SOURCE_LANGUAGE)
         made = str.__new__(cls, english)
         made.msgid, made.plural, made.quantity, made.params = english, None, None, {}
-        made.value = value
+        made.value, made.pattern = value, pattern
         return made
 
     def translated(self) -> str:
-        return format_decimal(self.value, locale=_format_locale(current_language()))
+        return format_decimal(self.value, format=self.pattern, locale=_format_locale(current_language()))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Number, (self.value,))
+        return (Number, (self.value, self.pattern))
 
 
 def number(value: int) -> Text:
     """A count or a size as a sentence says it to the reader, with their grouping of thousands."""
     return Number(value)
+
+
+def tenths(value: float) -> Text:
+    """A measure to one decimal place ("195.3"), with the reader's decimal mark ("195,3" in German)."""
+    return Number(value, "#,##0.0")
 
 
 def at_time(moment: dt.datetime, *, with_day: bool = False) -> Text:

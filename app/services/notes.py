@@ -34,7 +34,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.db import exec_select
-from app.i18n import _, number
+from app.i18n import _, number, tenths
 from app.models import (
     Attendance,
     Attendee,
@@ -447,7 +447,7 @@ def clean_input(data: NoteInput) -> dict[str, str | None]:
             _(
                 "The notes are {size} KB; one session's notes hold at most {most} KB. "
                 "Move long material to a linked document.",
-                size=format(size / 1024, ".1f"),
+                size=tenths(size / 1024),
                 most=number(MAX_NOTES_BYTES // 1024),
             ),
             field="body",

@@ -343,3 +343,14 @@ def test_continue_url_drops_lone_surrogates_and_invisible_characters(client, pla
     assert response.status_code == 200
     assert response.json()["continue_url"] == stored
     assert client.get(placed.url).json()["continue_url"] == stored
+
+
+def test_the_size_of_notes_too_long_is_said_with_the_readers_decimal_mark(client, placed, backend):
+    body = "x" * (MAX_NOTES_BYTES + 300)  # 200.3 KB
+    german = {**placed.ada.auth, "Accept-Language": "de"}
+
+    said_in_english = client.put(placed.url, json={"body": body, "base_version": 0}, headers=placed.ada.auth)
+    said_in_german = client.put(placed.url, json={"body": body, "base_version": 0}, headers=german)
+
+    assert said_in_english.json()["detail"].startswith("The notes are 200.3 KB;")
+    assert said_in_german.json()["detail"].startswith("Die Notizen sind 200,3 KB groß;")
