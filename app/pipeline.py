@@ -14,12 +14,17 @@ connection, and before a commit or a rollback: see `end_before_sqlalchemy`. An e
 (a write refused by the database) fails the writer's batch as a whole, which then retries each unit alone,
 so every request still gets its own answer (app/writer.py).
 
-On SQLite nothing of this applies: the statements run through SQLAlchemy, on the event loop, for tens
-of microseconds each.
+On SQLite there is no round trip to save, but SQLAlchemy's execution of a statement (its compiled cache, the
+execution context, the result's processing) cost eight times the statement itself: 63 µs against 8 µs for
+the vote's read, measured in process. So these statements go straight to the driver there too, compiled once,
+each value bound as SQLAlchemy binds it for its column (a time as SQLite's text). Their rows are the driver's
+tuples on both databases (a boolean is 0 or 1 on SQLite): what the vote reads, it reads by position.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -37,20 +42,52 @@ if TYPE_CHECKING:
 _PIPELINE = "hallway.pipeline"
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    defaults: dict[str, Any]  # the values SQLAlchemy bound itself (the statuses of an OR of equalities, say)
+    order: tuple[str, ...]  # SQLite: the parameters' names in the order of their `?`
+    binders: dict[str, Callable[[Any], Any]]  # SQLite: each parameter bound as SQLAlchemy binds it
+
+    def positional(self, params: dict[str, Any]) -> tuple[Any, ...]:
+        """SQLite's values for the `?`s: the given ones bound as SQLAlchemy would, the rest its own (bound)."""
+        values = []
+        for name in self.order:
+            if name in params:
+                binder = self.binders.get(name)
+                values.append(params[name] if binder is None else binder(params[name]))
+            else:
+                values.append(self.defaults.get(name))
+        return tuple(values)
+
+
 class PreparedStatement:
-    """A SQLAlchemy statement, compiled once for the driver on PostgreSQL and run as a prepared statement."""
+    """A SQLAlchemy statement, compiled once for the database and run through its driver: on PostgreSQL as a
+    prepared statement, in a pipeline; on SQLite, plainly."""
 
     def __init__(self, statement: Select[Any] | Insert | Delete) -> None:
         self.statement = statement
-        self._compiled: tuple[str, dict[str, Any]] | None = None
+        self._compiled: dict[str, _Compiled] = {}  # by dialect: one process may hold both (the tests do)
 
-    def _for(self, connection: Connection) -> tuple[str, dict[str, Any]]:
-        if self._compiled is None:
-            compiled = self.statement.compile(dialect=connection.dialect)
-            # The values SQLAlchemy bound itself (the statuses of an OR of equalities, say) as plain values.
-            defaults = {name: _plain(value) for name, value in compiled.params.items() if value is not None}
-            self._compiled = (compiled.string, defaults)
-        return self._compiled
+    def _for(self, connection: Connection) -> _Compiled:
+        dialect = connection.dialect
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            binders: dict[str, Callable[[Any], Any]] = {}
+            if dialect.name == "sqlite":
+                for name, bind in compiled.binds.items():
+                    binder = bind.type.dialect_impl(dialect).bind_processor(dialect)
+                    if binder is not None:
+                        binders[name] = binder
+            defaults = {
+                name: binders[name](value) if name in binders else _plain(value)
+                for name, value in compiled.params.items()
+                if value is not None
+            }
+            order = tuple(compiled.positiontup or ()) if dialect.name == "sqlite" else ()
+            found = self._compiled[dialect.name] = _Compiled(compiled.string, defaults, order, binders)
+        return found
 
 
 def run(session: Session, prepared: PreparedStatement, params: dict[str, Any]) -> Sequence[Any] | None:
@@ -66,21 +103,21 @@ def send(session: Session, prepared: PreparedStatement, params: dict[str, Any]) 
 
 def _run(session: Session, prepared: PreparedStatement, params: dict[str, Any], *, fetch: bool) -> Any:
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        result = connection.execute(prepared.statement, params)
-        return result.first() if fetch else None
-    sql, defaults = prepared._for(connection)
+    compiled = prepared._for(connection)
     driver = connection.connection.driver_connection
     assert driver is not None
     try:
+        if connection.dialect.name == "sqlite":
+            cursor = driver.execute(compiled.sql, compiled.positional(params))
+            return cursor.fetchone() if fetch else None
         if _PIPELINE not in connection.info:
             pipeline = driver.pipeline()
             pipeline.__enter__()
             connection.info[_PIPELINE] = pipeline
-        cursor = driver.execute(sql, {**defaults, **params}, prepare=True)
+        cursor = driver.execute(compiled.sql, {**compiled.defaults, **params}, prepare=True)
         return cursor.fetchone() if fetch else None
     except Exception as error:
-        raise _as_sqlalchemy_error(error, sql, params, connection) from error
+        raise _as_sqlalchemy_error(error, compiled.sql, params, connection) from error
 
 
 def end(connection: Connection, *, quietly: bool = False) -> None:

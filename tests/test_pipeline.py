@@ -133,3 +133,18 @@ def test_a_connection_returned_inside_a_transaction_is_still_rolled_back(factory
     assert _dots(database, topic.id) == 0
     with database.write_session() as session:  # and the pooled connection is clean
         assert votes.cast_vote(session=session, attendee_id=ada.id, topic_id=topic.id).result.votes == 1
+
+
+def test_a_time_sent_through_the_driver_reads_back_to_the_microsecond(factory, database, backend):
+    """On SQLite the statement bypasses SQLAlchemy's execution: each value is still bound as SQLAlchemy binds it
+    for its column (a time as the text SQLite keeps), so the ORM reads back the time that was sent."""
+    event = factory.event()
+    ada = factory.attendee(event)
+    topic = factory.topic(event, None)
+    sent = utcnow().replace(microsecond=123456)
+    with database.write_session() as session:
+        pipeline.send(session, _INSERT_VOTE, {"attendee_id": ada.id, "topic_id": topic.id, "created_at": sent})
+
+    with database.read_session() as session:
+        stored = session.scalars(select(Vote).where(Vote.topic_id == topic.id)).one()
+    assert stored.created_at.replace(tzinfo=None) == sent.replace(tzinfo=None)
