@@ -270,12 +270,18 @@ class Board:
     def days(self) -> list[WallDay]:
         """The wall's rows by the day each slot is on, first day first (days with no slot are left out).
 
-        While the event runs, the days before today are folded; before it and after it, none is.
+        While the event runs, the days over are folded: a day before today whose sessions have all ended (one that
+        began at 23:30 is still the one running at 00:10). Before the event and after it, none is.
         """
         by_day = [(day, list(rows)) for day, rows in groupby(self.rows, key=lambda r: r.slot.starts_at.date())]
         running = bool(by_day) and by_day[0][0] <= self.today <= by_day[-1][0]
         return [
-            WallDay(date=day, rows=rows, today=day == self.today, folded=running and day < self.today)
+            WallDay(
+                date=day,
+                rows=rows,
+                today=day == self.today,
+                folded=running and day < self.today and all(r.slot.ends_at <= self.read_at for r in rows),
+            )
             for day, rows in by_day
         ]
 

@@ -328,3 +328,22 @@ def test_the_activity_list_says_a_move_and_a_new_last_day_once_each(factory, dat
     with database.read_session() as session:
         said = [line.text for line in activity.recent(session=session, event_id=event.id)]
     assert said == ["Facilitator changed the last day", "Facilitator changed the date"]
+
+
+def test_a_day_whose_last_session_runs_past_midnight_stays_open_until_it_ends(factory, database, backend):
+    """Just after midnight, the session that began at 23:30 is the one running now: its day is not over yet,
+    so the phone wall does not fold it away (it opens there, marked "Now")."""
+    event = factory.event(days=2)
+    factory.room(event)
+    late = datetime.fromisoformat(f"{EVENT_DATE.isoformat()}T23:30:00")
+    with database.write_session() as session:
+        wall_setup.add_slot(
+            session=session, event_id=event.id, starts_at=late, ends_at=late + timedelta(hours=1), label="Late"
+        )
+    factory.slot(event, starts="10:00", ends="11:00", day=2)
+
+    running = board_at(database, event, f"{(EVENT_DATE + timedelta(days=1)).isoformat()}T00:10:00").days
+    over = board_at(database, event, f"{(EVENT_DATE + timedelta(days=1)).isoformat()}T00:40:00").days
+
+    assert ([d.folded for d in running], [d.today for d in running]) == ([False, False], [False, True])
+    assert [d.folded for d in over] == [True, False]
